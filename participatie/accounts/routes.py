@@ -1,0 +1,174 @@
+"""Login, logout, account management and each role's start page."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.datastructures import Cookie
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from participatie.accounts import domain, queries
+from participatie.accounts.forms import GebruikerForm, LoginForm, read_form, safe_next
+from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
+from participatie.accounts.tables import Rol
+from participatie.config import Settings
+
+ROLLEN = [(Rol.RAADSLID.value, "Raadslid"), (Rol.AMBTENAAR.value, "Ambtenaar"),
+          (Rol.BEHEERDER.value, "Beheerder")]
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state["settings"]
+
+
+def start_page(user: domain.Ingelogd) -> str:
+    """Where a person lands after logging in."""
+    if user.rol is Rol.RAADSLID:
+        return f"/raad/{user.gemeente_slug}"
+    if user.rol is Rol.AMBTENAAR:
+        return f"/gemeente/{user.gemeente_slug}"
+    return "/beheer/gebruikers"
+
+
+def _session_cookie(settings: Settings, value: str, max_age: int | None = None) -> Cookie:
+    return Cookie(key=SESSION_COOKIE, value=value, httponly=True, samesite="lax",
+                  secure=settings.is_https, path="/", max_age=max_age)
+
+
+@get("/", opt=PUBLIEK)
+async def home(request: Request) -> Template:
+    return Template("home.html", context={"gemeenten": await queries.list_gemeenten()})
+
+
+@get("/inloggen", opt=PUBLIEK)
+async def login_page(request: Request, volgende: str | None = None) -> Template | Redirect:
+    user = current(request)
+    if user is not None:
+        return Redirect(path=safe_next(volgende) or start_page(user))
+    return Template("accounts/inloggen.html",
+                    context={"email": "", "fout": None, "volgende": safe_next(volgende)})
+
+
+@post("/inloggen", opt=PUBLIEK)
+async def login(request: Request) -> Template | Redirect:
+    settings = _settings(request)
+    form = LoginForm.parse(await read_form(request))
+    adres = request.client.host if request.client else "onbekend"
+    try:
+        token = await domain.login(settings, form.email, form.wachtwoord, adres)
+    except domain.TeVeelPogingen as exc:
+        raise HTTPException(status_code=429, detail=str(exc),
+                            headers={"Retry-After": str(exc.retry_after)}) from None
+    except domain.InloggenMislukt as exc:
+        return Template("accounts/inloggen.html", status_code=400,
+                        context={"email": form.email, "fout": str(exc), "volgende": form.volgende})
+    user = await domain.load_sessie(settings, token)
+    assert user is not None  # just created
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        # A fresh session id at every login: whatever id existed before is ended.
+        await domain.logout(old)
+    return Redirect(path=form.volgende or start_page(user),
+                    cookies=[_session_cookie(settings, token)])
+
+
+@post("/uitloggen", opt=PUBLIEK)
+async def logout(request: Request) -> Redirect:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await domain.logout(token)
+    return Redirect(path="/inloggen?uitgelogd=1",
+                    cookies=[_session_cookie(_settings(request), "", max_age=0)])
+
+
+beheerder = [alleen(Rol.BEHEERDER)]
+
+
+@get("/beheer/gebruikers", guards=beheerder)
+async def gebruikers(request: Request) -> Template:
+    return Template("accounts/gebruikers.html",
+                    context={"gebruikers": await queries.list_gebruikers()})
+
+
+async def _gebruiker_form(request: Request, *, gebruiker: dict | None, waarden: dict,
+                          fouten: dict[str, str], status: int = 200) -> Template:
+    return Template(
+        "accounts/gebruiker.html",
+        status_code=status,
+        context={"gebruiker": gebruiker, "waarden": waarden, "fouten": fouten, "rollen": ROLLEN,
+                 "gemeente_opties": [(g["slug"], g["naam"]) for g in await queries.list_gemeenten()]},
+    )
+
+
+@get("/beheer/gebruikers/nieuw", guards=beheerder)
+async def new_gebruiker_page(request: Request) -> Template:
+    return await _gebruiker_form(request, gebruiker=None, fouten={},
+                                 waarden={"rol": Rol.RAADSLID.value, "is_actief": True})
+
+
+@post("/beheer/gebruikers/nieuw", guards=beheerder)
+async def create_gebruiker(request: Request) -> Template | Redirect:
+    form = GebruikerForm.parse(await read_form(request))
+    user = current(request)
+    try:
+        await domain.create_gebruiker(
+            _settings(request), email=form.email, naam=form.naam, wachtwoord=form.wachtwoord,
+            rol=form.rol, gemeente_slug=form.gemeente, door=user.id if user else None,
+        )
+    except domain.OngeldigeInvoer as exc:
+        waarden = {"email": form.email, "naam": form.naam, "rol": form.rol,
+                   "gemeente": form.gemeente, "is_actief": True}
+        return await _gebruiker_form(request, gebruiker=None, waarden=waarden, fouten=exc.fouten,
+                                     status=422)
+    return Redirect(path="/beheer/gebruikers?opgeslagen=1")
+
+
+@get("/beheer/gebruikers/{gebruiker_id:int}", guards=beheerder)
+async def gebruiker_page(request: Request, gebruiker_id: FromPath[int]) -> Template:
+    gebruiker = await queries.get_gebruiker(gebruiker_id)
+    if gebruiker is None:
+        raise NotFoundException()
+    waarden = {"rol": gebruiker["rol"], "gemeente": gebruiker["gemeente_slug"],
+               "is_actief": gebruiker["is_actief"]}
+    return await _gebruiker_form(request, gebruiker=gebruiker, waarden=waarden, fouten={})
+
+
+@post("/beheer/gebruikers/{gebruiker_id:int}", guards=beheerder)
+async def update_gebruiker(request: Request, gebruiker_id: FromPath[int]) -> Template | Redirect:
+    gebruiker = await queries.get_gebruiker(gebruiker_id)
+    if gebruiker is None:
+        raise NotFoundException()
+    form = GebruikerForm.parse(await read_form(request))
+    user = current(request)
+    assert user is not None  # guarded
+    try:
+        await domain.update_gebruiker(gebruiker_id=gebruiker_id, rol=form.rol,
+                                      gemeente_slug=form.gemeente, is_actief=form.is_actief,
+                                      door=user.id)
+    except domain.OngeldigeInvoer as exc:
+        waarden = {"rol": form.rol, "gemeente": form.gemeente, "is_actief": form.is_actief}
+        return await _gebruiker_form(request, gebruiker=gebruiker, waarden=waarden,
+                                     fouten=exc.fouten, status=422)
+    return Redirect(path="/beheer/gebruikers?opgeslagen=1")
+
+
+@get("/raad/{gemeente:str}", guards=[alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente])
+async def werkbank(request: Request, gemeente: FromPath[str]) -> Template:
+    info = await queries.get_gemeente(gemeente)
+    if info is None:
+        raise NotFoundException()
+    return Template("accounts/werkbank.html",
+                    context={"gemeente": info, "raadsleden": await queries.list_raadsleden(gemeente)})
+
+
+@get("/gemeente/{gemeente:str}", guards=[alleen(Rol.AMBTENAAR, Rol.BEHEERDER), eigen_gemeente])
+async def portaal(request: Request, gemeente: FromPath[str]) -> Template:
+    info = await queries.get_gemeente(gemeente)
+    if info is None:
+        raise NotFoundException()
+    return Template("accounts/portaal.html", context={"gemeente": info})
+
+
+ROUTES = [home, login_page, login, logout, gebruikers, new_gebruiker_page, create_gebruiker,
+          gebruiker_page, update_gebruiker, werkbank, portaal]

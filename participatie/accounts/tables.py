@@ -1,0 +1,61 @@
+from enum import Enum
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    OnDelete,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class Rol(str, Enum):
+    BEHEERDER = "beheerder"
+    RAADSLID = "raadslid"
+    AMBTENAAR = "ambtenaar"
+
+
+class Regio(Table):
+    """A region of municipalities that share IJmond-wide themes."""
+
+    slug = Varchar(length=40, unique=True, null=False)
+    naam = Varchar(length=100, null=False)
+
+
+class Gemeente(Table):
+    """A municipality and its Participatieraad (one council per municipality)."""
+
+    slug = Varchar(length=40, unique=True, null=False)
+    naam = Varchar(length=100, null=False)
+    raad_naam = Varchar(length=150, null=False)
+    regio = ForeignKey(references=Regio, null=False, on_delete=OnDelete.restrict)
+
+
+class Gebruiker(Table):
+    """A person with an account: beheerder, raadslid (of one council) or ambtenaar."""
+
+    email = Varchar(length=254, unique=True, null=False)
+    naam = Varchar(length=150, null=False)
+    wachtwoord_hash = Varchar(length=255, null=False)
+    rol = Varchar(length=20, choices=Rol, null=False)
+    # raadslid: member of this municipality's council; ambtenaar: works for it; beheerder: none
+    gemeente = ForeignKey(references=Gemeente, null=True, on_delete=OnDelete.restrict)
+    is_actief = Boolean(default=True, null=False)
+    aangemaakt_at = Timestamptz(null=False)
+
+
+class Sessie(Table):
+    """A login. Only a hash of the cookie's token is stored, so a database copy logs no one in."""
+
+    token_hash = Varchar(length=64, unique=True, null=False)
+    gebruiker = ForeignKey(references=Gebruiker, null=False, on_delete=OnDelete.cascade)
+    aangemaakt_at = Timestamptz(null=False)
+    laatst_gezien_at = Timestamptz(null=False, index=True)
+
+
+class Inlogpoging(Table):
+    """A failed login, keyed by a keyed hash of the account or the address (never stored plain)."""
+
+    sleutel = Varchar(length=64, null=False, index=True)
+    at = Timestamptz(null=False, index=True)

@@ -1,0 +1,111 @@
+"""One typed settings object, read from PARTICIPATIE_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+DEFAULT_SECRET_KEY = "onveilig-alleen-voor-ontwikkeling"  # noqa: S105 -- the value we refuse in production
+DEFAULT_DATABASE_URL = "sqlite:///data/participatie.sqlite3"
+
+
+class ConfigError(Exception):
+    """Settings that must not be used; the message is shown to whoever starts the app."""
+
+
+def _bool(value: str) -> bool:
+    if value.strip().lower() in {"1", "true", "ja", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "nee", "no", "off", ""}:
+        return False
+    raise ConfigError(f"Geen geldige waarde voor aan/uit: {value!r} (gebruik true of false).")
+
+
+def _int(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"PARTICIPATIE_{name} moet een geheel getal zijn, niet {value!r}.") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = DEFAULT_SECRET_KEY
+    base_url: str = "http://127.0.0.1:8000"
+    debug: bool = False
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_tls: str = "none"  # none | starttls | tls
+    mail_from: str = "Participatieraad IJmond <noreply@participatie.example>"
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    max_body_bytes: int = 1_000_000
+    planner_enabled: bool = True
+    db_pool_size: int = 10
+    # "test" makes password hashing cheap so a test suite is not dominated by argon2; never in production
+    password_profile: str = "standaard"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_https(self) -> bool:
+        return urlparse(self.base_url).scheme == "https"
+
+    @property
+    def uses_default_secret(self) -> bool:
+        return self.secret_key == DEFAULT_SECRET_KEY
+
+    def check(self) -> None:
+        """Raise ConfigError for settings the app must not run with."""
+        if not self.debug and self.uses_default_secret:
+            raise ConfigError(
+                "De standaard geheime sleutel mag alleen in debug-modus gebruikt worden. "
+                "Zet PARTICIPATIE_SECRET_KEY op een lange willekeurige waarde, bijvoorbeeld uit "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        if len(self.secret_key) < 16:
+            raise ConfigError("PARTICIPATIE_SECRET_KEY is te kort: gebruik minstens 32 tekens.")
+        if self.smtp_tls not in {"none", "starttls", "tls"}:
+            raise ConfigError("PARTICIPATIE_SMTP_TLS moet none, starttls of tls zijn.")
+        scheme = urlparse(self.database_url).scheme
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ConfigError(
+                "PARTICIPATIE_DATABASE_URL moet met sqlite:/// of postgresql:// beginnen."
+            )
+        if self.password_profile not in {"standaard", "test"}:
+            raise ConfigError("PARTICIPATIE_PASSWORD_PROFILE moet standaard of test zijn.")
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            return env.get(f"PARTICIPATIE_{name}")
+
+        values: dict[str, object] = {}
+        for name in ("database_url", "secret_key", "base_url", "smtp_host", "smtp_user",
+                     "smtp_password", "smtp_tls", "mail_from", "password_profile"):
+            if (raw := get(name.upper())) is not None:
+                values[name] = raw
+        for name in ("smtp_port", "session_idle_minutes", "session_max_hours", "max_body_bytes",
+                     "db_pool_size"):
+            if (raw := get(name.upper())) is not None:
+                values[name] = _int(name.upper(), raw)
+        for name in ("debug", "planner_enabled"):
+            if (raw := get(name.upper())) is not None:
+                values[name] = _bool(raw)
+        return cls(**values)  # type: ignore[arg-type]

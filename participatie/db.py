@@ -1,0 +1,165 @@
+"""Engine choice, the SQLite write lock, and running migrations.
+
+The same Piccolo tables run on SQLite (one process, the embedded default) and PostgreSQL
+(production, several processes). Which engine the tables use is decided here, once per app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+
+
+
+class _LoopLocks:
+    """One asyncio.Lock per event loop: an engine outlives loops in tests and CLI commands."""
+
+    def __init__(self) -> None:
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+    def get(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            # Forget locks of closed loops so long test runs do not accumulate them.
+            self._locks = {lp: lk for lp, lk in self._locks.items() if not lp.is_closed()}
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+
+class _SerialisedTransaction(SQLiteTransaction):
+    """Holds the engine's write lock for the whole outer transaction."""
+
+    __slots__ = ("_lock",)
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self._lock = self.engine.write_locks.get()  # type: ignore[attr-defined]
+        await self._lock.acquire()
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent is not None:
+            return await super().__aexit__(exception_type, exception, traceback)
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        finally:
+            self._lock.release()
+
+
+class SerialisedSQLiteEngine(SQLiteEngine):
+    """SQLite with every write serialised inside the process.
+
+    WAL plus a busy timeout alone still gave `database is locked` and multi-second p99 under
+    concurrent writers (../shared/STACK.md); one in-process lock around writes gave none.
+    Reads stay concurrent: WAL lets them run beside the single writer.
+    """
+
+    __slots__ = ("write_locks",)
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path, timeout=30)
+        self.write_locks = _LoopLocks()
+
+    async def run_querystring(self, querystring: Any, in_pool: bool = False) -> Any:
+        if self.current_transaction.get() is not None or querystring.query_type == "select":
+            return await super().run_querystring(querystring, in_pool)
+        sql = str(querystring).lstrip().upper()
+        if sql.startswith(("SELECT", "WITH", "PRAGMA")) and querystring.query_type != "insert":
+            return await super().run_querystring(querystring, in_pool)
+        async with self.write_locks.get():
+            return await super().run_querystring(querystring, in_pool)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False) -> Any:
+        if self.current_transaction.get() is not None:
+            return await super().run_ddl(ddl, in_pool)
+        async with self.write_locks.get():
+            return await super().run_ddl(ddl, in_pool)
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        # IMMEDIATE: take SQLite's write lock at BEGIN, so a second process (a CLI command
+        # beside the server) waits on the busy timeout instead of failing on upgrade.
+        return _SerialisedTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+
+def sqlite_path(database_url: str) -> Path:
+    """sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them."""
+    raw = database_url.split(":///", 1)[1] if ":///" in database_url else ""
+    if not raw:
+        raise ValueError("Een SQLite-adres ziet er zo uit: sqlite:///data/participatie.sqlite3")
+    return Path(unquote(raw))
+
+
+def create_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite"):
+        return SerialisedSQLiteEngine(path=str(sqlite_path(database_url)))
+    parsed = urlparse(database_url)
+    if parsed.scheme not in {"postgresql", "postgres"}:
+        raise ValueError(f"Onbekend databasetype: {parsed.scheme}")
+    return PostgresEngine(config={"dsn": database_url}, log_queries=False)
+
+
+def prepare(engine: Engine) -> None:
+    """Make the database file usable; touches disk, so it runs at start-up, never on import."""
+    if isinstance(engine, SQLiteEngine):
+        path = Path(engine.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # WAL persists in the file; setting it once covers every later connection.
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+
+
+def all_tables() -> list[Any]:
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+
+    return [*Finder().get_table_classes(), Migration]
+
+
+def use_engine(engine: Engine) -> None:
+    """Point every table (and Piccolo's migration machinery) at this engine."""
+    from participatie import piccolo_conf
+
+    piccolo_conf.DB = engine
+    for table in all_tables():
+        table._meta.db = engine
+
+
+async def start_pool(engine: Engine, size: int) -> None:
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
+        await engine.start_connection_pool(min_size=min(2, size), max_size=size)
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await engine.close_connection_pool()
+        engine.pool = None
+
+
+async def migrate(engine: Engine) -> None:
+    """Apply every app's pending migrations, in the registry's order."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    prepare(engine)
+    use_engine(engine)
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"Migraties mislukt: {result.message}")

@@ -1,0 +1,63 @@
+"""Dutch error pages. Every refusal ends here, so no person ever sees a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger("participatie.errors")
+
+PAGES: dict[int, tuple[str, str]] = {
+    400: ("Dit verzoek klopt niet", "Wat u verstuurde konden we niet lezen. Ga terug en probeer het opnieuw."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina."),
+    405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
+    413: ("Dit is te groot", "Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
+    422: ("Niet goed ingevuld", "Wat u invulde kunnen we niet verwerken. Ga terug en controleer uw antwoorden."),
+    429: ("Even wachten", "U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
+    500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem dan contact op met de Participatieraad."),
+}
+CSRF_TEXT = (
+    "Het formulier is verlopen of niet compleet verstuurd. Ga terug, laad de pagina opnieuw "
+    "en probeer het nog eens."
+)
+
+
+def error_page(request: Request, status: int, detail: str | None = None,
+               headers: dict[str, str] | None = None) -> Response:
+    titel, tekst = PAGES.get(status, PAGES[400] if status < 500 else PAGES[500])
+    return Template(
+        template_name="fout.html",
+        context={"status": status, "titel": titel, "tekst": detail or tekst},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status == 401:
+        if request.method == "GET" and not request.headers.get("hx-request"):
+            volgende = quote(request.url.path, safe="/")
+            return Redirect(path=f"/inloggen?volgende={volgende}")
+        return error_page(request, 403, "U bent niet (meer) ingelogd. Log opnieuw in.")
+    detail = None
+    if status == 403 and "csrf" in str(exc.detail).lower():
+        detail = CSRF_TEXT
+    elif status in (403, 429) and exc.detail and exc.detail not in ("Forbidden", "Too Many Requests"):
+        # Our own guards and rules raise with a Dutch sentence meant for the person.
+        detail = exc.detail
+    elif status == 400 and "entity too large" in str(exc.detail).lower():
+        # Litestar 2 reports an over-long multipart body as a 400; it is a 413 to the person.
+        status = 413
+    return error_page(request, status, detail, headers=exc.headers)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    logger.exception("onverwachte fout op %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)

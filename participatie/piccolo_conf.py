@@ -1,0 +1,19 @@
+"""Piccolo's engine and app registry.
+
+The engine comes from PARTICIPATIE_DATABASE_URL here, so `piccolo migrations ...` works from
+a shell; the app and the tests replace it through participatie.db.use_engine.
+"""
+
+from piccolo.conf.apps import AppRegistry
+
+from participatie.config import Settings
+from participatie.db import create_engine
+
+DB = create_engine(Settings.from_env().database_url)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "participatie.accounts.piccolo_app",
+        "participatie.planner.piccolo_app",
+    ]
+)

@@ -1,0 +1,134 @@
+"""The planner: APScheduler runs each domain's due-work jobs inside the app's lifespan.
+
+The database is the source of truth for what is due. A job asks it, does the work
+idempotently, and returns how many things it did. Every job also runs right at start-up, so
+work that fell due while the app was down happens then. With several app processes on one
+PostgreSQL database, an advisory lock per job makes sure only one process runs it at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from piccolo.engine.postgres import PostgresEngine
+
+from participatie.auditlog import log_event
+from participatie.config import Settings
+from participatie.planner.tables import TaakRun
+
+logger = logging.getLogger("participatie.planner")
+
+
+@dataclass(frozen=True)
+class Taak:
+    """A kind of due work: `run(settings)` does what is due now and returns how much it did."""
+
+    naam: str
+    run: Callable[[Settings], Awaitable[int]]
+    interval_s: int
+
+
+def collect_taken() -> list[Taak]:
+    """Every domain's jobs. A domain lists its own in its jobs.py as TAKEN."""
+    from participatie.accounts import jobs as accounts_jobs
+
+    return [*accounts_jobs.TAKEN]
+
+
+_local_locks: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Lock] = {}
+
+
+def _advisory_key(naam: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"participatie:{naam}".encode()).digest()[:8], "big",
+                          signed=True)
+
+
+@asynccontextmanager
+async def exclusive(naam: str) -> AsyncIterator[bool]:
+    """Yield True when this process may run job `naam` now, False when another one is.
+
+    PostgreSQL: a session advisory lock on a connection held for the job's duration, so the
+    lock dies with a crashed process. SQLite serves one process, so an in-process lock does.
+    """
+    engine = TaakRun._meta.db
+    if isinstance(engine, PostgresEngine):
+        key = _advisory_key(naam)
+        if engine.pool is not None:
+            conn = await engine.pool.acquire()
+        else:
+            conn = await engine.get_new_connection()
+        try:
+            got = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
+            try:
+                yield got
+            finally:
+                if got:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        finally:
+            if engine.pool is not None:
+                await engine.pool.release(conn)
+            else:
+                await conn.close()
+        return
+    lock = _local_locks.setdefault((asyncio.get_running_loop(), naam), asyncio.Lock())
+    if lock.locked():
+        yield False
+        return
+    async with lock:
+        yield True
+
+
+async def run_taak(taak: Taak, settings: Settings) -> int | None:
+    """Run one job if no other process is running it; None when it was skipped for that."""
+    async with exclusive(taak.naam) as got:
+        if not got:
+            return None
+        gestart = datetime.now(UTC)
+        try:
+            aantal = await taak.run(settings)
+        except Exception:
+            logger.exception("taak %s mislukt", taak.naam)
+            raise
+        if aantal:
+            await TaakRun.insert(
+                TaakRun(taak=taak.naam, gestart_at=gestart, klaar_at=datetime.now(UTC),
+                        aantal=aantal)
+            )
+            log_event("taak_uitgevoerd", taak=taak.naam, aantal=aantal)
+        return aantal
+
+
+class Planner:
+    """Wraps an AsyncIOScheduler started on the app's running loop."""
+
+    def __init__(self, settings: Settings, taken: list[Taak] | None = None) -> None:
+        self.settings = settings
+        self.taken = collect_taken() if taken is None else taken
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        for taak in self.taken:
+            self.scheduler.add_job(
+                run_taak,
+                "interval",
+                seconds=taak.interval_s,
+                args=[taak, self.settings],
+                id=taak.naam,
+                # Run once right away: catches up on whatever fell due while we were down.
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -1,0 +1,71 @@
+"""Headers and limits every response and request gets, before any route runs."""
+
+from __future__ import annotations
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+# Every route is GET or POST (forms work without JavaScript); HEAD comes with GET.
+ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST"})
+
+
+def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
+    headers = [*_HEADERS]
+    if hsts:
+        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                existing = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in headers if n not in existing]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        if scope["method"] not in ALLOWED_METHODS:
+            # Litestar answers OPTIONS itself for CORS; we serve no cross-origin clients.
+            await _plain(send_with_headers, 405, "Deze methode wordt niet ondersteund.",
+                         [(b"allow", b"GET, HEAD, POST")])
+            return
+        await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
+async def _plain(send: Send, status: int, text: str,
+                 extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = text.encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()), *(extra or [])],
+    })
+    await send({"type": "http.response.body", "body": body})
