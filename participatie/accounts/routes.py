@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from participatie.accounts import domain, queries
@@ -42,7 +42,7 @@ async def home(request: Request) -> Template:
 
 
 @get("/inloggen", opt=PUBLIEK)
-async def login_page(request: Request, volgende: str | None = None) -> Template | Redirect:
+async def login_page(request: Request, volgende: FromQuery[str | None] = None) -> Template | Redirect:
     user = current(request)
     if user is not None:
         return Redirect(path=safe_next(volgende) or start_page(user))

@@ -1,0 +1,199 @@
+"""Every test runs against SQLite and PostgreSQL.
+
+The PostgreSQL runs are skipped where no server answers, except under CI (CI=true) or with
+PARTICIPATIE_REQUIRE_POSTGRES=1, where a missing server fails the run instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+from piccolo.conf.apps import Finder
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import sort_table_classes
+
+from participatie import db
+from participatie.accounts import domain as accounts
+from participatie.app import create_app
+from participatie.config import Settings
+from participatie.demo import GEMEENTEN
+
+PG_ADMIN_URL = os.environ.get(
+    "PARTICIPATIE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+PASSWORD = "correct paard batterij niet"  # long passphrase, as the login form invites
+
+
+def _must_have(kind: str) -> bool:
+    flag = f"PARTICIPATIE_REQUIRE_{kind.upper()}"
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get(flag) == "1"
+
+
+def skip_or_fail(kind: str, reason: str) -> None:
+    if _must_have(kind):
+        pytest.fail(f"{reason} (verplicht onder CI)")
+    pytest.skip(reason)
+
+
+@dataclass
+class Backend:
+    name: str
+    url: str
+    engine: Engine
+
+
+async def _create_pg_database(name: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=3)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_pg_database(name: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=3)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        engine = db.create_engine(url)
+        asyncio.run(db.migrate(engine))
+        yield Backend("sqlite", url, engine)
+        return
+    name = f"participatie_test_{os.getpid()}"
+    try:
+        asyncio.run(_create_pg_database(name))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        skip_or_fail("postgres", f"Geen PostgreSQL op {PG_ADMIN_URL}: {exc}")
+    url = re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
+    engine = db.create_engine(url)
+    asyncio.run(db.migrate(engine))
+    yield Backend("postgres", url, engine)
+    asyncio.run(_drop_pg_database(name))
+
+
+def _data_tables() -> list:
+    # Parents first, so deleting in reverse order never trips a foreign key.
+    return sort_table_classes(Finder().get_table_classes())
+
+
+async def empty_database(engine: Engine) -> None:
+    tables = _data_tables()
+    if isinstance(engine, PostgresEngine):
+        names = ", ".join(t._meta.tablename for t in tables)
+        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    else:
+        for table in reversed(tables):
+            await engine.run_ddl(f"DELETE FROM {table._meta.tablename}")
+
+
+@pytest.fixture
+def settings(backend: Backend) -> Settings:
+    return Settings(
+        database_url=backend.url,
+        secret_key="test-geheim-dat-lang-genoeg-is-1234567890",
+        planner_enabled=False,
+        password_profile="test",
+    )
+
+
+@pytest.fixture
+async def database(backend: Backend) -> AsyncIterator[Backend]:
+    """An empty, migrated database for this test, with the IJmond councils in it."""
+    db.use_engine(backend.engine)
+    # Pooled like the app, so concurrency tests do not open a connection per query.
+    await db.start_pool(backend.engine, 5)
+    await empty_database(backend.engine)
+    regio_id = await accounts.ensure_regio("ijmond", "IJmond")
+    for slug, naam, raad_naam in GEMEENTEN:
+        await accounts.ensure_gemeente(slug, naam, raad_naam, regio_id)
+    yield backend
+    db.use_engine(backend.engine)
+    await db.close_pool(backend.engine)
+
+
+@asynccontextmanager
+async def running(application: Litestar) -> AsyncIterator[Litestar]:
+    """Run the app's lifespan in a task of its own.
+
+    Litestar's lifespan holds an anyio task group, which must be left in the task that entered
+    it; a fixture's setup and teardown may run in different tasks.
+    """
+    started = asyncio.Event()
+    stop = asyncio.Event()
+
+    async def runner() -> None:
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(runner())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()  # raises the start-up error
+    try:
+        yield application
+    finally:
+        stop.set()
+        await task
+
+
+@pytest.fixture
+async def app(settings: Settings, database: Backend) -> AsyncIterator[Litestar]:
+    async with running(create_app(settings)) as application:
+        yield application
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+async def make_gebruiker(settings: Settings, rol: str, gemeente: str | None = None,
+                         email: str | None = None, naam: str = "Test Persoon") -> int:
+    email = email or f"{rol}.{gemeente or 'regio'}@test.example"
+    return await accounts.create_gebruiker(
+        settings, email=email, naam=naam, wachtwoord=PASSWORD, rol=rol,
+        gemeente_slug=gemeente, door=None,
+    )
+
+
+async def csrf_token(client: httpx.AsyncClient) -> str:
+    """The token a browser gets with any page (double-submit cookie)."""
+    if "participatie_csrf" not in client.cookies:
+        await client.get("/inloggen")
+    return client.cookies["participatie_csrf"]
+
+
+async def post_form(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
+    token = await csrf_token(client)
+    return await client.post(path, data={**data, "_csrf_token": token})
+
+
+async def login(client: httpx.AsyncClient, email: str, wachtwoord: str = PASSWORD) -> httpx.Response:
+    return await post_form(client, "/inloggen", {"email": email, "wachtwoord": wachtwoord})
+
+
+ROOT = Path(__file__).resolve().parent.parent
