@@ -63,7 +63,7 @@ def _print_demo_logins(settings: Settings) -> None:
     from participatie.demo import DEMO_PASSWORD, load_demo
 
     logins = _run_db(settings, lambda: load_demo(settings))
-    click.echo("\nDemo-accounts (wachtwoord voor allemaal: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
     for login in logins:
         waar = f" ({login.gemeente})" if login.gemeente else ""
         click.echo(f"  {login.rol:<10} {login.email}{waar}")
@@ -80,10 +80,15 @@ def demo() -> None:
 @main.command(help="Start de webserver.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
 @click.option("--port", default=8000, show_default=True, help="Poort.")
-@click.option("--workers", default=1, show_default=True,
-              help="Aantal processen (meer dan 1 alleen met PostgreSQL).")
-@click.option("--demo", "with_demo", is_flag=True,
-              help="Migreer, vul demogegevens en start; voor een eerste kennismaking.")
+@click.option(
+    "--workers", default=1, show_default=True, help="Aantal processen (meer dan 1 alleen met PostgreSQL)."
+)
+@click.option(
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Migreer, vul demogegevens en start; voor een eerste kennismaking.",
+)
 def run(host: str, port: int, workers: int, with_demo: bool) -> None:
     import uvicorn
 
@@ -106,8 +111,16 @@ def run(host: str, port: int, workers: int, with_demo: bool) -> None:
     if with_demo:
         _print_demo_logins(settings)
     click.echo(f"Participatie draait op http://{host}:{port}  (stoppen: Ctrl+C)")
-    uvicorn.run("participatie.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=False, server_header=False, log_level="warning")
+    uvicorn.run(
+        "participatie.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        log_level="warning",
+    )
 
 
 @main.group(help="Accounts beheren.")
@@ -115,16 +128,19 @@ def gebruiker() -> None:
     pass
 
 
-@gebruiker.command("aanmaken", help=(
-    "Maak een account aan. Het wachtwoord komt uit PARTICIPATIE_NIEUW_WACHTWOORD, "
-    "of van standaardinvoer met --wachtwoord-stdin, of wordt gevraagd."))
+@gebruiker.command(
+    "aanmaken",
+    help=(
+        "Maak een account aan. Het wachtwoord komt uit PARTICIPATIE_NIEUW_WACHTWOORD, "
+        "of van standaardinvoer met --wachtwoord-stdin, of wordt gevraagd."
+    ),
+)
 @click.option("--email", required=True, help="E-mailadres (de inlognaam).")
 @click.option("--naam", required=True, help="Volledige naam.")
 @click.option("--rol", required=True, type=click.Choice(["beheerder", "raadslid", "ambtenaar"]))
 @click.option("--gemeente", default=None, help="velsen, beverwijk of heemskerk (niet voor beheerders).")
 @click.option("--wachtwoord-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
-def gebruiker_aanmaken(email: str, naam: str, rol: str, gemeente: str | None,
-                       wachtwoord_stdin: bool) -> None:
+def gebruiker_aanmaken(email: str, naam: str, rol: str, gemeente: str | None, wachtwoord_stdin: bool) -> None:
     from participatie.accounts import domain
 
     settings = _settings()
@@ -134,9 +150,18 @@ def gebruiker_aanmaken(email: str, naam: str, rol: str, gemeente: str | None,
     elif not wachtwoord:
         wachtwoord = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     try:
-        gebruiker_id = _run_db(settings, lambda: domain.create_gebruiker(
-            settings, email=email, naam=naam, wachtwoord=wachtwoord or "", rol=rol,
-            gemeente_slug=gemeente, door=None))
+        gebruiker_id = _run_db(
+            settings,
+            lambda: domain.create_gebruiker(
+                settings,
+                email=email,
+                naam=naam,
+                wachtwoord=wachtwoord or "",
+                rol=rol,
+                gemeente_slug=gemeente,
+                door=None,
+            ),
+        )
     except domain.OngeldigeInvoer as exc:
         for veld, tekst in exc.fouten.items():
             click.echo(f"{veld}: {tekst}", err=True)

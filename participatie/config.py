@@ -52,7 +52,7 @@ class Settings:
     planner_enabled: bool = True
     db_pool_size: int = 10
     # "test" makes password hashing cheap so a test suite is not dominated by argon2; never in production
-    password_profile: str = "standaard"
+    password_profile: str = "standaard"  # noqa: S105 -- a hashing profile name, not a password
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,9 +80,7 @@ class Settings:
             raise ConfigError("PARTICIPATIE_SMTP_TLS moet none, starttls of tls zijn.")
         scheme = urlparse(self.database_url).scheme
         if scheme not in {"sqlite", "postgresql", "postgres"}:
-            raise ConfigError(
-                "PARTICIPATIE_DATABASE_URL moet met sqlite:/// of postgresql:// beginnen."
-            )
+            raise ConfigError("PARTICIPATIE_DATABASE_URL moet met sqlite:/// of postgresql:// beginnen.")
         if self.password_profile not in {"standaard", "test"}:
             raise ConfigError("PARTICIPATIE_PASSWORD_PROFILE moet standaard of test zijn.")
 
@@ -97,12 +95,26 @@ class Settings:
             return env.get(f"PARTICIPATIE_{name}")
 
         values: dict[str, object] = {}
-        for name in ("database_url", "secret_key", "base_url", "smtp_host", "smtp_user",
-                     "smtp_password", "smtp_tls", "mail_from", "password_profile"):
+        for name in (
+            "database_url",
+            "secret_key",
+            "base_url",
+            "smtp_host",
+            "smtp_user",
+            "smtp_password",
+            "smtp_tls",
+            "mail_from",
+            "password_profile",
+        ):
             if (raw := get(name.upper())) is not None:
                 values[name] = raw
-        for name in ("smtp_port", "session_idle_minutes", "session_max_hours", "max_body_bytes",
-                     "db_pool_size"):
+        for name in (
+            "smtp_port",
+            "session_idle_minutes",
+            "session_max_hours",
+            "max_body_bytes",
+            "db_pool_size",
+        ):
             if (raw := get(name.upper())) is not None:
                 values[name] = _int(name.upper(), raw)
         for name in ("debug", "planner_enabled"):

@@ -17,7 +17,6 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 
-
 class _LoopLocks:
     """One asyncio.Lock per event loop: an engine outlives loops in tests and CLI commands."""
 

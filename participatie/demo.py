@@ -48,7 +48,12 @@ async def load_demo(settings: Settings) -> list[DemoLogin]:
         return logins
     for login in logins:
         await accounts.create_gebruiker(
-            settings, email=login.email, naam=login.naam, wachtwoord=DEMO_PASSWORD,
-            rol=login.rol, gemeente_slug=login.gemeente, door=None,
+            settings,
+            email=login.email,
+            naam=login.naam,
+            wachtwoord=DEMO_PASSWORD,
+            rol=login.rol,
+            gemeente_slug=login.gemeente,
+            door=None,
         )
     return logins

@@ -13,14 +13,26 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 logger = logging.getLogger("participatie.errors")
 
 PAGES: dict[int, tuple[str, str]] = {
-    400: ("Dit verzoek klopt niet", "Wat u verstuurde konden we niet lezen. Ga terug en probeer het opnieuw."),
+    400: (
+        "Dit verzoek klopt niet",
+        "Wat u verstuurde konden we niet lezen. Ga terug en probeer het opnieuw.",
+    ),
     403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina."),
+    404: (
+        "Pagina niet gevonden",
+        "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina.",
+    ),
     405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
     413: ("Dit is te groot", "Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
-    422: ("Niet goed ingevuld", "Wat u invulde kunnen we niet verwerken. Ga terug en controleer uw antwoorden."),
+    422: (
+        "Niet goed ingevuld",
+        "Wat u invulde kunnen we niet verwerken. Ga terug en controleer uw antwoorden.",
+    ),
     429: ("Even wachten", "U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
-    500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem dan contact op met de Participatieraad."),
+    500: (
+        "Er ging iets mis",
+        "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem dan contact op met de Participatieraad.",
+    ),
 }
 CSRF_TEXT = (
     "Het formulier is verlopen of niet compleet verstuurd. Ga terug, laad de pagina opnieuw "
@@ -28,8 +40,9 @@ CSRF_TEXT = (
 )
 
 
-def error_page(request: Request, status: int, detail: str | None = None,
-               headers: dict[str, str] | None = None) -> Response:
+def error_page(
+    request: Request, status: int, detail: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     titel, tekst = PAGES.get(status, PAGES[400] if status < 500 else PAGES[500])
     return Template(
         template_name="fout.html",

@@ -51,21 +51,29 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
 
         if scope["method"] not in ALLOWED_METHODS:
             # Litestar answers OPTIONS itself for CORS; we serve no cross-origin clients.
-            await _plain(send_with_headers, 405, "Deze methode wordt niet ondersteund.",
-                         [(b"allow", b"GET, HEAD, POST")])
+            await _plain(
+                send_with_headers,
+                405,
+                "Deze methode wordt niet ondersteund.",
+                [(b"allow", b"GET, HEAD, POST")],
+            )
             return
         await app(scope, receive, send_with_headers)
 
     return middleware
 
 
-async def _plain(send: Send, status: int, text: str,
-                 extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
     body = text.encode()
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()), *(extra or [])],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *(extra or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

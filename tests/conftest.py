@@ -171,12 +171,22 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-async def make_gebruiker(settings: Settings, rol: str, gemeente: str | None = None,
-                         email: str | None = None, naam: str = "Test Persoon") -> int:
+async def make_gebruiker(
+    settings: Settings,
+    rol: str,
+    gemeente: str | None = None,
+    email: str | None = None,
+    naam: str = "Test Persoon",
+) -> int:
     email = email or f"{rol}.{gemeente or 'regio'}@test.example"
     return await accounts.create_gebruiker(
-        settings, email=email, naam=naam, wachtwoord=PASSWORD, rol=rol,
-        gemeente_slug=gemeente, door=None,
+        settings,
+        email=email,
+        naam=naam,
+        wachtwoord=PASSWORD,
+        rol=rol,
+        gemeente_slug=gemeente,
+        door=None,
     )
 
 

@@ -5,17 +5,19 @@ from participatie.config import DEFAULT_SECRET_KEY, ConfigError, Settings
 
 
 def test_settings_come_from_participatie_environment_variables():
-    settings = Settings.from_env({
-        "PARTICIPATIE_DATABASE_URL": "postgresql://u@db/p",
-        "PARTICIPATIE_SECRET_KEY": "s" * 40,
-        "PARTICIPATIE_BASE_URL": "https://participatie.example",
-        "PARTICIPATIE_SMTP_HOST": "smtp.example",
-        "PARTICIPATIE_SMTP_PORT": "587",
-        "PARTICIPATIE_SMTP_USER": "mailer",
-        "PARTICIPATIE_SMTP_PASSWORD": "geheim",
-        "PARTICIPATIE_SMTP_TLS": "starttls",
-        "PARTICIPATIE_DEBUG": "false",
-    })
+    settings = Settings.from_env(
+        {
+            "PARTICIPATIE_DATABASE_URL": "postgresql://u@db/p",
+            "PARTICIPATIE_SECRET_KEY": "s" * 40,
+            "PARTICIPATIE_BASE_URL": "https://participatie.example",
+            "PARTICIPATIE_SMTP_HOST": "smtp.example",
+            "PARTICIPATIE_SMTP_PORT": "587",
+            "PARTICIPATIE_SMTP_USER": "mailer",
+            "PARTICIPATIE_SMTP_PASSWORD": "geheim",
+            "PARTICIPATIE_SMTP_TLS": "starttls",
+            "PARTICIPATIE_DEBUG": "false",
+        }
+    )
 
     assert settings.database_url == "postgresql://u@db/p"
     assert settings.smtp_port == 587

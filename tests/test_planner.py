@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
@@ -26,12 +27,15 @@ async def test_due_work_missed_while_down_runs_once_after_restart(database, sett
     anna = await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
     long_ago = now() - timedelta(days=2)
     # While the app was "down": a session went idle and failed logins aged past their window.
-    await Sessie.insert(Sessie(token_hash="a" * 64, gebruiker=anna, aangemaakt_at=long_ago,
-                               laatst_gezien_at=long_ago))
-    await Sessie.insert(Sessie(token_hash="b" * 64, gebruiker=anna, aangemaakt_at=now(),
-                               laatst_gezien_at=now()))
-    await Inlogpoging.insert(Inlogpoging(sleutel="c" * 64, at=now() - FAILURE_WINDOW * 2),
-                             Inlogpoging(sleutel="d" * 64, at=now()))
+    await Sessie.insert(
+        Sessie(token_hash="a" * 64, gebruiker=anna, aangemaakt_at=long_ago, laatst_gezien_at=long_ago)
+    )
+    await Sessie.insert(
+        Sessie(token_hash="b" * 64, gebruiker=anna, aangemaakt_at=now(), laatst_gezien_at=now())
+    )
+    await Inlogpoging.insert(
+        Inlogpoging(sleutel="c" * 64, at=now() - FAILURE_WINDOW * 2), Inlogpoging(sleutel="d" * 64, at=now())
+    )
 
     await _start_and_stop(settings)  # the restart
     await _start_and_stop(settings)  # and another: nothing is due any more
@@ -76,10 +80,8 @@ async def test_job_lock_is_released_after_a_failure(database, settings):
         return 0
 
     taak = Taak(naam="test.faalt", run=failing, interval_s=60)
-    try:
+    with contextlib.suppress(RuntimeError):
         await run_taak(taak, settings)
-    except RuntimeError:
-        pass
 
     assert await run_taak(taak, settings) == 0
     assert calls == 2

@@ -11,8 +11,13 @@ async def _as_beheerder(client, settings):
     await login(client, "beheer@test.example")
 
 
-NEW_ACCOUNT = {"naam": "Nieuw", "email": "nieuw@test.example",
-               "wachtwoord": "een lange zin als wachtwoord", "rol": "beheerder", "gemeente": ""}
+NEW_ACCOUNT = {
+    "naam": "Nieuw",
+    "email": "nieuw@test.example",
+    "wachtwoord": "een lange zin als wachtwoord",
+    "rol": "beheerder",
+    "gemeente": "",
+}
 
 
 @pytest.mark.parametrize("path", ["/", "/inloggen", "/bestaat-niet", "/static/participatie.css"])
@@ -49,8 +54,9 @@ async def test_post_without_csrf_token_is_refused_and_writes_nothing(client, set
 async def test_post_with_a_forged_csrf_token_is_refused(client, settings):
     await _as_beheerder(client, settings)
 
-    response = await client.post("/beheer/gebruikers/nieuw",
-                                 data={**NEW_ACCOUNT, "_csrf_token": "vervalst" * 8})
+    response = await client.post(
+        "/beheer/gebruikers/nieuw", data={**NEW_ACCOUNT, "_csrf_token": "vervalst" * 8}
+    )
 
     assert response.status_code == 403
     assert await Gebruiker.count() == 1
@@ -60,8 +66,9 @@ async def test_htmx_post_with_csrf_header_only_is_accepted(client, settings):
     await _as_beheerder(client, settings)
     token = await csrf_token(client)
 
-    response = await client.post("/beheer/gebruikers/nieuw", data=NEW_ACCOUNT,
-                                 headers={"x-csrftoken": token, "hx-request": "true"})
+    response = await client.post(
+        "/beheer/gebruikers/nieuw", data=NEW_ACCOUNT, headers={"x-csrftoken": token, "hx-request": "true"}
+    )
 
     assert response.status_code == 302
     assert await Gebruiker.count() == 2
@@ -71,8 +78,7 @@ async def test_htmx_post_without_header_or_field_is_refused(client, settings):
     await _as_beheerder(client, settings)
     await csrf_token(client)
 
-    response = await client.post("/beheer/gebruikers/nieuw", data=NEW_ACCOUNT,
-                                 headers={"hx-request": "true"})
+    response = await client.post("/beheer/gebruikers/nieuw", data=NEW_ACCOUNT, headers={"hx-request": "true"})
 
     assert response.status_code == 403
     assert await Gebruiker.count() == 1
@@ -81,8 +87,7 @@ async def test_htmx_post_without_header_or_field_is_refused(client, settings):
 async def test_login_form_needs_csrf_too(client, settings):
     await make_gebruiker(settings, "beheerder", None, email="beheer@test.example")
 
-    response = await client.post("/inloggen", data={"email": "beheer@test.example",
-                                                    "wachtwoord": "x" * 20})
+    response = await client.post("/inloggen", data={"email": "beheer@test.example", "wachtwoord": "x" * 20})
 
     assert response.status_code == 403
 
@@ -91,8 +96,9 @@ async def test_oversized_body_gets_413_in_dutch(client, settings):
     token = await csrf_token(client)
 
     response = await client.post(
-        "/inloggen", data={"email": "a" * (settings.max_body_bytes + 10), "wachtwoord": "x",
-                           "_csrf_token": token})
+        "/inloggen",
+        data={"email": "a" * (settings.max_body_bytes + 10), "wachtwoord": "x", "_csrf_token": token},
+    )
 
     assert response.status_code == 413
     assert "te groot" in response.text
@@ -137,8 +143,7 @@ async def test_unexpected_error_gets_dutch_500_without_stack_trace(app, client):
 
 
 async def test_responses_are_compressed(client):
-    response = await client.get("/static/vendor/utrecht/html-9.0.4.css",
-                                headers={"accept-encoding": "gzip"})
+    response = await client.get("/static/vendor/utrecht/html-9.0.4.css", headers={"accept-encoding": "gzip"})
 
     assert response.headers["content-encoding"] == "gzip"
     assert int(response.headers["content-length"]) < 10_000

@@ -34,8 +34,7 @@ class TeVeelPogingen(AccountError):
         self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
         super().__init__(
-            f"Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minutes} "
-            f"minuten opnieuw."
+            f"Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minutes} minuten opnieuw."
         )
 
 
@@ -72,9 +71,7 @@ def _token_hash(token: str) -> str:
 
 
 def _limit_key(settings: Settings, kind: str, value: str) -> str:
-    return hmac.new(
-        settings.secret_key.encode(), f"{kind}:{value}".encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(settings.secret_key.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -82,9 +79,11 @@ def normalise_email(email: str) -> str:
 
 
 async def _recent_failures(key: str, since: datetime) -> tuple[int, datetime | None]:
-    rows = await Inlogpoging.select(Inlogpoging.at).where(
-        (Inlogpoging.sleutel == key) & (Inlogpoging.at > since)
-    ).order_by(Inlogpoging.at)
+    rows = (
+        await Inlogpoging.select(Inlogpoging.at)
+        .where((Inlogpoging.sleutel == key) & (Inlogpoging.at > since))
+        .order_by(Inlogpoging.at)
+    )
     return len(rows), (rows[0]["at"] if rows else None)
 
 
@@ -105,9 +104,11 @@ async def login(settings: Settings, email: str, wachtwoord: str, adres: str) -> 
             retry_after = int((oldest + FAILURE_WINDOW - moment).total_seconds()) + 1
             raise TeVeelPogingen(retry_after=max(retry_after, 1))
 
-    row = await Gebruiker.select(
-        Gebruiker.id, Gebruiker.wachtwoord_hash, Gebruiker.is_actief
-    ).where(Gebruiker.email == email).first()
+    row = (
+        await Gebruiker.select(Gebruiker.id, Gebruiker.wachtwoord_hash, Gebruiker.is_actief)
+        .where(Gebruiker.email == email)
+        .first()
+    )
     ok = await passwords.verify_password(
         row["wachtwoord_hash"] if row else None, wachtwoord, settings.password_profile
     )
@@ -125,46 +126,49 @@ async def login(settings: Settings, email: str, wachtwoord: str, adres: str) -> 
     async with Sessie._meta.db.transaction():
         await Inlogpoging.delete().where(Inlogpoging.sleutel == account_key)
         await Sessie.insert(
-            Sessie(token_hash=_token_hash(token), gebruiker=row["id"], aangemaakt_at=moment,
-                   laatst_gezien_at=moment)
+            Sessie(
+                token_hash=_token_hash(token),
+                gebruiker=row["id"],
+                aangemaakt_at=moment,
+                laatst_gezien_at=moment,
+            )
         )
         if new_hash is not None:
-            await Gebruiker.update({Gebruiker.wachtwoord_hash: new_hash}).where(
-                Gebruiker.id == row["id"]
-            )
+            await Gebruiker.update({Gebruiker.wachtwoord_hash: new_hash}).where(Gebruiker.id == row["id"])
     log_event("ingelogd", door=row["id"])
     return token
 
 
 async def logout(token: str) -> None:
-    deleted = await Sessie.delete().where(Sessie.token_hash == _token_hash(token)).returning(
-        Sessie.gebruiker
-    )
+    deleted = await Sessie.delete().where(Sessie.token_hash == _token_hash(token)).returning(Sessie.gebruiker)
     if deleted:
         log_event("uitgelogd", door=deleted[0]["gebruiker"])
 
 
 async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
     """The person behind a session cookie, or None when it is unknown, idle too long or too old."""
-    row = await Sessie.select(
-        Sessie.id,
-        Sessie.aangemaakt_at,
-        Sessie.laatst_gezien_at,
-        Sessie.gebruiker.id.as_alias("gebruiker_id"),
-        Sessie.gebruiker.naam.as_alias("naam"),
-        Sessie.gebruiker.rol.as_alias("rol"),
-        Sessie.gebruiker.is_actief.as_alias("is_actief"),
-        Sessie.gebruiker.gemeente.id.as_alias("gemeente_id"),
-        Sessie.gebruiker.gemeente.slug.as_alias("gemeente_slug"),
-        Sessie.gebruiker.gemeente.naam.as_alias("gemeente_naam"),
-    ).where(Sessie.token_hash == _token_hash(token)).first()
+    row = (
+        await Sessie.select(
+            Sessie.id,
+            Sessie.aangemaakt_at,
+            Sessie.laatst_gezien_at,
+            Sessie.gebruiker.id.as_alias("gebruiker_id"),
+            Sessie.gebruiker.naam.as_alias("naam"),
+            Sessie.gebruiker.rol.as_alias("rol"),
+            Sessie.gebruiker.is_actief.as_alias("is_actief"),
+            Sessie.gebruiker.gemeente.id.as_alias("gemeente_id"),
+            Sessie.gebruiker.gemeente.slug.as_alias("gemeente_slug"),
+            Sessie.gebruiker.gemeente.naam.as_alias("gemeente_naam"),
+        )
+        .where(Sessie.token_hash == _token_hash(token))
+        .first()
+    )
     if row is None:
         return None
     moment = now()
-    expired = (
-        moment - row["laatst_gezien_at"] > timedelta(minutes=settings.session_idle_minutes)
-        or moment - row["aangemaakt_at"] > timedelta(hours=settings.session_max_hours)
-    )
+    expired = moment - row["laatst_gezien_at"] > timedelta(
+        minutes=settings.session_idle_minutes
+    ) or moment - row["aangemaakt_at"] > timedelta(hours=settings.session_max_hours)
     if expired or not row["is_actief"]:
         await Sessie.delete().where(Sessie.id == row["id"])
         return None
@@ -244,8 +248,13 @@ async def create_gebruiker(
         # Another request created the same address between our check and this insert.
         raise OngeldigeInvoer({"email": "Er is al een account met dit e-mailadres."})
     gebruiker_id: int = rows[0]["id"]
-    log_event("gebruiker_aangemaakt", door=door, gebruiker=gebruiker_id, rol=parsed_rol.value,
-              gemeente=gemeente_slug)
+    log_event(
+        "gebruiker_aangemaakt",
+        door=door,
+        gebruiker=gebruiker_id,
+        rol=parsed_rol.value,
+        gemeente=gemeente_slug,
+    )
     return gebruiker_id
 
 
@@ -260,16 +269,29 @@ async def update_gebruiker(
     if fouten or parsed_rol is None:
         raise OngeldigeInvoer(fouten)
     async with Gebruiker._meta.db.transaction():
-        updated = await Gebruiker.update(
-            {Gebruiker.rol: parsed_rol.value, Gebruiker.gemeente: gemeente_id,
-             Gebruiker.is_actief: is_actief}
-        ).where(Gebruiker.id == gebruiker_id).returning(Gebruiker.id)
+        updated = (
+            await Gebruiker.update(
+                {
+                    Gebruiker.rol: parsed_rol.value,
+                    Gebruiker.gemeente: gemeente_id,
+                    Gebruiker.is_actief: is_actief,
+                }
+            )
+            .where(Gebruiker.id == gebruiker_id)
+            .returning(Gebruiker.id)
+        )
         if not updated:
             raise OngeldigeInvoer({"gebruiker": "Dit account bestaat niet (meer)."})
         # A changed role must not keep the rights of the old one in an open session.
         await Sessie.delete().where(Sessie.gebruiker == gebruiker_id)
-    log_event("gebruiker_gewijzigd", door=door, gebruiker=gebruiker_id, rol=parsed_rol.value,
-              gemeente=gemeente_slug, is_actief=is_actief)
+    log_event(
+        "gebruiker_gewijzigd",
+        door=door,
+        gebruiker=gebruiker_id,
+        rol=parsed_rol.value,
+        gemeente=gemeente_slug,
+        is_actief=is_actief,
+    )
 
 
 async def purge_expired(settings: Settings) -> int:
@@ -281,12 +303,16 @@ async def purge_expired(settings: Settings) -> int:
     idle_cutoff = moment - timedelta(minutes=settings.session_idle_minutes)
     age_cutoff = moment - timedelta(hours=settings.session_max_hours)
     async with Sessie._meta.db.transaction():
-        sessies = await Sessie.delete().where(
-            (Sessie.laatst_gezien_at < idle_cutoff) | (Sessie.aangemaakt_at < age_cutoff)
-        ).returning(Sessie.id)
-        pogingen = await Inlogpoging.delete().where(
-            Inlogpoging.at < moment - FAILURE_WINDOW
-        ).returning(Inlogpoging.id)
+        sessies = (
+            await Sessie.delete()
+            .where((Sessie.laatst_gezien_at < idle_cutoff) | (Sessie.aangemaakt_at < age_cutoff))
+            .returning(Sessie.id)
+        )
+        pogingen = (
+            await Inlogpoging.delete()
+            .where(Inlogpoging.at < moment - FAILURE_WINDOW)
+            .returning(Inlogpoging.id)
+        )
     return len(sessies) + len(pogingen)
 
 
@@ -294,18 +320,16 @@ async def ensure_regio(slug: str, naam: str) -> int:
     """The regio with this slug, created when missing (reference data, so idempotent)."""
     from participatie.accounts.tables import Regio
 
-    await Regio.insert(Regio(slug=slug, naam=naam)).on_conflict(
-        target=Regio.slug, action="DO NOTHING"
-    )
+    await Regio.insert(Regio(slug=slug, naam=naam)).on_conflict(target=Regio.slug, action="DO NOTHING")
     row = await Regio.select(Regio.id).where(Regio.slug == slug).first()
     assert row is not None
     return int(row["id"])
 
 
 async def ensure_gemeente(slug: str, naam: str, raad_naam: str, regio_id: int) -> int:
-    await Gemeente.insert(
-        Gemeente(slug=slug, naam=naam, raad_naam=raad_naam, regio=regio_id)
-    ).on_conflict(target=Gemeente.slug, action="DO NOTHING")
+    await Gemeente.insert(Gemeente(slug=slug, naam=naam, raad_naam=raad_naam, regio=regio_id)).on_conflict(
+        target=Gemeente.slug, action="DO NOTHING"
+    )
     row = await Gemeente.select(Gemeente.id).where(Gemeente.slug == slug).first()
     assert row is not None
     return int(row["id"])

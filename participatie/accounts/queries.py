@@ -9,29 +9,41 @@ from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 
 async def list_gemeenten() -> list[dict[str, Any]]:
     return await Gemeente.select(
-        Gemeente.id, Gemeente.slug, Gemeente.naam, Gemeente.raad_naam,
+        Gemeente.id,
+        Gemeente.slug,
+        Gemeente.naam,
+        Gemeente.raad_naam,
         Gemeente.regio.naam.as_alias("regio_naam"),
     ).order_by(Gemeente.naam)
 
 
 async def get_gemeente(slug: str) -> dict[str, Any] | None:
-    return await Gemeente.select(
-        Gemeente.id, Gemeente.slug, Gemeente.naam, Gemeente.raad_naam,
-        Gemeente.regio.naam.as_alias("regio_naam"),
-    ).where(Gemeente.slug == slug).first()
+    return (
+        await Gemeente.select(
+            Gemeente.id,
+            Gemeente.slug,
+            Gemeente.naam,
+            Gemeente.raad_naam,
+            Gemeente.regio.naam.as_alias("regio_naam"),
+        )
+        .where(Gemeente.slug == slug)
+        .first()
+    )
 
 
 _GEBRUIKER_COLUMNS = (
-    Gebruiker.id, Gebruiker.naam, Gebruiker.email, Gebruiker.rol, Gebruiker.is_actief,
+    Gebruiker.id,
+    Gebruiker.naam,
+    Gebruiker.email,
+    Gebruiker.rol,
+    Gebruiker.is_actief,
     Gebruiker.gemeente.slug.as_alias("gemeente_slug"),
     Gebruiker.gemeente.naam.as_alias("gemeente_naam"),
 )
 
 
 async def list_gebruikers() -> list[dict[str, Any]]:
-    return await Gebruiker.select(*_GEBRUIKER_COLUMNS).order_by(Gebruiker.rol).order_by(
-        Gebruiker.naam
-    )
+    return await Gebruiker.select(*_GEBRUIKER_COLUMNS).order_by(Gebruiker.rol).order_by(Gebruiker.naam)
 
 
 async def get_gebruiker(gebruiker_id: int) -> dict[str, Any] | None:
@@ -39,8 +51,12 @@ async def get_gebruiker(gebruiker_id: int) -> dict[str, Any] | None:
 
 
 async def list_raadsleden(gemeente_slug: str) -> list[dict[str, Any]]:
-    return await Gebruiker.select(Gebruiker.id, Gebruiker.naam).where(
-        (Gebruiker.gemeente.slug == gemeente_slug)
-        & (Gebruiker.rol == Rol.RAADSLID.value)
-        & (Gebruiker.is_actief == True)  # noqa: E712 -- piccolo builds SQL from ==
-    ).order_by(Gebruiker.naam)
+    return (
+        await Gebruiker.select(Gebruiker.id, Gebruiker.naam)
+        .where(
+            (Gebruiker.gemeente.slug == gemeente_slug)
+            & (Gebruiker.rol == Rol.RAADSLID.value)
+            & (Gebruiker.is_actief == True)  # noqa: E712 -- piccolo builds SQL from ==
+        )
+        .order_by(Gebruiker.naam)
+    )

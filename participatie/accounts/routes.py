@@ -14,8 +14,11 @@ from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, curren
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 
-ROLLEN = [(Rol.RAADSLID.value, "Raadslid"), (Rol.AMBTENAAR.value, "Ambtenaar"),
-          (Rol.BEHEERDER.value, "Beheerder")]
+ROLLEN = [
+    (Rol.RAADSLID.value, "Raadslid"),
+    (Rol.AMBTENAAR.value, "Ambtenaar"),
+    (Rol.BEHEERDER.value, "Beheerder"),
+]
 
 
 def _settings(request: Request) -> Settings:
@@ -32,8 +35,15 @@ def start_page(user: domain.Ingelogd) -> str:
 
 
 def _session_cookie(settings: Settings, value: str, max_age: int | None = None) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value=value, httponly=True, samesite="lax",
-                  secure=settings.is_https, path="/", max_age=max_age)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_https,
+        path="/",
+        max_age=max_age,
+    )
 
 
 @get("/", opt=PUBLIEK)
@@ -46,8 +56,9 @@ async def login_page(request: Request, volgende: FromQuery[str | None] = None) -
     user = current(request)
     if user is not None:
         return Redirect(path=safe_next(volgende) or start_page(user))
-    return Template("accounts/inloggen.html",
-                    context={"email": "", "fout": None, "volgende": safe_next(volgende)})
+    return Template(
+        "accounts/inloggen.html", context={"email": "", "fout": None, "volgende": safe_next(volgende)}
+    )
 
 
 @post("/inloggen", opt=PUBLIEK)
@@ -58,19 +69,22 @@ async def login(request: Request) -> Template | Redirect:
     try:
         token = await domain.login(settings, form.email, form.wachtwoord, adres)
     except domain.TeVeelPogingen as exc:
-        raise HTTPException(status_code=429, detail=str(exc),
-                            headers={"Retry-After": str(exc.retry_after)}) from None
+        raise HTTPException(
+            status_code=429, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
+        ) from None
     except domain.InloggenMislukt as exc:
-        return Template("accounts/inloggen.html", status_code=400,
-                        context={"email": form.email, "fout": str(exc), "volgende": form.volgende})
+        return Template(
+            "accounts/inloggen.html",
+            status_code=400,
+            context={"email": form.email, "fout": str(exc), "volgende": form.volgende},
+        )
     user = await domain.load_sessie(settings, token)
     assert user is not None  # just created
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         # A fresh session id at every login: whatever id existed before is ended.
         await domain.logout(old)
-    return Redirect(path=form.volgende or start_page(user),
-                    cookies=[_session_cookie(settings, token)])
+    return Redirect(path=form.volgende or start_page(user), cookies=[_session_cookie(settings, token)])
 
 
 @post("/uitloggen", opt=PUBLIEK)
@@ -78,8 +92,9 @@ async def logout(request: Request) -> Redirect:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await domain.logout(token)
-    return Redirect(path="/inloggen?uitgelogd=1",
-                    cookies=[_session_cookie(_settings(request), "", max_age=0)])
+    return Redirect(
+        path="/inloggen?uitgelogd=1", cookies=[_session_cookie(_settings(request), "", max_age=0)]
+    )
 
 
 beheerder = [alleen(Rol.BEHEERDER)]
@@ -87,24 +102,33 @@ beheerder = [alleen(Rol.BEHEERDER)]
 
 @get("/beheer/gebruikers", guards=beheerder)
 async def gebruikers(request: Request) -> Template:
-    return Template("accounts/gebruikers.html",
-                    context={"gebruikers": await queries.list_gebruikers()})
+    return Template("accounts/gebruikers.html", context={"gebruikers": await queries.list_gebruikers()})
 
 
-async def _gebruiker_form(request: Request, *, gebruiker: dict | None, waarden: dict,
-                          fouten: dict[str, str], status: int = 200) -> Template:
+async def _gebruiker_form(
+    request: Request, *, gebruiker: dict | None, waarden: dict, fouten: dict[str, str], status: int = 200
+) -> Template:
     return Template(
         "accounts/gebruiker.html",
         status_code=status,
-        context={"gebruiker": gebruiker, "waarden": waarden, "fouten": fouten, "rollen": ROLLEN,
-                 "gemeente_opties": [(g["slug"], g["naam"]) for g in await queries.list_gemeenten()]},
+        context={
+            "gebruiker": gebruiker,
+            "waarden": waarden,
+            "fouten": fouten,
+            "rollen": ROLLEN,
+            "gemeente_opties": [(g["slug"], g["naam"]) for g in await queries.list_gemeenten()],
+        },
     )
 
 
 @get("/beheer/gebruikers/nieuw", guards=beheerder)
 async def new_gebruiker_page(request: Request) -> Template:
-    return await _gebruiker_form(request, gebruiker=None, fouten={},
-                                 waarden={"rol": Rol.RAADSLID.value, "is_actief": True})
+    return await _gebruiker_form(
+        request,
+        gebruiker=None,
+        fouten={},
+        waarden={"email": "", "naam": "", "rol": Rol.RAADSLID.value, "gemeente": None, "is_actief": True},
+    )
 
 
 @post("/beheer/gebruikers/nieuw", guards=beheerder)
@@ -113,14 +137,23 @@ async def create_gebruiker(request: Request) -> Template | Redirect:
     user = current(request)
     try:
         await domain.create_gebruiker(
-            _settings(request), email=form.email, naam=form.naam, wachtwoord=form.wachtwoord,
-            rol=form.rol, gemeente_slug=form.gemeente, door=user.id if user else None,
+            _settings(request),
+            email=form.email,
+            naam=form.naam,
+            wachtwoord=form.wachtwoord,
+            rol=form.rol,
+            gemeente_slug=form.gemeente,
+            door=user.id if user else None,
         )
     except domain.OngeldigeInvoer as exc:
-        waarden = {"email": form.email, "naam": form.naam, "rol": form.rol,
-                   "gemeente": form.gemeente, "is_actief": True}
-        return await _gebruiker_form(request, gebruiker=None, waarden=waarden, fouten=exc.fouten,
-                                     status=422)
+        waarden = {
+            "email": form.email,
+            "naam": form.naam,
+            "rol": form.rol,
+            "gemeente": form.gemeente,
+            "is_actief": True,
+        }
+        return await _gebruiker_form(request, gebruiker=None, waarden=waarden, fouten=exc.fouten, status=422)
     return Redirect(path="/beheer/gebruikers?opgeslagen=1")
 
 
@@ -129,8 +162,11 @@ async def gebruiker_page(request: Request, gebruiker_id: FromPath[int]) -> Templ
     gebruiker = await queries.get_gebruiker(gebruiker_id)
     if gebruiker is None:
         raise NotFoundException()
-    waarden = {"rol": gebruiker["rol"], "gemeente": gebruiker["gemeente_slug"],
-               "is_actief": gebruiker["is_actief"]}
+    waarden = {
+        "rol": gebruiker["rol"],
+        "gemeente": gebruiker["gemeente_slug"],
+        "is_actief": gebruiker["is_actief"],
+    }
     return await _gebruiker_form(request, gebruiker=gebruiker, waarden=waarden, fouten={})
 
 
@@ -143,13 +179,18 @@ async def update_gebruiker(request: Request, gebruiker_id: FromPath[int]) -> Tem
     user = current(request)
     assert user is not None  # guarded
     try:
-        await domain.update_gebruiker(gebruiker_id=gebruiker_id, rol=form.rol,
-                                      gemeente_slug=form.gemeente, is_actief=form.is_actief,
-                                      door=user.id)
+        await domain.update_gebruiker(
+            gebruiker_id=gebruiker_id,
+            rol=form.rol,
+            gemeente_slug=form.gemeente,
+            is_actief=form.is_actief,
+            door=user.id,
+        )
     except domain.OngeldigeInvoer as exc:
         waarden = {"rol": form.rol, "gemeente": form.gemeente, "is_actief": form.is_actief}
-        return await _gebruiker_form(request, gebruiker=gebruiker, waarden=waarden,
-                                     fouten=exc.fouten, status=422)
+        return await _gebruiker_form(
+            request, gebruiker=gebruiker, waarden=waarden, fouten=exc.fouten, status=422
+        )
     return Redirect(path="/beheer/gebruikers?opgeslagen=1")
 
 
@@ -158,8 +199,10 @@ async def werkbank(request: Request, gemeente: FromPath[str]) -> Template:
     info = await queries.get_gemeente(gemeente)
     if info is None:
         raise NotFoundException()
-    return Template("accounts/werkbank.html",
-                    context={"gemeente": info, "raadsleden": await queries.list_raadsleden(gemeente)})
+    return Template(
+        "accounts/werkbank.html",
+        context={"gemeente": info, "raadsleden": await queries.list_raadsleden(gemeente)},
+    )
 
 
 @get("/gemeente/{gemeente:str}", guards=[alleen(Rol.AMBTENAAR, Rol.BEHEERDER), eigen_gemeente])
@@ -170,5 +213,16 @@ async def portaal(request: Request, gemeente: FromPath[str]) -> Template:
     return Template("accounts/portaal.html", context={"gemeente": info})
 
 
-ROUTES = [home, login_page, login, logout, gebruikers, new_gebruiker_page, create_gebruiker,
-          gebruiker_page, update_gebruiker, werkbank, portaal]
+ROUTES = [
+    home,
+    login_page,
+    login,
+    logout,
+    gebruikers,
+    new_gebruiker_page,
+    create_gebruiker,
+    gebruiker_page,
+    update_gebruiker,
+    werkbank,
+    portaal,
+]

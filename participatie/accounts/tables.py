@@ -1,4 +1,4 @@
-from enum import Enum
+from enum import StrEnum
 
 from piccolo.columns import (
     Boolean,
@@ -10,7 +10,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 
-class Rol(str, Enum):
+class Rol(StrEnum):
     BEHEERDER = "beheerder"
     RAADSLID = "raadslid"
     AMBTENAAR = "ambtenaar"

@@ -46,8 +46,7 @@ _local_locks: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Lock] = {}
 
 
 def _advisory_key(naam: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"participatie:{naam}".encode()).digest()[:8], "big",
-                          signed=True)
+    return int.from_bytes(hashlib.sha256(f"participatie:{naam}".encode()).digest()[:8], "big", signed=True)
 
 
 @asynccontextmanager
@@ -98,8 +97,7 @@ async def run_taak(taak: Taak, settings: Settings) -> int | None:
             raise
         if aantal:
             await TaakRun.insert(
-                TaakRun(taak=taak.naam, gestart_at=gestart, klaar_at=datetime.now(UTC),
-                        aantal=aantal)
+                TaakRun(taak=taak.naam, gestart_at=gestart, klaar_at=datetime.now(UTC), aantal=aantal)
             )
             log_event("taak_uitgevoerd", taak=taak.naam, aantal=aantal)
         return aantal

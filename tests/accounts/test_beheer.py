@@ -9,12 +9,39 @@ async def _as_beheerder(client, settings):
     await login(client, "beheer@test.example")
 
 
+async def test_account_pages_render_for_the_beheerder(client, settings):
+    anna = await make_gebruiker(
+        settings, "raadslid", "velsen", email="anna@velsen.example", naam="Anna de Wit"
+    )
+    await _as_beheerder(client, settings)
+
+    overview = await client.get("/beheer/gebruikers")
+    new = await client.get("/beheer/gebruikers/nieuw")
+    edit = await client.get(f"/beheer/gebruikers/{anna}")
+
+    assert overview.status_code == 200
+    assert "Anna de Wit" in overview.text
+    assert new.status_code == 200
+    assert 'name="wachtwoord"' in new.text
+    assert edit.status_code == 200
+    assert "anna@velsen.example" in edit.text
+    assert '<option value="velsen" selected>' in edit.text
+
+
 async def test_beheerder_adds_an_account_that_can_log_in(client, settings):
     await _as_beheerder(client, settings)
 
-    response = await post_form(client, "/beheer/gebruikers/nieuw", {
-        "naam": "Kees Bakker", "email": "kees@beverwijk.example",
-        "wachtwoord": "een lange zin als wachtwoord", "rol": "raadslid", "gemeente": "beverwijk"})
+    response = await post_form(
+        client,
+        "/beheer/gebruikers/nieuw",
+        {
+            "naam": "Kees Bakker",
+            "email": "kees@beverwijk.example",
+            "wachtwoord": "een lange zin als wachtwoord",
+            "rol": "raadslid",
+            "gemeente": "beverwijk",
+        },
+    )
 
     assert response.status_code == 302
     row = await Gebruiker.select().where(Gebruiker.email == "kees@beverwijk.example").first()
@@ -26,9 +53,11 @@ async def test_beheerder_adds_an_account_that_can_log_in(client, settings):
 async def test_bad_account_input_gets_dutch_messages_and_stores_nothing(client, settings):
     await _as_beheerder(client, settings)
 
-    response = await post_form(client, "/beheer/gebruikers/nieuw", {
-        "naam": "", "email": "geen-adres", "wachtwoord": "kort", "rol": "koning",
-        "gemeente": "velsen"})
+    response = await post_form(
+        client,
+        "/beheer/gebruikers/nieuw",
+        {"naam": "", "email": "geen-adres", "wachtwoord": "kort", "rol": "koning", "gemeente": "velsen"},
+    )
 
     assert response.status_code == 422
     assert "Vul een naam in." in response.text
@@ -41,9 +70,17 @@ async def test_bad_account_input_gets_dutch_messages_and_stores_nothing(client, 
 async def test_raadslid_needs_a_council(client, settings):
     await _as_beheerder(client, settings)
 
-    response = await post_form(client, "/beheer/gebruikers/nieuw", {
-        "naam": "Zonder Raad", "email": "z@test.example", "wachtwoord": PASSWORD,
-        "rol": "raadslid", "gemeente": ""})
+    response = await post_form(
+        client,
+        "/beheer/gebruikers/nieuw",
+        {
+            "naam": "Zonder Raad",
+            "email": "z@test.example",
+            "wachtwoord": PASSWORD,
+            "rol": "raadslid",
+            "gemeente": "",
+        },
+    )
 
     assert response.status_code == 422
     assert "Kies de gemeente" in response.text
@@ -53,9 +90,17 @@ async def test_raadslid_needs_a_council(client, settings):
 async def test_duplicate_email_is_refused(client, settings):
     await _as_beheerder(client, settings)
 
-    response = await post_form(client, "/beheer/gebruikers/nieuw", {
-        "naam": "Dubbel", "email": "BEHEER@test.example", "wachtwoord": PASSWORD,
-        "rol": "beheerder", "gemeente": ""})
+    response = await post_form(
+        client,
+        "/beheer/gebruikers/nieuw",
+        {
+            "naam": "Dubbel",
+            "email": "BEHEER@test.example",
+            "wachtwoord": PASSWORD,
+            "rol": "beheerder",
+            "gemeente": "",
+        },
+    )
 
     assert response.status_code == 422
     assert "Er is al een account met dit e-mailadres." in response.text
@@ -71,8 +116,9 @@ async def test_disabling_an_account_ends_its_sessions(client, settings, app):
         assert (await anna_client.get("/raad/velsen")).status_code == 200
         await _as_beheerder(client, settings)
 
-        response = await post_form(client, f"/beheer/gebruikers/{anna}", {
-            "rol": "raadslid", "gemeente": "velsen"})  # is_actief unticked
+        response = await post_form(
+            client, f"/beheer/gebruikers/{anna}", {"rol": "raadslid", "gemeente": "velsen"}
+        )  # is_actief unticked
 
         assert response.status_code == 302
         assert (await anna_client.get("/raad/velsen")).status_code == 302
@@ -85,11 +131,11 @@ async def test_re_roling_moves_a_raadslid_to_another_council(client, settings):
     anna = await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
     await _as_beheerder(client, settings)
 
-    await post_form(client, f"/beheer/gebruikers/{anna}", {
-        "rol": "ambtenaar", "gemeente": "heemskerk", "is_actief": "ja"})
+    await post_form(
+        client, f"/beheer/gebruikers/{anna}", {"rol": "ambtenaar", "gemeente": "heemskerk", "is_actief": "ja"}
+    )
 
-    row = await Gebruiker.select(Gebruiker.rol, Gebruiker.gemeente.slug).where(
-        Gebruiker.id == anna).first()
+    row = await Gebruiker.select(Gebruiker.rol, Gebruiker.gemeente.slug).where(Gebruiker.id == anna).first()
     assert row == {"rol": "ambtenaar", "gemeente.slug": "heemskerk"}
 
 

@@ -163,11 +163,19 @@ async def test_logout_ends_the_session(client, settings):
 
 async def test_login_redirects_only_to_local_pages(client, settings):
     await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
-    token = client.cookies.get("participatie_csrf") or (await client.get("/inloggen")).cookies[
-        "participatie_csrf"]
+    token = (
+        client.cookies.get("participatie_csrf")
+        or (await client.get("/inloggen")).cookies["participatie_csrf"]
+    )
 
-    response = await client.post("/inloggen", data={
-        "email": "anna@velsen.example", "wachtwoord": PASSWORD, "volgende": "//evil.example/x",
-        "_csrf_token": token})
+    response = await client.post(
+        "/inloggen",
+        data={
+            "email": "anna@velsen.example",
+            "wachtwoord": PASSWORD,
+            "volgende": "//evil.example/x",
+            "_csrf_token": token,
+        },
+    )
 
     assert response.headers["location"] == "/raad/velsen"

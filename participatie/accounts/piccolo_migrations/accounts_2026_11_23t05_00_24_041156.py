@@ -57,25 +57,15 @@ DESCRIPTION = "accounts en gemeenten"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="accounts", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Gebruiker", tablename="gebruiker", schema=None, columns=None
-    )
+    manager.add_table(class_name="Gebruiker", tablename="gebruiker", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Gemeente", tablename="gemeente", schema=None, columns=None
-    )
+    manager.add_table(class_name="Gemeente", tablename="gemeente", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Sessie", tablename="sessie", schema=None, columns=None
-    )
+    manager.add_table(class_name="Sessie", tablename="sessie", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Regio", tablename="regio", schema=None, columns=None
-    )
+    manager.add_table(class_name="Regio", tablename="regio", schema=None, columns=None)
 
     manager.add_table(
         class_name="Inlogpoging",

@@ -12,13 +12,9 @@ DESCRIPTION = "taakruns van de planner"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="planner", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="planner", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="TaakRun", tablename="taak_run", schema=None, columns=None
-    )
+    manager.add_table(class_name="TaakRun", tablename="taak_run", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="TaakRun",

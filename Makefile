@@ -1,0 +1,25 @@
+# One set of commands for people and CI (.ci/run runs `make test`'s command too).
+.PHONY: install dev demo test lint fmt migrate
+
+install:
+	python -m pip install -e ".[test]"
+
+demo:
+	python -m pip install -e . && participatie run --demo
+
+dev:
+	PARTICIPATIE_DEBUG=true participatie run --demo
+
+migrate:
+	participatie migrate
+
+test:
+	python -m pip install -q -e ".[test]" && python -m pytest
+
+lint:
+	ruff check participatie tests bench
+	ruff format --check participatie tests bench
+
+fmt:
+	ruff format participatie tests bench
+	ruff check --fix participatie tests bench

@@ -1,0 +1,3 @@
+from participatie.cli import main
+
+main()
