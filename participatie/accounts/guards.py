@@ -23,7 +23,9 @@ def session_middleware(app: ASGIApp, *, settings: Settings) -> ASGIApp:
     """Put the logged-in person (or None) in scope["user"] before the route runs."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and scope["path"].startswith("/static/"):
+            scope["user"] = None  # static files need no session lookup
+        elif scope["type"] == "http":
             token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
             scope["user"] = await domain.load_sessie(settings, token) if token else None
         await app(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Focusgroepen: temporary groups of clients, council members and policy officers."""

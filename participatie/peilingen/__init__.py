@@ -1,0 +1,1 @@
+"""Peilingen: flash polls that residents answer on their phone."""

@@ -1,0 +1,1 @@
+"""Vragen: the stappenplan from intake to borging."""
