@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "participatie.accounts.piccolo_app",
         "participatie.planner.piccolo_app",
+        "participatie.vragen.piccolo_app",
     ]
 )

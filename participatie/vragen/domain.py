@@ -1,0 +1,616 @@
+"""Vraag use cases: the only code that writes vragen, their timeline and their activities.
+
+Every function checks its rule, writes in one transaction, and records who did what in the
+timeline (Gebeurtenis) in that same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from participatie.accounts.domain import Ingelogd
+from participatie.accounts.tables import Gebruiker, Gemeente, Rol
+from participatie.auditlog import log_event
+from participatie.vragen import stappen
+from participatie.vragen.stappen import Stap
+from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
+
+REACTIE_TERMIJN = timedelta(weeks=6)
+MAX_BIJLAGE_BYTES = 10 * 1024 * 1024
+REACTIE_OORDELEN = [
+    ("overgenomen", "Overgenomen"),
+    ("deels", "Deels overgenomen"),
+    ("niet", "Niet overgenomen"),
+]
+THEMA_KEYS = {key for key, _ in stappen.THEMAS}
+
+
+class VraagError(Exception):
+    """A refused change; `str(error)` is the Dutch message for the person."""
+
+
+class StapNietToegestaan(VraagError):
+    pass
+
+
+class OntbrekendeGegevens(VraagError):
+    def __init__(self, naar: Stap, ontbrekend: list[stappen.Vereiste]) -> None:
+        self.ontbrekend = ontbrekend
+        labels = ", ".join(v.label for v in ontbrekend)
+        super().__init__(f"De vraag kan nog niet naar {naar.label.lower()}. Vul eerst in: {labels}.")
+
+
+class GelijktijdigGewijzigd(VraagError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Iemand anders heeft deze vraag net gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw."
+        )
+
+
+class GeenToegang(VraagError):
+    def __init__(self) -> None:
+        super().__init__("U kunt deze vraag niet wijzigen.")
+
+
+class OngeldigeInvoer(VraagError):
+    def __init__(self, fouten: dict[str, str]) -> None:
+        self.fouten = fouten
+        super().__init__("Niet alle velden zijn goed ingevuld.")
+
+
+@dataclass(frozen=True)
+class NieuweBijlage:
+    bestandsnaam: str
+    inhoud: bytes
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    return now().date()
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+
+def may_work_on(user: Ingelogd, vraag: dict[str, Any]) -> bool:
+    """A raadslid works on the vragen of their council and on IJmond-wide ones."""
+    if user.rol is Rol.BEHEERDER:
+        return True
+    if user.rol is not Rol.RAADSLID:
+        return False
+    return vraag["gemeente"] == user.gemeente_id or vraag["scope"] == Scope.REGIO.value
+
+
+def may_follow_as_ambtenaar(user: Ingelogd, vraag: dict[str, Any]) -> bool:
+    """An ambtenaar follows the adviesaanvragen of their own municipality."""
+    return (
+        user.rol is Rol.AMBTENAAR
+        and vraag["herkomst"] == Herkomst.GEMEENTE.value
+        and vraag["gemeente"] == user.gemeente_id
+    )
+
+
+# --- validation helpers --------------------------------------------------------------------
+
+
+def _text(
+    fouten: dict[str, str],
+    veld: str,
+    value: str,
+    label: str,
+    *,
+    required: bool = True,
+    max_length: int = 10_000,
+) -> str:
+    value = value.replace("\x00", "").strip()
+    if required and not value:
+        fouten[veld] = f"Vul {label} in."
+    elif len(value) > max_length:
+        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
+    return value
+
+
+def parse_date(
+    fouten: dict[str, str], veld: str, value: str, *, required: bool, future: bool = False
+) -> date | None:
+    value = value.strip()
+    if not value:
+        if required:
+            fouten[veld] = "Vul een datum in."
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        fouten[veld] = "Vul een geldige datum in, zoals 31-12-2026."
+        return None
+    if future and parsed < today():
+        fouten[veld] = "Deze datum ligt in het verleden. Kies een datum vanaf vandaag."
+    return parsed
+
+
+def _thema(fouten: dict[str, str], value: str, *, required: bool) -> str | None:
+    if not value:
+        if required:
+            fouten["thema"] = "Kies een thema."
+        return None
+    if value not in THEMA_KEYS:
+        fouten["thema"] = "Dit thema kennen we niet. Kies een thema uit de lijst."
+        return None
+    return value
+
+
+_SIGNATURES = {
+    "pdf": lambda b: b.startswith(b"%PDF-"),
+    # DOCX and ODT are both zip files; the content type is told by what is inside.
+    "docx": lambda b: b.startswith(b"PK\x03\x04") and b"word/" in b[:65536],
+    "odt": lambda b: b.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument.text" in b[:200],
+}
+
+
+def check_bijlage(bijlage: NieuweBijlage) -> tuple[str | None, str | None]:
+    """(soort, None) when acceptable, or (None, Dutch reason)."""
+    name = bijlage.bestandsnaam.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if len(bijlage.inhoud) > MAX_BIJLAGE_BYTES:
+        return None, f"{name} is groter dan 10 MB. Maak het bestand kleiner."
+    if extension not in _SIGNATURES:
+        return None, f"{name}: alleen PDF, DOCX en ODT zijn toegestaan."
+    if not _SIGNATURES[extension](bijlage.inhoud):
+        return None, f"{name} is geen echt {extension.upper()}-bestand."
+    return extension, None
+
+
+# --- intake: three ways in -----------------------------------------------------------------
+
+
+async def _insert_vraag(
+    values: dict[str, Any], door: int | None, notitie: str, bijlagen: list[tuple[NieuweBijlage, str]] = ()
+) -> int:  # type: ignore[assignment]
+    moment = now()
+    async with Vraag._meta.db.transaction():
+        rows = await Vraag.insert(Vraag(**values, aangemaakt_at=moment, stap_sinds_at=moment))
+        vraag_id = int(rows[0]["id"])
+        await Gebeurtenis.insert(
+            Gebeurtenis(
+                vraag=vraag_id,
+                at=moment,
+                door=door,
+                soort="stap",
+                naar_stap=Stap.BINNENGEKOMEN.value,
+                notitie=notitie,
+                is_intern=False,
+            )
+        )
+        for bijlage, soort in bijlagen:
+            await Bijlage.insert(
+                Bijlage(
+                    vraag=vraag_id,
+                    bestandsnaam=bijlage.bestandsnaam[:200],
+                    soort=soort,
+                    grootte=len(bijlage.inhoud),
+                    inhoud=bijlage.inhoud,
+                    at=moment,
+                )
+            )
+    return vraag_id
+
+
+async def create_adviesaanvraag(
+    user: Ingelogd,
+    *,
+    titel: str,
+    tekst: str,
+    achtergrond: str,
+    thema: str,
+    advies_gewenst_op: str,
+    contactpersoon: str,
+    bijlagen: list[NieuweBijlage],
+) -> int:
+    """An ambtenaar asks their municipality's council for advice."""
+    if user.rol is not Rol.AMBTENAAR or user.gemeente_id is None:
+        raise GeenToegang()
+    fouten: dict[str, str] = {}
+    values = {
+        "titel": _text(fouten, "titel", titel, "een korte titel", max_length=200),
+        "tekst": _text(fouten, "tekst", tekst, "de vraag"),
+        "achtergrond": _text(fouten, "achtergrond", achtergrond, "", required=False),
+        "thema": _thema(fouten, thema, required=True),
+        "advies_gewenst_op": parse_date(
+            fouten, "advies_gewenst_op", advies_gewenst_op, required=True, future=True
+        ),
+        "contactpersoon": _text(
+            fouten, "contactpersoon", contactpersoon, "een contactpersoon", max_length=200
+        ),
+        "herkomst": Herkomst.GEMEENTE.value,
+        "gemeente": user.gemeente_id,
+        "ingediend_door": user.id,
+    }
+    checked: list[tuple[NieuweBijlage, str]] = []
+    for bijlage in bijlagen:
+        soort, reden = check_bijlage(bijlage)
+        if reden:
+            fouten["bijlagen"] = reden
+        elif soort:
+            checked.append((bijlage, soort))
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    vraag_id = await _insert_vraag(values, user.id, "Adviesaanvraag ingediend.", checked)
+    log_event("adviesaanvraag_ingediend", door=user.id, vraag=vraag_id)
+    return vraag_id
+
+
+async def create_eigen_agendering(user: Ingelogd, *, titel: str, tekst: str, thema: str) -> int:
+    """The council puts a theme on its own agenda."""
+    if user.rol is not Rol.RAADSLID or user.gemeente_id is None:
+        raise GeenToegang()
+    fouten: dict[str, str] = {}
+    values = {
+        "titel": _text(fouten, "titel", titel, "een korte titel", max_length=200),
+        "tekst": _text(fouten, "tekst", tekst, "de vraag"),
+        "thema": _thema(fouten, thema, required=False),
+        "herkomst": Herkomst.RAAD.value,
+        "gemeente": user.gemeente_id,
+        "ingediend_door": user.id,
+    }
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    vraag_id = await _insert_vraag(values, user.id, "Door de raad zelf op de agenda gezet.")
+    log_event("eigen_agendering", door=user.id, vraag=vraag_id)
+    return vraag_id
+
+
+async def create_idee(*, gemeente_slug: str, tekst: str, email: str) -> int:
+    """A resident brings in a question or idea; the e-mail address is only for updates."""
+    gemeente = await Gemeente.select(Gemeente.id).where(Gemeente.slug == gemeente_slug).first()
+    if gemeente is None:
+        raise OngeldigeInvoer({"gemeente": "Deze gemeente kennen we niet."})
+    fouten: dict[str, str] = {}
+    tekst = _text(fouten, "tekst", tekst, "uw vraag of idee", max_length=5000)
+    email = email.strip()
+    if email and ("@" not in email or len(email) > 254 or any(c in email for c in " \r\n,;<>")):
+        fouten["email"] = "Dit e-mailadres klopt niet. Laat het leeg als u geen bericht wilt."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    first_line = tekst.splitlines()[0]
+    titel = first_line if len(first_line) <= 80 else first_line[:77].rstrip() + "..."
+    vraag_id = await _insert_vraag(
+        {
+            "titel": titel,
+            "tekst": tekst,
+            "herkomst": Herkomst.INWONER.value,
+            "gemeente": gemeente["id"],
+            "inwoner_email": email or None,
+        },
+        None,
+        "Idee of vraag van een inwoner.",
+    )
+    log_event("idee_ontvangen", vraag=vraag_id, gemeente=gemeente_slug)
+    return vraag_id
+
+
+# --- changes to an existing vraag ----------------------------------------------------------
+
+
+async def load_vraag(vraag_id: int) -> dict[str, Any]:
+    row = await Vraag.select().where(Vraag.id == vraag_id).output(load_json=True).first()
+    if row is None:
+        raise VraagError("Deze vraag bestaat niet (meer).")
+    return row
+
+
+async def _guarded(vraag_id: int, user: Ingelogd) -> dict[str, Any]:
+    vraag = await load_vraag(vraag_id)
+    if not may_work_on(user, vraag):
+        raise GeenToegang()
+    return vraag
+
+
+async def _write(vraag_id: int, versie: int, changes: dict[Any, Any], gebeurtenis: Gebeurtenis) -> None:
+    """Apply `changes` only if nobody changed the vraag since `versie`; record the timeline."""
+    async with Vraag._meta.db.transaction():
+        updated = (
+            await Vraag.update({**changes, Vraag.versie: versie + 1})
+            .where((Vraag.id == vraag_id) & (Vraag.versie == versie))
+            .returning(Vraag.id)
+        )
+        if not updated:
+            raise GelijktijdigGewijzigd()
+        await Gebeurtenis.insert(gebeurtenis)
+
+
+async def update_trechter(
+    vraag_id: int,
+    user: Ingelogd,
+    *,
+    versie: int,
+    scope: str,
+    thema: str,
+    prioriteit: str,
+    dubbel_van: str = "",
+) -> None:
+    """Set what trechteren decides: local or regional, theme, priority, duplicate of."""
+    vraag = await _guarded(vraag_id, user)
+    if vraag["stap"] not in (Stap.BINNENGEKOMEN, Stap.TRECHTEREN):
+        raise StapNietToegestaan("Dit hoort bij het trechteren; die stap is al voorbij.")
+    fouten: dict[str, str] = {}
+    if scope not in {s.value for s in Scope}:
+        fouten["scope"] = "Kies of de vraag voor één gemeente of voor heel de IJmond is."
+    parsed_thema = _thema(fouten, thema, required=True)
+    if prioriteit not in {p for p, _ in stappen.PRIORITEITEN}:
+        fouten["prioriteit"] = "Kies een prioriteit."
+    dubbel_id: int | None = None
+    if dubbel_van.strip():
+        try:
+            dubbel_id = int(dubbel_van)
+        except ValueError:
+            fouten["dubbel_van"] = "Vul het nummer van de eerdere vraag in."
+        else:
+            earlier = (
+                await Vraag.select(Vraag.id, Vraag.gemeente, Vraag.scope).where(Vraag.id == dubbel_id).first()
+            )
+            if dubbel_id == vraag_id or earlier is None or earlier["id"] > vraag_id:
+                fouten["dubbel_van"] = "Kies een eerdere, andere vraag."
+            elif not may_work_on(user, earlier):
+                fouten["dubbel_van"] = "Die vraag hoort bij een andere raad."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    changes = {
+        Vraag.scope: scope,
+        Vraag.thema: parsed_thema,
+        Vraag.prioriteit: prioriteit,
+        Vraag.dubbel_van: dubbel_id,
+    }
+    if vraag["stap"] == Stap.BINNENGEKOMEN:
+        changes[Vraag.stap] = Stap.TRECHTEREN.value
+        changes[Vraag.stap_sinds_at] = now()
+    notitie = f"Getrechterd: {scope}, thema {parsed_thema}, prioriteit {prioriteit}"
+    if dubbel_id:
+        notitie += f", samengevoegd met vraag {dubbel_id}"
+    await _write(
+        vraag_id,
+        versie,
+        changes,
+        Gebeurtenis(
+            vraag=vraag_id,
+            at=now(),
+            door=user.id,
+            soort="inhoud",
+            van_stap=vraag["stap"],
+            naar_stap=changes.get(Vraag.stap, vraag["stap"]),
+            notitie=notitie + ".",
+            is_intern=True,
+        ),
+    )
+
+
+async def update_concretisering(
+    vraag_id: int,
+    user: Ingelogd,
+    *,
+    versie: int,
+    precieze_vraag: str,
+    aanpak: str,
+    doelgroep: str,
+    participatievormen: list[str],
+    planning: str,
+    deadline: str,
+    verantwoordelijke: str,
+) -> None:
+    """Record the answers of concretiseren. Partial answers may be saved along the way."""
+    vraag = await _guarded(vraag_id, user)
+    if vraag["stap"] not in (Stap.TRECHTEREN, Stap.CONCRETISEREN, Stap.VOORLEGGEN):
+        raise StapNietToegestaan("De vraag is niet (meer) in de stap concretiseren.")
+    fouten: dict[str, str] = {}
+    vormen = []
+    for vorm in participatievormen:
+        vorm = vorm.strip()
+        if len(vorm) > 60:
+            fouten["participatievormen"] = "Een participatievorm mag hoogstens 60 tekens zijn."
+        elif vorm and vorm not in vormen:
+            vormen.append(vorm)
+    verantwoordelijke_id: int | None = None
+    if verantwoordelijke:
+        try:
+            verantwoordelijke_id = int(verantwoordelijke)
+        except ValueError:
+            verantwoordelijke_id = -1
+        member = (
+            await Gebruiker.select(Gebruiker.id)
+            .where(
+                (Gebruiker.id == verantwoordelijke_id)
+                & (Gebruiker.rol == Rol.RAADSLID.value)
+                & (Gebruiker.gemeente == vraag["gemeente"])
+            )
+            .first()
+        )
+        if member is None:
+            fouten["verantwoordelijke"] = "Kies een raadslid van deze raad."
+    values = {
+        Vraag.precieze_vraag: _text(fouten, "precieze_vraag", precieze_vraag, "", required=False),
+        Vraag.aanpak: _text(fouten, "aanpak", aanpak, "", required=False),
+        Vraag.doelgroep: _text(fouten, "doelgroep", doelgroep, "", required=False),
+        Vraag.planning: _text(fouten, "planning", planning, "", required=False),
+        Vraag.deadline: parse_date(fouten, "deadline", deadline, required=False, future=True),
+        Vraag.participatievormen: vormen,
+        Vraag.verantwoordelijke: verantwoordelijke_id,
+    }
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    await _write(
+        vraag_id,
+        versie,
+        values,
+        Gebeurtenis(
+            vraag=vraag_id,
+            at=now(),
+            door=user.id,
+            soort="inhoud",
+            van_stap=vraag["stap"],
+            naar_stap=vraag["stap"],
+            notitie="Concretisering bijgewerkt.",
+            is_intern=True,
+        ),
+    )
+
+
+async def advance_stap(
+    vraag_id: int, user: Ingelogd, *, versie: int, naar: str, notitie: str = "", afwijsreden: str = ""
+) -> Stap:
+    """Move a vraag to another step if the stappenplan allows it and its requirements are met."""
+    vraag = await _guarded(vraag_id, user)
+    try:
+        target = Stap(naar)
+    except ValueError:
+        raise StapNietToegestaan("Deze stap bestaat niet.") from None
+    van = Stap(vraag["stap"])
+    if target not in stappen.allowed_next(van):
+        raise StapNietToegestaan(f"Een vraag kan niet van {van.label.lower()} naar {target.label.lower()}.")
+    values = dict(vraag)
+    if target is Stap.AFGEWEZEN:
+        values["afwijsreden"] = afwijsreden.strip()
+    if not stappen.is_back(van, target) and (ontbrekend := stappen.missing_for(target, values)):
+        raise OntbrekendeGegevens(target, ontbrekend)
+    changes: dict[Any, Any] = {Vraag.stap: target.value, Vraag.stap_sinds_at: now()}
+    if target is Stap.AFGEWEZEN:
+        changes[Vraag.afwijsreden] = values["afwijsreden"][:5000]
+    if target in (Stap.AFGEROND, Stap.AFGEWEZEN):
+        # The resident's address served to tell them what happened; that is now done.
+        changes[Vraag.inwoner_email] = None
+    soort = "terug" if stappen.is_back(van, target) else "stap"
+    tekst = notitie.strip()[:5000]
+    if target is Stap.AFGEWEZEN:
+        tekst = f"Afgewezen: {values['afwijsreden']}" + (f" ({tekst})" if tekst else "")
+    await _write(
+        vraag_id,
+        versie,
+        changes,
+        Gebeurtenis(
+            vraag=vraag_id,
+            at=now(),
+            door=user.id,
+            soort=soort,
+            van_stap=van.value,
+            naar_stap=target.value,
+            notitie=tekst,
+            is_intern=False,
+        ),
+    )
+    log_event("stap_gewijzigd", door=user.id, vraag=vraag_id, van=van.value, naar=target.value)
+    return target
+
+
+async def add_activiteit(
+    vraag_id: int, user: Ingelogd, *, waar: str, op: str, bereikt: str, notities: str
+) -> int:
+    """Record an outreach visit (the food bank, a choir rehearsal) during voorleggen."""
+    vraag = await _guarded(vraag_id, user)
+    if vraag["stap"] != Stap.VOORLEGGEN:
+        raise StapNietToegestaan("Activiteiten horen bij de stap voorleggen.")
+    fouten: dict[str, str] = {}
+    waar = _text(fouten, "waar", waar, "waar het was", max_length=200)
+    datum = parse_date(fouten, "op", op, required=True)
+    aantal = 0
+    try:
+        aantal = int(bereikt)
+        if not 0 <= aantal <= 100_000:
+            raise ValueError
+    except ValueError:
+        fouten["bereikt"] = "Vul het aantal bereikte inwoners in als een getal (0 of meer)."
+    notities = _text(fouten, "notities", notities, "", required=False)
+    if datum and datum > today():
+        fouten["op"] = "Een activiteit legt u vast als die geweest is: kies vandaag of eerder."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    async with Vraag._meta.db.transaction():
+        rows = await Activiteit.insert(
+            Activiteit(vraag=vraag_id, waar=waar, op=datum, bereikt=aantal, notities=notities, door=user.id)
+        )
+        await Gebeurtenis.insert(
+            Gebeurtenis(
+                vraag=vraag_id,
+                at=now(),
+                door=user.id,
+                soort="inhoud",
+                van_stap=vraag["stap"],
+                naar_stap=vraag["stap"],
+                notitie=f"Activiteit: {waar}, {aantal} inwoners bereikt.",
+                is_intern=True,
+            )
+        )
+    return int(rows[0]["id"])
+
+
+async def record_advies(vraag_id: int, user: Ingelogd, *, versie: int, tekst: str, aan: str) -> None:
+    """Write the council's advice (Markdown) and to whom it goes. Sending happens on BORGING."""
+    vraag = await _guarded(vraag_id, user)
+    if vraag["stap"] != Stap.ADVIES:
+        raise StapNietToegestaan("Het advies schrijft u in de stap advies.")
+    fouten: dict[str, str] = {}
+    tekst = _text(fouten, "advies_tekst", tekst, "de tekst van het advies", max_length=50_000)
+    aan = _text(fouten, "advies_aan", aan, "aan wie het advies gaat", max_length=200)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    moment = now()
+    await _write(
+        vraag_id,
+        versie,
+        {
+            Vraag.advies_tekst: tekst,
+            Vraag.advies_aan: aan,
+            Vraag.advies_at: moment,
+            Vraag.reactie_verwacht_op: (moment + REACTIE_TERMIJN).date(),
+        },
+        Gebeurtenis(
+            vraag=vraag_id,
+            at=moment,
+            door=user.id,
+            soort="inhoud",
+            van_stap=vraag["stap"],
+            naar_stap=vraag["stap"],
+            notitie=f"Advies opgesteld voor {aan}.",
+            is_intern=True,
+        ),
+    )
+
+
+async def record_reactie(
+    vraag_id: int, user: Ingelogd, *, oordeel: str, toelichting: str, vervolg_op: str
+) -> None:
+    """The municipality's reaction to the advice, by its ambtenaar or a raadslid for them."""
+    vraag = await load_vraag(vraag_id)
+    if not (may_follow_as_ambtenaar(user, vraag) or may_work_on(user, vraag)):
+        raise GeenToegang()
+    if vraag["stap"] != Stap.BORGING:
+        raise StapNietToegestaan("Een reactie op het advies legt u vast in de stap borging.")
+    fouten: dict[str, str] = {}
+    if oordeel not in {o for o, _ in REACTIE_OORDELEN}:
+        fouten["reactie_oordeel"] = "Kies: overgenomen, deels overgenomen of niet overgenomen."
+    toelichting = _text(fouten, "reactie_toelichting", toelichting, "de redenen", max_length=20_000)
+    vervolg = parse_date(fouten, "vervolg_op", vervolg_op, required=False, future=True)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    await _write(
+        vraag_id,
+        vraag["versie"],
+        {
+            Vraag.reactie_oordeel: oordeel,
+            Vraag.reactie_toelichting: toelichting,
+            Vraag.reactie_at: now(),
+            Vraag.vervolg_op: vervolg,
+        },
+        Gebeurtenis(
+            vraag=vraag_id,
+            at=now(),
+            door=user.id,
+            soort="inhoud",
+            van_stap=vraag["stap"],
+            naar_stap=vraag["stap"],
+            notitie=f"Reactie van de gemeente vastgelegd: {oordeel}.",
+            is_intern=False,
+        ),
+    )

@@ -1,0 +1,159 @@
+"""The stappenplan as data: the steps, which step may follow which, and what each requires.
+
+Plain data so a test (and the vraag page) can read it; the domain enforces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Stap(StrEnum):
+    BINNENGEKOMEN = "binnengekomen"
+    TRECHTEREN = "trechteren"
+    CONCRETISEREN = "concretiseren"
+    VOORLEGGEN = "voorleggen"
+    TERUGKOPPELEN = "terugkoppelen"
+    ADVIES = "advies"
+    BORGING = "borging"
+    AFGEROND = "afgerond"
+    AFGEWEZEN = "afgewezen"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS = {
+    Stap.BINNENGEKOMEN: "Binnengekomen",
+    Stap.TRECHTEREN: "Trechteren",
+    Stap.CONCRETISEREN: "Concretiseren",
+    Stap.VOORLEGGEN: "Voorleggen",
+    Stap.TERUGKOPPELEN: "Terugkoppelen",
+    Stap.ADVIES: "Advies",
+    Stap.BORGING: "Borging",
+    Stap.AFGEROND: "Afgerond",
+    Stap.AFGEWEZEN: "Afgewezen",
+}
+
+# The board's columns, in the order of the funnel.
+VOLGORDE = [
+    Stap.BINNENGEKOMEN,
+    Stap.TRECHTEREN,
+    Stap.CONCRETISEREN,
+    Stap.VOORLEGGEN,
+    Stap.TERUGKOPPELEN,
+    Stap.ADVIES,
+    Stap.BORGING,
+    Stap.AFGEROND,
+    Stap.AFGEWEZEN,
+]
+
+VOORUIT: dict[Stap, frozenset[Stap]] = {
+    Stap.BINNENGEKOMEN: frozenset({Stap.TRECHTEREN}),
+    Stap.TRECHTEREN: frozenset({Stap.CONCRETISEREN, Stap.AFGEWEZEN}),
+    Stap.CONCRETISEREN: frozenset({Stap.VOORLEGGEN}),
+    Stap.VOORLEGGEN: frozenset({Stap.TERUGKOPPELEN}),
+    Stap.TERUGKOPPELEN: frozenset({Stap.ADVIES}),
+    Stap.ADVIES: frozenset({Stap.BORGING}),
+    Stap.BORGING: frozenset({Stap.AFGEROND}),
+    Stap.AFGEROND: frozenset(),
+    Stap.AFGEWEZEN: frozenset(),
+}
+
+# Going back is for when the work shows an earlier step was not done well: a question that
+# turns out vague goes back to concretiseren, a poll that reached too few goes back to
+# voorleggen. Nothing goes back from advies onwards: the advice has left the council.
+TERUG: dict[Stap, frozenset[Stap]] = {
+    Stap.CONCRETISEREN: frozenset({Stap.TRECHTEREN}),
+    Stap.VOORLEGGEN: frozenset({Stap.CONCRETISEREN}),
+    Stap.TERUGKOPPELEN: frozenset({Stap.VOORLEGGEN}),
+    # A declined vraag can be looked at again, e.g. when the municipality explains it better.
+    Stap.AFGEWEZEN: frozenset({Stap.TRECHTEREN}),
+}
+
+
+@dataclass(frozen=True)
+class Vereiste:
+    """A field of the vraag that must be filled in before it may enter a step."""
+
+    veld: str
+    label: str
+
+
+VEREISTEN: dict[Stap, tuple[Vereiste, ...]] = {
+    Stap.CONCRETISEREN: (
+        Vereiste("scope", "of de vraag lokaal of voor heel de IJmond is"),
+        Vereiste("thema", "het thema"),
+        Vereiste("prioriteit", "de prioriteit"),
+    ),
+    Stap.VOORLEGGEN: (
+        Vereiste("precieze_vraag", "de precieze vraag (de vraag achter de vraag)"),
+        Vereiste("aanpak", "hoe we de vraag stellen"),
+        Vereiste("doelgroep", "de doelgroep"),
+        Vereiste("participatievormen", "minstens één participatievorm"),
+        Vereiste("planning", "de planning"),
+        Vereiste("deadline", "de deadline"),
+        Vereiste("verantwoordelijke", "wie in de raad verantwoordelijk is"),
+    ),
+    Stap.BORGING: (
+        Vereiste("advies_tekst", "de tekst van het advies"),
+        Vereiste("advies_aan", "aan wie het advies is gestuurd"),
+    ),
+    Stap.AFGEROND: (
+        Vereiste("reactie_oordeel", "de reactie van de gemeente"),
+        Vereiste("reactie_toelichting", "de uitleg van de gemeente bij de reactie"),
+    ),
+    Stap.AFGEWEZEN: (Vereiste("afwijsreden", "de reden van afwijzen"),),
+}
+
+THEMAS = [
+    ("toegankelijkheid", "Toegankelijkheid"),
+    ("minimabeleid", "Minimabeleid"),
+    ("armoede", "Armoede en schulden"),
+    ("mantelzorg", "Mantelzorg"),
+    ("huishoudelijke_hulp", "Huishoudelijke hulp"),
+    ("jeugd", "Jeugd"),
+    ("wonen", "Wonen"),
+    ("werk_en_inkomen", "Werk en inkomen"),
+    ("eenzaamheid", "Eenzaamheid"),
+    ("ouderen", "Ouderen"),
+    ("zorg_en_welzijn", "Zorg en welzijn"),
+]
+
+PARTICIPATIEVORMEN = [
+    "flitspeiling",
+    "focusgroep",
+    "spiegelgesprek",
+    "opiniebus",
+    "wijkwinkel",
+    "bezoek op locatie",
+]
+
+PRIORITEITEN = [("hoog", "Hoog"), ("normaal", "Normaal"), ("laag", "Laag")]
+
+
+def allowed_next(stap: Stap) -> list[Stap]:
+    """The steps a vraag in `stap` may move to, forward first, in funnel order."""
+    targets = VOORUIT[stap] | TERUG.get(stap, frozenset())
+    return sorted(targets, key=VOLGORDE.index)
+
+
+def is_back(van: Stap, naar: Stap) -> bool:
+    return naar in TERUG.get(van, frozenset())
+
+
+def missing_for(naar: Stap, values: dict[str, object]) -> list[Vereiste]:
+    """What must still be filled in before a vraag with these values may enter `naar`."""
+    return [v for v in VEREISTEN.get(naar, ()) if _is_empty(values.get(v.veld))]
+
+
+def _is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, list | tuple | set):
+        return len(value) == 0
+    return False
