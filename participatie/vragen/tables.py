@@ -1,4 +1,4 @@
-from enum import Enum
+from enum import StrEnum
 
 from piccolo.columns import (
     JSON,
@@ -18,13 +18,13 @@ from participatie.accounts.tables import Gebruiker, Gemeente
 from participatie.vragen.stappen import Stap
 
 
-class Herkomst(str, Enum):
+class Herkomst(StrEnum):
     GEMEENTE = "gemeente"  # adviesaanvraag by an ambtenaar
     RAAD = "raad"  # eigen agendering
     INWONER = "inwoner"  # idee of vraag van een inwoner
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     GEMEENTE = "gemeente"
     REGIO = "regio"
 

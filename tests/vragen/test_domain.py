@@ -49,15 +49,15 @@ async def mensen(database, settings):
 
 
 async def _aanvraag(ambtenaar, **changes):
-    values = dict(
-        titel="Minimaregelingen",
-        tekst="Waarom vragen mensen de regelingen niet aan?",
-        achtergrond="",
-        thema="minimabeleid",
-        advies_gewenst_op=FUTURE,
-        contactpersoon="Marja van Leeuwen",
-        bijlagen=[],
-    )
+    values = {
+        "titel": "Minimaregelingen",
+        "tekst": "Waarom vragen mensen de regelingen niet aan?",
+        "achtergrond": "",
+        "thema": "minimabeleid",
+        "advies_gewenst_op": FUTURE,
+        "contactpersoon": "Marja van Leeuwen",
+        "bijlagen": [],
+    }
     return await domain.create_adviesaanvraag(ambtenaar, **{**values, **changes})
 
 
