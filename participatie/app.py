@@ -28,6 +28,7 @@ from participatie.config import STATIC_DIR, TEMPLATES_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.planner import Planner
 from participatie.security import security_middleware
+from participatie.vragen import routes as vragen_routes
 
 CSRF_COOKIE = "participatie_csrf"
 
@@ -100,7 +101,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers[Exception] = internal_error_handler
 
     app = Litestar(
-        route_handlers=[*accounts_routes.ROUTES, static],
+        route_handlers=[*accounts_routes.ROUTES, *vragen_routes.ROUTES, static],
         lifespan=[lifespan],
         template_config=_template_config(settings),
         plugins=[HTMXPlugin()],
