@@ -296,6 +296,20 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str) -> int:
 # --- changes to an existing vraag ----------------------------------------------------------
 
 
+def _inhoud(vraag: dict[str, Any], user: Ingelogd, notitie: str, *, is_intern: bool = True) -> Gebeurtenis:
+    """A timeline entry for a change of content that leaves the step as it is."""
+    return Gebeurtenis(
+        vraag=vraag["id"],
+        at=now(),
+        door=user.id,
+        soort="inhoud",
+        van_stap=vraag["stap"],
+        naar_stap=vraag["stap"],
+        notitie=notitie,
+        is_intern=is_intern,
+    )
+
+
 async def load_vraag(vraag_id: int) -> dict[str, Any]:
     row = await Vraag.select().where(Vraag.id == vraag_id).output(load_json=True).first()
     if row is None:
@@ -445,16 +459,7 @@ async def update_concretisering(
         vraag_id,
         versie,
         values,
-        Gebeurtenis(
-            vraag=vraag_id,
-            at=now(),
-            door=user.id,
-            soort="inhoud",
-            van_stap=vraag["stap"],
-            naar_stap=vraag["stap"],
-            notitie="Concretisering bijgewerkt.",
-            is_intern=True,
-        ),
+        _inhoud(vraag, user, "Concretisering bijgewerkt."),
     )
 
 
@@ -530,18 +535,7 @@ async def add_activiteit(
         rows = await Activiteit.insert(
             Activiteit(vraag=vraag_id, waar=waar, op=datum, bereikt=aantal, notities=notities, door=user.id)
         )
-        await Gebeurtenis.insert(
-            Gebeurtenis(
-                vraag=vraag_id,
-                at=now(),
-                door=user.id,
-                soort="inhoud",
-                van_stap=vraag["stap"],
-                naar_stap=vraag["stap"],
-                notitie=f"Activiteit: {waar}, {aantal} inwoners bereikt.",
-                is_intern=True,
-            )
-        )
+        await Gebeurtenis.insert(_inhoud(vraag, user, f"Activiteit: {waar}, {aantal} inwoners bereikt."))
     return int(rows[0]["id"])
 
 
@@ -565,16 +559,7 @@ async def record_advies(vraag_id: int, user: Ingelogd, *, versie: int, tekst: st
             Vraag.advies_at: moment,
             Vraag.reactie_verwacht_op: (moment + REACTIE_TERMIJN).date(),
         },
-        Gebeurtenis(
-            vraag=vraag_id,
-            at=moment,
-            door=user.id,
-            soort="inhoud",
-            van_stap=vraag["stap"],
-            naar_stap=vraag["stap"],
-            notitie=f"Advies opgesteld voor {aan}.",
-            is_intern=True,
-        ),
+        _inhoud(vraag, user, f"Advies opgesteld voor {aan}."),
     )
 
 
@@ -603,14 +588,5 @@ async def record_reactie(
             Vraag.reactie_at: now(),
             Vraag.vervolg_op: vervolg,
         },
-        Gebeurtenis(
-            vraag=vraag_id,
-            at=now(),
-            door=user.id,
-            soort="inhoud",
-            van_stap=vraag["stap"],
-            naar_stap=vraag["stap"],
-            notitie=f"Reactie van de gemeente vastgelegd: {oordeel}.",
-            is_intern=False,
-        ),
+        _inhoud(vraag, user, f"Reactie van de gemeente vastgelegd: {oordeel}.", is_intern=False),
     )
