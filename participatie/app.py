@@ -26,8 +26,11 @@ from participatie.accounts.guards import PUBLIEK, session_middleware
 from participatie.auditlog import configure_logging
 from participatie.config import STATIC_DIR, TEMPLATES_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
+from participatie.markdown import render_markdown
+from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
 from participatie.security import security_middleware
+from participatie.vragen import portaal as vragen_portaal
 from participatie.vragen import routes as vragen_routes
 
 CSRF_COOKIE = "participatie_csrf"
@@ -53,6 +56,7 @@ def _template_config(settings: Settings) -> TemplateConfig:
         auto_reload=settings.debug,
     )
     env.globals["static_url"] = static_url
+    env.filters["markdown"] = render_markdown
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
 
 
@@ -101,7 +105,13 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers[Exception] = internal_error_handler
 
     app = Litestar(
-        route_handlers=[*accounts_routes.ROUTES, *vragen_routes.ROUTES, static],
+        route_handlers=[
+            *accounts_routes.ROUTES,
+            *vragen_routes.ROUTES,
+            *vragen_portaal.ROUTES,
+            *peilingen_routes.ROUTES,
+            static,
+        ],
         lifespan=[lifespan],
         template_config=_template_config(settings),
         plugins=[HTMXPlugin()],

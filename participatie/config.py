@@ -51,6 +51,9 @@ class Settings:
     max_body_bytes: int = 1_000_000
     planner_enabled: bool = True
     db_pool_size: int = 10
+    # Public-link poll submissions per client address per 10 minutes (a household or a
+    # library shares one address; the kiosk and invitation codes are not limited).
+    peiling_limiet_per_adres: int = 30
     # "test" makes password hashing cheap so a test suite is not dominated by argon2; never in production
     password_profile: str = "standaard"  # noqa: S105 -- a hashing profile name, not a password
 
@@ -114,6 +117,7 @@ class Settings:
             "session_max_hours",
             "max_body_bytes",
             "db_pool_size",
+            "peiling_limiet_per_adres",
         ):
             if (raw := get(name.upper())) is not None:
                 values[name] = _int(name.upper(), raw)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from participatie.accounts import domain as accounts
+from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Rol
 from participatie.config import Settings
+from participatie.mail.tables import Bericht
+from participatie.vragen import domain as vragen
 
 DEMO_PASSWORD = "ijmond-demo-wachtwoord"  # noqa: S105 -- printed on purpose, demo only
 
@@ -46,6 +51,14 @@ async def load_demo(settings: Settings) -> list[DemoLogin]:
     logins = [DemoLogin(email, naam, rol.value, gemeente) for email, naam, rol, gemeente in MENSEN]
     if await Gebruiker.count() > 0:
         return logins
+    await _load_people(settings, logins)
+    await _load_vragen()
+    # The demo's people are made up: the mails their steps queued have nobody to go to.
+    await Bericht.delete(force=True)
+    return logins
+
+
+async def _load_people(settings: Settings, logins: list[DemoLogin]) -> None:
     for login in logins:
         await accounts.create_gebruiker(
             settings,
@@ -56,4 +69,123 @@ async def load_demo(settings: Settings) -> list[DemoLogin]:
             gemeente_slug=login.gemeente,
             door=None,
         )
-    return logins
+
+
+async def _versie(vraag_id: int) -> int:
+    return int((await vragen.load_vraag(vraag_id))["versie"])
+
+
+async def _funnel(vraag_id: int, raadslid: Ingelogd, tot: str, thema: str, scope: str = "gemeente") -> None:
+    """Take a demo vraag through the steps the way a council would, up to step `tot`."""
+    await vragen.update_trechter(vraag_id, raadslid, versie=1, scope=scope, thema=thema, prioriteit="normaal")
+    if tot == "trechteren":
+        return
+    await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="concretiseren")
+    if tot == "concretiseren":
+        return
+    await vragen.update_concretisering(
+        vraag_id,
+        raadslid,
+        versie=await _versie(vraag_id),
+        precieze_vraag="Wat houdt inwoners tegen, en wat zou helpen?",
+        aanpak="Korte vragen op de telefoon, en een gesprek op de plek waar mensen al komen.",
+        doelgroep="Inwoners die er zelf mee te maken hebben, en hun mantelzorgers.",
+        participatievormen=["flitspeiling", "bezoek op locatie"],
+        planning="Peiling in de eerste maand, gesprekken in de tweede, advies in de derde.",
+        deadline=(vragen.today() + timedelta(days=60)).isoformat(),
+        verantwoordelijke=str(raadslid.id),
+    )
+    await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="voorleggen")
+    await vragen.add_activiteit(
+        vraag_id,
+        raadslid,
+        waar="Inloop bij de voedselbank",
+        op=vragen.today().isoformat(),
+        bereikt="23",
+        notities="Veel mensen wisten niet dat de regeling bestaat.",
+    )
+    if tot == "voorleggen":
+        return
+    await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="terugkoppelen")
+    await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="advies")
+    await vragen.record_advies(
+        vraag_id,
+        raadslid,
+        versie=await _versie(vraag_id),
+        tekst=(
+            "## Ons advies\n\nMaak de regeling **bekender** en het aanvragen **eenvoudiger**:\n\n"
+            "- één formulier van één pagina;\n- hulp bij het invullen in de bibliotheek;\n"
+            "- een brief in eenvoudige taal."
+        ),
+        aan="Het college van B en W",
+    )
+    await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="borging")
+
+
+async def _load_vragen() -> None:
+    """A board with work in every column, in all three councils."""
+    marja = await accounts.acting_as("marja.vanleeuwen@beverwijk.example")
+    kees = await accounts.acting_as("kees.bakker@beverwijk.example")
+    dorine = await accounts.acting_as("dorine.vermeulen@velsen.example")
+    pieter = await accounts.acting_as("pieter.devries@velsen.example")
+    joris = await accounts.acting_as("joris.jansbeken@heemskerk.example")
+    wanneer = (vragen.today() + timedelta(days=45)).isoformat()
+
+    def aanvraag(ambtenaar: Ingelogd, titel: str, tekst: str, thema: str) -> Any:
+        return vragen.create_adviesaanvraag(
+            ambtenaar,
+            titel=titel,
+            tekst=tekst,
+            achtergrond="",
+            thema=thema,
+            advies_gewenst_op=wanneer,
+            contactpersoon=ambtenaar.naam,
+            bijlagen=[],
+        )
+
+    minima = await aanvraag(
+        marja,
+        "Minimaregelingen worden weinig gebruikt",
+        "Waarom vragen inwoners met een laag inkomen de minimaregelingen niet aan?",
+        "minimabeleid",
+    )
+    await _funnel(minima, kees, "borging", "minimabeleid")
+    hulp = await aanvraag(
+        marja,
+        "Nieuwe aanbesteding huishoudelijke hulp",
+        "Waar moet de nieuwe aanbesteding van de huishoudelijke hulp volgens cliënten op letten?",
+        "huishoudelijke_hulp",
+    )
+    await _funnel(hulp, kees, "voorleggen", "huishoudelijke_hulp", scope="regio")
+    await aanvraag(
+        marja,
+        "Mantelzorgwaardering",
+        "Hoe willen mantelzorgers het liefst bedankt worden?",
+        "mantelzorg",
+    )
+    stadhuis = await aanvraag(
+        pieter,
+        "Toegankelijkheid van het stadhuis",
+        "Hoe maken we het stadhuis beter bereikbaar voor mensen met een beperking?",
+        "toegankelijkheid",
+    )
+    await _funnel(stadhuis, dorine, "concretiseren", "toegankelijkheid")
+    eenzaam = await vragen.create_eigen_agendering(
+        dorine,
+        titel="Eenzaamheid onder jonge mantelzorgers",
+        tekst="We horen vaak dat jonge mantelzorgers zich alleen voelen. Wat speelt er?",
+        thema="eenzaamheid",
+    )
+    await _funnel(eenzaam, dorine, "trechteren", "eenzaamheid")
+    await vragen.create_idee(
+        gemeente_slug="heemskerk",
+        tekst="Er zijn te weinig bankjes op de route naar de supermarkt. Ouderen kunnen niet even uitrusten.",
+        email="",
+    )
+    jeugd = await vragen.create_eigen_agendering(
+        joris,
+        titel="Jongeren en schulden",
+        tekst="Hoe bereiken we jongeren met schulden eerder?",
+        thema="armoede",
+    )
+    await _funnel(jeugd, joris, "trechteren", "armoede")

@@ -16,5 +16,7 @@ APP_REGISTRY = AppRegistry(
         "participatie.accounts.piccolo_app",
         "participatie.planner.piccolo_app",
         "participatie.vragen.piccolo_app",
+        "participatie.mail.piccolo_app",
+        "participatie.peilingen.piccolo_app",
     ]
 )

@@ -207,3 +207,82 @@ async def login(client: httpx.AsyncClient, email: str, wachtwoord: str = PASSWOR
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SmtpRecorder:
+    """A real SMTP server (aiosmtpd) that keeps what it received and can be told to refuse.
+
+    `replies` holds forced replies for the next DATA commands, e.g. ["451 4.3.0 Later", "550 Nee"];
+    when empty, the mail is accepted.
+    """
+
+    def __init__(self) -> None:
+        from email import message_from_bytes, policy
+
+        self._parse = lambda raw: message_from_bytes(raw, policy=policy.default)
+        self.received: list = []
+        self.replies: list[str] = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.replies:
+            return self.replies.pop(0)
+        message = self._parse(envelope.content)
+        self.received.append(message)
+        return "250 OK"
+
+    def start(self) -> int:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+        self.controller.start()
+        return port
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str) -> list:
+        return [m for m in self.received if m["To"] == address]
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpRecorder]:
+    recorder = SmtpRecorder()
+    recorder.port = recorder.start()
+    yield recorder
+    recorder.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp: SmtpRecorder) -> Settings:
+    return settings.with_changes(smtp_port=smtp.port, base_url="https://participatie.test")
+
+
+@pytest.fixture
+async def mensen(database, settings):
+    """An ambtenaar and a raadslid of Beverwijk, and a raadslid of Velsen, as the domain sees them."""
+    people = {
+        "ambtenaar": ("ambtenaar", "beverwijk", "marja@beverwijk.example"),
+        "raadslid": ("raadslid", "beverwijk", "kees@beverwijk.example"),
+        "velsen": ("raadslid", "velsen", "dorine@velsen.example"),
+    }
+    result = {}
+    for key, (rol, gemeente, email) in people.items():
+        await make_gebruiker(settings, rol, gemeente, email=email)
+        result[key] = await accounts.acting_as(email)
+    return result
+
+
+@pytest.fixture(autouse=True)
+def fresh_address_limit(monkeypatch):
+    """The public-link limit lives in the process; each test starts with a clean count."""
+    from participatie.peilingen import domain as peilingen
+
+    monkeypatch.setattr(peilingen, "adres_limiet", peilingen.AdresLimiet())

@@ -12,10 +12,17 @@ from tests.conftest import make_gebruiker
 
 
 async def _start_and_stop(settings) -> None:
-    """One app start: the planner runs every job once right away; stop when that run is done."""
+    """One app start: the planner runs every job once right away; stop when those runs are done."""
     planner = Planner(settings)
     done = asyncio.Event()
-    planner.scheduler.add_listener(lambda _event: done.set(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    finished: set[str] = set()
+
+    def record(event) -> None:
+        finished.add(event.job_id)
+        if len(finished) == len(planner.taken):
+            done.set()
+
+    planner.scheduler.add_listener(record, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     planner.start()
     try:
         await asyncio.wait_for(done.wait(), timeout=10)

@@ -185,6 +185,33 @@ async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
     )
 
 
+async def acting_as(email: str) -> Ingelogd:
+    """A person as the domain functions see them, without a session (demo data, scripts, tests)."""
+    row = (
+        await Gebruiker.select(
+            Gebruiker.id,
+            Gebruiker.naam,
+            Gebruiker.rol,
+            Gebruiker.gemeente.id.as_alias("gemeente_id"),
+            Gebruiker.gemeente.slug.as_alias("gemeente_slug"),
+            Gebruiker.gemeente.naam.as_alias("gemeente_naam"),
+        )
+        .where(Gebruiker.email == email.strip().lower())
+        .first()
+    )
+    if row is None:
+        raise LookupError(email)
+    return Ingelogd(
+        id=row["id"],
+        naam=row["naam"],
+        rol=Rol(row["rol"]),
+        gemeente_id=row["gemeente_id"],
+        gemeente_slug=row["gemeente_slug"],
+        gemeente_naam=row["gemeente_naam"],
+        sessie_id=0,
+    )
+
+
 async def _validate_account(
     rol: str, gemeente_slug: str | None, fouten: dict[str, str]
 ) -> tuple[Rol | None, int | None]:

@@ -205,14 +205,6 @@ async def werkbank(request: Request, gemeente: FromPath[str]) -> Template:
     )
 
 
-@get("/gemeente/{gemeente:str}", guards=[alleen(Rol.AMBTENAAR, Rol.BEHEERDER), eigen_gemeente])
-async def portaal(request: Request, gemeente: FromPath[str]) -> Template:
-    info = await queries.get_gemeente(gemeente)
-    if info is None:
-        raise NotFoundException()
-    return Template("accounts/portaal.html", context={"gemeente": info})
-
-
 ROUTES = [
     home,
     login_page,
@@ -224,5 +216,4 @@ ROUTES = [
     gebruiker_page,
     update_gebruiker,
     werkbank,
-    portaal,
 ]

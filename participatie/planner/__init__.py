@@ -38,8 +38,11 @@ class Taak:
 def collect_taken() -> list[Taak]:
     """Every domain's jobs. A domain lists its own in its jobs.py as TAKEN."""
     from participatie.accounts import jobs as accounts_jobs
+    from participatie.mail import jobs as mail_jobs
+    from participatie.peilingen import jobs as peilingen_jobs
+    from participatie.vragen import jobs as vragen_jobs
 
-    return [*accounts_jobs.TAKEN]
+    return [*accounts_jobs.TAKEN, *mail_jobs.TAKEN, *vragen_jobs.TAKEN, *peilingen_jobs.TAKEN]
 
 
 _local_locks: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Lock] = {}
@@ -59,10 +62,10 @@ async def exclusive(naam: str) -> AsyncIterator[bool]:
     engine = TaakRun._meta.db
     if isinstance(engine, PostgresEngine):
         key = _advisory_key(naam)
-        if engine.pool is not None:
-            conn = await engine.pool.acquire()
-        else:
-            conn = await engine.get_new_connection()
+        # A connection of its own, outside the pool: jobs hold their lock while they run and
+        # need pooled connections for the work itself; lock holders taking pool connections
+        # starved the jobs (seen with seven jobs at start-up and a pool of five).
+        conn = await engine.get_new_connection()
         try:
             got = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
             try:
@@ -71,10 +74,7 @@ async def exclusive(naam: str) -> AsyncIterator[bool]:
                 if got:
                     await conn.execute("SELECT pg_advisory_unlock($1)", key)
         finally:
-            if engine.pool is not None:
-                await engine.pool.release(conn)
-            else:
-                await conn.close()
+            await conn.close()
         return
     lock = _local_locks.setdefault((asyncio.get_running_loop(), naam), asyncio.Lock())
     if lock.locked():

@@ -13,6 +13,8 @@ from typing import Any
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.auditlog import log_event
+from participatie.mail import outbox
+from participatie.markdown import render_markdown
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Stap
 from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
@@ -272,8 +274,11 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str) -> int:
     fouten: dict[str, str] = {}
     tekst = _text(fouten, "tekst", tekst, "uw vraag of idee", max_length=5000)
     email = email.strip()
-    if email and ("@" not in email or len(email) > 254 or any(c in email for c in " \r\n,;<>")):
-        fouten["email"] = "Dit e-mailadres klopt niet. Laat het leeg als u geen bericht wilt."
+    if email:
+        try:
+            email = outbox.check_address(email)
+        except outbox.OngeldigAdres:
+            fouten["email"] = "Dit e-mailadres klopt niet. Laat het leeg als u geen bericht wilt."
     if fouten:
         raise OngeldigeInvoer(fouten)
     first_line = tekst.splitlines()[0]
@@ -324,8 +329,23 @@ async def _guarded(vraag_id: int, user: Ingelogd) -> dict[str, Any]:
     return vraag
 
 
-async def _write(vraag_id: int, versie: int, changes: dict[Any, Any], gebeurtenis: Gebeurtenis) -> None:
-    """Apply `changes` only if nobody changed the vraag since `versie`; record the timeline."""
+@dataclass(frozen=True)
+class Mail:
+    aan: str
+    sjabloon: str
+    context: dict[str, Any]
+    sleutel: str
+
+
+async def _write(
+    vraag_id: int,
+    versie: int,
+    changes: dict[Any, Any],
+    gebeurtenis: Gebeurtenis,
+    mails: list[Mail] | None = None,
+) -> None:
+    """Apply `changes` only if nobody changed the vraag since `versie`; record the timeline and
+    queue the mails about it, all in one transaction."""
     async with Vraag._meta.db.transaction():
         updated = (
             await Vraag.update({**changes, Vraag.versie: versie + 1})
@@ -335,6 +355,77 @@ async def _write(vraag_id: int, versie: int, changes: dict[Any, Any], gebeurteni
         if not updated:
             raise GelijktijdigGewijzigd()
         await Gebeurtenis.insert(gebeurtenis)
+        for mail in mails or []:
+            await outbox.enqueue(
+                mail.aan, mail.sjabloon, mail.context, groep=f"vraag:{vraag_id}", sleutel=mail.sleutel
+            )
+
+
+async def _indiener(vraag: dict[str, Any]) -> dict[str, Any] | None:
+    """The ambtenaar who asked for advice, if their account still works."""
+    if vraag["herkomst"] != Herkomst.GEMEENTE or vraag["ingediend_door"] is None:
+        return None
+    return (
+        await Gebruiker.select(Gebruiker.email, Gebruiker.naam)
+        .where((Gebruiker.id == vraag["ingediend_door"]) & (Gebruiker.is_actief == True))  # noqa: E712
+        .first()
+    )
+
+
+async def _raad(vraag: dict[str, Any]) -> dict[str, Any]:
+    gemeente = (
+        await Gemeente.select(Gemeente.slug, Gemeente.raad_naam)
+        .where(Gemeente.id == vraag["gemeente"])
+        .first()
+    )
+    assert gemeente is not None  # a foreign key with ON DELETE RESTRICT
+    return gemeente
+
+
+def aanvraag_pad(slug: str, vraag_id: int) -> str:
+    return f"/gemeente/{slug}/aanvragen/{vraag_id}"
+
+
+async def _stap_mails(vraag: dict[str, Any], target: Stap, notitie: str, afwijsreden: str) -> list[Mail]:
+    """Tell whoever brought the vraag in that it moved: the ambtenaar, or the resident who left
+    an address. Leaving borging's advice mail aside, which has its own text."""
+    raad = await _raad(vraag)
+    basis = {
+        "titel": vraag["titel"],
+        "stap": target.value,
+        "stap_label": target.label,
+        "stap_uitleg": stappen.UITLEG[target],
+        "notitie": notitie,
+        "afwijsreden": afwijsreden,
+        "raad_naam": raad["raad_naam"],
+    }
+    sleutel = f"vraag:{vraag['id']}:versie:{vraag['versie'] + 1}"
+    mails = []
+    indiener = await _indiener(vraag)
+    if indiener is not None:
+        if target is Stap.BORGING:
+            mails.append(
+                Mail(
+                    indiener["email"],
+                    "vraag_advies",
+                    {
+                        **basis,
+                        "naam": indiener["naam"],
+                        "advies_aan": vraag["advies_aan"],
+                        "advies_tekst": vraag["advies_tekst"],
+                        "advies_html": str(render_markdown(vraag["advies_tekst"])),
+                        "pad": aanvraag_pad(raad["slug"], vraag["id"]),
+                    },
+                    f"{sleutel}:advies",
+                )
+            )
+        else:
+            context = {**basis, "naam": indiener["naam"], "pad": aanvraag_pad(raad["slug"], vraag["id"])}
+            mails.append(Mail(indiener["email"], "vraag_stap", context, f"{sleutel}:indiener"))
+    if vraag["inwoner_email"]:
+        context = {**basis, "naam": "inwoner", "pad": ""}
+        mails.append(Mail(vraag["inwoner_email"], "vraag_stap", context, f"{sleutel}:inwoner"))
+    return mails
 
 
 async def update_trechter(
@@ -385,6 +476,7 @@ async def update_trechter(
     notitie = f"Getrechterd: {scope}, thema {parsed_thema}, prioriteit {prioriteit}"
     if dubbel_id:
         notitie += f", samengevoegd met vraag {dubbel_id}"
+    mails = await _stap_mails(vraag, Stap.TRECHTEREN, "", "") if Vraag.stap in changes else []
     await _write(
         vraag_id,
         versie,
@@ -399,6 +491,7 @@ async def update_trechter(
             notitie=notitie + ".",
             is_intern=True,
         ),
+        mails,
     )
 
 
@@ -488,6 +581,7 @@ async def advance_stap(
         changes[Vraag.inwoner_email] = None
     soort = "terug" if stappen.is_back(van, target) else "stap"
     tekst = notitie.strip()[:5000]
+    mails = await _stap_mails(vraag, target, tekst, values.get("afwijsreden", ""))
     if target is Stap.AFGEWEZEN:
         tekst = f"Afgewezen: {values['afwijsreden']}" + (f" ({tekst})" if tekst else "")
     await _write(
@@ -504,6 +598,7 @@ async def advance_stap(
             notitie=tekst,
             is_intern=False,
         ),
+        mails,
     )
     log_event("stap_gewijzigd", door=user.id, vraag=vraag_id, van=van.value, naar=target.value)
     return target
@@ -590,3 +685,80 @@ async def record_reactie(
         },
         _inhoud(vraag, user, f"Reactie van de gemeente vastgelegd: {oordeel}.", is_intern=False),
     )
+
+
+HERINNER_INTERVAL = timedelta(days=7)
+
+
+async def remind_overdue_borging(moment: datetime | None = None) -> int:
+    """Remind the ambtenaar and the council when the municipality's reaction is overdue.
+
+    At most once per HERINNER_INTERVAL per vraag: the claim on `borging_herinnerd_at` and the
+    mails share one transaction, so a rerun or a second process sends nothing twice.
+    """
+    moment = moment or now()
+    due = await Vraag.select(Vraag.id).where(
+        (Vraag.stap == Stap.BORGING.value)
+        & Vraag.reactie_at.is_null()
+        & (Vraag.reactie_verwacht_op < moment.date())
+        & (Vraag.borging_herinnerd_at.is_null() | (Vraag.borging_herinnerd_at < moment - HERINNER_INTERVAL))
+    )
+    reminded = 0
+    for row in due:
+        vraag = await load_vraag(row["id"])
+        raad = await _raad(vraag)
+        ontvangers: list[tuple[str, str, str]] = []
+        indiener = await _indiener(vraag)
+        if indiener is not None:
+            ontvangers.append((indiener["email"], indiener["naam"], aanvraag_pad(raad["slug"], vraag["id"])))
+        leden = Gebruiker.select(Gebruiker.email, Gebruiker.naam).where(
+            (Gebruiker.is_actief == True)  # noqa: E712
+            & (Gebruiker.rol == Rol.RAADSLID.value)
+            & (Gebruiker.gemeente == vraag["gemeente"])
+        )
+        if vraag["verantwoordelijke"] is not None:
+            leden = leden.where(Gebruiker.id == vraag["verantwoordelijke"])
+        for lid in await leden:
+            ontvangers.append((lid["email"], lid["naam"], f"/raad/{raad['slug']}/vragen/{vraag['id']}"))
+        basis = {
+            "titel": vraag["titel"],
+            "raad_naam": raad["raad_naam"],
+            "advies_datum": vraag["advies_at"].date().strftime("%d-%m-%Y") if vraag["advies_at"] else "",
+            "verwacht_op": vraag["reactie_verwacht_op"].strftime("%d-%m-%Y"),
+        }
+        async with Vraag._meta.db.transaction():
+            claimed = (
+                await Vraag.update({Vraag.borging_herinnerd_at: moment})
+                .where((Vraag.id == vraag["id"]) & _same_or_null(vraag["borging_herinnerd_at"]))
+                .returning(Vraag.id)
+            )
+            if not claimed:
+                continue  # another process reminded in the meantime
+            for email, naam, pad in ontvangers:
+                await outbox.enqueue(
+                    email,
+                    "borging_herinnering",
+                    {**basis, "naam": naam, "pad": pad},
+                    groep=f"vraag:{vraag['id']}",
+                    sleutel=f"vraag:{vraag['id']}:herinnering:{moment.date().isoformat()}:{email}",
+                )
+            await Gebeurtenis.insert(
+                Gebeurtenis(
+                    vraag=vraag["id"],
+                    at=moment,
+                    door=None,
+                    soort="notitie",
+                    van_stap=vraag["stap"],
+                    naar_stap=vraag["stap"],
+                    notitie=f"Herinnering over de late reactie gestuurd aan {len(ontvangers)} personen.",
+                    is_intern=True,
+                )
+            )
+        reminded += 1
+    return reminded
+
+
+def _same_or_null(previous: datetime | None) -> Any:
+    if previous is None:
+        return Vraag.borging_herinnerd_at.is_null()
+    return Vraag.borging_herinnerd_at == previous

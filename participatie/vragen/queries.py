@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+
+from piccolo.query.functions.aggregate import Min
 
 from participatie.accounts.tables import Gebruiker, Rol
 from participatie.vragen.domain import today
 from participatie.vragen.stappen import VOLGORDE, Stap
-from participatie.vragen.tables import Activiteit, Gebeurtenis, Scope, Vraag
+from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
 
 DEADLINE_NEAR = timedelta(days=14)
 
@@ -23,7 +25,17 @@ class BoardFilter:
     zoek: str = ""
 
 
-async def board(gemeente_id: int, f: BoardFilter) -> dict[Stap, list[dict[str, Any]]]:
+KAARTEN_PER_KOLOM = 25
+
+
+@dataclass
+class Kolom:
+    stap: Stap
+    kaarten: list[dict[str, Any]] = field(default_factory=list)
+    totaal: int = 0
+
+
+async def board(gemeente_id: int, f: BoardFilter) -> dict[Stap, Kolom]:
     """The vragen of this council and the IJmond-wide ones, per step column."""
     where = (Vraag.gemeente == gemeente_id) | (Vraag.scope == Scope.REGIO.value)
     if f.thema:
@@ -60,9 +72,13 @@ async def board(gemeente_id: int, f: BoardFilter) -> dict[Stap, list[dict[str, A
         .order_by(Vraag.deadline)
         .order_by(Vraag.id, ascending=False)
     )
-    columns: dict[Stap, list[dict[str, Any]]] = {stap: [] for stap in VOLGORDE}
+    columns: dict[Stap, Kolom] = {stap: Kolom(stap) for stap in VOLGORDE}
     for row in rows:
-        columns[Stap(row["stap"])].append(row)
+        column = columns[Stap(row["stap"])]
+        column.totaal += 1
+        # A column shows its first cards; filtering on its step shows them all.
+        if f.stap or len(column.kaarten) < KAARTEN_PER_KOLOM:
+            column.kaarten.append(row)
     return columns
 
 
@@ -104,7 +120,81 @@ async def raadsleden(gemeente_id: int) -> list[dict[str, Any]]:
 async def aanvragen_van(gemeente_id: int) -> list[dict[str, Any]]:
     """The adviesaanvragen of one municipality, for its ambtenaren."""
     return (
-        await Vraag.select(Vraag.id, Vraag.titel, Vraag.stap, Vraag.advies_gewenst_op, Vraag.aangemaakt_at)
-        .where((Vraag.gemeente == gemeente_id) & (Vraag.herkomst == "gemeente"))
+        await Vraag.select(
+            Vraag.id,
+            Vraag.titel,
+            Vraag.stap,
+            Vraag.advies_gewenst_op,
+            Vraag.aangemaakt_at,
+            Vraag.ingediend_door,
+            Vraag.reactie_at,
+            Vraag.advies_at,
+        )
+        .where((Vraag.gemeente == gemeente_id) & (Vraag.herkomst == Herkomst.GEMEENTE.value))
         .order_by(Vraag.id, ascending=False)
     )
+
+
+async def bijlagen(vraag_id: int) -> list[dict[str, Any]]:
+    """The attachments of a vraag without their content."""
+    return (
+        await Bijlage.select(Bijlage.id, Bijlage.bestandsnaam, Bijlage.soort, Bijlage.grootte)
+        .where(Bijlage.vraag == vraag_id)
+        .order_by(Bijlage.id)
+    )
+
+
+async def bijlage(vraag_id: int, bijlage_id: int) -> dict[str, Any] | None:
+    return (
+        await Bijlage.select(Bijlage.bestandsnaam, Bijlage.soort, Bijlage.inhoud)
+        .where((Bijlage.id == bijlage_id) & (Bijlage.vraag == vraag_id))
+        .first()
+    )
+
+
+async def stap_data(vraag_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """When each vraag first entered each step: one grouped query for the whole export."""
+    if not vraag_ids:
+        return {}
+    rows = (
+        await Gebeurtenis.select(Gebeurtenis.vraag, Gebeurtenis.naar_stap, Min(Gebeurtenis.at, alias="eerst"))
+        .where(Gebeurtenis.vraag.is_in(vraag_ids) & (Gebeurtenis.soort == "stap"))
+        .group_by(Gebeurtenis.vraag, Gebeurtenis.naar_stap)
+    )
+    result: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        eerst = row["eerst"]
+        # SQLite hands an aggregate back as the stored text, PostgreSQL as a datetime.
+        if isinstance(eerst, str):
+            eerst = datetime.fromisoformat(eerst)
+        result.setdefault(row["vraag"], {})[row["naar_stap"]] = eerst
+    return result
+
+
+async def export_rows(gemeente_id: int) -> list[dict[str, Any]]:
+    where = (Vraag.gemeente == gemeente_id) | (Vraag.scope == Scope.REGIO.value)
+    return (
+        await Vraag.select(
+            Vraag.id,
+            Vraag.titel,
+            Vraag.herkomst,
+            Vraag.gemeente.naam.as_alias("gemeente_naam"),
+            Vraag.scope,
+            Vraag.thema,
+            Vraag.prioriteit,
+            Vraag.stap,
+            Vraag.participatievormen,
+            Vraag.deadline,
+            Vraag.advies_at,
+            Vraag.reactie_oordeel,
+            Vraag.reactie_at,
+        )
+        .where(where)
+        .order_by(Vraag.id)
+        .output(load_json=True)
+    )
+
+
+async def aanvraag_timeline(vraag_id: int) -> list[dict[str, Any]]:
+    """What the ambtenaar may see: step changes and public entries, never internal notes."""
+    return await timeline(vraag_id, with_internal=False)

@@ -37,6 +37,19 @@ LABELS = {
     Stap.AFGEWEZEN: "Afgewezen",
 }
 
+# What each step means, in plain words for whoever brought the vraag in (mails, the portal).
+UITLEG = {
+    Stap.BINNENGEKOMEN: "De raad heeft uw vraag ontvangen.",
+    Stap.TRECHTEREN: "De raad bekijkt of en hoe de vraag wordt opgepakt.",
+    Stap.CONCRETISEREN: "De raad maakt de vraag precies: wat willen we weten, en van wie?",
+    Stap.VOORLEGGEN: "De raad legt de vraag voor aan inwoners, bijvoorbeeld met een peiling of een gesprek.",
+    Stap.TERUGKOPPELEN: "De raad zet op een rij wat inwoners hebben gezegd.",
+    Stap.ADVIES: "De raad schrijft het advies.",
+    Stap.BORGING: "Het advies is verstuurd. De raad volgt wat de gemeente ermee doet.",
+    Stap.AFGEROND: "De vraag is afgerond.",
+    Stap.AFGEWEZEN: "De raad gaat niet verder met deze vraag.",
+}
+
 # The board's columns, in the order of the funnel.
 VOLGORDE = [
     Stap.BINNENGEKOMEN,

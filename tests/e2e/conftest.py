@@ -122,3 +122,30 @@ async def assert_fits_width(page: Page) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"pagina is {overflow}px te breed"
+
+
+@pytest.fixture
+async def phone_without_js(browser: Browser) -> AsyncIterator[Page]:
+    """The same old phone with JavaScript switched off: every form must still work."""
+    context = await browser.new_context(
+        viewport={"width": 320, "height": 640}, is_mobile=True, java_script_enabled=False, locale="nl-NL"
+    )
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+@pytest.fixture
+async def desktop(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+async def log_in(page: Page, base: str, email: str, wachtwoord: str) -> None:
+    await page.goto(base + "/inloggen")
+    await page.get_by_label("E-mailadres").fill(email)
+    await page.get_by_label("Wachtwoord").fill(wachtwoord)
+    await page.get_by_role("button", name="Inloggen").click()
+    await page.wait_for_load_state()

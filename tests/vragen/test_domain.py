@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 
 from participatie.accounts import domain as accounts
-from participatie.accounts.tables import Gebruiker
 from participatie.vragen import domain
 from participatie.vragen.domain import NieuweBijlage
 from participatie.vragen.tables import Bijlage, Gebeurtenis, Vraag
@@ -15,37 +14,8 @@ PAST = (domain.today() - timedelta(days=1)).isoformat()
 
 
 async def _ingelogd(settings, rol, gemeente, email):
-    gebruiker_id = await make_gebruiker(settings, rol, gemeente, email=email)
-    row = (
-        await Gebruiker.select(
-            Gebruiker.id,
-            Gebruiker.naam,
-            Gebruiker.rol,
-            Gebruiker.gemeente.id,
-            Gebruiker.gemeente.slug,
-            Gebruiker.gemeente.naam,
-        )
-        .where(Gebruiker.id == gebruiker_id)
-        .first()
-    )
-    return accounts.Ingelogd(
-        id=row["id"],
-        naam=row["naam"],
-        rol=accounts.Rol(row["rol"]),
-        gemeente_id=row["gemeente.id"],
-        gemeente_slug=row["gemeente.slug"],
-        gemeente_naam=row["gemeente.naam"],
-        sessie_id=0,
-    )
-
-
-@pytest.fixture
-async def mensen(database, settings):
-    return {
-        "ambtenaar": await _ingelogd(settings, "ambtenaar", "beverwijk", "marja@beverwijk.example"),
-        "raadslid": await _ingelogd(settings, "raadslid", "beverwijk", "kees@beverwijk.example"),
-        "velsen": await _ingelogd(settings, "raadslid", "velsen", "dorine@velsen.example"),
-    }
+    await make_gebruiker(settings, rol, gemeente, email=email)
+    return await accounts.acting_as(email)
 
 
 async def _aanvraag(ambtenaar, **changes):

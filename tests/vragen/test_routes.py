@@ -159,3 +159,39 @@ async def test_empty_agendering_is_refused_with_dutch_messages(client, kees):
     assert "Vul een korte titel in." in response.text
     assert await Vraag.count() == 1
     assert await Gebeurtenis.count() == 1
+
+
+@pytest.fixture
+def query_count(database, monkeypatch):
+    """How many statements the engine ran: Piccolo's engine method, wrapped on its class."""
+    counter = {"n": 0}
+    cls = type(database.engine)
+    original = cls.run_querystring
+
+    async def counted(engine, querystring, in_pool=False):
+        counter["n"] += 1
+        return await original(engine, querystring, in_pool)
+
+    monkeypatch.setattr(cls, "run_querystring", counted)
+    return counter
+
+
+async def test_board_runs_the_same_few_queries_for_3_or_60_vragen(client, kees, settings, query_count):
+    ambtenaar = await _ingelogd(settings, "ambtenaar", "beverwijk", "anna@beverwijk.example")
+    await client.get("/raad/beverwijk/vragen")
+    query_count["n"] = 0
+    await client.get("/raad/beverwijk/vragen")
+    few = query_count["n"]
+    for _ in range(59):
+        await _aanvraag(ambtenaar)
+
+    query_count["n"] = 0
+    response = await client.get("/raad/beverwijk/vragen")
+
+    assert query_count["n"] == few
+    assert few <= 3
+    assert 'id="kolom-binnengekomen">Binnengekomen <span class="aantal">(60)' in response.text
+    assert response.text.count('class="vraagkaart"') == 25  # one column, capped
+    assert "Alle 60 vragen in binnengekomen tonen" in response.text
+    everything = await client.get("/raad/beverwijk/vragen?stap=binnengekomen")
+    assert everything.text.count('class="vraagkaart"') == 60

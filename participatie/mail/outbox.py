@@ -1,0 +1,361 @@
+"""Queue mail in the caller's transaction; send it later, each mail once, over SMTP.
+
+`enqueue` is called by domain functions inside their own transaction, so a mail exists if and
+only if the change it reports was stored. `drain` (a planner job) claims waiting mails in small
+batches, sends them over a few SMTP connections and marks each one the moment the server
+accepted it. A crashed drainer's claims are taken over after CLAIM_LEASE. On PostgreSQL the
+claim uses FOR UPDATE SKIP LOCKED, so several app processes never claim the same mail.
+
+Temporary failures (4xx, connection trouble) are retried with backoff; a permanent refusal
+(5xx) is recorded with its reason and never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import urlparse
+
+import aiosmtplib
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from piccolo.query.functions.aggregate import Count
+
+from participatie.config import TEMPLATES_DIR, Settings
+from participatie.mail.tables import Bericht, Status
+
+logger = logging.getLogger("participatie.mail")
+
+CLAIM_LEASE = timedelta(minutes=10)
+BATCH = 50
+MAX_POGINGEN = 8
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=2)
+BEWAARTERMIJN = timedelta(hours=24)  # personal data of a finished mail
+
+
+class OngeldigAdres(ValueError):
+    """The address cannot be used as a single SMTP recipient."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_address(aan: str) -> str:
+    """The address, stripped, or OngeldigAdres. One recipient only: no lists, no header tricks."""
+    aan = aan.strip()
+    if not aan or len(aan) > 254 or any(c in aan for c in " \t\r\n,;<>\"'()\\\x00"):
+        raise OngeldigAdres(aan)
+    local, _, domain = aan.rpartition("@")
+    if not local or not domain or "." not in domain or domain.startswith(".") or domain.endswith("."):
+        raise OngeldigAdres(aan)
+    return aan
+
+
+@dataclass(frozen=True)
+class Bijlage:
+    naam: str
+    mime_type: str  # e.g. "text/calendar; method=REQUEST"
+    inhoud: bytes
+
+
+async def enqueue(
+    aan: str,
+    sjabloon: str,
+    context: dict[str, Any],
+    *,
+    groep: str = "",
+    sleutel: str | None = None,
+    bijlage: Bijlage | None = None,
+) -> bool:
+    """Queue one mail. Call inside the use case's transaction. False if `sleutel` was queued before."""
+    moment = now()
+    values = Bericht(
+        aan=check_address(aan),
+        sjabloon=sjabloon,
+        context=context,
+        groep=groep,
+        sleutel=sleutel,
+        bijlage_naam=bijlage.naam if bijlage else "",
+        bijlage_type=bijlage.mime_type if bijlage else "",
+        bijlage=bijlage.inhoud if bijlage else None,
+        status=Status.WACHTEND.value,
+        volgende_poging_at=moment,
+        aangemaakt_at=moment,
+    )
+    if sleutel is None:
+        await Bericht.insert(values)
+        return True
+    rows = await Bericht.insert(values).on_conflict(target=Bericht.sleutel, action="DO NOTHING")
+    return bool(rows)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+# Plain-text mail is not HTML: escaping would show "&amp;" to the reader. The HTML part uses
+# its own autoescaping environment.
+_text_env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=False,  # noqa: S701
+    undefined=StrictUndefined,
+)
+_html_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
+
+
+def _one_line(text: str) -> str:
+    # Whatever a user typed, a header stays one line.
+    return " ".join(text.split())[:250]
+
+
+def render(bericht: dict[str, Any], settings: Settings) -> EmailMessage:
+    """Build the message: emails/<sjabloon>.txt gives blocks `onderwerp` and `tekst`; an
+    emails/<sjabloon>.html beside it adds an HTML alternative."""
+    context = {**bericht["context"], "base_url": settings.base_url.rstrip("/")}
+    text_template = _text_env.get_template(f"emails/{bericht['sjabloon']}.txt")
+    text_ctx = text_template.new_context(context)
+    onderwerp = "".join(text_template.blocks["onderwerp"](text_ctx))
+    tekst = "".join(text_template.blocks["tekst"](text_template.new_context(context))).strip() + "\n"
+
+    message = EmailMessage()
+    message["Subject"] = _one_line(onderwerp)
+    message["From"] = settings.mail_from
+    message["To"] = Address(addr_spec=bericht["aan"])
+    message["Date"] = formatdate(localtime=False)
+    host = urlparse(settings.base_url).hostname or "participatie.local"
+    # Stable per mail, so a receiving system could recognise a retried delivery.
+    message["Message-ID"] = f"<bericht-{bericht['id']}@{host}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(tekst)
+    try:
+        html_template = _html_env.get_template(f"emails/{bericht['sjabloon']}.html")
+    except TemplateNotFound:
+        pass
+    else:
+        message.add_alternative(html_template.render(context, onderwerp=message["Subject"]), subtype="html")
+    if bericht["bijlage"] is not None:
+        maintype, _, rest = bericht["bijlage_type"].partition("/")
+        subtype, _, params = rest.partition(";")
+        extra = {}
+        if "method=" in params:
+            extra["params"] = {"method": params.split("method=", 1)[1].strip()}
+        message.add_attachment(
+            bytes(bericht["bijlage"]),
+            maintype=maintype,
+            subtype=subtype.strip(),
+            filename=bericht["bijlage_naam"],
+            **extra,
+        )
+    return message
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+async def claim(limit: int, moment: datetime) -> list[dict[str, Any]]:
+    """Take up to `limit` mails that are due, or whose drainer stopped before finishing them."""
+    stale = moment - CLAIM_LEASE
+    skip_locked = "" if Bericht._meta.db.engine_type == "sqlite" else "FOR UPDATE SKIP LOCKED"
+    rows = await Bericht.raw(
+        f"""
+        UPDATE bericht SET status = {{}}, geclaimd_at = {{}}, pogingen = pogingen + 1
+        WHERE id IN (
+            SELECT id FROM bericht
+            WHERE (status = {{}} AND volgende_poging_at <= {{}})
+               OR (status = {{}} AND geclaimd_at < {{}})
+            ORDER BY id
+            LIMIT {int(limit)}
+            {skip_locked}
+        )
+        RETURNING id
+        """,  # noqa: S608 - only our own constants are formatted in; values are parameters
+        Status.BEZIG.value,
+        moment,
+        Status.WACHTEND.value,
+        moment,
+        Status.BEZIG.value,
+        stale,
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    return await Bericht.select().where(Bericht.id.is_in(ids)).order_by(Bericht.id).output(load_json=True)
+
+
+async def _mark_sent(bericht_id: int) -> None:
+    await Bericht.update(
+        {Bericht.status: Status.VERZONDEN.value, Bericht.afgehandeld_at: now(), Bericht.fout: ""}
+    ).where(Bericht.id == bericht_id)
+
+
+async def _mark_failed(bericht: dict[str, Any], reden: str, *, permanent: bool, moment: datetime) -> None:
+    if permanent or bericht["pogingen"] >= MAX_POGINGEN:
+        changes = {Bericht.status: Status.MISLUKT.value, Bericht.afgehandeld_at: moment}
+    else:
+        wacht = min(BACKOFF_BASE * 2 ** max(bericht["pogingen"] - 1, 0), BACKOFF_MAX)
+        changes = {Bericht.status: Status.WACHTEND.value, Bericht.volgende_poging_at: moment + wacht}
+    await Bericht.update({**changes, Bericht.fout: reden[:500]}).where(Bericht.id == bericht["id"])
+
+
+def _client(settings: Settings) -> aiosmtplib.SMTP:
+    tls_context = ssl.create_default_context() if settings.smtp_tls != "none" else None
+    return aiosmtplib.SMTP(
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_user or None,
+        password=settings.smtp_password or None,
+        use_tls=settings.smtp_tls == "tls",
+        start_tls=settings.smtp_tls == "starttls",
+        tls_context=tls_context,
+        timeout=30,
+    )
+
+
+@dataclass
+class DrainResult:
+    verzonden: int = 0
+    tijdelijk_mislukt: int = 0
+    definitief_mislukt: int = 0
+
+
+_CONNECTION_ERRORS = (
+    aiosmtplib.SMTPConnectError,
+    aiosmtplib.SMTPServerDisconnected,
+    aiosmtplib.SMTPTimeoutError,
+    OSError,
+)
+
+
+async def _worker(settings: Settings, result: DrainResult, moment: datetime) -> None:
+    """Claim a batch, send it over one connection, repeat until nothing is due."""
+    while True:
+        batch = await claim(BATCH, moment)
+        if not batch:
+            return
+        smtp = _client(settings)
+        try:
+            await smtp.connect()
+        except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException) as exc:
+            # The server is away: give the whole batch back for a later attempt.
+            for bericht in batch:
+                await _mark_failed(
+                    bericht, f"Mailserver niet bereikbaar: {exc}", permanent=False, moment=moment
+                )
+            result.tijdelijk_mislukt += len(batch)
+            return
+        try:
+            for index, bericht in enumerate(batch):
+                try:
+                    await smtp.send_message(render(bericht, settings))
+                except aiosmtplib.SMTPRecipientsRefused as exc:
+                    code = exc.recipients[0].code if exc.recipients else 550
+                    await _refused(bericht, code, str(exc), result, moment)
+                except aiosmtplib.SMTPResponseException as exc:
+                    await _refused(bericht, exc.code, exc.message, result, moment)
+                except _CONNECTION_ERRORS as exc:
+                    for rest in batch[index:]:
+                        await _mark_failed(
+                            rest, f"Verbinding verbroken: {exc}", permanent=False, moment=moment
+                        )
+                    result.tijdelijk_mislukt += len(batch) - index
+                    return
+                else:
+                    await _mark_sent(bericht["id"])
+                    result.verzonden += 1
+                    continue
+                # After a refusal, start the next mail with a clean SMTP state.
+                try:
+                    await smtp.rset()
+                except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
+                    smtp.close()
+                    smtp = _client(settings)
+                    await smtp.connect()
+        finally:
+            if smtp.is_connected:
+                try:
+                    await smtp.quit()
+                except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
+                    smtp.close()
+
+
+async def _refused(
+    bericht: dict[str, Any], code: int, reden: str, result: DrainResult, moment: datetime
+) -> None:
+    permanent = 500 <= code < 600
+    await _mark_failed(bericht, f"{code} {reden}", permanent=permanent, moment=moment)
+    if permanent:
+        result.definitief_mislukt += 1
+    else:
+        result.tijdelijk_mislukt += 1
+
+
+async def drain(settings: Settings, *, connections: int = 4, moment: datetime | None = None) -> DrainResult:
+    """Send every due mail; a few connections at once, each with its own claimed batches."""
+    result = DrainResult()
+    moment = moment or now()
+    await asyncio.gather(*(_worker(settings, result, moment) for _ in range(max(1, connections))))
+    if result.verzonden or result.tijdelijk_mislukt or result.definitief_mislukt:
+        logger.info(
+            "outbox: %s verzonden, %s later opnieuw, %s mislukt",
+            result.verzonden,
+            result.tijdelijk_mislukt,
+            result.definitief_mislukt,
+        )
+    return result
+
+
+async def purge(moment: datetime | None = None) -> int:
+    """Blank the address, context and attachment of mails finished over a day ago."""
+    moment = moment or now()
+    rows = (
+        await Bericht.update(
+            {Bericht.aan: "", Bericht.context: {}, Bericht.bijlage: None, Bericht.opgeschoond_at: moment}
+        )
+        .where(
+            Bericht.status.is_in([Status.VERZONDEN.value, Status.MISLUKT.value])
+            & (Bericht.afgehandeld_at < moment - BEWAARTERMIJN)
+            & Bericht.opgeschoond_at.is_null()
+        )
+        .returning(Bericht.id)
+    )
+    return len(rows)
+
+
+async def retry_failed(groep: str) -> int:
+    """Queue the finally failed mails of one group again (the council's "opnieuw proberen")."""
+    rows = (
+        await Bericht.update(
+            {
+                Bericht.status: Status.WACHTEND.value,
+                Bericht.pogingen: 0,
+                Bericht.volgende_poging_at: now(),
+                Bericht.afgehandeld_at: None,
+            }
+        )
+        .where(
+            (Bericht.groep == groep)
+            & (Bericht.status == Status.MISLUKT.value)
+            & Bericht.opgeschoond_at.is_null()
+        )
+        .returning(Bericht.id)
+    )
+    return len(rows)
+
+
+async def counts(groep: str) -> dict[str, int]:
+    """How many mails of a group are waiting, sent and failed; never the addresses."""
+    rows = (
+        await Bericht.select(Bericht.status, Count(Bericht.id, alias="aantal"))
+        .where(Bericht.groep == groep)
+        .group_by(Bericht.status)
+    )
+    result = {status.value: 0 for status in Status}
+    for row in rows:
+        result[row["status"]] = row["aantal"]
+    return result

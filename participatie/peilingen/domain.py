@@ -1,0 +1,812 @@
+"""Peiling use cases: the only code that writes polls, their items and their answers.
+
+Building: a raadslid creates a peiling on a vraag in voorleggen, adds items, publishes it.
+Once an answer is in, only wording may change: removing or reordering would corrupt results.
+Answering: `load_formulier` (cached per poll version), `parse_antwoorden` (pure validation),
+`submit` (one transaction: claim the code or the browser, store the response).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from participatie.accounts.domain import Ingelogd
+from participatie.auditlog import log_event
+from participatie.mail import outbox
+from participatie.peilingen.tables import (
+    Antwoord,
+    Deelname,
+    Item,
+    Keuze,
+    Peiling,
+    Rapportadres,
+    Soort,
+    Status,
+    Toegang,
+    Uitnodiging,
+    Waarde,
+)
+from participatie.vragen import domain as vragen
+from participatie.vragen.stappen import Stap
+
+SOORT_LABELS = {
+    Soort.ENKEL: "Eén antwoord kiezen",
+    Soort.MEER: "Meer antwoorden kiezen",
+    Soort.SCHAAL: "Schaal van 1 tot 5",
+    Soort.JANEE: "Ja of nee",
+    Soort.GETAL: "Getal",
+    Soort.TEKST: "Open antwoord",
+}
+MAX_ITEMS = 20
+MAX_KEUZES = 15
+MAX_TEKST = 2000
+LIMIET_VENSTER = timedelta(minutes=10)
+CODE_ALFABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from a letter
+
+
+class PeilingError(Exception):
+    """A refused change or submission; `str(error)` is the Dutch message."""
+
+
+class GeenToegang(PeilingError):
+    def __init__(self) -> None:
+        super().__init__("U kunt deze peiling niet wijzigen.")
+
+
+class OngeldigeInvoer(PeilingError):
+    def __init__(self, fouten: dict[str, str]) -> None:
+        self.fouten = fouten
+        super().__init__("Niet alle vragen zijn goed ingevuld.")
+
+
+class NietOpen(PeilingError):
+    pass
+
+
+class AlBeantwoord(PeilingError):
+    def __init__(self) -> None:
+        super().__init__("Deze peiling is op dit apparaat of met deze code al ingevuld. Dank u wel!")
+
+
+class OngeldigeCode(PeilingError):
+    def __init__(self) -> None:
+        super().__init__("Deze code kennen we niet, of hij is al gebruikt. Kijk de code nog eens na.")
+
+
+class TeVeelInzendingen(PeilingError):
+    def __init__(self) -> None:
+        super().__init__("Er komen te veel antwoorden van dit adres. Probeer het over tien minuten opnieuw.")
+
+
+class VastNaAntwoorden(PeilingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Er zijn al antwoorden binnen. Vragen en keuzes weghalen of verschuiven kan nu niet meer: "
+            "dan kloppen de uitkomsten niet. U kunt wel de tekst verbeteren."
+        )
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def keyed(secret: str, value: str) -> str:
+    """A keyed hash: lets us recognise a code, browser or address without storing it."""
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+async def _peiling_voor(user: Ingelogd, peiling_id: int) -> dict[str, Any]:
+    peiling = await Peiling.select().where(Peiling.id == peiling_id).first()
+    if peiling is None:
+        raise GeenToegang()
+    vraag = await vragen.load_vraag(peiling["vraag"])
+    if not vragen.may_work_on(user, vraag):
+        raise GeenToegang()
+    return peiling
+
+
+async def may_manage(user: Ingelogd, peiling_id: int) -> bool:
+    try:
+        await _peiling_voor(user, peiling_id)
+    except GeenToegang:
+        return False
+    return True
+
+
+async def has_antwoorden(peiling_id: int) -> bool:
+    return await Antwoord.exists().where(Antwoord.peiling == peiling_id)
+
+
+def _text(
+    fouten: dict[str, str], veld: str, value: str, label: str, *, max_length: int, required: bool = True
+) -> str:
+    value = value.replace("\x00", "").strip()
+    if required and not value:
+        fouten[veld] = f"Vul {label} in."
+    elif len(value) > max_length:
+        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
+    return value
+
+
+def _moment(fouten: dict[str, str], veld: str, value: str) -> datetime | None:
+    """A datetime-local field (Dutch time as the council types it) in UTC."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fouten[veld] = "Vul een geldige datum en tijd in."
+        return None
+    if parsed.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        parsed = parsed.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+    return parsed.astimezone(UTC)
+
+
+async def create_peiling(user: Ingelogd, vraag_id: int, *, titel: str, intro: str, toegang: str) -> int:
+    vraag = await vragen.load_vraag(vraag_id)
+    if not vragen.may_work_on(user, vraag):
+        raise GeenToegang()
+    if vraag["stap"] not in (Stap.CONCRETISEREN, Stap.VOORLEGGEN):
+        raise PeilingError("Een peiling maakt u bij een vraag in de stap concretiseren of voorleggen.")
+    fouten: dict[str, str] = {}
+    titel = _text(fouten, "titel", titel, "een titel", max_length=200)
+    intro = _text(fouten, "intro", intro, "een korte uitleg", max_length=2000, required=False)
+    if toegang not in {t.value for t in Toegang}:
+        fouten["toegang"] = "Kies hoe inwoners de peiling bereiken."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    rows = await Peiling.insert(
+        Peiling(
+            vraag=vraag_id,
+            gemeente=vraag["gemeente"],
+            titel=titel,
+            intro=intro,
+            toegang=toegang,
+            sleutel=secrets.token_urlsafe(6),
+            aangemaakt_at=now(),
+        )
+    )
+    log_event("peiling_aangemaakt", door=user.id, peiling=rows[0]["id"], vraag=vraag_id)
+    return int(rows[0]["id"])
+
+
+async def update_peiling(
+    user: Ingelogd, peiling_id: int, *, titel: str, intro: str, toegang: str, opent_at: str, sluit_at: str
+) -> None:
+    peiling = await _peiling_voor(user, peiling_id)
+    if peiling["status"] == Status.GESLOTEN:
+        raise PeilingError("Deze peiling is gesloten en kan niet meer veranderen.")
+    fouten: dict[str, str] = {}
+    titel = _text(fouten, "titel", titel, "een titel", max_length=200)
+    intro = _text(fouten, "intro", intro, "een korte uitleg", max_length=2000, required=False)
+    if toegang not in {t.value for t in Toegang}:
+        fouten["toegang"] = "Kies hoe inwoners de peiling bereiken."
+    elif toegang != peiling["toegang"] and await has_antwoorden(peiling_id):
+        fouten["toegang"] = "Er zijn al antwoorden binnen; de manier van meedoen blijft nu zo."
+    opent = _moment(fouten, "opent_at", opent_at)
+    sluit = _moment(fouten, "sluit_at", sluit_at)
+    if opent and sluit and sluit <= opent:
+        fouten["sluit_at"] = "De peiling moet sluiten na het moment dat hij opent."
+    elif sluit and sluit <= now():
+        fouten["sluit_at"] = "Dit moment is al voorbij. Kies een moment in de toekomst."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    await Peiling.update(
+        {
+            Peiling.titel: titel,
+            Peiling.intro: intro,
+            Peiling.toegang: toegang,
+            Peiling.opent_at: opent,
+            Peiling.sluit_at: sluit,
+            Peiling.versie: Peiling.versie + 1,
+        }
+    ).where(Peiling.id == peiling_id)
+    _changed()
+
+
+@dataclass
+class ItemInvoer:
+    soort: str
+    tekst: str
+    toelichting: str = ""
+    verplicht: bool = True
+    is_achtergrond: bool = False
+    keuzes: list[str] = field(default_factory=list)
+    max_keuzes: str = ""
+    min_getal: str = ""
+    max_getal: str = ""
+    max_lengte: str = ""
+    label_laag: str = ""
+    label_hoog: str = ""
+
+
+def _int(fouten: dict[str, str], veld: str, value: str, label: str, lo: int, hi: int) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        fouten[veld] = f"Vul bij {label} een heel getal in."
+        return None
+    if not lo <= number <= hi:
+        fouten[veld] = f"{label.capitalize()} ligt tussen {lo} en {hi}."
+        return None
+    return number
+
+
+def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
+    fouten: dict[str, str] = {}
+    try:
+        soort = Soort(invoer.soort)
+    except ValueError:
+        raise OngeldigeInvoer({"soort": "Kies wat voor vraag het is."}) from None
+    values: dict[str, Any] = {
+        "soort": soort.value,
+        "tekst": _text(fouten, "tekst", invoer.tekst, "de vraag", max_length=500),
+        "toelichting": _text(fouten, "toelichting", invoer.toelichting, "", max_length=500, required=False),
+        "verplicht": invoer.verplicht,
+        "is_achtergrond": invoer.is_achtergrond,
+        "max_keuzes": None,
+        "min_getal": None,
+        "max_getal": None,
+        "max_lengte": None,
+        "label_laag": "",
+        "label_hoog": "",
+    }
+    keuzes = [k.strip()[:200] for k in invoer.keuzes if k.strip()]
+    if soort in (Soort.ENKEL, Soort.MEER):
+        if len(keuzes) < 2:
+            fouten["keuzes"] = "Geef minstens twee antwoorden om uit te kiezen, elk op een eigen regel."
+        elif len(keuzes) > MAX_KEUZES:
+            fouten["keuzes"] = f"Hoogstens {MAX_KEUZES} antwoorden om uit te kiezen."
+        elif len(set(keuzes)) != len(keuzes):
+            fouten["keuzes"] = "Elk antwoord mag maar één keer voorkomen."
+        if soort is Soort.MEER:
+            values["max_keuzes"] = _int(fouten, "max_keuzes", invoer.max_keuzes, "het maximum", 1, MAX_KEUZES)
+    else:
+        keuzes = []
+    if soort is Soort.SCHAAL:
+        values["label_laag"] = _text(fouten, "label_laag", invoer.label_laag, "wat 1 betekent", max_length=60)
+        values["label_hoog"] = _text(fouten, "label_hoog", invoer.label_hoog, "wat 5 betekent", max_length=60)
+    if soort is Soort.GETAL:
+        values["min_getal"] = _int(
+            fouten, "min_getal", invoer.min_getal, "het kleinste getal", -1_000_000, 1_000_000
+        )
+        values["max_getal"] = _int(
+            fouten, "max_getal", invoer.max_getal, "het grootste getal", -1_000_000, 1_000_000
+        )
+        if values["min_getal"] is None and "min_getal" not in fouten:
+            values["min_getal"] = 0
+        if values["max_getal"] is None and "max_getal" not in fouten:
+            values["max_getal"] = 1000
+        if (
+            values["min_getal"] is not None
+            and values["max_getal"] is not None
+            and values["min_getal"] >= values["max_getal"]
+        ):
+            fouten["max_getal"] = "Het grootste getal moet groter zijn dan het kleinste."
+    if soort is Soort.TEKST:
+        values["max_lengte"] = (
+            _int(fouten, "max_lengte", invoer.max_lengte, "de lengte", 10, MAX_TEKST) or 500
+        )
+    if invoer.is_achtergrond and soort not in (Soort.ENKEL, Soort.JANEE):
+        fouten["is_achtergrond"] = (
+            "Een achtergrondvraag is een vraag met één antwoord, zoals wijk of leeftijd."
+        )
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    return values, keuzes
+
+
+async def add_item(user: Ingelogd, peiling_id: int, invoer: ItemInvoer) -> int:
+    await _peiling_voor(user, peiling_id)
+    if await has_antwoorden(peiling_id):
+        raise VastNaAntwoorden()
+    values, keuzes = _check_item(invoer)
+    async with Peiling._meta.db.transaction():
+        items = await Item.select(Item.positie).where(Item.peiling == peiling_id)
+        if len(items) >= MAX_ITEMS:
+            raise PeilingError(f"Een peiling heeft hoogstens {MAX_ITEMS} vragen: kort houden helpt.")
+        positie = max((i["positie"] for i in items), default=0) + 1
+        rows = await Item.insert(Item(peiling=peiling_id, positie=positie, **values))
+        item_id = int(rows[0]["id"])
+        if keuzes:
+            await Keuze.insert(*[Keuze(item=item_id, positie=n, tekst=t) for n, t in enumerate(keuzes, 1)])
+        await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == peiling_id)
+    _changed()
+    return item_id
+
+
+async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelichting: str) -> None:
+    """Improve the wording; allowed also after answers came in, since it changes no result."""
+    item = await Item.select(Item.peiling).where(Item.id == item_id).first()
+    if item is None:
+        raise GeenToegang()
+    await _peiling_voor(user, item["peiling"])
+    fouten: dict[str, str] = {}
+    tekst = _text(fouten, "tekst", tekst, "de vraag", max_length=500)
+    toelichting = _text(fouten, "toelichting", toelichting, "", max_length=500, required=False)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    async with Peiling._meta.db.transaction():
+        await Item.update({Item.tekst: tekst, Item.toelichting: toelichting}).where(Item.id == item_id)
+        await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
+    _changed()
+
+
+async def remove_item(user: Ingelogd, item_id: int) -> None:
+    item = await Item.select(Item.peiling).where(Item.id == item_id).first()
+    if item is None:
+        raise GeenToegang()
+    await _peiling_voor(user, item["peiling"])
+    if await has_antwoorden(item["peiling"]):
+        raise VastNaAntwoorden()
+    async with Peiling._meta.db.transaction():
+        await Item.delete().where(Item.id == item_id)
+        await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
+    _changed()
+
+
+async def move_item(user: Ingelogd, item_id: int, richting: int) -> None:
+    """Swap an item with its neighbour above (-1) or below (+1)."""
+    item = await Item.select(Item.peiling, Item.positie).where(Item.id == item_id).first()
+    if item is None:
+        raise GeenToegang()
+    await _peiling_voor(user, item["peiling"])
+    if await has_antwoorden(item["peiling"]):
+        raise VastNaAntwoorden()
+    items = (
+        await Item.select(Item.id, Item.positie).where(Item.peiling == item["peiling"]).order_by(Item.positie)
+    )
+    index = next(i for i, row in enumerate(items) if row["id"] == item_id)
+    other = index + (1 if richting > 0 else -1)
+    if not 0 <= other < len(items):
+        return
+    a, b = items[index], items[other]
+    async with Peiling._meta.db.transaction():
+        # Through a free position, so the unique (peiling, positie) index never sees two alike.
+        await Item.update({Item.positie: -1}).where(Item.id == a["id"])
+        await Item.update({Item.positie: a["positie"]}).where(Item.id == b["id"])
+        await Item.update({Item.positie: b["positie"]}).where(Item.id == a["id"])
+        await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
+    _changed()
+
+
+async def publish(user: Ingelogd, peiling_id: int) -> Status:
+    """Make the poll available: open now, or at opent_at through the planner."""
+    peiling = await _peiling_voor(user, peiling_id)
+    if peiling["status"] != Status.CONCEPT:
+        raise PeilingError("Deze peiling is al gepubliceerd.")
+    vraag = await vragen.load_vraag(peiling["vraag"])
+    if vraag["stap"] != Stap.VOORLEGGEN:
+        raise PeilingError("Een peiling gaat open als de vraag in de stap voorleggen is.")
+    gewone = await Item.count().where((Item.peiling == peiling_id) & (Item.is_achtergrond == False))  # noqa: E712
+    if gewone == 0:
+        raise PeilingError("Voeg eerst minstens één vraag toe.")
+    if peiling["sluit_at"] is None:
+        raise OngeldigeInvoer({"sluit_at": "Kies wanneer de peiling sluit."})
+    moment = now()
+    if peiling["sluit_at"] <= moment:
+        raise OngeldigeInvoer({"sluit_at": "Het sluitmoment is al voorbij. Kies een moment in de toekomst."})
+    status = Status.OPEN if peiling["opent_at"] is None or peiling["opent_at"] <= moment else Status.GEPLAND
+    changes: dict[Any, Any] = {Peiling.status: status.value, Peiling.versie: Peiling.versie + 1}
+    if status is Status.OPEN:
+        changes[Peiling.geopend_at] = moment
+    await Peiling.update(changes).where((Peiling.id == peiling_id) & (Peiling.status == Status.CONCEPT.value))
+    _changed()
+    log_event("peiling_gepubliceerd", door=user.id, peiling=peiling_id, status=status.value)
+    return status
+
+
+async def close_early(user: Ingelogd, peiling_id: int) -> None:
+    peiling = await _peiling_voor(user, peiling_id)
+    if peiling["status"] not in (Status.OPEN, Status.GEPLAND):
+        raise PeilingError("Deze peiling is niet open.")
+    await Peiling.update(
+        {
+            Peiling.status: Status.GESLOTEN.value,
+            Peiling.gesloten_at: now(),
+            Peiling.versie: Peiling.versie + 1,
+        }
+    ).where(Peiling.id == peiling_id)
+    _changed()
+    _changed()
+    log_event("peiling_vroeg_gesloten", door=user.id, peiling=peiling_id)
+
+
+async def open_and_close_due(moment: datetime | None = None) -> int:
+    """The planner's job: open what is due to open, close what is due to close. Idempotent:
+    each update names the status it moves from."""
+    moment = moment or now()
+    opened = (
+        await Peiling.update(
+            {
+                Peiling.status: Status.OPEN.value,
+                Peiling.geopend_at: moment,
+                Peiling.versie: Peiling.versie + 1,
+            }
+        )
+        .where((Peiling.status == Status.GEPLAND.value) & (Peiling.opent_at <= moment))
+        .returning(Peiling.id)
+    )
+    closed = (
+        await Peiling.update(
+            {
+                Peiling.status: Status.GESLOTEN.value,
+                Peiling.gesloten_at: moment,
+                Peiling.versie: Peiling.versie + 1,
+            }
+        )
+        .where(
+            Peiling.status.is_in([Status.OPEN.value, Status.GEPLAND.value])
+            & Peiling.sluit_at.is_not_null()
+            & (Peiling.sluit_at <= moment)
+        )
+        .returning(Peiling.id)
+    )
+    if opened or closed:
+        _changed()
+    return len(opened) + len(closed)
+
+
+async def create_codes(user: Ingelogd, peiling_id: int, aantal: int, secret: str) -> list[str]:
+    """Generate personal single-use codes. Returned once, for letters or mail; stored as hashes."""
+    await _peiling_voor(user, peiling_id)
+    if not 1 <= aantal <= 5000:
+        raise OngeldigeInvoer({"aantal": "Maak tussen 1 en 5000 codes tegelijk."})
+    codes = ["".join(secrets.choice(CODE_ALFABET) for _ in range(8)) for _ in range(aantal)]
+    rows = [Uitnodiging(peiling=peiling_id, code_hash=keyed(secret, f"code:{c}")) for c in codes]
+    async with Peiling._meta.db.transaction():
+        for start in range(0, len(rows), 500):
+            await Uitnodiging.insert(*rows[start : start + 500])
+    log_event("codes_gemaakt", door=user.id, peiling=peiling_id, aantal=aantal)
+    return codes
+
+
+async def hide_open_answer(user: Ingelogd, peiling_id: int, waarde_id: int, verborgen: bool) -> None:
+    await _peiling_voor(user, peiling_id)
+    await Waarde.update({Waarde.verborgen: verborgen}).where(
+        (Waarde.id == waarde_id)
+        & Waarde.antwoord.is_in(Antwoord.select(Antwoord.id).where(Antwoord.peiling == peiling_id))
+    )
+
+
+# --- answering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormItem:
+    id: int
+    soort: Soort
+    tekst: str
+    toelichting: str
+    verplicht: bool
+    is_achtergrond: bool
+    max_keuzes: int | None
+    min_getal: int | None
+    max_getal: int | None
+    max_lengte: int | None
+    label_laag: str
+    label_hoog: str
+    keuzes: tuple[tuple[int, str], ...]
+
+    @property
+    def veld(self) -> str:
+        return f"item-{self.id}"
+
+
+@dataclass(frozen=True)
+class Formulier:
+    peiling_id: int
+    vraag_id: int
+    gemeente_id: int
+    sleutel: str
+    titel: str
+    intro: str
+    toegang: Toegang
+    status: Status
+    opent_at: datetime | None
+    sluit_at: datetime | None
+    versie: int
+    items: tuple[FormItem, ...]
+
+
+_cache: dict[tuple[int, str, int], tuple[FormItem, ...]] = {}
+
+
+async def _items(peiling_id: int, sleutel: str, versie: int) -> tuple[FormItem, ...]:
+    """Items change only with the poll's version, so a process keeps them per version. The
+    random link key is part of the cache key: ids repeat when a database is recreated."""
+    key = (peiling_id, sleutel, versie)
+    if key in _cache:
+        return _cache[key]
+    rows = await Item.select().where(Item.peiling == peiling_id).order_by(Item.positie)
+    keuzes = (
+        await Keuze.select(Keuze.id, Keuze.item, Keuze.tekst)
+        .where(Keuze.item.is_in([r["id"] for r in rows]))
+        .order_by(Keuze.positie)
+        if rows
+        else []
+    )
+    per_item: dict[int, list[tuple[int, str]]] = {}
+    for k in keuzes:
+        per_item.setdefault(k["item"], []).append((k["id"], k["tekst"]))
+    items = tuple(
+        FormItem(
+            id=r["id"],
+            soort=Soort(r["soort"]),
+            tekst=r["tekst"],
+            toelichting=r["toelichting"],
+            verplicht=r["verplicht"],
+            is_achtergrond=r["is_achtergrond"],
+            max_keuzes=r["max_keuzes"],
+            min_getal=r["min_getal"],
+            max_getal=r["max_getal"],
+            max_lengte=r["max_lengte"],
+            label_laag=r["label_laag"],
+            label_hoog=r["label_hoog"],
+            keuzes=tuple(per_item.get(r["id"], [])),
+        )
+        for r in rows
+    )
+    if len(_cache) > 500:
+        _cache.clear()
+    _cache[key] = items
+    return items
+
+
+# The public poll page and every submission look the poll up by its link key. Kept for a
+# second per process: a poll that closes elsewhere stops taking answers within that second,
+# and every change made through this process clears it at once.
+ROW_TTL = timedelta(seconds=1)
+_rows: dict[str, tuple[datetime, Formulier]] = {}
+
+
+def _changed() -> None:
+    _rows.clear()
+
+
+async def load_formulier(*, sleutel: str | None = None, peiling_id: int | None = None) -> Formulier | None:
+    if sleutel is not None:
+        cached = _rows.get(sleutel)
+        moment = now()
+        if cached is not None and moment - cached[0] < ROW_TTL:
+            return cached[1]
+        formulier = await _load_formulier(Peiling.sleutel == sleutel)
+        if formulier is not None:
+            if len(_rows) > 1000:
+                _rows.clear()
+            _rows[sleutel] = (moment, formulier)
+        return formulier
+    return await _load_formulier(Peiling.id == peiling_id)
+
+
+async def _load_formulier(where: Any) -> Formulier | None:
+    row = (
+        await Peiling.select(
+            Peiling.id,
+            Peiling.vraag,
+            Peiling.gemeente,
+            Peiling.sleutel,
+            Peiling.titel,
+            Peiling.intro,
+            Peiling.toegang,
+            Peiling.status,
+            Peiling.opent_at,
+            Peiling.sluit_at,
+            Peiling.versie,
+        )
+        .where(where)
+        .first()
+    )
+    if row is None:
+        return None
+    return Formulier(
+        peiling_id=row["id"],
+        vraag_id=row["vraag"],
+        gemeente_id=row["gemeente"],
+        sleutel=row["sleutel"],
+        titel=row["titel"],
+        intro=row["intro"],
+        toegang=Toegang(row["toegang"]),
+        status=Status(row["status"]),
+        opent_at=row["opent_at"],
+        sluit_at=row["sluit_at"],
+        versie=row["versie"],
+        items=await _items(row["id"], row["sleutel"], row["versie"]),
+    )
+
+
+def is_open(formulier: Formulier, moment: datetime | None = None) -> bool:
+    moment = moment or now()
+    return formulier.status is Status.OPEN and (formulier.sluit_at is None or formulier.sluit_at > moment)
+
+
+@dataclass(frozen=True)
+class Gegeven:
+    item_id: int
+    keuze: int | None = None
+    getal: int | None = None
+    tekst: str | None = None
+
+
+def parse_antwoorden(
+    formulier: Formulier, data: dict[str, list[str]]
+) -> tuple[list[Gegeven], dict[str, str]]:
+    """Check every answer against its item. Pure: the same input always gives the same result.
+
+    `data` maps a field name to all its submitted values (a multiple-choice item sends several).
+    """
+    gegeven: list[Gegeven] = []
+    fouten: dict[str, str] = {}
+    for item in formulier.items:
+        values = [v.replace("\x00", "").strip() for v in data.get(item.veld, [])]
+        values = [v for v in values if v]
+        if not values:
+            if item.verplicht:
+                fouten[item.veld] = (
+                    "Geef hier een antwoord."
+                    if item.soort is not Soort.TEKST
+                    else "Schrijf hier uw antwoord."
+                )
+            continue
+        if item.soort in (Soort.ENKEL, Soort.MEER):
+            ids = {k for k, _ in item.keuzes}
+            try:
+                chosen = [int(v) for v in values]
+            except ValueError:
+                chosen = [-1]
+            if any(c not in ids for c in chosen) or len(set(chosen)) != len(chosen):
+                fouten[item.veld] = "Kies een antwoord uit de lijst."
+            elif item.soort is Soort.ENKEL and len(chosen) > 1:
+                fouten[item.veld] = "Kies één antwoord."
+            elif item.max_keuzes and len(chosen) > item.max_keuzes:
+                fouten[item.veld] = f"Kies hoogstens {item.max_keuzes} antwoorden."
+            else:
+                gegeven.extend(Gegeven(item.id, keuze=c) for c in chosen)
+        elif item.soort in (Soort.SCHAAL, Soort.JANEE, Soort.GETAL):
+            lo, hi = {Soort.SCHAAL: (1, 5), Soort.JANEE: (0, 1)}.get(
+                item.soort, (item.min_getal, item.max_getal)
+            )
+            if len(values) != 1:
+                fouten[item.veld] = "Geef één antwoord."
+                continue
+            try:
+                number = int(values[0])
+            except ValueError:
+                fouten[item.veld] = (
+                    "Vul een heel getal in, zoals 3." if item.soort is Soort.GETAL else "Kies een antwoord."
+                )
+                continue
+            if (lo is not None and number < lo) or (hi is not None and number > hi):
+                fouten[item.veld] = (
+                    f"Vul een getal in van {lo} tot en met {hi}."
+                    if item.soort is Soort.GETAL
+                    else "Kies een antwoord."
+                )
+                continue
+            gegeven.append(Gegeven(item.id, getal=number))
+        else:
+            if len(values) != 1:
+                fouten[item.veld] = "Geef één antwoord."
+                continue
+            limit = item.max_lengte or 500
+            if len(values[0]) > limit:
+                fouten[item.veld] = (
+                    f"Uw antwoord is {len(values[0])} tekens. Het mag hoogstens {limit} tekens zijn."
+                )
+                continue
+            gegeven.append(Gegeven(item.id, tekst=values[0]))
+    return gegeven, fouten
+
+
+class AdresLimiet:
+    """Public-link submissions per address in a sliding window, kept in this process.
+
+    In memory on purpose: two database round trips per submission cost a third of the
+    throughput, and the limit only has to stop one address flooding a poll. With several app
+    processes each keeps its own count, so the limit is per process. Keys are keyed hashes
+    of the address and are forgotten when their window has passed.
+    """
+
+    def __init__(self) -> None:
+        self._hits: dict[str, list[datetime]] = {}
+        self._pruned_at = now()
+
+    def allow(self, sleutel: str, limiet: int, moment: datetime) -> bool:
+        since = moment - LIMIET_VENSTER
+        if moment - self._pruned_at > LIMIET_VENSTER:
+            self._hits = {
+                k: [t for t in v if t > since] for k, v in self._hits.items() if v and v[-1] > since
+            }
+            self._pruned_at = moment
+        hits = [t for t in self._hits.get(sleutel, []) if t > since]
+        if len(hits) >= limiet:
+            self._hits[sleutel] = hits
+            return False
+        hits.append(moment)
+        self._hits[sleutel] = hits
+        return True
+
+
+adres_limiet = AdresLimiet()
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+async def submit(
+    formulier: Formulier,
+    gegeven: list[Gegeven],
+    *,
+    bron: str,
+    deelname_sleutel: str,
+    code_hash: str | None = None,
+    adres_sleutel: str | None = None,
+    limiet: int = 30,
+) -> None:
+    """Store one response, exactly once.
+
+    In one transaction: the single-use code is claimed (UPDATE ... WHERE gebruikt = false),
+    the participation key is inserted (unique per poll: a double click, a resubmission or 50
+    parallel posts leave one row), then the response and its values. Any refusal rolls all
+    of it back.
+    """
+    moment = now()
+    if not is_open(formulier, moment):
+        raise NietOpen("Deze peiling is gesloten. U kunt niet meer meedoen.")
+    if adres_sleutel is not None and not adres_limiet.allow(adres_sleutel, limiet, moment):
+        raise TeVeelInzendingen()
+    async with Peiling._meta.db.transaction():
+        if code_hash is not None:
+            claimed = (
+                await Uitnodiging.update({Uitnodiging.gebruikt: True})
+                .where(
+                    (Uitnodiging.code_hash == code_hash)
+                    & (Uitnodiging.peiling == formulier.peiling_id)
+                    & (Uitnodiging.gebruikt == False)  # noqa: E712
+                )
+                .returning(Uitnodiging.id)
+            )
+            if not claimed:
+                raise OngeldigeCode()
+        joined = await Deelname.insert(
+            Deelname(peiling=formulier.peiling_id, sleutel=deelname_sleutel)
+        ).on_conflict(action="DO NOTHING")
+        if not joined:
+            raise AlBeantwoord()
+        rows = await Antwoord.insert(
+            Antwoord(peiling=formulier.peiling_id, ingediend_uur=_hour(moment), bron=bron)
+        )
+        antwoord_id = rows[0]["id"]
+        if gegeven:
+            await Waarde.insert(
+                *[
+                    Waarde(antwoord=antwoord_id, item=g.item_id, keuze=g.keuze, getal=g.getal, tekst=g.tekst)
+                    for g in gegeven
+                ]
+            )
+
+
+async def leave_address(formulier: Formulier, email: str, *, wil_vervolg: bool) -> None:
+    """Keep an address for the final report, apart from the answers."""
+    try:
+        email = outbox.check_address(email)
+    except outbox.OngeldigAdres:
+        raise OngeldigeInvoer({"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}) from None
+    await Rapportadres.insert(
+        Rapportadres(peiling=formulier.peiling_id, email=email, wil_vervolg=wil_vervolg)
+    )

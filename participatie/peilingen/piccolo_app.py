@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from participatie.peilingen.tables import (
+    Antwoord,
+    Deelname,
+    Item,
+    Keuze,
+    Peiling,
+    Rapportadres,
+    Uitnodiging,
+    Waarde,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="peilingen",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Peiling, Item, Keuze, Antwoord, Waarde, Deelname, Uitnodiging, Rapportadres],
+    migration_dependencies=["participatie.vragen.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,265 @@
+"""Reads for the council's poll pages and the results. A fixed, small number of queries per
+page, whatever the number of responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from participatie.peilingen.domain import FormItem, Formulier
+from participatie.peilingen.tables import Antwoord, Peiling, Soort, Uitnodiging, Waarde
+
+MIN_GROEP = 10  # a breakdown never shows a group smaller than this
+
+
+async def peilingen_van(vraag_id: int) -> list[dict[str, Any]]:
+    return (
+        await Peiling.select(Peiling.id, Peiling.titel, Peiling.status, Peiling.sluit_at, Peiling.toegang)
+        .where(Peiling.vraag == vraag_id)
+        .order_by(Peiling.id)
+    )
+
+
+async def code_counts(peiling_id: int) -> dict[str, int]:
+    rows = (
+        await Uitnodiging.select(Uitnodiging.gebruikt, Count(Uitnodiging.id, alias="n"))
+        .where(Uitnodiging.peiling == peiling_id)
+        .group_by(Uitnodiging.gebruikt)
+    )
+    result = {"gemaakt": 0, "gebruikt": 0}
+    for row in rows:
+        result["gemaakt"] += row["n"]
+        if row["gebruikt"]:
+            result["gebruikt"] += row["n"]
+    return result
+
+
+@dataclass
+class Regel:
+    label: str
+    aantal: int
+    procent: float
+
+
+@dataclass
+class ItemUitslag:
+    item: FormItem
+    beantwoord: int
+    regels: list[Regel] = field(default_factory=list)
+    gemiddelde: float | None = None
+    open_antwoorden: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Uitsplitsing:
+    """One item broken down by a background item: a column per group, or None when hidden."""
+
+    achtergrond: FormItem
+    groepen: list[tuple[str, int | None]]  # (label, size or None when hidden)
+    rijen: list[tuple[str, list[float | None]]]  # (answer label, percentage per group)
+
+
+@dataclass
+class Uitslag:
+    totaal: int
+    per_uur: list[tuple[datetime, int]]
+    items: list[ItemUitslag]
+    uitsplitsingen: dict[int, Uitsplitsing] = field(default_factory=dict)
+
+
+def _labels(item: FormItem) -> list[tuple[Any, str]]:
+    """The answer options of an item as (stored value, label), in display order."""
+    if item.soort in (Soort.ENKEL, Soort.MEER):
+        return [(("k", k), t) for k, t in item.keuzes]
+    if item.soort is Soort.JANEE:
+        return [(("g", 1), "Ja"), (("g", 0), "Nee")]
+    if item.soort is Soort.SCHAAL:
+        return [
+            (
+                ("g", n),
+                f"{n}" + (f" – {item.label_laag}" if n == 1 else f" – {item.label_hoog}" if n == 5 else ""),
+            )
+            for n in range(1, 6)
+        ]
+    return []
+
+
+def _key(row: dict[str, Any]) -> tuple[str, int]:
+    return ("k", row["keuze"]) if row["keuze"] is not None else ("g", row["getal"])
+
+
+async def results(formulier: Formulier, *, achtergrond_id: int | None = None) -> Uitslag:
+    items = list(formulier.items)
+    item_ids = [i.id for i in items]
+    totaal = await Antwoord.count().where(Antwoord.peiling == formulier.peiling_id)
+    per_uur_rows = (
+        await Antwoord.select(Antwoord.ingediend_uur, Count(Antwoord.id, alias="n"))
+        .where(Antwoord.peiling == formulier.peiling_id)
+        .group_by(Antwoord.ingediend_uur)
+        .order_by(Antwoord.ingediend_uur)
+    )
+    per_uur = [(_as_datetime(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
+    counts: dict[int, dict[tuple[str, int], int]] = {}
+    beantwoord: dict[int, int] = {}
+    if item_ids:
+        # Filtering on the poll's items needs no join with antwoord.
+        rows = (
+            await Waarde.select(Waarde.item, Waarde.keuze, Waarde.getal, Count(Waarde.id, alias="n"))
+            .where(Waarde.item.is_in(item_ids) & Waarde.tekst.is_null())
+            .group_by(Waarde.item, Waarde.keuze, Waarde.getal)
+        )
+        for row in rows:
+            counts.setdefault(row["item"], {})[_key(row)] = row["n"]
+        tekst_ids = [i.id for i in items if i.soort is Soort.TEKST]
+        open_rows = (
+            await Waarde.select(Waarde.id, Waarde.item, Waarde.tekst, Waarde.verborgen)
+            .where(Waarde.item.is_in(tekst_ids))
+            .order_by(Waarde.id, ascending=False)
+            .limit(500)
+            if tekst_ids
+            else []
+        )
+        open_counts = (
+            await Waarde.select(Waarde.item, Count(Waarde.id, alias="n"))
+            .where(Waarde.item.is_in(tekst_ids))
+            .group_by(Waarde.item)
+            if tekst_ids
+            else []
+        )
+        for row in open_counts:
+            beantwoord[row["item"]] = row["n"]
+    else:
+        open_rows = []
+
+    uitslagen = []
+    for item in items:
+        item_counts = counts.get(item.id, {})
+        result = ItemUitslag(item=item, beantwoord=0)
+        if item.soort is Soort.MEER:
+            # Respondents, not ticks: a person who ticked two counts once for "beantwoord".
+            result.beantwoord = await _respondents(item.id)
+        elif item.soort is Soort.TEKST:
+            result.beantwoord = beantwoord.get(item.id, 0)
+            result.open_antwoorden = [r for r in open_rows if r["item"] == item.id]
+        else:
+            result.beantwoord = sum(item_counts.values())
+        basis = result.beantwoord or 1
+        for value, label in _labels(item):
+            n = item_counts.get(value, 0)
+            result.regels.append(Regel(label, n, round(100 * n / basis, 1)))
+        if item.soort is Soort.GETAL and item_counts:
+            total = sum(v * n for (_, v), n in item_counts.items())
+            result.gemiddelde = round(total / sum(item_counts.values()), 1)
+        uitslagen.append(result)
+
+    uitslag = Uitslag(totaal=totaal, per_uur=per_uur, items=uitslagen)
+    achtergrond = next((i for i in items if i.id == achtergrond_id and i.is_achtergrond), None)
+    if achtergrond is not None:
+        for item in items:
+            if item.id != achtergrond.id and item.soort in (
+                Soort.ENKEL,
+                Soort.MEER,
+                Soort.JANEE,
+                Soort.SCHAAL,
+            ):
+                uitslag.uitsplitsingen[item.id] = await _breakdown(item, achtergrond, counts, totaal)
+    return uitslag
+
+
+def _as_datetime(value: Any) -> datetime:
+    # SQLite hands a grouped timestamp back as the stored text.
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def _respondents(item_id: int) -> int:
+    rows = await Waarde.raw("SELECT COUNT(DISTINCT antwoord) AS n FROM waarde WHERE item = {}", item_id)
+    return int(rows[0]["n"])
+
+
+def hidden_groups(sizes: dict[Any, int], totaal: int) -> set[Any]:
+    """Which groups to hide: every one under MIN_GROEP, and, when exactly one would be hidden
+    (counting those who skipped the background item), the next smallest too, so that no hidden
+    group can be worked out from the totals that are shown."""
+    hidden = {g for g, n in sizes.items() if n < MIN_GROEP}
+    skipped = totaal - sum(sizes.values())
+    hidden_count = len(hidden) + (1 if 0 < skipped < MIN_GROEP else 0)
+    if hidden_count == 1:
+        shown = sorted((n, str(g), g) for g, n in sizes.items() if g not in hidden)
+        if shown:
+            hidden.add(shown[0][2])
+    return hidden
+
+
+async def _breakdown(
+    item: FormItem, achtergrond: FormItem, counts: dict[int, dict[tuple[str, int], int]], totaal: int
+) -> Uitsplitsing:
+    groups = _labels(achtergrond)
+    sizes = {value: counts.get(achtergrond.id, {}).get(value, 0) for value, _ in groups}
+    hidden = hidden_groups(sizes, totaal)
+    rows = await Waarde.raw(
+        "SELECT b.keuze AS b_keuze, b.getal AS b_getal, x.keuze AS keuze, x.getal AS getal, COUNT(*) AS n "
+        "FROM waarde b JOIN waarde x ON x.antwoord = b.antwoord "
+        "WHERE b.item = {} AND x.item = {} GROUP BY b.keuze, b.getal, x.keuze, x.getal",
+        achtergrond.id,
+        item.id,
+    )
+    cells: dict[tuple[Any, Any], int] = {}
+    for row in rows:
+        group = ("k", row["b_keuze"]) if row["b_keuze"] is not None else ("g", row["b_getal"])
+        cells[(group, _key(row))] = row["n"]
+    rijen = []
+    for value, label in _labels(item):
+        percentages: list[float | None] = []
+        for group, _ in groups:
+            if group in hidden:
+                percentages.append(None)
+            else:
+                percentages.append(round(100 * cells.get((group, value), 0) / (sizes[group] or 1), 1))
+        rijen.append((label, percentages))
+    return Uitsplitsing(
+        achtergrond=achtergrond,
+        groepen=[(label, None if value in hidden else sizes[value]) for value, label in groups],
+        rijen=rijen,
+    )
+
+
+async def export_rows(formulier: Formulier) -> list[list[str]]:
+    """The anonymous answers, one row per response, in a random-free but meaningless order
+    (by response id); hidden open answers are left out."""
+    items = formulier.items
+    header = ["antwoord", "uur", "bron", *[f"{n}. {i.tekst}" for n, i in enumerate(items, 1)]]
+    labels = {k: t for i in items for k, t in i.keuzes}
+    antwoorden = (
+        await Antwoord.select(Antwoord.id, Antwoord.ingediend_uur, Antwoord.bron)
+        .where(Antwoord.peiling == formulier.peiling_id)
+        .order_by(Antwoord.id)
+    )
+    values = await Waarde.select(
+        Waarde.antwoord, Waarde.item, Waarde.keuze, Waarde.getal, Waarde.tekst, Waarde.verborgen
+    ).where(Waarde.item.is_in([i.id for i in items] or [-1]))
+    per: dict[int, dict[int, list[str]]] = {}
+    for v in values:
+        if v["verborgen"]:
+            text = "(verborgen)"
+        elif v["keuze"] is not None:
+            text = labels.get(v["keuze"], "")
+        elif v["getal"] is not None:
+            text = str(v["getal"])
+        else:
+            text = v["tekst"] or ""
+        per.setdefault(v["antwoord"], {}).setdefault(v["item"], []).append(text)
+    out = [header]
+    for number, a in enumerate(antwoorden, 1):
+        answers = per.get(a["id"], {})
+        out.append(
+            [
+                str(number),
+                _as_datetime(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
+                a["bron"],
+                *["; ".join(answers.get(i.id, [])) for i in items],
+            ]
+        )
+    return out

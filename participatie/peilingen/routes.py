@@ -1,0 +1,643 @@
+"""Poll pages: the council builds and follows a peiling; a resident answers it on a phone.
+
+Thin: parse, guard, one domain call, render. The resident's form works as a plain form post;
+errors come back next to the item they concern.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hmac
+import io
+import secrets
+from typing import Any
+
+import segno
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from markupsafe import Markup
+
+from participatie.accounts import queries as account_queries
+from participatie.accounts.forms import read_form
+from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
+from participatie.accounts.tables import Rol
+from participatie.config import Settings
+from participatie.peilingen import domain, queries
+from participatie.peilingen.domain import Formulier, ItemInvoer
+from participatie.peilingen.tables import Soort, Status, Toegang
+from participatie.vragen import domain as vragen
+
+raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
+BROWSER_COOKIE = "participatie_deelname"
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state["settings"]
+
+
+async def _gemeente(slug: str) -> dict[str, Any]:
+    info = await account_queries.get_gemeente(slug)
+    if info is None:
+        raise NotFoundException()
+    return info
+
+
+async def _beheer(request: Request, peiling_id: int) -> Formulier:
+    """The poll, if this council member may manage it; otherwise the same 404 as a missing one."""
+    user = current(request)
+    if user is None or not await domain.may_manage(user, peiling_id):
+        raise NotFoundException()
+    formulier = await domain.load_formulier(peiling_id=peiling_id)
+    assert formulier is not None
+    return formulier
+
+
+def _link(request: Request, formulier: Formulier) -> str:
+    return f"{_settings(request).base_url.rstrip('/')}/p/{formulier.sleutel}"
+
+
+# --- the council ----------------------------------------------------------------------------
+
+
+@get("/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen/nieuw", guards=raad)
+async def new_peiling_page(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
+    vraag = await _vraag(request, vraag_id)
+    return Template(
+        "peilingen/nieuw.html",
+        context={
+            "gemeente": await _gemeente(gemeente),
+            "vraag": vraag,
+            "waarden": {"titel": "", "intro": "", "toegang": "link"},
+            "fouten": {},
+        },
+    )
+
+
+async def _vraag(request: Request, vraag_id: int) -> dict[str, Any]:
+    user = current(request)
+    try:
+        vraag = await vragen.load_vraag(vraag_id)
+    except vragen.VraagError:
+        raise NotFoundException() from None
+    if user is None or not vragen.may_work_on(user, vraag):
+        raise NotFoundException()
+    return vraag
+
+
+@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen/nieuw", guards=raad)
+async def create_peiling(
+    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]
+) -> Template | Redirect:
+    vraag = await _vraag(request, vraag_id)
+    data = await read_form(request)
+    user = current(request)
+    assert user is not None
+    try:
+        peiling_id = await domain.create_peiling(
+            user,
+            vraag_id,
+            titel=data.get("titel", ""),
+            intro=data.get("intro", ""),
+            toegang=data.get("toegang", ""),
+        )
+    except domain.PeilingError as exc:
+        return Template(
+            "peilingen/nieuw.html",
+            status_code=422,
+            context={
+                "gemeente": await _gemeente(gemeente),
+                "vraag": vraag,
+                "waarden": {k: data.get(k, "") for k in ("titel", "intro", "toegang")},
+                "fouten": getattr(exc, "fouten", {"titel": str(exc)}),
+            },
+        )
+    return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}")
+
+
+async def _beheer_page(
+    request: Request,
+    gemeente: str,
+    formulier: Formulier,
+    *,
+    fouten: dict[str, str] | None = None,
+    melding: str = "",
+    invoer: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    return Template(
+        "peilingen/beheer.html",
+        status_code=status,
+        context={
+            "gemeente": await _gemeente(gemeente),
+            "peiling": formulier,
+            "vraag": await vragen.load_vraag(formulier.vraag_id),
+            "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
+            "codes": await queries.code_counts(formulier.peiling_id),
+            "link": _link(request, formulier),
+            "soorten": list(domain.SOORT_LABELS.items()),
+            "fouten": fouten or {},
+            "melding": melding,
+            "invoer": invoer or {},
+            "Status": Status,
+            "Soort": Soort,
+            "Toegang": Toegang,
+        },
+    )
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}", guards=raad)
+async def beheer_page(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+    return await _beheer_page(request, gemeente, await _beheer(request, peiling_id))
+
+
+async def _change(
+    request: Request, gemeente: str, peiling_id: int, change, data: dict[str, str] | None = None
+):
+    formulier = await _beheer(request, peiling_id)
+    try:
+        await change()
+    except domain.OngeldigeInvoer as exc:
+        formulier = await domain.load_formulier(peiling_id=peiling_id)
+        return await _beheer_page(request, gemeente, formulier, fouten=exc.fouten, invoer=data, status=422)
+    except domain.PeilingError as exc:
+        formulier = await domain.load_formulier(peiling_id=peiling_id)
+        return await _beheer_page(request, gemeente, formulier, melding=str(exc), invoer=data, status=409)
+    del formulier
+    return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}")
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}", guards=raad)
+async def update_peiling(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+    data = await read_form(request)
+    user = current(request)
+    assert user is not None
+    return await _change(
+        request,
+        gemeente,
+        peiling_id,
+        lambda: domain.update_peiling(
+            user,
+            peiling_id,
+            titel=data.get("titel", ""),
+            intro=data.get("intro", ""),
+            toegang=data.get("toegang", ""),
+            opent_at=data.get("opent_at", ""),
+            sluit_at=data.get("sluit_at", ""),
+        ),
+        data,
+    )
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/items", guards=raad)
+async def add_item(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+    data = await read_form(request)
+    user = current(request)
+    assert user is not None
+    invoer = ItemInvoer(
+        soort=data.get("soort", ""),
+        tekst=data.get("tekst", ""),
+        toelichting=data.get("toelichting", ""),
+        verplicht=data.get("verplicht") == "ja",
+        is_achtergrond=data.get("is_achtergrond") == "ja",
+        keuzes=data.get("keuzes", "").splitlines(),
+        max_keuzes=data.get("max_keuzes", ""),
+        min_getal=data.get("min_getal", ""),
+        max_getal=data.get("max_getal", ""),
+        max_lengte=data.get("max_lengte", ""),
+        label_laag=data.get("label_laag", ""),
+        label_hoog=data.get("label_hoog", ""),
+    )
+    return await _change(
+        request, gemeente, peiling_id, lambda: domain.add_item(user, peiling_id, invoer), data
+    )
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/items/{item_id:int}", guards=raad)
+async def change_item(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], item_id: FromPath[int]
+) -> Any:
+    formulier = await _beheer(request, peiling_id)
+    if item_id not in {i.id for i in formulier.items}:
+        raise NotFoundException()
+    data = await read_form(request)
+    user = current(request)
+    assert user is not None
+    actie = data.get("actie", "")
+    if actie == "omhoog":
+        change = lambda: domain.move_item(user, item_id, -1)  # noqa: E731
+    elif actie == "omlaag":
+        change = lambda: domain.move_item(user, item_id, +1)  # noqa: E731
+    elif actie == "weg":
+        change = lambda: domain.remove_item(user, item_id)  # noqa: E731
+    else:
+        change = lambda: domain.update_item_tekst(  # noqa: E731
+            user, item_id, tekst=data.get("tekst", ""), toelichting=data.get("toelichting", "")
+        )
+    return await _change(request, gemeente, peiling_id, change, data)
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/publiceren", guards=raad)
+async def publish(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+    user = current(request)
+    assert user is not None
+    return await _change(request, gemeente, peiling_id, lambda: domain.publish(user, peiling_id))
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/sluiten", guards=raad)
+async def close(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+    user = current(request)
+    assert user is not None
+    return await _change(request, gemeente, peiling_id, lambda: domain.close_early(user, peiling_id))
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/codes", guards=raad)
+async def create_codes(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+    """The codes are shown once, as a download for the mail merge; only their hashes stay."""
+    formulier = await _beheer(request, peiling_id)
+    data = await read_form(request)
+    user = current(request)
+    assert user is not None
+    try:
+        aantal = int(data.get("aantal", ""))
+    except ValueError:
+        aantal = 0
+    try:
+        codes = await domain.create_codes(user, peiling_id, aantal, _settings(request).secret_key)
+    except domain.OngeldigeInvoer as exc:
+        return await _beheer_page(request, gemeente, formulier, fouten=exc.fouten, status=422)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["code", "link"])
+    for code in codes:
+        writer.writerow([code, f"{_link(request, formulier)}?code={code}"])
+    return Response(
+        content="\ufeff" + buffer.getvalue(),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="codes-peiling-{peiling_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/poster.svg", guards=raad)
+async def poster(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+    """An A4 poster (SVG, prints at its size) with the title, the short link and a QR code."""
+    formulier = await _beheer(request, peiling_id)
+    info = await _gemeente(gemeente)
+    link = _link(request, formulier)
+    qr = segno.make(link, error="m")
+    modules = qr.symbol_size(scale=1, border=0)[0]
+    size = 110  # mm
+    scale = size / modules
+    paths = qr.svg_inline(scale=scale, border=0, dark="#000", omitsize=True)
+    return Template(
+        "peilingen/poster.svg",
+        media_type="image/svg+xml",
+        context={
+            "titel": formulier.titel,
+            "link": link,
+            "raad_naam": info["raad_naam"],
+            "qr": Markup(paths),  # noqa: S704 - segno's own SVG, nothing of ours in it but the link it encodes
+        },
+    )
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/uitslag", guards=raad)
+async def uitslag(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+    formulier = await _beheer(request, peiling_id)
+    try:
+        achtergrond_id = int(request.query_params.get("uitsplitsen", ""))
+    except ValueError:
+        achtergrond_id = None
+    return Template(
+        "peilingen/uitslag.html",
+        context={
+            "gemeente": await _gemeente(gemeente),
+            "peiling": formulier,
+            "uitslag": await queries.results(formulier, achtergrond_id=achtergrond_id),
+            "achtergronden": [i for i in formulier.items if i.is_achtergrond],
+            "achtergrond_id": achtergrond_id,
+            "min_groep": queries.MIN_GROEP,
+            "Soort": Soort,
+            "Status": Status,
+        },
+    )
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden/{waarde_id:int}", guards=raad)
+async def hide_answer(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], waarde_id: FromPath[int]
+) -> Redirect:
+    await _beheer(request, peiling_id)
+    data = await read_form(request)
+    user = current(request)
+    assert user is not None
+    await domain.hide_open_answer(user, peiling_id, waarde_id, data.get("verborgen") == "ja")
+    return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}/uitslag#open-antwoorden")
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.csv", guards=raad)
+async def export_csv(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Response[str]:
+    formulier = await _beheer(request, peiling_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in await queries.export_rows(formulier):
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return Response(
+        content="\ufeff" + buffer.getvalue(),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="peiling-{peiling_id}-antwoorden.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+# --- answering: the resident, and the kiosk -------------------------------------------------
+
+
+def _browser_id(request: Request) -> str | None:
+    """The browser's random id from its signed cookie, or None (no cookie, or forged)."""
+    raw = request.cookies.get(BROWSER_COOKIE, "")
+    value, _, signature = raw.partition(".")
+    if not value or not hmac.compare_digest(
+        signature, domain.keyed(_settings(request).secret_key, value)[:32]
+    ):
+        return None
+    return value
+
+
+def _browser_cookie(request: Request) -> list[Cookie]:
+    if _browser_id(request) is not None:
+        return []
+    value = secrets.token_urlsafe(16)
+    signed = f"{value}.{domain.keyed(_settings(request).secret_key, value)[:32]}"
+    return [
+        Cookie(
+            key=BROWSER_COOKIE,
+            value=signed,
+            max_age=400 * 24 * 3600,
+            path="/p/",
+            httponly=True,
+            samesite="lax",
+            secure=_settings(request).is_https,
+        )
+    ]
+
+
+def _form_context(
+    formulier: Formulier,
+    *,
+    actie: str,
+    fouten: dict[str, str] | None = None,
+    gekozen: dict[str, list[str]] | None = None,
+    melding: str = "",
+    kiosk: bool = False,
+    voorbeeld: bool = False,
+    code: str = "",
+) -> dict[str, Any]:
+    vragen_zichtbaar = formulier.items
+    return {
+        "peiling": formulier,
+        "items": vragen_zichtbaar,
+        "aantal": len(vragen_zichtbaar),
+        "actie": actie,
+        "fouten": fouten or {},
+        "gekozen": gekozen or {},
+        "melding": melding,
+        "kiosk": kiosk,
+        "voorbeeld": voorbeeld,
+        "code": code,
+        "formulier_token": secrets.token_urlsafe(16),
+        "Soort": Soort,
+        "Toegang": Toegang,
+    }
+
+
+async def _public(sleutel: str) -> Formulier:
+    formulier = await domain.load_formulier(sleutel=sleutel)
+    if formulier is None or formulier.status is Status.CONCEPT:
+        raise NotFoundException()
+    return formulier
+
+
+def _not_open_page(formulier: Formulier, status: int = 200) -> Template:
+    return Template(
+        "peilingen/niet_open.html",
+        status_code=status,
+        context={
+            "peiling": formulier,
+            "Status": Status,
+            "is_gesloten": formulier.status is Status.GESLOTEN
+            or (formulier.sluit_at is not None and formulier.sluit_at <= domain.now()),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@get("/p/{sleutel:str}", opt=PUBLIEK)
+async def answer_page(request: Request, sleutel: FromPath[str]) -> Template:
+    formulier = await _public(sleutel)
+    if not domain.is_open(formulier):
+        return _not_open_page(formulier)
+    return Template(
+        "peilingen/formulier.html",
+        context=_form_context(
+            formulier, actie=f"/p/{sleutel}", code=request.query_params.get("code", "")[:20]
+        ),
+        cookies=_browser_cookie(request),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _form_values(request: Request) -> dict[str, list[str]]:
+    form = await request.form()
+    return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
+
+
+@post("/p/{sleutel:str}", opt=PUBLIEK)
+async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirect:
+    formulier = await _public(sleutel)
+    if not domain.is_open(formulier):
+        return _not_open_page(formulier, status=409)
+    data = await _form_values(request)
+    secret = _settings(request).secret_key
+    gegeven, fouten = domain.parse_antwoorden(formulier, data)
+    code = (data.get("code") or [""])[0].strip().upper().replace(" ", "")
+    code_hash = None
+    adres_sleutel = None
+    if formulier.toegang is Toegang.CODES:
+        if not code:
+            fouten["code"] = "Vul de code in die u kreeg."
+        code_hash = domain.keyed(secret, f"code:{code}")
+        deelname = code_hash
+        bron = "code"
+    else:
+        browser = _browser_id(request)
+        token = (data.get("formulier") or [""])[0][:64]
+        # Without cookies the form's own token still stops a double click.
+        deelname = domain.keyed(
+            secret, f"browser:{formulier.peiling_id}:{browser}" if browser else f"formulier:{token}"
+        )
+        adres_sleutel = domain.keyed(secret, f"adres:{request.client.host if request.client else ''}")
+        bron = "link"
+    if fouten:
+        return _answer_again(formulier, f"/p/{sleutel}", fouten, data, code)
+    try:
+        await domain.submit(
+            formulier,
+            gegeven,
+            bron=bron,
+            deelname_sleutel=deelname,
+            code_hash=code_hash,
+            adres_sleutel=adres_sleutel,
+            limiet=_settings(request).peiling_limiet_per_adres,
+        )
+    except domain.OngeldigeCode as exc:
+        return _answer_again(formulier, f"/p/{sleutel}", {"code": str(exc)}, data, code)
+    except domain.AlBeantwoord:
+        return Redirect(path=f"/p/{sleutel}/bedankt?al=1")
+    except domain.TeVeelInzendingen as exc:
+        return _answer_again(formulier, f"/p/{sleutel}", {}, data, code, melding=str(exc), status=429)
+    except domain.NietOpen:
+        return _not_open_page(formulier, status=409)
+    return Redirect(path=f"/p/{sleutel}/bedankt")
+
+
+def _answer_again(
+    formulier: Formulier,
+    actie: str,
+    fouten: dict[str, str],
+    data: dict[str, list[str]],
+    code: str,
+    *,
+    melding: str = "",
+    status: int = 422,
+    kiosk: bool = False,
+) -> Template:
+    return Template(
+        "peilingen/formulier.html",
+        status_code=status,
+        context=_form_context(
+            formulier, actie=actie, fouten=fouten, gekozen=data, melding=melding, code=code, kiosk=kiosk
+        ),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@get("/p/{sleutel:str}/bedankt", opt=PUBLIEK)
+async def thanks(request: Request, sleutel: FromPath[str]) -> Template:
+    formulier = await _public(sleutel)
+    return Template(
+        "peilingen/bedankt.html",
+        context={
+            "peiling": formulier,
+            "al": request.query_params.get("al") == "1",
+            "opgeslagen": request.query_params.get("adres") == "1",
+            "fouten": {},
+            "email": "",
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@post("/p/{sleutel:str}/adres", opt=PUBLIEK)
+async def leave_address(request: Request, sleutel: FromPath[str]) -> Template | Redirect:
+    formulier = await _public(sleutel)
+    data = await read_form(request)
+    try:
+        await domain.leave_address(formulier, data.get("email", ""), wil_vervolg=data.get("vervolg") == "ja")
+    except domain.OngeldigeInvoer as exc:
+        return Template(
+            "peilingen/bedankt.html",
+            status_code=422,
+            context={
+                "peiling": formulier,
+                "al": False,
+                "opgeslagen": False,
+                "fouten": exc.fouten,
+                "email": data.get("email", ""),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+    return Redirect(path=f"/p/{sleutel}/bedankt?adres=1")
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld", guards=raad)
+async def preview(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+    formulier = await _beheer(request, peiling_id)
+    return Template("peilingen/formulier.html", context=_form_context(formulier, actie="", voorbeeld=True))
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
+async def kiosk_page(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+    formulier = await _beheer(request, peiling_id)
+    if not domain.is_open(formulier):
+        return _not_open_page(formulier)
+    melding = (
+        "Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt."
+        if request.query_params.get("klaar")
+        else ""
+    )
+    return Template(
+        "peilingen/formulier.html",
+        context=_form_context(
+            formulier, actie=f"/raad/{gemeente}/peilingen/{peiling_id}/kiosk", kiosk=True, melding=melding
+        ),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
+async def kiosk_submit(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Template | Redirect:
+    """One tablet, many people: each form carries its own token, so a double tap stores one
+    response while the next person can answer again."""
+    formulier = await _beheer(request, peiling_id)
+    actie = f"/raad/{gemeente}/peilingen/{peiling_id}/kiosk"
+    if not domain.is_open(formulier):
+        return _not_open_page(formulier, status=409)
+    data = await _form_values(request)
+    gegeven, fouten = domain.parse_antwoorden(formulier, data)
+    if fouten:
+        return _answer_again(formulier, actie, fouten, data, "", kiosk=True)
+    token = (data.get("formulier") or [""])[0][:64]
+    # The same form twice (a double tap): the first one counted.
+    with contextlib.suppress(domain.AlBeantwoord):
+        await domain.submit(
+            formulier,
+            gegeven,
+            bron="kiosk",
+            deelname_sleutel=domain.keyed(_settings(request).secret_key, f"kiosk:{token}"),
+        )
+    return Redirect(path=f"{actie}?klaar=1")
+
+
+ROUTES = [
+    new_peiling_page,
+    create_peiling,
+    beheer_page,
+    update_peiling,
+    add_item,
+    change_item,
+    publish,
+    close,
+    create_codes,
+    poster,
+    uitslag,
+    hide_answer,
+    export_csv,
+    answer_page,
+    submit,
+    thanks,
+    leave_address,
+    preview,
+    kiosk_page,
+    kiosk_submit,
+]

@@ -1,0 +1,130 @@
+from enum import StrEnum
+
+from piccolo.columns import (
+    UUID,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from participatie.accounts.tables import Gemeente
+from participatie.vragen.tables import Vraag
+
+
+class Status(StrEnum):
+    CONCEPT = "concept"  # being built; only the council sees it
+    GEPLAND = "gepland"  # published; the planner opens it at opent_at
+    OPEN = "open"
+    GESLOTEN = "gesloten"
+
+
+class Toegang(StrEnum):
+    LINK = "link"  # a public link and poster: one response per browser, limited per address
+    CODES = "codes"  # personal single-use invitation codes only
+
+
+class Soort(StrEnum):
+    ENKEL = "enkel"  # single choice
+    MEER = "meer"  # multiple choice, optionally at most max_keuzes
+    SCHAAL = "schaal"  # 1-5 with labelled ends
+    JANEE = "janee"
+    GETAL = "getal"  # a whole number between min_getal and max_getal
+    TEKST = "tekst"  # open text up to max_lengte
+
+
+class Peiling(Table):
+    """A flash poll on one vraag in voorleggen."""
+
+    vraag = ForeignKey(references=Vraag, null=False, on_delete=OnDelete.restrict, index=True)
+    gemeente = ForeignKey(references=Gemeente, null=False, on_delete=OnDelete.restrict)
+    titel = Varchar(length=200, null=False)
+    intro = Text(null=False, default="")
+    # The short public link: /p/<sleutel>. Random, so polls cannot be guessed one by one.
+    sleutel = Varchar(length=16, null=False, unique=True)
+    toegang = Varchar(length=10, choices=Toegang, null=False, default=Toegang.LINK.value)
+    status = Varchar(length=10, choices=Status, null=False, default=Status.CONCEPT.value, index=True)
+    opent_at = Timestamptz(null=True, default=None)
+    sluit_at = Timestamptz(null=True, default=None)
+    geopend_at = Timestamptz(null=True, default=None)
+    gesloten_at = Timestamptz(null=True, default=None)
+    # Raised by every change to the poll or its items; also keys the per-process form cache.
+    versie = Integer(null=False, default=1)
+    aangemaakt_at = Timestamptz(null=False)
+
+
+class Item(Table):
+    """One question of a peiling."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    positie = Integer(null=False)
+    soort = Varchar(length=10, choices=Soort, null=False)
+    tekst = Varchar(length=500, null=False)
+    toelichting = Varchar(length=500, null=False, default="")
+    verplicht = Boolean(null=False, default=True)
+    # Background items (kern, age band) are only for breakdowns, never reported on their own.
+    is_achtergrond = Boolean(null=False, default=False)
+    max_keuzes = Integer(null=True, default=None)
+    min_getal = Integer(null=True, default=None)
+    max_getal = Integer(null=True, default=None)
+    max_lengte = Integer(null=True, default=None)
+    label_laag = Varchar(length=60, null=False, default="")
+    label_hoog = Varchar(length=60, null=False, default="")
+
+
+class Keuze(Table):
+    item = ForeignKey(references=Item, null=False, on_delete=OnDelete.cascade, index=True)
+    positie = Integer(null=False)
+    tekst = Varchar(length=200, null=False)
+
+
+class Antwoord(Table):
+    """One person's response. Holds no address, browser, code or e-mail: nothing that points
+    back to a person. `ingediend_at` is kept to the hour for the responses-over-time chart."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    ingediend_uur = Timestamptz(null=False)
+    bron = Varchar(length=10, null=False)  # link | code | kiosk
+
+
+class Waarde(Table):
+    """The answer to one item; a multiple-choice item has one row per ticked choice."""
+
+    antwoord = ForeignKey(references=Antwoord, null=False, on_delete=OnDelete.cascade, index=True)
+    item = ForeignKey(references=Item, null=False, on_delete=OnDelete.cascade, index=True)
+    keuze = ForeignKey(references=Keuze, null=True, default=None, on_delete=OnDelete.cascade)
+    getal = Integer(null=True, default=None)
+    tekst = Text(null=True, default=None)
+    # An open answer that would identify someone is hidden from results and exports.
+    verborgen = Boolean(null=False, default=False)
+
+
+class Deelname(Table):
+    """That someone took part, never what they answered: a keyed hash of the invitation code,
+    the browser's cookie or the kiosk form, unique per peiling (index in the migration)."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
+    sleutel = Varchar(length=64, null=False)
+
+
+class Uitnodiging(Table):
+    """A personal single-use code. Only its keyed hash is stored; the code itself is printed
+    or mailed once and then known only to the resident."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    code_hash = Varchar(length=64, null=False, unique=True)
+    gebruikt = Boolean(null=False, default=False)
+
+
+class Rapportadres(Table):
+    """An address left to receive the final report. A random key and no timestamp: nothing
+    orders or links it to the answers. Deleted once the report has been sent."""
+
+    id = UUID(primary_key=True)
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    email = Varchar(length=254, null=False)
+    wil_vervolg = Boolean(null=False, default=False)  # also the follow-up on the municipality's reaction

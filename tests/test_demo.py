@@ -1,0 +1,16 @@
+from participatie.accounts.tables import Gebruiker
+from participatie.demo import load_demo
+from participatie.mail.tables import Bericht
+from participatie.vragen.tables import Gebeurtenis, Vraag
+
+
+async def test_demo_fills_the_boards_once_and_queues_no_mail(database, settings):
+    await load_demo(settings)
+    await load_demo(settings)  # a second start leaves everything as it was
+
+    steps = sorted({r["stap"] for r in await Vraag.select(Vraag.stap)})
+    assert steps == ["binnengekomen", "borging", "concretiseren", "trechteren", "voorleggen"]
+    assert await Vraag.count() == 7
+    assert await Gebruiker.count() == 10
+    assert await Gebeurtenis.count() > await Vraag.count()
+    assert await Bericht.count() == 0
