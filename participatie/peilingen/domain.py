@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
+from participatie.db import SerialisedSQLiteEngine
 from participatie.mail import outbox
 from participatie.peilingen.tables import (
     Antwoord,
@@ -770,7 +772,16 @@ async def submit(
         raise NietOpen("Deze peiling is gesloten. U kunt niet meer meedoen.")
     if adres_sleutel is not None and not adres_limiet.allow(adres_sleutel, limiet, moment):
         raise TeVeelInzendingen()
-    async with Peiling._meta.db.transaction():
+    engine = Peiling._meta.db
+    if isinstance(engine, SerialisedSQLiteEngine):
+        rows = [(g.item_id, g.keuze, g.getal, g.tekst) for g in gegeven]
+        await engine.run_in_writer(
+            lambda conn: _submit_sqlite(
+                conn, formulier.peiling_id, rows, _hour(moment), bron, deelname_sleutel, code_hash
+            )
+        )
+        return
+    async with engine.transaction():
         if code_hash is not None:
             claimed = (
                 await Uitnodiging.update({Uitnodiging.gebruikt: True})
@@ -799,6 +810,41 @@ async def submit(
                     for g in gegeven
                 ]
             )
+
+
+def _submit_sqlite(
+    conn: sqlite3.Connection,
+    peiling_id: int,
+    rows: list[tuple[int, int | None, int | None, str | None]],
+    uur: datetime,
+    bron: str,
+    deelname_sleutel: str,
+    code_hash: str | None,
+) -> None:
+    """submit() on SQLite: the same statements as the Piccolo path, in one thread hop.
+
+    Runs inside run_in_writer's transaction; raising rolls every statement back.
+    """
+    if code_hash is not None:
+        claimed = conn.execute(
+            "UPDATE uitnodiging SET gebruikt = 1 WHERE code_hash = ? AND peiling = ? AND gebruikt = 0",
+            (code_hash, peiling_id),
+        ).rowcount
+        if not claimed:
+            raise OngeldigeCode()
+    joined = conn.execute(
+        "INSERT INTO deelname (peiling, sleutel) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (peiling_id, deelname_sleutel),
+    ).rowcount
+    if not joined:
+        raise AlBeantwoord()
+    antwoord_id = conn.execute(
+        "INSERT INTO antwoord (peiling, ingediend_uur, bron) VALUES (?, ?, ?)", (peiling_id, uur, bron)
+    ).lastrowid
+    conn.executemany(
+        "INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen) VALUES (?, ?, ?, ?, ?, 0)",
+        [(antwoord_id, *row) for row in rows],
+    )
 
 
 async def leave_address(formulier: Formulier, email: str, *, wil_vervolg: bool) -> None:

@@ -36,14 +36,16 @@ async def test_ambtenaar_gets_a_mail_for_each_step_and_the_advice(mensen, mail_s
     # A long subject is folded onto its own line; mail programs show it without the space.
     # The drainer sends over several connections at once, so arrival order is not queue order.
     subjects = sorted(m["Subject"].strip() for m in smtp.to("marja@beverwijk.example"))
-    assert subjects == sorted([
-        "Participatieraad Beverwijk: uw vraag is nu in de stap trechteren",
-        "Participatieraad Beverwijk: uw vraag is nu in de stap concretiseren",
-        "Participatieraad Beverwijk: uw vraag is nu in de stap voorleggen",
-        "Participatieraad Beverwijk: uw vraag is nu in de stap terugkoppelen",
-        "Participatieraad Beverwijk: uw vraag is nu in de stap advies",
-        'Participatieraad Beverwijk: het advies over "Minimaregelingen" is klaar',
-    ])
+    assert subjects == sorted(
+        [
+            "Participatieraad Beverwijk: uw vraag is nu in de stap trechteren",
+            "Participatieraad Beverwijk: uw vraag is nu in de stap concretiseren",
+            "Participatieraad Beverwijk: uw vraag is nu in de stap voorleggen",
+            "Participatieraad Beverwijk: uw vraag is nu in de stap terugkoppelen",
+            "Participatieraad Beverwijk: uw vraag is nu in de stap advies",
+            'Participatieraad Beverwijk: het advies over "Minimaregelingen" is klaar',
+        ]
+    )
     (advice,) = [m for m in smtp.to("marja@beverwijk.example") if "advies over" in m["Subject"]]
     html = advice.get_body("html").get_content()
     assert "<h4>Ons advies</h4>" in html
