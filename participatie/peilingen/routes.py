@@ -6,6 +6,7 @@ errors come back next to the item they concern.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import hmac
@@ -358,6 +359,45 @@ async def export_csv(request: Request, gemeente: FromPath[str], peiling_id: From
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(rows: list[list[str]], titel: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(titel[:31] or "Antwoorden")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            # openpyxl would store a text starting with "=" as a formula: keep answers as text.
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.xlsx", guards=raad)
+async def export_xlsx(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Response[bytes]:
+    formulier = await _beheer(request, peiling_id)
+    rows = await queries.export_rows(formulier)
+    content = await asyncio.to_thread(_xlsx, rows, "Antwoorden")
+    return Response(
+        content=content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="peiling-{peiling_id}-antwoorden.xlsx"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 # --- answering: the resident, and the kiosk -------------------------------------------------
 
 
@@ -633,6 +673,7 @@ ROUTES = [
     uitslag,
     hide_answer,
     export_csv,
+    export_xlsx,
     answer_page,
     submit,
     thanks,

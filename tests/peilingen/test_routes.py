@@ -1,8 +1,11 @@
 """The resident's poll pages, the kiosk and the council's builder, through the whole app."""
 
+import csv
+import io
 import re
 from urllib.parse import urlencode
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -274,6 +277,30 @@ async def test_hidden_open_answer_is_left_out_of_the_export(kees, mensen):
     assert "Jan van de bakkerij" not in export.text
     assert "(verborgen)" in export.text
     assert "Jan van de bakkerij" not in results.text
+
+
+async def test_xlsx_export_holds_the_same_rows_and_keeps_formulas_as_text(kees, mensen):
+    formulier = await _form(mensen)
+    for n, text in enumerate(['=HYPERLINK("http://evil.example")', "Meer uitleg graag"]):
+        gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier, i4=[text]))
+        await domain.submit(formulier, gegeven, bron="link", deelname_sleutel=f"x{n}")
+    base = f"/raad/beverwijk/peilingen/{formulier.peiling_id}"
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO((await kees.get(f"{base}/antwoorden.csv")).text.lstrip("\ufeff")), delimiter=";"
+        )
+    )
+    response = await kees.get(f"{base}/antwoorden.xlsx")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value or "" for c in row] for row in sheet.iter_rows()]
+    assert len(rows) == 3
+    assert rows[0] == csv_rows[0]
+    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)
+    assert '=HYPERLINK("http://evil.example")' in rows[1] + rows[2]
 
 
 field_names = st.one_of(
