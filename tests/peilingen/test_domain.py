@@ -170,6 +170,22 @@ async def test_same_browser_twice_stores_one_response(mensen):
     assert await Deelname.count() == 1
 
 
+async def test_a_refused_submission_gives_its_code_back(mensen):
+    peiling_id = await make_peiling(mensen, toegang="codes")
+    (code,) = await domain.create_codes(mensen["raadslid"], peiling_id, 1, SECRET)
+    formulier = await domain.load_formulier(peiling_id=peiling_id)
+    gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
+    code_hash = domain.keyed(SECRET, f"code:{code}")
+    await Deelname.insert(Deelname(peiling=peiling_id, sleutel="al-bezet"))
+
+    with pytest.raises(domain.AlBeantwoord):
+        await domain.submit(formulier, gegeven, bron="code", deelname_sleutel="al-bezet", code_hash=code_hash)
+
+    # The claim and the refusal were one transaction: the code can still be used.
+    assert await Uitnodiging.select(Uitnodiging.gebruikt) == [{"gebruikt": False}]
+    assert await Antwoord.count() == 0
+
+
 async def test_forged_code_stores_nothing(mensen):
     peiling_id = await make_peiling(mensen, toegang="codes")
     formulier = await domain.load_formulier(peiling_id=peiling_id)
