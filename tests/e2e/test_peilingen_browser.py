@@ -82,6 +82,12 @@ async def test_kiosk_resets_the_form_for_the_next_person(live_server, browser, m
         await assert_accessible(tablet)
     await tablet.go_back()
     assert await tablet.locator("input:checked").count() == 0
+    # Nor in the browser: nothing typed in web storage (the kiosk page loads no htmx, so no
+    # history snapshot), no participation cookie.
+    storage = await tablet.evaluate("JSON.stringify([{...localStorage}, {...sessionStorage}])")
+    assert "Persoon" not in storage
+    assert "htmx-history-cache" not in storage
+    assert "participatie_deelname" not in {c["name"] for c in await context.cookies()}
     await context.close()
 
     assert await Antwoord.count() == 2

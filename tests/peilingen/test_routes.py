@@ -44,6 +44,7 @@ async def test_resident_answers_once_per_browser_without_javascript(client, mens
     assert page.status_code == 200
     assert "Vraag 1 van 5" in page.text
     assert page.headers["cache-control"] == "no-store"
+    assert "<script" not in page.text  # a plain form: nothing to download or run on an old phone
     assert "participatie_deelname" in client.cookies
     assert (first.status_code, first.headers["location"]) == (302, f"/p/{formulier.sleutel}/bedankt")
     assert second.headers["location"] == f"/p/{formulier.sleutel}/bedankt?al=1"
