@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "participatie.vragen.piccolo_app",
         "participatie.mail.piccolo_app",
         "participatie.peilingen.piccolo_app",
+        "participatie.focusgroepen.piccolo_app",
     ]
 )

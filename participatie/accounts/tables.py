@@ -59,3 +59,11 @@ class Inlogpoging(Table):
 
     sleutel = Varchar(length=64, null=False, index=True)
     at = Timestamptz(null=False, index=True)
+
+
+class Instelling(Table):
+    """A setting a beheerder changes in the web UI (retention periods), as opposed to the
+    deployment settings in PARTICIPATIE_* variables."""
+
+    sleutel = Varchar(length=80, unique=True, null=False)
+    waarde = Varchar(length=200, null=False)

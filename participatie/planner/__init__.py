@@ -38,11 +38,18 @@ class Taak:
 def collect_taken() -> list[Taak]:
     """Every domain's jobs. A domain lists its own in its jobs.py as TAKEN."""
     from participatie.accounts import jobs as accounts_jobs
+    from participatie.focusgroepen import jobs as focusgroepen_jobs
     from participatie.mail import jobs as mail_jobs
     from participatie.peilingen import jobs as peilingen_jobs
     from participatie.vragen import jobs as vragen_jobs
 
-    return [*accounts_jobs.TAKEN, *mail_jobs.TAKEN, *vragen_jobs.TAKEN, *peilingen_jobs.TAKEN]
+    return [
+        *accounts_jobs.TAKEN,
+        *mail_jobs.TAKEN,
+        *vragen_jobs.TAKEN,
+        *peilingen_jobs.TAKEN,
+        *focusgroepen_jobs.TAKEN,
+    ]
 
 
 _local_locks: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Lock] = {}

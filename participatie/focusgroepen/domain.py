@@ -1,0 +1,973 @@
+"""Focusgroep use cases: the only code that writes groups, members, meetings and findings.
+
+Residents in a group have no account. They act through personal links whose token is a
+keyed hash of (purpose, member, meeting): nothing to store, nothing to guess, and a link
+works only for the member it was made for. Every mail goes through the outbox in the same
+transaction as the change it reports.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from participatie.accounts.domain import Ingelogd
+from participatie.accounts.tables import Gebruiker, Gemeente, Instelling, Rol
+from participatie.auditlog import log_event
+from participatie.config import Settings
+from participatie.focusgroepen.tables import (
+    Aanmelding,
+    Antwoord,
+    Bevinding,
+    BevindingBijeenkomst,
+    Bijeenkomst,
+    Focusgroep,
+    Lid,
+    Reactie,
+    Soort,
+    Steun,
+)
+from participatie.mail import outbox
+from participatie.peilingen.domain import keyed
+from participatie.vragen import domain as vragen
+from participatie.vragen.stappen import Stap
+
+TIJDZONE = ZoneInfo("Europe/Amsterdam")
+AANMELDING_GELDIG = timedelta(days=14)
+BEWAARTERMIJN_SLEUTEL = "focusgroep_bewaartermijn_maanden"
+BEWAARTERMIJN_STANDAARD = 3
+HERINNERING_VANAF = time(9, 0)  # the reminder goes out from 9:00 on the day before
+TOESTEMMING_TEKST = (
+    "Mijn naam en contactgegevens worden gebruikt om mij uit te nodigen voor de bijeenkomsten van "
+    "deze focusgroep en mij te vertellen wat ermee gebeurt. Alleen de raadsleden en "
+    "beleidsmedewerkers van de groep zien ze. Ze worden gewist als ik stop, of uiterlijk "
+    "{maanden} maanden nadat de groep klaar is."
+)
+_TELEFOON = re.compile(r"^\+?[0-9 ()-]{8,20}$")
+
+
+class FocusgroepError(Exception):
+    """A refused change; `str(error)` is the Dutch message."""
+
+
+class GeenToegang(FocusgroepError):
+    def __init__(self) -> None:
+        super().__init__("U kunt deze focusgroep niet wijzigen.")
+
+
+class OngeldigeInvoer(FocusgroepError):
+    def __init__(self, fouten: dict[str, str]) -> None:
+        self.fouten = fouten
+        super().__init__("Niet alles is goed ingevuld.")
+
+
+class OngeldigeLink(FocusgroepError):
+    def __init__(self) -> None:
+        super().__init__("Deze link werkt niet (meer). Misschien is hij al gebruikt of verlopen.")
+
+
+class Gesloten(FocusgroepError):
+    def __init__(self) -> None:
+        super().__init__("Deze focusgroep is afgesloten. Er kan niets meer bij.")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- links without accounts ----------------------------------------------------------------
+
+
+def link_token(secret: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> str:
+    return keyed(secret, f"focusgroep:{doel}:{lid_id}:{bijeenkomst_id}")[:32]
+
+
+def _check_token(secret: str, token: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> None:
+    if not hmac.compare_digest(link_token(secret, doel, lid_id, bijeenkomst_id), token):
+        raise OngeldigeLink()
+
+
+def afmeld_pad(secret: str, lid_id: int) -> str:
+    return f"/f/{lid_id}/afmelden/{link_token(secret, 'afmelden', lid_id)}"
+
+
+def reactie_pad(secret: str, lid_id: int, bijeenkomst_id: int) -> str:
+    return (
+        f"/f/{lid_id}/bijeenkomsten/{bijeenkomst_id}/{link_token(secret, 'reactie', lid_id, bijeenkomst_id)}"
+    )
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+
+async def load_groep(groep_id: int) -> dict[str, Any] | None:
+    return await Focusgroep.select().where(Focusgroep.id == groep_id).first()
+
+
+async def rol_in_groep(user: Ingelogd, groep_id: int) -> str | None:
+    """ "beheer" for the council (and beheerder), "lid" for a policy officer in the group of
+    their own municipality, None for everyone else: they get the same 404 as a missing group."""
+    groep = await load_groep(groep_id)
+    if groep is None:
+        return None
+    vraag = await vragen.load_vraag(groep["vraag"])
+    if vragen.may_work_on(user, vraag):
+        return "beheer"
+    if user.rol is Rol.AMBTENAAR and groep["gemeente"] == user.gemeente_id:
+        member = await Lid.exists().where(
+            (Lid.focusgroep == groep_id) & (Lid.gebruiker == user.id) & Lid.vertrokken_at.is_null()
+        )
+        return "lid" if member else None
+    return None
+
+
+async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> dict[str, Any]:
+    if await rol_in_groep(user, groep_id) != "beheer":
+        raise GeenToegang()
+    groep = await load_groep(groep_id)
+    assert groep is not None
+    if open_only and groep["gesloten_at"] is not None:
+        raise Gesloten()
+    return groep
+
+
+# --- validation helpers --------------------------------------------------------------------
+
+
+def _text(
+    fouten: dict[str, str], veld: str, value: str, label: str, *, max_length: int, required: bool
+) -> str:
+    value = value.replace("\x00", "").strip()
+    if required and not value:
+        fouten[veld] = f"Vul {label} in."
+    elif len(value) > max_length:
+        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
+    return value
+
+
+def _email(fouten: dict[str, str], veld: str, value: str, *, required: bool) -> str | None:
+    value = value.strip()
+    if not value:
+        if required:
+            fouten[veld] = "Vul een e-mailadres in."
+        return None
+    try:
+        return outbox.check_address(value)
+    except outbox.OngeldigAdres:
+        fouten[veld] = "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."
+        return None
+
+
+def _telefoon(fouten: dict[str, str], value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not _TELEFOON.match(value):
+        fouten["telefoon"] = "Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 0251 123456."
+        return None
+    return value
+
+
+def _contact(
+    fouten: dict[str, str], *, naam: str, email: str, telefoon: str, toestemming: bool
+) -> tuple[str, str | None, str | None]:
+    naam = _text(fouten, "naam", naam, "een naam", max_length=150, required=True)
+    adres = _email(fouten, "email", email, required=False)
+    nummer = _telefoon(fouten, telefoon)
+    if not email.strip() and not telefoon.strip():
+        fouten["email"] = "Vul een e-mailadres of een telefoonnummer in, zodat we kunnen uitnodigen."
+    if not toestemming:
+        fouten["toestemming"] = "Zonder toestemming kunnen we de gegevens niet bewaren. Zet een vinkje."
+    return naam, adres, nummer
+
+
+async def bewaartermijn_maanden() -> int:
+    row = (
+        await Instelling.select(Instelling.waarde).where(Instelling.sleutel == BEWAARTERMIJN_SLEUTEL).first()
+    )
+    return int(row["waarde"]) if row else BEWAARTERMIJN_STANDAARD
+
+
+async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
+    if user.rol is not Rol.BEHEERDER:
+        raise GeenToegang()
+    try:
+        value = int(maanden.strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 24:
+        raise OngeldigeInvoer({"maanden": "Kies een bewaartermijn van 1 tot en met 24 maanden."})
+    await Instelling.insert(Instelling(sleutel=BEWAARTERMIJN_SLEUTEL, waarde=str(value))).on_conflict(
+        target=Instelling.sleutel, action="DO UPDATE", values=[Instelling.waarde]
+    )
+    log_event("bewaartermijn_gewijzigd", door=user.id, maanden=value)
+
+
+def _plus_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year = moment.year + month // 12
+    month = month % 12 + 1
+    day = min(
+        moment.day, [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    )
+    return moment.replace(year=year, month=month, day=day)
+
+
+# --- the group -----------------------------------------------------------------------------
+
+
+async def create_focusgroep(
+    user: Ingelogd, vraag_id: int, *, thema: str, doel: str, eind_op: str, verantwoordelijke: str
+) -> int:
+    vraag = await vragen.load_vraag(vraag_id)
+    if not vragen.may_work_on(user, vraag):
+        raise GeenToegang()
+    if vraag["stap"] not in (Stap.CONCRETISEREN, Stap.VOORLEGGEN):
+        raise FocusgroepError("Een focusgroep start u bij een vraag in de stap concretiseren of voorleggen.")
+    fouten: dict[str, str] = {}
+    thema = _text(fouten, "thema", thema, "het thema", max_length=200, required=True)
+    doel = _text(fouten, "doel", doel, "het doel", max_length=2000, required=True)
+    einde = vragen.parse_date(fouten, "eind_op", eind_op, required=True, future=True)
+    raadslid = None
+    if verantwoordelijke.strip().isdigit():
+        raadslid = (
+            await Gebruiker.select(Gebruiker.id)
+            .where(
+                (Gebruiker.id == int(verantwoordelijke))
+                & (Gebruiker.rol == Rol.RAADSLID.value)
+                & (Gebruiker.gemeente == vraag["gemeente"])
+                & (Gebruiker.is_actief == True)  # noqa: E712
+            )
+            .first()
+        )
+    if raadslid is None:
+        fouten["verantwoordelijke"] = "Kies het raadslid dat verantwoordelijk is."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    moment = now()
+    async with Focusgroep._meta.db.transaction():
+        rows = await Focusgroep.insert(
+            Focusgroep(
+                vraag=vraag_id,
+                gemeente=vraag["gemeente"],
+                thema=thema,
+                doel=doel,
+                eind_op=einde,
+                verantwoordelijke=raadslid["id"],
+                aangemaakt_at=moment,
+            )
+        )
+        groep_id = int(rows[0]["id"])
+        await Lid.insert(
+            Lid(
+                focusgroep=groep_id,
+                soort=Soort.RAADSLID.value,
+                gebruiker=raadslid["id"],
+                aangemaakt_at=moment,
+            )
+        )
+    log_event("focusgroep_aangemaakt", door=user.id, focusgroep=groep_id, vraag=vraag_id)
+    return groep_id
+
+
+async def add_inwoner(
+    user: Ingelogd, groep_id: int, *, naam: str, email: str, telefoon: str, toestemming: bool
+) -> int:
+    """A resident added by the council, who gave consent on paper or in person."""
+    await _beheer(user, groep_id)
+    fouten: dict[str, str] = {}
+    naam, adres, nummer = _contact(fouten, naam=naam, email=email, telefoon=telefoon, toestemming=toestemming)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    lid_id = await _insert_inwoner(groep_id, naam, adres, nummer)
+    log_event("focusgroep_lid_toegevoegd", door=user.id, focusgroep=groep_id, lid=lid_id)
+    return lid_id
+
+
+async def _insert_inwoner(groep_id: int, naam: str, email: str | None, telefoon: str | None) -> int:
+    moment = now()
+    rows = await Lid.insert(
+        Lid(
+            focusgroep=groep_id,
+            soort=Soort.INWONER.value,
+            naam=naam,
+            email=email,
+            telefoon=telefoon,
+            toestemming_op=moment.astimezone(TIJDZONE).date(),
+            toestemming_voor=TOESTEMMING_TEKST.format(maanden=await bewaartermijn_maanden()),
+            aangemaakt_at=moment,
+        )
+    )
+    return int(rows[0]["id"])
+
+
+async def add_account_lid(user: Ingelogd, groep_id: int, gebruiker_id: str) -> int:
+    """A raadslid or beleidsmedewerker of the group's own municipality."""
+    groep = await _beheer(user, groep_id)
+    persoon = None
+    if gebruiker_id.strip().isdigit():
+        persoon = (
+            await Gebruiker.select(Gebruiker.id, Gebruiker.rol)
+            .where(
+                (Gebruiker.id == int(gebruiker_id))
+                & (Gebruiker.gemeente == groep["gemeente"])
+                & Gebruiker.rol.is_in([Rol.RAADSLID.value, Rol.AMBTENAAR.value])
+                & (Gebruiker.is_actief == True)  # noqa: E712
+            )
+            .first()
+        )
+    if persoon is None:
+        raise OngeldigeInvoer({"gebruiker": "Kies een raadslid of beleidsmedewerker van deze gemeente."})
+    soort = Soort.RAADSLID if persoon["rol"] == Rol.RAADSLID.value else Soort.BELEIDSMEDEWERKER
+    existing = (
+        await Lid.select(Lid.id)
+        .where((Lid.focusgroep == groep_id) & (Lid.gebruiker == persoon["id"]))
+        .first()
+    )
+    if existing is not None:
+        await Lid.update({Lid.vertrokken_at: None}).where(Lid.id == existing["id"])
+        return int(existing["id"])
+    rows = await Lid.insert(
+        Lid(focusgroep=groep_id, soort=soort.value, gebruiker=persoon["id"], aangemaakt_at=now())
+    )
+    log_event("focusgroep_lid_toegevoegd", door=user.id, focusgroep=groep_id, lid=rows[0]["id"])
+    return int(rows[0]["id"])
+
+
+async def remove_lid(user: Ingelogd, groep_id: int, lid_id: int) -> None:
+    await _beheer(user, groep_id, open_only=False)
+    lid = await Lid.select().where((Lid.id == lid_id) & (Lid.focusgroep == groep_id)).first()
+    if lid is None:
+        raise GeenToegang()
+    await _leave(lid)
+    log_event("focusgroep_lid_verwijderd", door=user.id, focusgroep=groep_id, lid=lid_id)
+
+
+async def _leave(lid: dict[str, Any]) -> None:
+    # A resident who leaves no longer needs to be reached: their contact data go at once.
+    # The row stays, without a name, so the group's counts stay right.
+    changes: dict[Any, Any] = {Lid.vertrokken_at: lid["vertrokken_at"] or now()}
+    if lid["soort"] == Soort.INWONER.value:
+        changes.update({Lid.naam: "", Lid.email: None, Lid.telefoon: None})
+    await Lid.update(changes).where(Lid.id == lid["id"])
+
+
+async def leave_by_link(secret: str, lid_id: int, token: str) -> dict[str, Any]:
+    _check_token(secret, token, "afmelden", lid_id)
+    lid = await Lid.select().where(Lid.id == lid_id).first()
+    if lid is None:
+        raise OngeldigeLink()
+    await _leave(lid)
+    groep = await load_groep(lid["focusgroep"])
+    assert groep is not None
+    log_event("focusgroep_lid_afgemeld", lid=lid_id, focusgroep=groep["id"])
+    return groep
+
+
+# --- signing up by invitation ----------------------------------------------------------------
+
+
+async def _raad(groep: dict[str, Any]) -> dict[str, Any]:
+    raad = (
+        await Gemeente.select(Gemeente.slug, Gemeente.raad_naam)
+        .where(Gemeente.id == groep["gemeente"])
+        .first()
+    )
+    assert raad is not None
+    return raad
+
+
+async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, email: str) -> None:
+    groep = await _beheer(user, groep_id)
+    fouten: dict[str, str] = {}
+    adres = _email(fouten, "uitnodiging_email", email, required=True)
+    if fouten or adres is None:
+        raise OngeldigeInvoer(fouten)
+    token = secrets.token_urlsafe(24)
+    raad = await _raad(groep)
+    async with Focusgroep._meta.db.transaction():
+        await Aanmelding.insert(
+            Aanmelding(
+                focusgroep=groep_id,
+                email=adres,
+                token_hash=keyed(settings.secret_key, f"aanmelding:{token}"),
+                verloopt_at=now() + AANMELDING_GELDIG,
+            )
+        )
+        await outbox.enqueue(
+            adres,
+            "focusgroep_aanmelden",
+            {
+                "raad_naam": raad["raad_naam"],
+                "thema": groep["thema"],
+                "doel": groep["doel"],
+                "pad": f"/f/aanmelden/{token}",
+                "geldig_tot": _dag((now() + AANMELDING_GELDIG).astimezone(TIJDZONE).date()),
+            },
+            groep=f"focusgroep:{groep_id}",
+        )
+    log_event("focusgroep_uitnodiging", door=user.id, focusgroep=groep_id)
+
+
+async def load_aanmelding(secret: str, token: str) -> dict[str, Any] | None:
+    """The invitation's group if the token is valid and unused, else None."""
+    row = (
+        await Aanmelding.select(
+            Aanmelding.id, Aanmelding.focusgroep, Aanmelding.email, Aanmelding.verloopt_at
+        )
+        .where(Aanmelding.token_hash == keyed(secret, f"aanmelding:{token}"))
+        .first()
+    )
+    if row is None or _aware(row["verloopt_at"]) < now():
+        return None
+    groep = await load_groep(row["focusgroep"])
+    if groep is None or groep["gesloten_at"] is not None:
+        return None
+    return {**row, "groep": groep}
+
+
+async def sign_up(secret: str, token: str, *, naam: str, email: str, telefoon: str, toestemming: bool) -> int:
+    """The resident signs themselves up and gives consent. The invitation is used up in the
+    same transaction that adds the member, so a second click adds nobody."""
+    aanmelding = await load_aanmelding(secret, token)
+    if aanmelding is None:
+        raise OngeldigeLink()
+    fouten: dict[str, str] = {}
+    naam, adres, nummer = _contact(fouten, naam=naam, email=email, telefoon=telefoon, toestemming=toestemming)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    async with Focusgroep._meta.db.transaction():
+        used = await Aanmelding.delete().where(Aanmelding.id == aanmelding["id"]).returning(Aanmelding.id)
+        if not used:
+            raise OngeldigeLink()
+        lid_id = await _insert_inwoner(aanmelding["focusgroep"], naam, adres, nummer)
+    log_event("focusgroep_aangemeld", focusgroep=aanmelding["focusgroep"], lid=lid_id)
+    return lid_id
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BijeenkomstInvoer:
+    datum: str
+    begintijd: str
+    eindtijd: str
+    plaats: str = ""
+    online_link: str = ""
+    agenda: str = ""
+
+
+def _check_bijeenkomst(invoer: BijeenkomstInvoer, moment: datetime) -> dict[str, Any]:
+    fouten: dict[str, str] = {}
+    dag = vragen.parse_date(fouten, "datum", invoer.datum, required=True)
+    begin = _tijd(fouten, "begintijd", invoer.begintijd)
+    einde = _tijd(fouten, "eindtijd", invoer.eindtijd)
+    plaats = _text(fouten, "plaats", invoer.plaats, "de plaats", max_length=300, required=False)
+    link = invoer.online_link.strip()
+    if link and (urlparse(link).scheme != "https" or not urlparse(link).netloc or len(link) > 500):
+        fouten["online_link"] = (
+            "Een online link begint met https://, bijvoorbeeld https://meet.example.nl/abc."
+        )
+    if not plaats and not link and "plaats" not in fouten:
+        fouten["plaats"] = "Vul een plaats in, of een link voor een online bijeenkomst."
+    agenda = _text(fouten, "agenda", invoer.agenda, "de agenda", max_length=5000, required=False)
+    values: dict[str, Any] = {}
+    if dag and begin and einde:
+        start = datetime.combine(dag, begin, TIJDZONE).astimezone(UTC)
+        stop = datetime.combine(dag, einde, TIJDZONE).astimezone(UTC)
+        if start <= moment:
+            fouten["datum"] = "Deze bijeenkomst ligt in het verleden. Kies een moment in de toekomst."
+        elif stop <= start:
+            fouten["eindtijd"] = "De eindtijd ligt voor de begintijd. Kies een latere eindtijd."
+        values = {"begint_at": start, "eindigt_at": stop}
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    return {**values, "plaats": plaats, "online_link": link, "agenda": agenda}
+
+
+def _tijd(fouten: dict[str, str], veld: str, value: str) -> time | None:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        fouten[veld] = "Vul een tijd in, zoals 19:30."
+        return None
+
+
+async def _ontvangers(groep_id: int) -> list[dict[str, Any]]:
+    """Members who can be mailed: residents with an address, and active accounts."""
+    leden = await Lid.select(
+        Lid.id,
+        Lid.soort,
+        Lid.naam,
+        Lid.email,
+        Lid.gebruiker.email.as_alias("account_email"),
+        Lid.gebruiker.naam.as_alias("account_naam"),
+        Lid.gebruiker.is_actief.as_alias("account_actief"),
+    ).where((Lid.focusgroep == groep_id) & Lid.vertrokken_at.is_null())
+    out = []
+    for lid in leden:
+        if lid["soort"] == Soort.INWONER.value:
+            if lid["email"]:
+                out.append({"id": lid["id"], "naam": lid["naam"], "email": lid["email"]})
+        elif lid["account_email"] and lid["account_actief"]:
+            out.append({"id": lid["id"], "naam": lid["account_naam"], "email": lid["account_email"]})
+    return out
+
+
+def _dag(value: date) -> str:
+    maanden = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
+    dagen = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    return f"{dagen[value.weekday()]} {value.day} {maanden[value.month - 1]} {value.year}"
+
+
+def _aware(value: Any) -> datetime:
+    # SQLite hands timestamps back as naive UTC (or as text from aggregates).
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def wanneer(bijeenkomst: dict[str, Any]) -> str:
+    start = _aware(bijeenkomst["begint_at"]).astimezone(TIJDZONE)
+    stop = _aware(bijeenkomst["eindigt_at"]).astimezone(TIJDZONE)
+    return f"{_dag(start.date())}, {start:%H:%M} tot {stop:%H:%M}"
+
+
+def calendar(
+    bijeenkomst: dict[str, Any], *, thema: str, raad_naam: str, settings: Settings, aan: str, reactie_url: str
+) -> bytes:
+    """The iCalendar invitation: the same UID for every version, a higher SEQUENCE for each
+    change, METHOD:CANCEL when the meeting is called off."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Participatieraden IJmond//participatie//NL")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if bijeenkomst["geannuleerd"] else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", bijeenkomst["uid"])
+    event.add("sequence", bijeenkomst["sequence"])
+    event.add("dtstamp", now())
+    event.add("dtstart", _aware(bijeenkomst["begint_at"]))
+    event.add("dtend", _aware(bijeenkomst["eindigt_at"]))
+    event.add("summary", f"Focusgroep: {thema}")
+    locatie = bijeenkomst["plaats"] or bijeenkomst["online_link"]
+    event.add("location", locatie)
+    beschrijving = bijeenkomst["agenda"]
+    if bijeenkomst["online_link"]:
+        beschrijving += f"\n\nOnline: {bijeenkomst['online_link']}"
+    event.add("description", f"{beschrijving}\n\nLaat weten of u komt: {reactie_url}".strip())
+    if bijeenkomst["online_link"]:
+        event.add("url", bijeenkomst["online_link"])
+    event.add("status", "CANCELLED" if bijeenkomst["geannuleerd"] else "CONFIRMED")
+    organizer = icalendar.vCalAddress(f"mailto:{_address_of(settings.mail_from)}")
+    organizer.params["cn"] = icalendar.vText(raad_naam)
+    event.add("organizer", organizer)
+    attendee = icalendar.vCalAddress(f"mailto:{aan}")
+    attendee.params["rsvp"] = icalendar.vText("FALSE")
+    event.add("attendee", attendee)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def _address_of(mail_from: str) -> str:
+    match = re.search(r"<([^>]+)>", mail_from)
+    return match.group(1) if match else mail_from.strip()
+
+
+async def _meeting_mails(
+    groep: dict[str, Any],
+    bijeenkomst: dict[str, Any],
+    settings: Settings,
+    *,
+    sjabloon: str,
+    soort: str,
+    ontvangers: list[dict[str, Any]] | None = None,
+) -> None:
+    """Queue one mail per member, inside the caller's transaction. The key includes the
+    calendar sequence, so each version of a meeting reaches each member once."""
+    raad = await _raad(groep)
+    base = settings.base_url.rstrip("/")
+    for lid in ontvangers if ontvangers is not None else await _ontvangers(groep["id"]):
+        reactie = reactie_pad(settings.secret_key, lid["id"], bijeenkomst["id"])
+        await outbox.enqueue(
+            lid["email"],
+            sjabloon,
+            {
+                "soort": soort,
+                "naam": lid["naam"],
+                "raad_naam": raad["raad_naam"],
+                "thema": groep["thema"],
+                "wanneer": wanneer(bijeenkomst),
+                "plaats": bijeenkomst["plaats"],
+                "online_link": bijeenkomst["online_link"],
+                "agenda": bijeenkomst["agenda"],
+                "reactie_pad": reactie,
+                "afmeld_pad": afmeld_pad(settings.secret_key, lid["id"]),
+            },
+            groep=f"focusgroep:{groep['id']}",
+            sleutel=f"bijeenkomst:{bijeenkomst['id']}:{sjabloon}:{bijeenkomst['sequence']}:lid:{lid['id']}",
+            bijlage=outbox.Bijlage(
+                naam="bijeenkomst.ics",
+                mime_type="text/calendar; method=" + ("CANCEL" if bijeenkomst["geannuleerd"] else "REQUEST"),
+                inhoud=calendar(
+                    bijeenkomst,
+                    thema=groep["thema"],
+                    raad_naam=raad["raad_naam"],
+                    settings=settings,
+                    aan=lid["email"],
+                    reactie_url=base + reactie,
+                ),
+            ),
+        )
+
+
+async def plan_bijeenkomst(
+    user: Ingelogd, groep_id: int, settings: Settings, invoer: BijeenkomstInvoer
+) -> int:
+    groep = await _beheer(user, groep_id)
+    values = _check_bijeenkomst(invoer, now())
+    host = urlparse(settings.base_url).hostname or "participatie.local"
+    async with Focusgroep._meta.db.transaction():
+        rows = await Bijeenkomst.insert(
+            Bijeenkomst(focusgroep=groep_id, uid=f"{uuid.uuid4()}@{host}", sequence=0, **values)
+        )
+        bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == rows[0]["id"]).first()
+        await _meeting_mails(groep, bijeenkomst, settings, sjabloon="focusgroep_uitnodiging", soort="nieuw")
+    log_event("bijeenkomst_gepland", door=user.id, focusgroep=groep_id, bijeenkomst=rows[0]["id"])
+    return int(rows[0]["id"])
+
+
+async def _bijeenkomst_voor(
+    user: Ingelogd, bijeenkomst_id: int, *, open_only: bool = True
+) -> tuple[dict, dict]:
+    bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
+    if bijeenkomst is None:
+        raise GeenToegang()
+    groep = await _beheer(user, bijeenkomst["focusgroep"], open_only=open_only)
+    return groep, bijeenkomst
+
+
+async def change_bijeenkomst(
+    user: Ingelogd, bijeenkomst_id: int, settings: Settings, invoer: BijeenkomstInvoer
+) -> None:
+    groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id)
+    if bijeenkomst["geannuleerd"]:
+        raise FocusgroepError("Deze bijeenkomst is afgezegd. Plan een nieuwe als u toch bij elkaar komt.")
+    values = _check_bijeenkomst(invoer, now())
+    async with Focusgroep._meta.db.transaction():
+        await Bijeenkomst.update(
+            {
+                **{getattr(Bijeenkomst, k): v for k, v in values.items()},
+                Bijeenkomst.sequence: Bijeenkomst.sequence + 1,
+                Bijeenkomst.herinnering_at: None,
+            }
+        ).where(Bijeenkomst.id == bijeenkomst_id)
+        changed = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
+        await _meeting_mails(groep, changed, settings, sjabloon="focusgroep_uitnodiging", soort="gewijzigd")
+    log_event("bijeenkomst_gewijzigd", door=user.id, bijeenkomst=bijeenkomst_id)
+
+
+async def cancel_bijeenkomst(user: Ingelogd, bijeenkomst_id: int, settings: Settings) -> None:
+    groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id)
+    if bijeenkomst["geannuleerd"]:
+        return
+    async with Focusgroep._meta.db.transaction():
+        await Bijeenkomst.update(
+            {Bijeenkomst.geannuleerd: True, Bijeenkomst.sequence: Bijeenkomst.sequence + 1}
+        ).where(Bijeenkomst.id == bijeenkomst_id)
+        changed = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
+        await _meeting_mails(groep, changed, settings, sjabloon="focusgroep_uitnodiging", soort="afgezegd")
+    log_event("bijeenkomst_afgezegd", door=user.id, bijeenkomst=bijeenkomst_id)
+
+
+async def load_reactie_link(secret: str, lid_id: int, bijeenkomst_id: int, token: str) -> dict[str, Any]:
+    """The meeting and the member's current answer, if the link is this member's own."""
+    _check_token(secret, token, "reactie", lid_id, bijeenkomst_id)
+    bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
+    lid = await Lid.select(Lid.id, Lid.focusgroep, Lid.vertrokken_at).where(Lid.id == lid_id).first()
+    if bijeenkomst is None or lid is None or lid["focusgroep"] != bijeenkomst["focusgroep"]:
+        raise OngeldigeLink()
+    groep = await load_groep(bijeenkomst["focusgroep"])
+    reactie = (
+        await Reactie.select(Reactie.antwoord)
+        .where((Reactie.bijeenkomst == bijeenkomst_id) & (Reactie.lid == lid_id))
+        .first()
+    )
+    return {
+        "bijeenkomst": bijeenkomst,
+        "groep": groep,
+        "lid": lid,
+        "antwoord": reactie["antwoord"] if reactie else None,
+        "wanneer": wanneer(bijeenkomst),
+    }
+
+
+async def reply(secret: str, lid_id: int, bijeenkomst_id: int, token: str, antwoord: str) -> None:
+    info = await load_reactie_link(secret, lid_id, bijeenkomst_id, token)
+    if info["lid"]["vertrokken_at"] is not None:
+        raise FocusgroepError("U heeft zich afgemeld voor deze focusgroep.")
+    if info["bijeenkomst"]["geannuleerd"]:
+        raise FocusgroepError("Deze bijeenkomst gaat niet door.")
+    if _aware(info["bijeenkomst"]["eindigt_at"]) < now():
+        raise FocusgroepError("Deze bijeenkomst is al geweest.")
+    if antwoord not in {a.value for a in Antwoord}:
+        raise OngeldigeInvoer({"antwoord": "Kies ja, nee of misschien."})
+    await Reactie.insert(Reactie(bijeenkomst=bijeenkomst_id, lid=lid_id, antwoord=antwoord)).on_conflict(
+        target=(Reactie.bijeenkomst, Reactie.lid), action="DO UPDATE", values=[Reactie.antwoord]
+    )
+
+
+async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, aanwezig: set[int]) -> None:
+    """Minutes and attendance, after the meeting has started."""
+    groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id, open_only=False)
+    if groep["gegevens_verwijderd_at"] is not None:
+        raise Gesloten()
+    if _aware(bijeenkomst["begint_at"]) > now():
+        raise FocusgroepError("Het verslag en wie er was, vult u in als de bijeenkomst begonnen is.")
+    fouten: dict[str, str] = {}
+    verslag = _text(fouten, "verslag", verslag, "het verslag", max_length=20_000, required=False)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    leden = await Lid.select(Lid.id).where(Lid.focusgroep == groep["id"])
+    ids = {lid["id"] for lid in leden}
+    if not aanwezig <= ids:
+        raise OngeldigeInvoer({"aanwezig": "Kies alleen leden van deze groep."})
+    async with Focusgroep._meta.db.transaction():
+        await Bijeenkomst.update({Bijeenkomst.verslag: verslag}).where(Bijeenkomst.id == bijeenkomst_id)
+        for lid_id in sorted(ids):
+            await Reactie.insert(
+                Reactie(bijeenkomst=bijeenkomst_id, lid=lid_id, aanwezig=lid_id in aanwezig)
+            ).on_conflict(
+                target=(Reactie.bijeenkomst, Reactie.lid), action="DO UPDATE", values=[Reactie.aanwezig]
+            )
+    log_event("bijeenkomst_verslag", door=user.id, bijeenkomst=bijeenkomst_id, aanwezig=len(aanwezig))
+
+
+def herinnering_vanaf(begint_at: datetime) -> datetime:
+    dag_ervoor = _aware(begint_at).astimezone(TIJDZONE).date() - timedelta(days=1)
+    return datetime.combine(dag_ervoor, HERINNERING_VANAF, TIJDZONE).astimezone(UTC)
+
+
+async def send_reminders(settings: Settings, moment: datetime | None = None) -> int:
+    """The day before a meeting, remind the members who said yes or did not answer yet.
+    Marked per meeting in the same transaction, so a rerun sends nothing twice."""
+    moment = moment or now()
+    due = await Bijeenkomst.select().where(
+        (Bijeenkomst.geannuleerd == False)  # noqa: E712
+        & Bijeenkomst.herinnering_at.is_null()
+        & (Bijeenkomst.begint_at > moment)
+        & (Bijeenkomst.begint_at <= moment + timedelta(days=2))
+    )
+    sent = 0
+    for bijeenkomst in due:
+        if herinnering_vanaf(bijeenkomst["begint_at"]) > moment:
+            continue
+        groep = await load_groep(bijeenkomst["focusgroep"])
+        if groep is None or groep["gesloten_at"] is not None:
+            continue
+        nee = {
+            r["lid"]
+            for r in await Reactie.select(Reactie.lid).where(
+                (Reactie.bijeenkomst == bijeenkomst["id"]) & (Reactie.antwoord.is_in(["nee", "misschien"]))
+            )
+        }
+        ontvangers = [lid for lid in await _ontvangers(groep["id"]) if lid["id"] not in nee]
+        async with Focusgroep._meta.db.transaction():
+            claimed = (
+                await Bijeenkomst.update({Bijeenkomst.herinnering_at: moment})
+                .where((Bijeenkomst.id == bijeenkomst["id"]) & Bijeenkomst.herinnering_at.is_null())
+                .returning(Bijeenkomst.id)
+            )
+            if not claimed:
+                continue
+            await _meeting_mails(
+                groep,
+                bijeenkomst,
+                settings,
+                sjabloon="focusgroep_herinnering",
+                soort="herinnering",
+                ontvangers=ontvangers,
+            )
+        sent += len(ontvangers)
+    return sent
+
+
+# --- findings and closing ------------------------------------------------------------------
+
+
+async def add_bevinding(
+    user: Ingelogd, groep_id: int, *, tekst: str, steun: str, bijeenkomsten: list[str]
+) -> int:
+    await _beheer(user, groep_id)
+    fouten: dict[str, str] = {}
+    tekst = _text(fouten, "tekst", tekst, "de bevinding", max_length=500, required=True)
+    if steun not in {s.value for s in Steun}:
+        fouten["steun"] = "Kies hoeveel steun de bevinding had."
+    eigen = {
+        b["id"] for b in await Bijeenkomst.select(Bijeenkomst.id).where(Bijeenkomst.focusgroep == groep_id)
+    }
+    gekozen = {int(b) for b in bijeenkomsten if b.isdigit()}
+    if len(gekozen) != len(bijeenkomsten) or not gekozen <= eigen:
+        fouten["bijeenkomsten"] = "Kies alleen bijeenkomsten van deze groep."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    async with Focusgroep._meta.db.transaction():
+        rows = await Bevinding.insert(
+            Bevinding(focusgroep=groep_id, tekst=tekst, steun=steun, aangemaakt_at=now())
+        )
+        bevinding_id = int(rows[0]["id"])
+        if gekozen:
+            await BevindingBijeenkomst.insert(
+                *[BevindingBijeenkomst(bevinding=bevinding_id, bijeenkomst=b) for b in sorted(gekozen)]
+            )
+    return bevinding_id
+
+
+async def remove_bevinding(user: Ingelogd, groep_id: int, bevinding_id: int) -> None:
+    await _beheer(user, groep_id)
+    await Bevinding.delete().where((Bevinding.id == bevinding_id) & (Bevinding.focusgroep == groep_id))
+
+
+async def bevindingen(groep_id: int) -> list[dict[str, Any]]:
+    rows = await Bevinding.select().where(Bevinding.focusgroep == groep_id).order_by(Bevinding.id)
+    links = await BevindingBijeenkomst.select(
+        BevindingBijeenkomst.bevinding,
+        BevindingBijeenkomst.bijeenkomst,
+        BevindingBijeenkomst.bijeenkomst.begint_at.as_alias("begint_at"),
+    ).where(BevindingBijeenkomst.bevinding.is_in([r["id"] for r in rows] or [-1]))
+    per: dict[int, list[str]] = {}
+    for link in sorted(links, key=lambda x: _aware(x["begint_at"])):
+        per.setdefault(link["bevinding"], []).append(
+            _dag(_aware(link["begint_at"]).astimezone(TIJDZONE).date())
+        )
+    return [{**r, "bijeenkomsten": per.get(r["id"], [])} for r in rows]
+
+
+def _samenvatting(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return "De groep heeft geen bevindingen vastgelegd."
+    return "\n".join(f"- {b['tekst']}" + (f" ({b['steun']})" if b["steun"] else "") for b in items)
+
+
+async def close_groep(
+    user: Ingelogd | None, groep_id: int, settings: Settings, *, samenvatting: str = ""
+) -> None:
+    """Close by hand (user) or at the end date (the planner, user None). Members are thanked
+    and told where the report will appear; unused sign-up invitations are deleted."""
+    if user is not None:
+        groep = await _beheer(user, groep_id)
+    else:
+        groep = await load_groep(groep_id)
+        assert groep is not None
+        if groep["gesloten_at"] is not None:
+            return
+    fouten: dict[str, str] = {}
+    samenvatting = _text(
+        fouten, "samenvatting", samenvatting, "een samenvatting", max_length=10_000, required=False
+    )
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    samenvatting = samenvatting or _samenvatting(await bevindingen(groep_id))
+    raad = await _raad(groep)
+    async with Focusgroep._meta.db.transaction():
+        closed = (
+            await Focusgroep.update({Focusgroep.gesloten_at: now(), Focusgroep.samenvatting: samenvatting})
+            .where((Focusgroep.id == groep_id) & Focusgroep.gesloten_at.is_null())
+            .returning(Focusgroep.id)
+        )
+        if not closed:
+            return
+        await Aanmelding.delete().where(Aanmelding.focusgroep == groep_id)
+        for lid in await _ontvangers(groep_id):
+            await outbox.enqueue(
+                lid["email"],
+                "focusgroep_bedankt",
+                {
+                    "naam": lid["naam"],
+                    "raad_naam": raad["raad_naam"],
+                    "thema": groep["thema"],
+                    "samenvatting": samenvatting,
+                    "rapporten_pad": f"/rapporten/{raad['slug']}",
+                    "afmeld_pad": afmeld_pad(settings.secret_key, lid["id"]),
+                },
+                groep=f"focusgroep:{groep_id}",
+                sleutel=f"focusgroep:{groep_id}:bedankt:lid:{lid['id']}",
+            )
+    log_event("focusgroep_gesloten", door=user.id if user else None, focusgroep=groep_id)
+
+
+async def close_ended(settings: Settings, moment: datetime | None = None) -> int:
+    """The planner closes groups whose end date has passed."""
+    today = (moment or now()).astimezone(TIJDZONE).date()
+    ended = await Focusgroep.select(Focusgroep.id).where(
+        Focusgroep.gesloten_at.is_null() & (Focusgroep.eind_op < today)
+    )
+    for groep in ended:
+        await close_groep(None, groep["id"], settings)
+    return len(ended)
+
+
+async def purge_personal_data(moment: datetime | None = None) -> int:
+    """After the retention period, delete the residents of closed groups and keep counts:
+    how many residents took part and how many came to each meeting. Once per group."""
+    moment = moment or now()
+    maanden = await bewaartermijn_maanden()
+    closed = await Focusgroep.select(Focusgroep.id, Focusgroep.gesloten_at).where(
+        Focusgroep.gesloten_at.is_not_null() & Focusgroep.gegevens_verwijderd_at.is_null()
+    )
+    purged = 0
+    for groep in closed:
+        if _plus_months(_aware(groep["gesloten_at"]), maanden) > moment:
+            continue
+        async with Focusgroep._meta.db.transaction():
+            claimed = (
+                await Focusgroep.update({Focusgroep.gegevens_verwijderd_at: moment})
+                .where((Focusgroep.id == groep["id"]) & Focusgroep.gegevens_verwijderd_at.is_null())
+                .returning(Focusgroep.id)
+            )
+            if not claimed:
+                continue
+            inwoners = await Lid.select(Lid.id).where(
+                (Lid.focusgroep == groep["id"]) & (Lid.soort == Soort.INWONER.value)
+            )
+            ids = [lid["id"] for lid in inwoners]
+            for bijeenkomst in await Bijeenkomst.select(Bijeenkomst.id).where(
+                Bijeenkomst.focusgroep == groep["id"]
+            ):
+                came = await Reactie.count().where(
+                    (Reactie.bijeenkomst == bijeenkomst["id"])
+                    & Reactie.lid.is_in(ids or [-1])
+                    & (Reactie.aanwezig == True)  # noqa: E712
+                )
+                await Bijeenkomst.update({Bijeenkomst.aanwezig_inwoners: came}).where(
+                    Bijeenkomst.id == bijeenkomst["id"]
+                )
+            await Focusgroep.update({Focusgroep.aantal_inwoners: len(ids)}).where(
+                Focusgroep.id == groep["id"]
+            )
+            await Lid.delete().where(Lid.id.is_in(ids or [-1]))
+        purged += 1
+        log_event("focusgroep_gegevens_verwijderd", focusgroep=groep["id"], inwoners=len(ids))
+    return purged
