@@ -26,6 +26,7 @@ from participatie.accounts.guards import PUBLIEK, session_middleware
 from participatie.auditlog import configure_logging
 from participatie.config import STATIC_DIR, TEMPLATES_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
+from participatie.focusgroepen import routes as focusgroepen_routes
 from participatie.markdown import render_markdown
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
@@ -110,6 +111,7 @@ def create_app(settings: Settings) -> Litestar:
             *vragen_routes.ROUTES,
             *vragen_portaal.ROUTES,
             *peilingen_routes.ROUTES,
+            *focusgroepen_routes.ROUTES,
             static,
         ],
         lifespan=[lifespan],

@@ -91,7 +91,7 @@ def link_token(secret: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> 
     return keyed(secret, f"focusgroep:{doel}:{lid_id}:{bijeenkomst_id}")[:32]
 
 
-def _check_token(secret: str, token: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> None:
+def check_token(secret: str, token: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> None:
     if not hmac.compare_digest(link_token(secret, doel, lid_id, bijeenkomst_id), token):
         raise OngeldigeLink()
 
@@ -362,7 +362,7 @@ async def _leave(lid: dict[str, Any]) -> None:
 
 
 async def leave_by_link(secret: str, lid_id: int, token: str) -> dict[str, Any]:
-    _check_token(secret, token, "afmelden", lid_id)
+    check_token(secret, token, "afmelden", lid_id)
     lid = await Lid.select().where(Lid.id == lid_id).first()
     if lid is None:
         raise OngeldigeLink()
@@ -427,7 +427,7 @@ async def load_aanmelding(secret: str, token: str) -> dict[str, Any] | None:
         .where(Aanmelding.token_hash == keyed(secret, f"aanmelding:{token}"))
         .first()
     )
-    if row is None or _aware(row["verloopt_at"]) < now():
+    if row is None or aware(row["verloopt_at"]) < now():
         return None
     groep = await load_groep(row["focusgroep"])
     if groep is None or groep["gesloten_at"] is not None:
@@ -543,7 +543,7 @@ def _dag(value: date) -> str:
     return f"{dagen[value.weekday()]} {value.day} {maanden[value.month - 1]} {value.year}"
 
 
-def _aware(value: Any) -> datetime:
+def aware(value: Any) -> datetime:
     # SQLite hands timestamps back as naive UTC (or as text from aggregates).
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -551,8 +551,8 @@ def _aware(value: Any) -> datetime:
 
 
 def wanneer(bijeenkomst: dict[str, Any]) -> str:
-    start = _aware(bijeenkomst["begint_at"]).astimezone(TIJDZONE)
-    stop = _aware(bijeenkomst["eindigt_at"]).astimezone(TIJDZONE)
+    start = aware(bijeenkomst["begint_at"]).astimezone(TIJDZONE)
+    stop = aware(bijeenkomst["eindigt_at"]).astimezone(TIJDZONE)
     return f"{_dag(start.date())}, {start:%H:%M} tot {stop:%H:%M}"
 
 
@@ -569,8 +569,8 @@ def calendar(
     event.add("uid", bijeenkomst["uid"])
     event.add("sequence", bijeenkomst["sequence"])
     event.add("dtstamp", now())
-    event.add("dtstart", _aware(bijeenkomst["begint_at"]))
-    event.add("dtend", _aware(bijeenkomst["eindigt_at"]))
+    event.add("dtstart", aware(bijeenkomst["begint_at"]))
+    event.add("dtend", aware(bijeenkomst["eindigt_at"]))
     event.add("summary", f"Focusgroep: {thema}")
     locatie = bijeenkomst["plaats"] or bijeenkomst["online_link"]
     event.add("location", locatie)
@@ -704,7 +704,7 @@ async def cancel_bijeenkomst(user: Ingelogd, bijeenkomst_id: int, settings: Sett
 
 async def load_reactie_link(secret: str, lid_id: int, bijeenkomst_id: int, token: str) -> dict[str, Any]:
     """The meeting and the member's current answer, if the link is this member's own."""
-    _check_token(secret, token, "reactie", lid_id, bijeenkomst_id)
+    check_token(secret, token, "reactie", lid_id, bijeenkomst_id)
     bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
     lid = await Lid.select(Lid.id, Lid.focusgroep, Lid.vertrokken_at).where(Lid.id == lid_id).first()
     if bijeenkomst is None or lid is None or lid["focusgroep"] != bijeenkomst["focusgroep"]:
@@ -730,7 +730,7 @@ async def reply(secret: str, lid_id: int, bijeenkomst_id: int, token: str, antwo
         raise FocusgroepError("U heeft zich afgemeld voor deze focusgroep.")
     if info["bijeenkomst"]["geannuleerd"]:
         raise FocusgroepError("Deze bijeenkomst gaat niet door.")
-    if _aware(info["bijeenkomst"]["eindigt_at"]) < now():
+    if aware(info["bijeenkomst"]["eindigt_at"]) < now():
         raise FocusgroepError("Deze bijeenkomst is al geweest.")
     if antwoord not in {a.value for a in Antwoord}:
         raise OngeldigeInvoer({"antwoord": "Kies ja, nee of misschien."})
@@ -744,7 +744,7 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
     groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id, open_only=False)
     if groep["gegevens_verwijderd_at"] is not None:
         raise Gesloten()
-    if _aware(bijeenkomst["begint_at"]) > now():
+    if aware(bijeenkomst["begint_at"]) > now():
         raise FocusgroepError("Het verslag en wie er was, vult u in als de bijeenkomst begonnen is.")
     fouten: dict[str, str] = {}
     verslag = _text(fouten, "verslag", verslag, "het verslag", max_length=20_000, required=False)
@@ -766,7 +766,7 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
 
 
 def herinnering_vanaf(begint_at: datetime) -> datetime:
-    dag_ervoor = _aware(begint_at).astimezone(TIJDZONE).date() - timedelta(days=1)
+    dag_ervoor = aware(begint_at).astimezone(TIJDZONE).date() - timedelta(days=1)
     return datetime.combine(dag_ervoor, HERINNERING_VANAF, TIJDZONE).astimezone(UTC)
 
 
@@ -858,9 +858,9 @@ async def bevindingen(groep_id: int) -> list[dict[str, Any]]:
         BevindingBijeenkomst.bijeenkomst.begint_at.as_alias("begint_at"),
     ).where(BevindingBijeenkomst.bevinding.is_in([r["id"] for r in rows] or [-1]))
     per: dict[int, list[str]] = {}
-    for link in sorted(links, key=lambda x: _aware(x["begint_at"])):
+    for link in sorted(links, key=lambda x: aware(x["begint_at"])):
         per.setdefault(link["bevinding"], []).append(
-            _dag(_aware(link["begint_at"]).astimezone(TIJDZONE).date())
+            _dag(aware(link["begint_at"]).astimezone(TIJDZONE).date())
         )
     return [{**r, "bijeenkomsten": per.get(r["id"], [])} for r in rows]
 
@@ -939,7 +939,7 @@ async def purge_personal_data(moment: datetime | None = None) -> int:
     )
     purged = 0
     for groep in closed:
-        if _plus_months(_aware(groep["gesloten_at"]), maanden) > moment:
+        if _plus_months(aware(groep["gesloten_at"]), maanden) > moment:
             continue
         async with Focusgroep._meta.db.transaction():
             claimed = (

@@ -46,10 +46,18 @@ async def portaal(request: Request, gemeente: FromPath[str]) -> Template:
         context={
             "gemeente": info,
             "aanvragen": await queries.aanvragen_van(info["id"]),
+            "focusgroepen": await _focusgroepen_van(user.id),
             "mijn_id": user.id,
             "Stap": Stap,
         },
     )
+
+
+async def _focusgroepen_van(gebruiker_id: int) -> list[dict[str, Any]]:
+    # Imported here: focusgroepen builds on vragen, not the other way round.
+    from participatie.focusgroepen import queries as focusgroep_queries
+
+    return await focusgroep_queries.groepen_van_lid(gebruiker_id)
 
 
 def _nieuw_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:

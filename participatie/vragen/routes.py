@@ -104,6 +104,7 @@ async def _vraag_page(
             "tijdlijn": await queries.timeline(vraag["id"], with_internal=True),
             "bijlagen": await queries.bijlagen(vraag["id"]),
             "peilingen": await _peilingen(vraag["id"]),
+            "focusgroepen": await _focusgroepen(vraag["id"]),
             "oordelen": domain.REACTIE_OORDELEN,
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "raadslid_opties": [
@@ -123,6 +124,12 @@ async def _peilingen(vraag_id: int) -> list[dict[str, Any]]:
     from participatie.peilingen import queries as peiling_queries
 
     return await peiling_queries.peilingen_van(vraag_id)
+
+
+async def _focusgroepen(vraag_id: int) -> list[dict[str, Any]]:
+    from participatie.focusgroepen import queries as focusgroep_queries
+
+    return await focusgroep_queries.groepen_van(vraag_id)
 
 
 @get("/raad/{gemeente:str}/vragen/{vraag_id:int}", guards=raad)
