@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from participatie.accounts import domain as accounts
 from participatie.accounts.domain import Ingelogd
@@ -52,7 +53,9 @@ async def load_demo(settings: Settings) -> list[DemoLogin]:
     if await Gebruiker.count() > 0:
         return logins
     await _load_people(settings, logins)
-    await _load_vragen()
+    hulp = await _load_vragen()
+    await _load_peiling(hulp)
+    await _load_focusgroep(settings, hulp)
     # The demo's people are made up: the mails their steps queued have nobody to go to.
     await Bericht.delete(force=True)
     return logins
@@ -122,7 +125,7 @@ async def _funnel(vraag_id: int, raadslid: Ingelogd, tot: str, thema: str, scope
     await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="borging")
 
 
-async def _load_vragen() -> None:
+async def _load_vragen() -> int:
     """A board with work in every column, in all three councils."""
     marja = await accounts.acting_as("marja.vanleeuwen@beverwijk.example")
     kees = await accounts.acting_as("kees.bakker@beverwijk.example")
@@ -189,3 +192,106 @@ async def _load_vragen() -> None:
         thema="armoede",
     )
     await _funnel(jeugd, joris, "trechteren", "armoede")
+    return hulp
+
+
+async def _load_peiling(vraag_id: int) -> None:
+    """An open poll with some answers, so the live results have something to show."""
+    from participatie.peilingen import domain as peilingen
+    from participatie.peilingen.domain import ItemInvoer
+
+    kees = await accounts.acting_as("kees.bakker@beverwijk.example")
+    peiling_id = await peilingen.create_peiling(
+        kees,
+        vraag_id,
+        titel="Huishoudelijke hulp: wat vindt u belangrijk?",
+        intro="Vier korte vragen. Het duurt twee minuten. Uw antwoorden zijn anoniem.",
+        toegang="link",
+    )
+    for invoer in [
+        ItemInvoer("enkel", "Krijgt u nu huishoudelijke hulp?", keuzes=["Ja", "Nee, maar wel nodig", "Nee"]),
+        ItemInvoer(
+            "meer",
+            "Wat is voor u het belangrijkst?",
+            keuzes=["Altijd dezelfde hulp", "Op tijd komen", "Goed schoonmaken", "Even een praatje"],
+            max_keuzes="2",
+        ),
+        ItemInvoer(
+            "schaal", "Hoe tevreden bent u nu?", label_laag="Heel ontevreden", label_hoog="Heel tevreden"
+        ),
+        ItemInvoer("tekst", "Wat moet beter?", max_lengte="500", verplicht=False),
+    ]:
+        await peilingen.add_item(kees, peiling_id, invoer)
+    sluit = (
+        (vragen.now() + timedelta(days=14))
+        .astimezone(ZoneInfo("Europe/Amsterdam"))
+        .strftime("%Y-%m-%dT%H:%M")
+    )
+    await peilingen.update_peiling(
+        kees,
+        peiling_id,
+        titel="Huishoudelijke hulp: wat vindt u belangrijk?",
+        intro="Vier korte vragen. Het duurt twee minuten. Uw antwoorden zijn anoniem.",
+        toegang="link",
+        opent_at="",
+        sluit_at=sluit,
+    )
+    await peilingen.publish(kees, peiling_id)
+    formulier = await peilingen.load_formulier(peiling_id=peiling_id)
+    assert formulier is not None
+    enkel, meer, schaal, tekst = formulier.items
+    wensen = ["Een vaste hulp, dan hoef ik niet steeds alles uit te leggen.", "", "Minder wisselingen.", ""]
+    for n in range(36):
+        gegeven, _ = peilingen.parse_antwoorden(
+            formulier,
+            {
+                enkel.veld: [str(enkel.keuzes[n % 3][0])],
+                meer.veld: [str(meer.keuzes[n % 4][0]), str(meer.keuzes[(n + 1) % 4][0])],
+                schaal.veld: [str(1 + (n * 7) % 5)],
+                tekst.veld: [wensen[n % 4]],
+            },
+        )
+        await peilingen.submit(formulier, gegeven, bron="link", deelname_sleutel=f"demo-{n}")
+
+
+async def _load_focusgroep(settings: Settings, vraag_id: int) -> None:
+    """A running focus group with residents, a planned meeting and first findings."""
+    from participatie.focusgroepen import domain as focusgroepen
+
+    kees = await accounts.acting_as("kees.bakker@beverwijk.example")
+    marja = await accounts.acting_as("marja.vanleeuwen@beverwijk.example")
+    groep_id = await focusgroepen.create_focusgroep(
+        kees,
+        vraag_id,
+        thema="Huishoudelijke hulp: ervaringen van cliënten",
+        doel="Horen wat cliënten merken van wisselende hulpen en wat de nieuwe aanbesteding moet regelen.",
+        eind_op=(vragen.today() + timedelta(days=60)).isoformat(),
+        verantwoordelijke=str(kees.id),
+    )
+    await focusgroepen.add_account_lid(kees, groep_id, str(marja.id))
+    for naam, email, telefoon in [
+        ("Gerda Hoogland", "gerda.hoogland@example.org", ""),
+        ("Mohamed Aziz", "", "0251 654321"),
+        ("Wim Kok", "wim.kok@example.org", "06 12345678"),
+    ]:
+        await focusgroepen.add_inwoner(
+            kees, groep_id, naam=naam, email=email, telefoon=telefoon, toestemming=True
+        )
+    dag = (vragen.today() + timedelta(days=10)).isoformat()
+    await focusgroepen.plan_bijeenkomst(
+        kees,
+        groep_id,
+        settings,
+        focusgroepen.BijeenkomstInvoer(
+            datum=dag,
+            begintijd="14:00",
+            eindtijd="15:30",
+            plaats="Wijkcentrum De Meent, Beverwijk",
+            agenda="1. Kennismaken\n2. Wat gaat goed, wat kan beter?\n3. Tips voor de aanbesteding",
+        ),
+    )
+    for tekst, steun in [
+        ("Steeds een andere hulp is zwaar: je moet alles opnieuw uitleggen.", "unaniem"),
+        ("De tijd per bezoek is te krap voor een praatje.", "meerderheid"),
+    ]:
+        await focusgroepen.add_bevinding(kees, groep_id, tekst=tekst, steun=steun, bijeenkomsten=[])

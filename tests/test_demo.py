@@ -1,6 +1,8 @@
 from participatie.accounts.tables import Gebruiker
 from participatie.demo import load_demo
+from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid
 from participatie.mail.tables import Bericht
+from participatie.peilingen.tables import Antwoord
 from participatie.vragen.tables import Gebeurtenis, Vraag
 
 
@@ -14,3 +16,5 @@ async def test_demo_fills_the_boards_once_and_queues_no_mail(database, settings)
     assert await Gebruiker.count() == 10
     assert await Gebeurtenis.count() > await Vraag.count()
     assert await Bericht.count() == 0
+    assert await Antwoord.count() == 36
+    assert (await Focusgroep.count(), await Lid.count(), await Bijeenkomst.count()) == (1, 5, 1)
