@@ -30,6 +30,7 @@ from participatie.focusgroepen import routes as focusgroepen_routes
 from participatie.markdown import render_markdown
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
+from participatie.rapporten import routes as rapporten_routes
 from participatie.security import security_middleware
 from participatie.vragen import portaal as vragen_portaal
 from participatie.vragen import routes as vragen_routes
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> Litestar:
             *vragen_portaal.ROUTES,
             *peilingen_routes.ROUTES,
             *focusgroepen_routes.ROUTES,
+            *rapporten_routes.ROUTES,
             static,
         ],
         lifespan=[lifespan],

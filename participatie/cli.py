@@ -31,7 +31,13 @@ def _run_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
         engine = db.create_engine(settings.database_url)
         db.prepare(engine)
         db.use_engine(engine)
-        return await work()
+        # A pool, as in the app: a command that sends thousands of mails must not open a
+        # PostgreSQL connection per query.
+        await db.start_pool(engine, settings.db_pool_size)
+        try:
+            return await work()
+        finally:
+            await db.close_pool(engine)
 
     return asyncio.run(main())
 
@@ -167,6 +173,53 @@ def gebruiker_aanmaken(email: str, naam: str, rol: str, gemeente: str | None, wa
             click.echo(f"{veld}: {tekst}", err=True)
         raise SystemExit(2) from None
     click.echo(f"Account {gebruiker_id} aangemaakt.")
+
+
+@main.group(help="Rapporten (terugkoppeling) beheren.")
+def rapport() -> None:
+    pass
+
+
+@rapport.command(
+    "verstuur",
+    help="Verstuur de wachtende mails van het rapport van een vraag, met voortgang. "
+    "Het rapport moet gepubliceerd zijn; wat al verstuurd is, gaat niet nog een keer.",
+)
+@click.argument("vraag_id", type=int)
+def rapport_verstuur(vraag_id: int) -> None:
+    from participatie.mail import outbox
+    from participatie.rapporten import domain
+
+    settings = _settings()
+
+    async def work() -> outbox.DrainResult:
+        rapport = await domain.load_rapport(vraag_id)
+        if rapport is None:
+            raise click.ClickException(f"Vraag {vraag_id} heeft nog geen rapport.")
+        if rapport["gepubliceerd_at"] is None:
+            raise click.ClickException(
+                "Het rapport is nog niet gepubliceerd. Publiceer het eerst op de pagina van de vraag."
+            )
+        totaal = outbox.DrainResult()
+        for groep in (f"rapport:{rapport['id']}", f"rapport:{rapport['id']}:vervolg"):
+            telling = await outbox.counts(groep)
+            te_doen = telling["wachtend"] + telling["bezig"]
+            if not te_doen:
+                continue
+            with click.progressbar(length=te_doen, label=f"Versturen ({groep})") as bar:
+                result = await outbox.drain(settings, groep=groep, voortgang=lambda _: bar.update(1))
+            totaal.verzonden += result.verzonden
+            totaal.tijdelijk_mislukt += result.tijdelijk_mislukt
+            totaal.definitief_mislukt += result.definitief_mislukt
+        return totaal
+
+    result = _run_db(settings, work)
+    click.echo(
+        f"{result.verzonden} verstuurd, {result.tijdelijk_mislukt} later opnieuw, "
+        f"{result.definitief_mislukt} mislukt."
+    )
+    if result.tijdelijk_mislukt or result.definitief_mislukt:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

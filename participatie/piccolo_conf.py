@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "participatie.mail.piccolo_app",
         "participatie.peilingen.piccolo_app",
         "participatie.focusgroepen.piccolo_app",
+        "participatie.rapporten.piccolo_app",
     ]
 )

@@ -212,7 +212,7 @@ async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     log_event("bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
-def _plus_months(moment: datetime, months: int) -> datetime:
+def plus_months(moment: datetime, months: int) -> datetime:
     month = moment.month - 1 + months
     year = moment.year + month // 12
     month = month % 12 + 1
@@ -939,7 +939,7 @@ async def purge_personal_data(moment: datetime | None = None) -> int:
     )
     purged = 0
     for groep in closed:
-        if _plus_months(aware(groep["gesloten_at"]), maanden) > moment:
+        if plus_months(aware(groep["gesloten_at"]), maanden) > moment:
             continue
         async with Focusgroep._meta.db.transaction():
             claimed = (

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -109,14 +110,42 @@ _text_env = Environment(
 _html_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
 
 
+# A mail to many people with the same attachment (a report's PDF) names its source in the
+# context ("bijlage_bron": "rapport:12") instead of storing the bytes in every row. A domain
+# registers how to load it; the drainer loads it once per batch.
+BijlageBron = Callable[[str], Awaitable["Bijlage | None"]]
+BIJLAGE_BRONNEN: dict[str, BijlageBron] = {}
+
+
+def register_bijlage_bron(soort: str, load: BijlageBron) -> None:
+    BIJLAGE_BRONNEN[soort] = load
+
+
+def _bron(bericht: dict[str, Any]) -> str:
+    context = bericht["context"]
+    return context.get("bijlage_bron", "") if isinstance(context, dict) else ""
+
+
+async def _shared_attachments(batch: list[dict[str, Any]]) -> dict[str, Bijlage | None]:
+    loaded: dict[str, Bijlage | None] = {}
+    for bericht in batch:
+        bron = _bron(bericht)
+        if bron and bron not in loaded:
+            soort, _, sleutel = bron.partition(":")
+            load = BIJLAGE_BRONNEN.get(soort)
+            loaded[bron] = await load(sleutel) if load else None
+    return loaded
+
+
 def _one_line(text: str) -> str:
     # Whatever a user typed, a header stays one line.
     return " ".join(text.split())[:250]
 
 
-def render(bericht: dict[str, Any], settings: Settings) -> EmailMessage:
+def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> EmailMessage:
     """Build the message: emails/<sjabloon>.txt gives blocks `onderwerp` and `tekst`; an
-    emails/<sjabloon>.html beside it adds an HTML alternative."""
+    emails/<sjabloon>.html beside it adds an HTML alternative. `gedeeld` is a shared
+    attachment loaded by the drainer."""
     context = {**bericht["context"], "base_url": settings.base_url.rstrip("/")}
     text_template = _text_env.get_template(f"emails/{bericht['sjabloon']}.txt")
     text_ctx = text_template.new_context(context)
@@ -140,35 +169,37 @@ def render(bericht: dict[str, Any], settings: Settings) -> EmailMessage:
     else:
         message.add_alternative(html_template.render(context, onderwerp=message["Subject"]), subtype="html")
     if bericht["bijlage"] is not None:
-        maintype, _, rest = bericht["bijlage_type"].partition("/")
-        subtype, _, params = rest.partition(";")
-        extra = {}
-        if "method=" in params:
-            extra["params"] = {"method": params.split("method=", 1)[1].strip()}
-        message.add_attachment(
-            bytes(bericht["bijlage"]),
-            maintype=maintype,
-            subtype=subtype.strip(),
-            filename=bericht["bijlage_naam"],
-            **extra,
-        )
+        _attach(message, bericht["bijlage_naam"], bericht["bijlage_type"], bytes(bericht["bijlage"]))
+    if gedeeld is not None:
+        _attach(message, gedeeld.naam, gedeeld.mime_type, gedeeld.inhoud)
     return message
+
+
+def _attach(message: EmailMessage, naam: str, mime_type: str, inhoud: bytes) -> None:
+    maintype, _, rest = mime_type.partition("/")
+    subtype, _, params = rest.partition(";")
+    extra = {}
+    if "method=" in params:
+        extra["params"] = {"method": params.split("method=", 1)[1].strip()}
+    message.add_attachment(inhoud, maintype=maintype, subtype=subtype.strip(), filename=naam, **extra)
 
 
 # --- sending --------------------------------------------------------------------------------
 
 
-async def claim(limit: int, moment: datetime) -> list[dict[str, Any]]:
+async def claim(limit: int, moment: datetime, groep: str | None = None) -> list[dict[str, Any]]:
     """Take up to `limit` mails that are due, or whose drainer stopped before finishing them."""
     stale = moment - CLAIM_LEASE
+    alleen_groep = "AND groep = {}" if groep is not None else ""
     skip_locked = "" if Bericht._meta.db.engine_type == "sqlite" else "FOR UPDATE SKIP LOCKED"
     rows = await Bericht.raw(
         f"""
         UPDATE bericht SET status = {{}}, geclaimd_at = {{}}, pogingen = pogingen + 1
         WHERE id IN (
             SELECT id FROM bericht
-            WHERE (status = {{}} AND volgende_poging_at <= {{}})
-               OR (status = {{}} AND geclaimd_at < {{}})
+            WHERE ((status = {{}} AND volgende_poging_at <= {{}})
+               OR (status = {{}} AND geclaimd_at < {{}}))
+               {alleen_groep}
             ORDER BY id
             LIMIT {int(limit)}
             {skip_locked}
@@ -181,6 +212,7 @@ async def claim(limit: int, moment: datetime) -> list[dict[str, Any]]:
         moment,
         Status.BEZIG.value,
         stale,
+        *([groep] if groep is not None else []),
     )
     if not rows:
         return []
@@ -232,12 +264,18 @@ _CONNECTION_ERRORS = (
 )
 
 
-async def _worker(settings: Settings, result: DrainResult, moment: datetime) -> None:
+Voortgang = Callable[[DrainResult], None]
+
+
+async def _worker(
+    settings: Settings, result: DrainResult, moment: datetime, groep: str | None, voortgang: Voortgang | None
+) -> None:
     """Claim a batch, send it over one connection, repeat until nothing is due."""
     while True:
-        batch = await claim(BATCH, moment)
+        batch = await claim(BATCH, moment, groep)
         if not batch:
             return
+        gedeeld = await _shared_attachments(batch)
         smtp = _client(settings)
         try:
             await smtp.connect()
@@ -252,7 +290,12 @@ async def _worker(settings: Settings, result: DrainResult, moment: datetime) -> 
         try:
             for index, bericht in enumerate(batch):
                 try:
-                    await smtp.send_message(render(bericht, settings))
+                    bron = (
+                        bericht["context"].get("bijlage_bron")
+                        if isinstance(bericht["context"], dict)
+                        else None
+                    )
+                    await smtp.send_message(render(bericht, settings, gedeeld.get(bron) if bron else None))
                 except aiosmtplib.SMTPRecipientsRefused as exc:
                     code = exc.recipients[0].code if exc.recipients else 550
                     await _refused(bericht, code, str(exc), result, moment)
@@ -268,6 +311,8 @@ async def _worker(settings: Settings, result: DrainResult, moment: datetime) -> 
                 else:
                     await _mark_sent(bericht["id"])
                     result.verzonden += 1
+                    if voortgang is not None:
+                        voortgang(result)
                     continue
                 # After a refusal, start the next mail with a clean SMTP state.
                 try:
@@ -295,11 +340,21 @@ async def _refused(
         result.tijdelijk_mislukt += 1
 
 
-async def drain(settings: Settings, *, connections: int = 4, moment: datetime | None = None) -> DrainResult:
-    """Send every due mail; a few connections at once, each with its own claimed batches."""
+async def drain(
+    settings: Settings,
+    *,
+    connections: int = 4,
+    moment: datetime | None = None,
+    groep: str | None = None,
+    voortgang: Voortgang | None = None,
+) -> DrainResult:
+    """Send every due mail (of one group, if given); a few connections at once, each with its
+    own claimed batches. `voortgang` is called after each mail sent (a progress bar)."""
     result = DrainResult()
     moment = moment or now()
-    await asyncio.gather(*(_worker(settings, result, moment) for _ in range(max(1, connections))))
+    await asyncio.gather(
+        *(_worker(settings, result, moment, groep, voortgang) for _ in range(max(1, connections)))
+    )
     if result.verzonden or result.tijdelijk_mislukt or result.definitief_mislukt:
         logger.info(
             "outbox: %s verzonden, %s later opnieuw, %s mislukt",
@@ -359,3 +414,13 @@ async def counts(groep: str) -> dict[str, int]:
     for row in rows:
         result[row["status"]] = row["aantal"]
     return result
+
+
+async def failure_reasons(groep: str) -> list[dict[str, Any]]:
+    """Why mails of a group failed for good, with how many per reason; never the addresses."""
+    return (
+        await Bericht.select(Bericht.fout, Count(Bericht.id, alias="aantal"))
+        .where((Bericht.groep == groep) & (Bericht.status == Status.MISLUKT.value))
+        .group_by(Bericht.fout)
+        .order_by(Bericht.fout)
+    )

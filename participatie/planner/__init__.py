@@ -41,6 +41,7 @@ def collect_taken() -> list[Taak]:
     from participatie.focusgroepen import jobs as focusgroepen_jobs
     from participatie.mail import jobs as mail_jobs
     from participatie.peilingen import jobs as peilingen_jobs
+    from participatie.rapporten import jobs as rapporten_jobs
     from participatie.vragen import jobs as vragen_jobs
 
     return [
@@ -49,6 +50,7 @@ def collect_taken() -> list[Taak]:
         *vragen_jobs.TAKEN,
         *peilingen_jobs.TAKEN,
         *focusgroepen_jobs.TAKEN,
+        *rapporten_jobs.TAKEN,
     ]
 
 

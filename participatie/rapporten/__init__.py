@@ -1,0 +1,1 @@
+"""Terugkoppeling: the report per vraag, published and sent personally to every participant."""
