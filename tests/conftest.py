@@ -213,18 +213,27 @@ class SmtpRecorder:
     """A real SMTP server (aiosmtpd) that keeps what it received and can be told to refuse.
 
     `replies` holds forced replies for the next DATA commands, e.g. ["451 4.3.0 Later", "550 Nee"];
-    when empty, the mail is accepted.
+    when empty, the mail is accepted. With `hold_after` set, every DATA after that many accepted
+    mails hangs until `release` is set (then it is refused): a sender stuck mid-mail, to be killed.
     """
 
     def __init__(self) -> None:
+        import threading
         from email import message_from_bytes, policy
 
         self._parse = lambda raw: message_from_bytes(raw, policy=policy.default)
         self.received: list = []
         self.replies: list[str] = []
+        self.hold_after: int | None = None
+        self.release = threading.Event()
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.hold_after is not None and len(self.received) >= self.hold_after:
+            # A threading.Event: the test sets it from another thread than the server's loop.
+            while not self.release.is_set():  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Later"
         if self.replies:
             return self.replies.pop(0)
         message = self._parse(envelope.content)
@@ -244,6 +253,7 @@ class SmtpRecorder:
         return port
 
     def stop(self) -> None:
+        self.release.set()
         if self.controller is not None:
             self.controller.stop()
             self.controller = None

@@ -216,7 +216,7 @@ async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
 
 
 async def render_pdf(rapport_id: int) -> bytes:
-    html = await inhoud.render_html(rapport_id, for_pdf=True)
+    html = await inhoud.render_html(rapport_id)
     return await asyncio.to_thread(inhoud.html_to_pdf, html)
 
 

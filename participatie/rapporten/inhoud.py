@@ -45,7 +45,7 @@ async def context(rapport_id: int) -> dict[str, Any]:
         manier = "met een persoonlijke code" if p["toegang"] == "codes" else "via een openbare link"
         bereik.append(f"Flitspeiling “{p['titel']}”: {uitslag.totaal} inwoners vulden hem in ({manier}).")
         items = [r for r in uitslag.items if not r.item.is_achtergrond]
-        polls.append({"titel": p["titel"], "totaal": uitslag.totaal, "items": items})
+        polls.append({"titel": p["titel"], "totaal": uitslag.totaal, "uitslagen": items})
     groepen = []
     for g in await Focusgroep.select().where(Focusgroep.vraag == vraag["id"]).order_by(Focusgroep.id):
         telling = await focusgroep_queries.tellingen(g["id"])
@@ -91,10 +91,10 @@ _env = Environment(
 )
 
 
-async def render_html(rapport_id: int, *, for_pdf: bool) -> str:
+async def render_html(rapport_id: int) -> str:
+    """The report as one self-contained HTML document, the input for the PDF."""
     ctx = await context(rapport_id)
-    if for_pdf:
-        ctx["css"] = (STATIC_DIR / "rapport-pdf.css").read_text()
+    ctx["css"] = (STATIC_DIR / "rapport-pdf.css").read_text()
     return _env.get_template("rapporten/pdf.html").render(ctx)
 
 
