@@ -18,9 +18,15 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
@@ -142,46 +148,75 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:250]
 
 
-def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> EmailMessage:
+# Bodies as quoted-printable: readable for spam filters and old mail programs, unlike base64.
+_UTF8 = Charset("utf-8")
+_UTF8.header_encoding = QP
+_UTF8.body_encoding = QP
+
+
+def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> Message:
     """Build the message: emails/<sjabloon>.txt gives blocks `onderwerp` and `tekst`; an
     emails/<sjabloon>.html beside it adds an HTML alternative. `gedeeld` is a shared
-    attachment loaded by the drainer."""
+    attachment loaded by the drainer.
+
+    Built with the classic email.mime classes: the modern EmailMessage API parses every header
+    through its registry, which made building and flattening the message most of the cost of
+    sending (about 5 ms per mail, measured with bench/terugkoppeling_fanout.py).
+    """
     context = {**bericht["context"], "base_url": settings.base_url.rstrip("/")}
     text_template = _text_env.get_template(f"emails/{bericht['sjabloon']}.txt")
     text_ctx = text_template.new_context(context)
-    onderwerp = "".join(text_template.blocks["onderwerp"](text_ctx))
+    onderwerp = _one_line("".join(text_template.blocks["onderwerp"](text_ctx)))
     tekst = "".join(text_template.blocks["tekst"](text_template.new_context(context))).strip() + "\n"
 
-    message = EmailMessage()
-    message["Subject"] = _one_line(onderwerp)
-    message["From"] = settings.mail_from
-    message["To"] = Address(addr_spec=bericht["aan"])
-    message["Date"] = formatdate(localtime=False)
-    host = urlparse(settings.base_url).hostname or "participatie.local"
-    # Stable per mail, so a receiving system could recognise a retried delivery.
-    message["Message-ID"] = f"<bericht-{bericht['id']}@{host}>"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(tekst)
+    body: Message = MIMEText(tekst, "plain", _UTF8)
     try:
         html_template = _html_env.get_template(f"emails/{bericht['sjabloon']}.html")
     except TemplateNotFound:
         pass
     else:
-        message.add_alternative(html_template.render(context, onderwerp=message["Subject"]), subtype="html")
+        alternative = MIMEMultipart("alternative")
+        alternative.attach(body)
+        alternative.attach(MIMEText(html_template.render(context, onderwerp=onderwerp), "html", _UTF8))
+        body = alternative
+    parts = []
     if bericht["bijlage"] is not None:
-        _attach(message, bericht["bijlage_naam"], bericht["bijlage_type"], bytes(bericht["bijlage"]))
+        parts.append(_part(bericht["bijlage_naam"], bericht["bijlage_type"], bytes(bericht["bijlage"])))
     if gedeeld is not None:
-        _attach(message, gedeeld.naam, gedeeld.mime_type, gedeeld.inhoud)
+        parts.append(_shared_part(gedeeld))
+    message = body
+    if parts:
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        for part in parts:
+            message.attach(part)
+    message["Subject"] = Header(onderwerp, _UTF8) if not onderwerp.isascii() else onderwerp
+    message["From"] = settings.mail_from
+    message["To"] = bericht["aan"]  # one plain address: check_address allowed nothing else
+    message["Date"] = formatdate(localtime=False)
+    host = urlparse(settings.base_url).hostname or "participatie.local"
+    # Stable per mail, so a receiving system could recognise a retried delivery.
+    message["Message-ID"] = f"<bericht-{bericht['id']}@{host}>"
+    message["Auto-Submitted"] = "auto-generated"
     return message
 
 
-def _attach(message: EmailMessage, naam: str, mime_type: str, inhoud: bytes) -> None:
+def _part(naam: str, mime_type: str, inhoud: bytes) -> Message:
     maintype, _, rest = mime_type.partition("/")
     subtype, _, params = rest.partition(";")
-    extra = {}
+    part = MIMEBase(maintype, subtype.strip())
+    part.set_payload(inhoud)
+    encode_base64(part)
     if "method=" in params:
-        extra["params"] = {"method": params.split("method=", 1)[1].strip()}
-    message.add_attachment(inhoud, maintype=maintype, subtype=subtype.strip(), filename=naam, **extra)
+        part.set_param("method", params.split("method=", 1)[1].strip())
+    part.add_header("Content-Disposition", "attachment", filename=naam)
+    return part
+
+
+@lru_cache(maxsize=4)
+def _shared_part(bijlage: Bijlage) -> Message:
+    # The same report PDF goes to thousands: encode it once, attach the same part each time.
+    return _part(bijlage.naam, bijlage.mime_type, bijlage.inhoud)
 
 
 # --- sending --------------------------------------------------------------------------------
