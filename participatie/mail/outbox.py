@@ -13,19 +13,23 @@ Temporary failures (4xx, connection trouble) are retried with backoff; a permane
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import secrets
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.charset import QP, Charset
 from email.encoders import encode_base64
+from email.generator import BytesGenerator
 from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formatdate
+from email.policy import compat32
+from email.utils import formatdate, parseaddr
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
@@ -148,6 +152,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:250]
 
 
+# The classic policy (it understands Header objects) with the CRLF line ends SMTP sends.
+SMTP_POLICY = compat32.clone(linesep="\r\n")
 # Bodies as quoted-printable: readable for spam filters and old mail programs, unlike base64.
 _UTF8 = Charset("utf-8")
 _UTF8.header_encoding = QP
@@ -179,17 +185,12 @@ def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None 
         alternative.attach(body)
         alternative.attach(MIMEText(html_template.render(context, onderwerp=onderwerp), "html", _UTF8))
         body = alternative
-    parts = []
-    if bericht["bijlage"] is not None:
-        parts.append(_part(bericht["bijlage_naam"], bericht["bijlage_type"], bytes(bericht["bijlage"])))
-    if gedeeld is not None:
-        parts.append(_shared_part(gedeeld))
     message = body
-    if parts:
-        message = MIMEMultipart("mixed")
+    if bericht["bijlage"] is not None or gedeeld is not None:
+        message = MIMEMultipart("mixed", boundary=f"=_deel_{secrets.token_hex(12)}")
         message.attach(body)
-        for part in parts:
-            message.attach(part)
+        if bericht["bijlage"] is not None:
+            message.attach(_part(bericht["bijlage_naam"], bericht["bijlage_type"], bytes(bericht["bijlage"])))
     message["Subject"] = Header(onderwerp, _UTF8) if not onderwerp.isascii() else onderwerp
     message["From"] = settings.mail_from
     message["To"] = bericht["aan"]  # one plain address: check_address allowed nothing else
@@ -213,10 +214,35 @@ def _part(naam: str, mime_type: str, inhoud: bytes) -> Message:
     return part
 
 
+def to_bytes(message: Message, gedeeld: Bijlage | None = None) -> bytes:
+    """The message as sent (CRLF line ends), with a shared attachment spliced in."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=SMTP_POLICY).flatten(message)
+    data = buffer.getvalue()
+    if gedeeld is None:
+        return data
+    # The same report PDF goes to thousands: it is encoded once and put in front of the
+    # closing boundary, instead of being re-encoded and re-flattened line by line per mail.
+    closing = f"--{message.get_boundary()}--".encode()
+    head, found, tail = data.rpartition(closing)
+    assert found, "a mail with a shared attachment is multipart"
+    return (
+        head
+        + f"--{message.get_boundary()}\r\n".encode()
+        + _shared_part_bytes(gedeeld)
+        + b"\r\n"
+        + found
+        + tail
+    )
+
+
 @lru_cache(maxsize=4)
-def _shared_part(bijlage: Bijlage) -> Message:
-    # The same report PDF goes to thousands: encode it once, attach the same part each time.
-    return _part(bijlage.naam, bijlage.mime_type, bijlage.inhoud)
+def _shared_part_bytes(bijlage: Bijlage) -> bytes:
+    part = _part(bijlage.naam, bijlage.mime_type, bijlage.inhoud)
+    del part["MIME-Version"]
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=SMTP_POLICY).flatten(part)
+    return buffer.getvalue()
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -311,6 +337,7 @@ async def _worker(
         if not batch:
             return
         gedeeld = await _shared_attachments(batch)
+        envelope_from = parseaddr(settings.mail_from)[1]
         smtp = _client(settings)
         try:
             await smtp.connect()
@@ -325,12 +352,9 @@ async def _worker(
         try:
             for index, bericht in enumerate(batch):
                 try:
-                    bron = (
-                        bericht["context"].get("bijlage_bron")
-                        if isinstance(bericht["context"], dict)
-                        else None
-                    )
-                    await smtp.send_message(render(bericht, settings, gedeeld.get(bron) if bron else None))
+                    shared = gedeeld.get(_bron(bericht))
+                    data = to_bytes(render(bericht, settings, shared), shared)
+                    await smtp.sendmail(envelope_from, [bericht["aan"]], data)
                 except aiosmtplib.SMTPRecipientsRefused as exc:
                     code = exc.recipients[0].code if exc.recipients else 550
                     await _refused(bericht, code, str(exc), result, moment)

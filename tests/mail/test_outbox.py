@@ -155,6 +155,16 @@ async def test_header_injection_in_a_field_stays_in_the_subject_line(database, m
     )
 
 
+async def test_a_subject_with_accents_arrives_intact(database, mail_settings, smtp) -> None:
+    await outbox.enqueue("a@example.org", "vraag_stap", _context(raad_naam="Raad voor cliënten en één"))
+
+    await outbox.drain(mail_settings)
+
+    (message,) = smtp.received
+    assert message["Subject"] == "Raad voor cliënten en één: uw vraag is nu in de stap trechteren"
+    assert "Raad voor cliënten en één" in message.get_body("plain").get_content()
+
+
 async def test_html_part_escapes_what_users_typed(database, mail_settings, smtp) -> None:
     await outbox.enqueue("a@example.org", "vraag_stap", _context(titel="<script>alert(1)</script>"))
 
