@@ -20,7 +20,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from participatie import db
+from participatie import db, instellingen
 from participatie.accounts import routes as accounts_routes
 from participatie.accounts.guards import PUBLIEK, session_middleware
 from participatie.auditlog import configure_logging
@@ -114,6 +114,7 @@ def create_app(settings: Settings) -> Litestar:
             *peilingen_routes.ROUTES,
             *focusgroepen_routes.ROUTES,
             *rapporten_routes.ROUTES,
+            *instellingen.ROUTES,
             static,
         ],
         lifespan=[lifespan],

@@ -22,7 +22,6 @@ from participatie.vragen import domain as vragen
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
-beheerder = [alleen(Rol.BEHEERDER)]
 
 STEUN_LABELS = {
     Steun.GEEN.value: "Niet aangegeven",
@@ -578,44 +577,6 @@ async def leave(request: Request, lid_id: FromPath[int], token: FromPath[str]) -
     )
 
 
-# --- beheer -------------------------------------------------------------------------------
-
-
-@get("/beheer/instellingen", guards=beheerder)
-async def settings_page(request: Request) -> Template:
-    return Template(
-        "focusgroepen/instellingen.html",
-        context={
-            "waarden": {"maanden": str(await domain.bewaartermijn_maanden())},
-            "fouten": {},
-            "melding": "",
-        },
-    )
-
-
-@post("/beheer/instellingen", guards=beheerder)
-async def change_settings(request: Request) -> Template:
-    data = await read_form(request)
-    user = current(request)
-    assert user is not None
-    try:
-        await domain.set_bewaartermijn(user, data.get("maanden", ""))
-    except domain.OngeldigeInvoer as exc:
-        return Template(
-            "focusgroepen/instellingen.html",
-            status_code=422,
-            context={"waarden": {"maanden": data.get("maanden", "")}, "fouten": exc.fouten, "melding": ""},
-        )
-    return Template(
-        "focusgroepen/instellingen.html",
-        context={
-            "waarden": {"maanden": str(await domain.bewaartermijn_maanden())},
-            "fouten": {},
-            "melding": "De bewaartermijn is opgeslagen.",
-        },
-    )
-
-
 ROUTES = [
     new_groep_page,
     create_groep,
@@ -639,6 +600,4 @@ ROUTES = [
     reply,
     leave_page,
     leave,
-    settings_page,
-    change_settings,
 ]

@@ -7,6 +7,7 @@ import pytest
 from participatie.focusgroepen import domain
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie
 from participatie.mail.tables import Bericht
+from participatie.rapporten import domain as rapporten
 from tests.conftest import login, make_gebruiker, post_form
 from tests.focusgroepen.test_domain import INWONER, _later, _meeting, make_groep
 from tests.peilingen.test_domain import _vraag_in_voorleggen
@@ -189,9 +190,14 @@ async def test_beheerder_changes_the_retention_period(client, settings, mensen):
     await make_gebruiker(settings, "beheerder", None, email="beheer@ijmond.example")
     await login(client, "beheer@ijmond.example")
 
-    bad = await post_form(client, "/beheer/instellingen", {"maanden": "99"})
-    good = await post_form(client, "/beheer/instellingen", {"maanden": "6"})
+    bad = await post_form(client, "/beheer/instellingen", {"maanden": "99", "vervolg_maanden": "0"})
+    half = await post_form(client, "/beheer/instellingen", {"maanden": "9", "vervolg_maanden": "0"})
+    assert half.status_code == 422
+    assert await domain.bewaartermijn_maanden() == 3  # one wrong field changes nothing
+    good = await post_form(client, "/beheer/instellingen", {"maanden": "6", "vervolg_maanden": "18"})
 
     assert bad.status_code == 422 and "1 tot en met 24 maanden" in bad.text
+    assert "1 tot en met 36 maanden" in bad.text
     assert good.status_code == 200 and "opgeslagen" in good.text
     assert await domain.bewaartermijn_maanden() == 6
+    assert await rapporten.vervolg_bewaartermijn_maanden() == 18
