@@ -179,8 +179,8 @@ async def test_purge_blanks_personal_data_a_day_after_delivery(database, mail_se
     await _queue(1)
     await outbox.drain(mail_settings)
 
-    too_early = await outbox.purge(outbox.now() + timedelta(hours=23))
-    purged = await outbox.purge(outbox.now() + timedelta(hours=25))
+    too_early = await outbox.purge(outbox.now() + timedelta(hours=22))
+    purged = await outbox.purge(outbox.now() + timedelta(hours=23, minutes=1))
 
     row = await Bericht.select(Bericht.aan, Bericht.context, Bericht.status).output(load_json=True).first()
     assert (too_early, purged) == (0, 1)
