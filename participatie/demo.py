@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -53,9 +54,10 @@ async def load_demo(settings: Settings) -> list[DemoLogin]:
     if await Gebruiker.count() > 0:
         return logins
     await _load_people(settings, logins)
-    hulp = await _load_vragen()
+    hulp, minima = await _load_vragen()
     await _load_peiling(hulp)
     await _load_focusgroep(settings, hulp)
+    await _load_rapport(settings, minima)
     # The demo's people are made up: the mails their steps queued have nobody to go to.
     await Bericht.delete(force=True)
     return logins
@@ -125,7 +127,7 @@ async def _funnel(vraag_id: int, raadslid: Ingelogd, tot: str, thema: str, scope
     await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar="borging")
 
 
-async def _load_vragen() -> int:
+async def _load_vragen() -> tuple[int, int]:
     """A board with work in every column, in all three councils."""
     marja = await accounts.acting_as("marja.vanleeuwen@beverwijk.example")
     kees = await accounts.acting_as("kees.bakker@beverwijk.example")
@@ -192,7 +194,7 @@ async def _load_vragen() -> int:
         thema="armoede",
     )
     await _funnel(jeugd, joris, "trechteren", "armoede")
-    return hulp
+    return hulp, minima
 
 
 async def _load_peiling(vraag_id: int) -> None:
@@ -295,3 +297,28 @@ async def _load_focusgroep(settings: Settings, vraag_id: int) -> None:
         ("De tijd per bezoek is te krap voor een praatje.", "meerderheid"),
     ]:
         await focusgroepen.add_bevinding(kees, groep_id, tekst=tekst, steun=steun, bijeenkomsten=[])
+
+
+async def _load_rapport(settings: Settings, vraag_id: int) -> None:
+    """A published report on the vraag in borging, so /rapporten/beverwijk has something."""
+    from participatie.rapporten import domain as rapporten
+    from participatie.rapporten.inhoud import PdfNietBeschikbaar
+
+    kees = await accounts.acting_as("kees.bakker@beverwijk.example")
+    rapport = await rapporten.rapport_voor(kees, vraag_id)
+    await rapporten.update_rapport(
+        kees,
+        vraag_id,
+        versie=rapport["versie"],
+        titel="Minimaregelingen: wat inwoners ons vertelden",
+        inleiding="In het voorjaar spraken we met inwoners bij de voedselbank en in de bibliotheek.",
+        conclusies=(
+            "- Veel inwoners **kennen de regelingen niet**.\n"
+            "- Het aanvraagformulier is te lang.\n"
+            "- Mensen willen hulp bij het invullen, dichtbij huis."
+        ),
+        automatisch=False,
+    )
+    # Without Pango the report stays a draft; the rest of the demo works.
+    with contextlib.suppress(PdfNietBeschikbaar):
+        await rapporten.publish(kees, vraag_id, settings)

@@ -3,6 +3,7 @@ from participatie.demo import load_demo
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid
 from participatie.mail.tables import Bericht
 from participatie.peilingen.tables import Antwoord
+from participatie.rapporten.tables import Rapport
 from participatie.vragen.tables import Gebeurtenis, Vraag
 
 
@@ -18,3 +19,4 @@ async def test_demo_fills_the_boards_once_and_queues_no_mail(database, settings)
     assert await Bericht.count() == 0
     assert await Antwoord.count() == 36
     assert (await Focusgroep.count(), await Lid.count(), await Bijeenkomst.count()) == (1, 5, 1)
+    assert await Rapport.count() == 1
