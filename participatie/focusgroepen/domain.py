@@ -36,6 +36,7 @@ from participatie.focusgroepen.tables import (
     Soort,
     Steun,
 )
+from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.peilingen.domain import keyed
 from participatie.vragen import domain as vragen
@@ -141,17 +142,6 @@ async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> d
 
 
 # --- validation helpers --------------------------------------------------------------------
-
-
-def _text(
-    fouten: dict[str, str], veld: str, value: str, label: str, *, max_length: int, required: bool
-) -> str:
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        fouten[veld] = f"Vul {label} in."
-    elif len(value) > max_length:
-        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
-    return value
 
 
 def _email(fouten: dict[str, str], veld: str, value: str, *, required: bool) -> str | None:

@@ -21,6 +21,7 @@ from typing import Any
 from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
 from participatie.db import SerialisedSQLiteEngine
+from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.peilingen.tables import (
     Antwoord,
@@ -126,17 +127,6 @@ async def may_manage(user: Ingelogd, peiling_id: int) -> bool:
 
 async def has_antwoorden(peiling_id: int) -> bool:
     return await Antwoord.exists().where(Antwoord.peiling == peiling_id)
-
-
-def _text(
-    fouten: dict[str, str], veld: str, value: str, label: str, *, max_length: int, required: bool = True
-) -> str:
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        fouten[veld] = f"Vul {label} in."
-    elif len(value) > max_length:
-        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
-    return value
 
 
 def _moment(fouten: dict[str, str], veld: str, value: str) -> datetime | None:

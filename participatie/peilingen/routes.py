@@ -79,12 +79,8 @@ async def new_peiling_page(request: Request, gemeente: FromPath[str], vraag_id: 
 
 
 async def _vraag(request: Request, vraag_id: int) -> dict[str, Any]:
-    user = current(request)
-    try:
-        vraag = await vragen.load_vraag(vraag_id)
-    except vragen.VraagError:
-        raise NotFoundException() from None
-    if user is None or not vragen.may_work_on(user, vraag):
+    vraag = await vragen.load_vraag_for(current(request), vraag_id)
+    if vraag is None:
         raise NotFoundException()
     return vraag
 

@@ -22,6 +22,7 @@ from participatie.auditlog import log_event
 from participatie.config import Settings
 from participatie.focusgroepen.domain import aware, plus_months
 from participatie.focusgroepen.tables import Focusgroep, Lid, Soort
+from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.peilingen.domain import keyed
 from participatie.peilingen.tables import Peiling, Rapportadres, Status
@@ -97,17 +98,6 @@ async def rapport_voor(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
     rapport = await load_rapport(vraag_id)
     assert rapport is not None
     return rapport
-
-
-def _text(
-    fouten: dict[str, str], veld: str, value: str, label: str, *, max_length: int, required: bool
-) -> str:
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        fouten[veld] = f"Vul {label} in."
-    elif len(value) > max_length:
-        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
-    return value
 
 
 async def update_rapport(

@@ -13,6 +13,7 @@ from typing import Any
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.auditlog import log_event
+from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.markdown import render_markdown
 from participatie.vragen import stappen
@@ -98,23 +99,6 @@ def may_follow_as_ambtenaar(user: Ingelogd, vraag: dict[str, Any]) -> bool:
 
 
 # --- validation helpers --------------------------------------------------------------------
-
-
-def _text(
-    fouten: dict[str, str],
-    veld: str,
-    value: str,
-    label: str,
-    *,
-    required: bool = True,
-    max_length: int = 10_000,
-) -> str:
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        fouten[veld] = f"Vul {label} in."
-    elif len(value) > max_length:
-        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
-    return value
 
 
 def parse_date(
@@ -320,6 +304,16 @@ async def load_vraag(vraag_id: int) -> dict[str, Any]:
     if row is None:
         raise VraagError("Deze vraag bestaat niet (meer).")
     return row
+
+
+async def load_vraag_for(user: Ingelogd | None, vraag_id: int) -> dict[str, Any] | None:
+    """The vraag if this person may work on it; None for a missing one or someone else's, so
+    the caller answers both with the same 404."""
+    try:
+        vraag = await load_vraag(vraag_id)
+    except VraagError:
+        return None
+    return vraag if user is not None and may_work_on(user, vraag) else None
 
 
 async def _guarded(vraag_id: int, user: Ingelogd) -> dict[str, Any]:
