@@ -53,6 +53,21 @@ async def test_resident_answers_once_per_browser_without_javascript(client, mens
     assert "U deed al mee" in thanks.text
 
 
+async def test_an_improved_wording_reaches_the_next_visitor(client, mensen):
+    formulier = await _form(mensen)
+    path = f"/p/{formulier.sleutel}"
+    before = await client.get(path)
+
+    await domain.update_item_tekst(
+        mensen["raadslid"], formulier.items[0].id, tekst="Kent u de minimaregeling al?", toelichting=""
+    )
+    client.cookies.clear()
+    after = await client.get(path)
+
+    assert "Kent u de regeling?" in before.text
+    assert "Kent u de minimaregeling al?" in after.text and "Kent u de regeling?" not in after.text
+
+
 async def test_missing_and_wrong_answers_are_shown_next_to_their_item(client, mensen):
     formulier = await _form(mensen)
     first, _, schaal, *_ = formulier.items
