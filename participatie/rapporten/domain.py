@@ -184,11 +184,14 @@ def afmeld_pad(secret: str, rapport_id: int, email: str) -> str:
     return f"/r/{rapport_id}/afmelden/{h}/{token}"
 
 
-async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
-    """The remove-me link: forget this address for the report's follow-up and any mail of
-    this report not yet sent."""
+def check_afmeld_token(secret: str, rapport_id: int, h: str, token: str) -> None:
     if not hmac.compare_digest(keyed(secret, f"rapport-afmelden:{rapport_id}:{h}")[:32], token):
         raise OngeldigeLink()
+
+
+async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
+    """The remove-me link: forget this address for the report's follow-up."""
+    check_afmeld_token(secret, rapport_id, h, token)
     rapport = await Rapport.select(Rapport.id, Rapport.vraag).where(Rapport.id == rapport_id).first()
     if rapport is None:
         raise OngeldigeLink()

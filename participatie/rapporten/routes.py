@@ -224,7 +224,13 @@ async def report_pdf(gemeente: FromPath[str], sleutel: FromPath[str]) -> Respons
 
 
 @get("/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", opt=PUBLIEK)
-async def remove_me_page(rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]) -> Template:
+async def remove_me_page(
+    request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
+) -> Template:
+    try:
+        domain.check_afmeld_token(_settings(request).secret_key, rapport_id, h, token)
+    except domain.OngeldigeLink:
+        raise NotFoundException() from None
     return Template(
         "rapporten/afmelden.html", context={"klaar": False}, headers={"Cache-Control": "no-store"}
     )
