@@ -13,16 +13,13 @@ from participatie.accounts.forms import GebruikerForm, LoginForm, read_form, saf
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
+from participatie.web import settings_of
 
 ROLLEN = [
     (Rol.RAADSLID.value, "Raadslid"),
     (Rol.AMBTENAAR.value, "Ambtenaar"),
     (Rol.BEHEERDER.value, "Beheerder"),
 ]
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state["settings"]
 
 
 def start_page(user: domain.Ingelogd) -> str:
@@ -63,7 +60,7 @@ async def login_page(request: Request, volgende: FromQuery[str | None] = None) -
 
 @post("/inloggen", opt=PUBLIEK)
 async def login(request: Request) -> Template | Redirect:
-    settings = _settings(request)
+    settings = settings_of(request)
     form = LoginForm.parse(await read_form(request))
     adres = request.client.host if request.client else "onbekend"
     try:
@@ -93,7 +90,7 @@ async def logout(request: Request) -> Redirect:
     if token:
         await domain.logout(token)
     return Redirect(
-        path="/inloggen?uitgelogd=1", cookies=[_session_cookie(_settings(request), "", max_age=0)]
+        path="/inloggen?uitgelogd=1", cookies=[_session_cookie(settings_of(request), "", max_age=0)]
     )
 
 
@@ -137,7 +134,7 @@ async def create_gebruiker(request: Request) -> Template | Redirect:
     user = current(request)
     try:
         await domain.create_gebruiker(
-            _settings(request),
+            settings_of(request),
             email=form.email,
             naam=form.naam,
             wachtwoord=form.wachtwoord,

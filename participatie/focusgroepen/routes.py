@@ -10,15 +10,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from participatie.accounts import queries as account_queries
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.config import Settings
 from participatie.focusgroepen import domain, queries
 from participatie.focusgroepen.domain import BijeenkomstInvoer
 from participatie.focusgroepen.tables import Antwoord, Steun
 from participatie.vragen import domain as vragen
+from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
@@ -52,17 +51,6 @@ LEGE_INVOER = {
 BIJEENKOMST_VELDEN = ("datum", "begintijd", "eindtijd", "plaats", "online_link", "agenda")
 
 
-def _settings(request: Request) -> Settings:
-    return request.app.state["settings"]
-
-
-async def _gemeente(slug: str) -> dict[str, Any]:
-    info = await account_queries.get_gemeente(slug)
-    if info is None:
-        raise NotFoundException()
-    return info
-
-
 async def _user_and_role(request: Request, groep_id: int, gemeente: str) -> tuple[Any, str]:
     """The same 404 for a missing group, another council's group, or one of another URL."""
     user = current(request)
@@ -72,7 +60,7 @@ async def _user_and_role(request: Request, groep_id: int, gemeente: str) -> tupl
     groep = await domain.load_groep(groep_id)
     if rol is None or groep is None:
         raise NotFoundException()
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     if groep["gemeente"] != info["id"] and user.rol is not Rol.BEHEERDER:
         raise NotFoundException()
     return user, rol
@@ -96,7 +84,7 @@ async def _groep_page(
         "focusgroepen/groep.html",
         status_code=status,
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "groep": groep,
             "vraag": vraag,
             "mag_beheren": rol == "beheer",
@@ -167,7 +155,7 @@ async def new_groep_page(request: Request, gemeente: FromPath[str], vraag_id: Fr
 async def _nieuw(
     gemeente: str, vraag: dict[str, Any], waarden: dict[str, str], fouten: dict[str, str], status: int = 200
 ) -> Template:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     return Template(
         "focusgroepen/nieuw.html",
         status_code=status,
@@ -258,7 +246,7 @@ async def add_account_lid(
 @post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/uitnodigen", guards=raad)
 async def invite(request: Request, gemeente: FromPath[str], groep_id: FromPath[int]) -> Template | Redirect:
     async def action(user, data, form):
-        await domain.invite_inwoner(user, groep_id, _settings(request), data.get("uitnodiging_email", ""))
+        await domain.invite_inwoner(user, groep_id, settings_of(request), data.get("uitnodiging_email", ""))
 
     return await _handle(request, gemeente, groep_id, action, anchor="leden", melding="uitnodiging")
 
@@ -282,7 +270,7 @@ async def plan_bijeenkomst(
     request: Request, gemeente: FromPath[str], groep_id: FromPath[int]
 ) -> Template | Redirect:
     async def action(user, data, form):
-        await domain.plan_bijeenkomst(user, groep_id, _settings(request), _bijeenkomst_invoer(data))
+        await domain.plan_bijeenkomst(user, groep_id, settings_of(request), _bijeenkomst_invoer(data))
 
     return await _handle(request, gemeente, groep_id, action, anchor="bijeenkomsten", melding="bijeenkomst")
 
@@ -323,7 +311,7 @@ async def close_groep(
 ) -> Template | Redirect:
     async def action(user, data, form):
         await domain.close_groep(
-            user, groep_id, _settings(request), samenvatting=data.get("samenvatting", "")
+            user, groep_id, settings_of(request), samenvatting=data.get("samenvatting", "")
         )
 
     return await _handle(request, gemeente, groep_id, action, anchor="sluiten", melding="gesloten")
@@ -358,7 +346,7 @@ async def _bijeenkomst_page(
         "focusgroepen/bijeenkomst.html",
         status_code=status,
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "groep": groep,
             "bijeenkomst": bijeenkomst,
             "leden": await queries.leden(groep_id, bijeenkomst_id=bijeenkomst_id),
@@ -406,7 +394,7 @@ async def change_bijeenkomst(
     request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bijeenkomst_id: FromPath[int]
 ) -> Template | Redirect:
     async def action(user, data, form):
-        await domain.change_bijeenkomst(user, bijeenkomst_id, _settings(request), _bijeenkomst_invoer(data))
+        await domain.change_bijeenkomst(user, bijeenkomst_id, settings_of(request), _bijeenkomst_invoer(data))
 
     return await _meeting_action(request, gemeente, groep_id, bijeenkomst_id, action, "wijzigen")
 
@@ -419,7 +407,7 @@ async def cancel_bijeenkomst(
     request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bijeenkomst_id: FromPath[int]
 ) -> Template | Redirect:
     async def action(user, data, form):
-        await domain.cancel_bijeenkomst(user, bijeenkomst_id, _settings(request))
+        await domain.cancel_bijeenkomst(user, bijeenkomst_id, settings_of(request))
 
     return await _meeting_action(request, gemeente, groep_id, bijeenkomst_id, action, "afzeggen")
 
@@ -455,7 +443,7 @@ async def groep_als_lid(request: Request, gemeente: FromPath[str], groep_id: Fro
 
 @get("/f/aanmelden/{token:str}", opt=PUBLIEK)
 async def sign_up_page(request: Request, token: FromPath[str]) -> Template:
-    aanmelding = await domain.load_aanmelding(_settings(request).secret_key, token)
+    aanmelding = await domain.load_aanmelding(settings_of(request).secret_key, token)
     return await _aanmelden(aanmelding, {"email": aanmelding["email"] if aanmelding else ""}, {})
 
 
@@ -482,7 +470,7 @@ async def _aanmelden(
 
 @post("/f/aanmelden/{token:str}", opt=PUBLIEK)
 async def sign_up(request: Request, token: FromPath[str]) -> Template:
-    secret = _settings(request).secret_key
+    secret = settings_of(request).secret_key
     data = await read_form(request)
     try:
         await domain.sign_up(
@@ -505,7 +493,7 @@ async def _reactie_info(
     request: Request, lid_id: int, bijeenkomst_id: int, token: str
 ) -> dict[str, Any] | None:
     try:
-        return await domain.load_reactie_link(_settings(request).secret_key, lid_id, bijeenkomst_id, token)
+        return await domain.load_reactie_link(settings_of(request).secret_key, lid_id, bijeenkomst_id, token)
     except domain.OngeldigeLink:
         return None
 
@@ -534,7 +522,7 @@ async def reply(
     request: Request, lid_id: FromPath[int], bijeenkomst_id: FromPath[int], token: FromPath[str]
 ) -> Template:
     data = await read_form(request)
-    secret = _settings(request).secret_key
+    secret = settings_of(request).secret_key
     try:
         await domain.reply(secret, lid_id, bijeenkomst_id, token, data.get("antwoord", ""))
     except domain.OngeldigeLink:
@@ -554,7 +542,7 @@ async def reply(
 @get("/f/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)
 async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
-        domain.check_token(_settings(request).secret_key, token, "afmelden", lid_id)
+        domain.check_token(settings_of(request).secret_key, token, "afmelden", lid_id)
     except domain.OngeldigeLink:
         return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
     return Template(
@@ -565,7 +553,7 @@ async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[st
 @post("/f/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)
 async def leave(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
-        await domain.leave_by_link(_settings(request).secret_key, lid_id, token)
+        await domain.leave_by_link(settings_of(request).secret_key, lid_id, token)
     except domain.OngeldigeLink:
         return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
     return Template(

@@ -22,29 +22,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from participatie.accounts import queries as account_queries
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.config import Settings
 from participatie.peilingen import domain, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.vragen import domain as vragen
+from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 BROWSER_COOKIE = "participatie_deelname"
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state["settings"]
-
-
-async def _gemeente(slug: str) -> dict[str, Any]:
-    info = await account_queries.get_gemeente(slug)
-    if info is None:
-        raise NotFoundException()
-    return info
 
 
 async def _beheer(request: Request, peiling_id: int) -> Formulier:
@@ -58,7 +46,7 @@ async def _beheer(request: Request, peiling_id: int) -> Formulier:
 
 
 def _link(request: Request, formulier: Formulier) -> str:
-    return f"{_settings(request).base_url.rstrip('/')}/p/{formulier.sleutel}"
+    return f"{settings_of(request).base_url.rstrip('/')}/p/{formulier.sleutel}"
 
 
 # --- the council ----------------------------------------------------------------------------
@@ -70,7 +58,7 @@ async def new_peiling_page(request: Request, gemeente: FromPath[str], vraag_id: 
     return Template(
         "peilingen/nieuw.html",
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "vraag": vraag,
             "waarden": {"titel": "", "intro": "", "toegang": "link"},
             "fouten": {},
@@ -106,7 +94,7 @@ async def create_peiling(
             "peilingen/nieuw.html",
             status_code=422,
             context={
-                "gemeente": await _gemeente(gemeente),
+                "gemeente": await gemeente_or_404(gemeente),
                 "vraag": vraag,
                 "waarden": {k: data.get(k, "") for k in ("titel", "intro", "toegang")},
                 "fouten": getattr(exc, "fouten", {"titel": str(exc)}),
@@ -129,7 +117,7 @@ async def _beheer_page(
         "peilingen/beheer.html",
         status_code=status,
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "peiling": formulier,
             "vraag": await vragen.load_vraag(formulier.vraag_id),
             "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
@@ -263,7 +251,7 @@ async def create_codes(request: Request, gemeente: FromPath[str], peiling_id: Fr
     except ValueError:
         aantal = 0
     try:
-        codes = await domain.create_codes(user, peiling_id, aantal, _settings(request).secret_key)
+        codes = await domain.create_codes(user, peiling_id, aantal, settings_of(request).secret_key)
     except domain.OngeldigeInvoer as exc:
         return await _beheer_page(request, gemeente, formulier, fouten=exc.fouten, status=422)
     buffer = io.StringIO()
@@ -285,7 +273,7 @@ async def create_codes(request: Request, gemeente: FromPath[str], peiling_id: Fr
 async def poster(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
     """An A4 poster (SVG, prints at its size) with the title, the short link and a QR code."""
     formulier = await _beheer(request, peiling_id)
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     link = _link(request, formulier)
     qr = segno.make(link, error="m")
     modules = qr.symbol_size(scale=1, border=0)[0]
@@ -314,7 +302,7 @@ async def uitslag(request: Request, gemeente: FromPath[str], peiling_id: FromPat
     return Template(
         "peilingen/uitslag.html",
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "peiling": formulier,
             "uitslag": await queries.results(formulier, achtergrond_id=achtergrond_id),
             "achtergronden": [i for i in formulier.items if i.is_achtergrond],
@@ -402,7 +390,7 @@ def _browser_id(request: Request) -> str | None:
     raw = request.cookies.get(BROWSER_COOKIE, "")
     value, _, signature = raw.partition(".")
     if not value or not hmac.compare_digest(
-        signature, domain.keyed(_settings(request).secret_key, value)[:32]
+        signature, domain.keyed(settings_of(request).secret_key, value)[:32]
     ):
         return None
     return value
@@ -412,7 +400,7 @@ def _browser_cookie(request: Request) -> list[Cookie]:
     if _browser_id(request) is not None:
         return []
     value = secrets.token_urlsafe(16)
-    signed = f"{value}.{domain.keyed(_settings(request).secret_key, value)[:32]}"
+    signed = f"{value}.{domain.keyed(settings_of(request).secret_key, value)[:32]}"
     return [
         Cookie(
             key=BROWSER_COOKIE,
@@ -421,7 +409,7 @@ def _browser_cookie(request: Request) -> list[Cookie]:
             path="/p/",
             httponly=True,
             samesite="lax",
-            secure=_settings(request).is_https,
+            secure=settings_of(request).is_https,
         )
     ]
 
@@ -525,7 +513,7 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
     if not domain.is_open(formulier):
         return _not_open_page(formulier, status=409)
     data = await _form_values(request)
-    secret = _settings(request).secret_key
+    secret = settings_of(request).secret_key
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     code = (data.get("code") or [""])[0].strip().upper().replace(" ", "")
     code_hash = None
@@ -555,7 +543,7 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
             deelname_sleutel=deelname,
             code_hash=code_hash,
             adres_sleutel=adres_sleutel,
-            limiet=_settings(request).peiling_limiet_per_adres,
+            limiet=settings_of(request).peiling_limiet_per_adres,
         )
     except domain.OngeldigeCode as exc:
         return _answer_again(formulier, f"/p/{sleutel}", {"code": str(exc)}, data, code)
@@ -673,7 +661,7 @@ async def kiosk_submit(
             formulier,
             gegeven,
             bron="kiosk",
-            deelname_sleutel=domain.keyed(_settings(request).secret_key, f"kiosk:{token}"),
+            deelname_sleutel=domain.keyed(settings_of(request).secret_key, f"kiosk:{token}"),
         )
     return Redirect(path=f"{actie}?klaar=1")
 

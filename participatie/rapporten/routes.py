@@ -9,14 +9,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from participatie.accounts import queries as account_queries
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.config import Settings
 from participatie.rapporten import domain, inhoud
 from participatie.rapporten.tables import Rapport
 from participatie.vragen import domain as vragen
+from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 MELDINGEN = {
@@ -25,17 +24,6 @@ MELDINGEN = {
     "gepubliceerd": "Het rapport staat op de website. De e-mails worden nu verstuurd.",
     "opnieuw": "De mislukte e-mails worden opnieuw geprobeerd.",
 }
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state["settings"]
-
-
-async def _gemeente(slug: str) -> dict[str, Any]:
-    info = await account_queries.get_gemeente(slug)
-    if info is None:
-        raise NotFoundException()
-    return info
 
 
 async def _rapport(request: Request, vraag_id: int) -> tuple[Any, dict[str, Any]]:
@@ -71,7 +59,7 @@ async def _beheer_page(
         "rapporten/beheer.html",
         status_code=status,
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "vraag": await vragen.load_vraag(vraag_id),
             "rapport": rapport,
             "waarden": waarden,
@@ -151,7 +139,7 @@ async def approve(request: Request, gemeente: FromPath[str], vraag_id: FromPath[
 @post("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport/publiceren", guards=raad)
 async def publish(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
     async def action(user: Any, data: dict[str, str]) -> None:
-        await domain.publish(user, vraag_id, _settings(request))
+        await domain.publish(user, vraag_id, settings_of(request))
 
     return await _act(request, gemeente, vraag_id, action, "gepubliceerd")
 
@@ -176,7 +164,7 @@ async def preview(request: Request, gemeente: FromPath[str], vraag_id: FromPath[
 
 
 async def _published(gemeente: str, sleutel: str) -> dict[str, Any]:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     rapport = (
         await Rapport.select()
         .where(
@@ -193,7 +181,7 @@ async def _published(gemeente: str, sleutel: str) -> dict[str, Any]:
 
 @get("/rapporten/{gemeente:str}", opt=PUBLIEK)
 async def list_page(gemeente: FromPath[str]) -> Template:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     rapporten = (
         await Rapport.select(Rapport.titel, Rapport.sleutel, Rapport.gepubliceerd_at)
         .where((Rapport.gemeente == info["id"]) & Rapport.gepubliceerd_at.is_not_null())
@@ -228,7 +216,7 @@ async def remove_me_page(
     request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:
     try:
-        domain.check_afmeld_token(_settings(request).secret_key, rapport_id, h, token)
+        domain.check_afmeld_token(settings_of(request).secret_key, rapport_id, h, token)
     except domain.OngeldigeLink:
         raise NotFoundException() from None
     return Template(
@@ -241,7 +229,7 @@ async def remove_me(
     request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:
     try:
-        await domain.remove_me(_settings(request).secret_key, rapport_id, h, token)
+        await domain.remove_me(settings_of(request).secret_key, rapport_id, h, token)
     except domain.OngeldigeLink:
         raise NotFoundException() from None
     return Template("rapporten/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"})

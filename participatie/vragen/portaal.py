@@ -14,13 +14,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from participatie.accounts import queries as account_queries
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.vragen import domain, queries, stappen
 from participatie.vragen.routes import bijlage_response
 from participatie.vragen.stappen import Stap
+from participatie.web import gemeente_or_404
 
 ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
 MAX_BIJLAGEN = 5
@@ -29,16 +29,9 @@ AANVRAAG_MAX_BODY = MAX_BIJLAGEN * domain.MAX_BIJLAGE_BYTES + 1_000_000
 AANVRAAG_VELDEN = ("titel", "tekst", "achtergrond", "thema", "advies_gewenst_op", "contactpersoon")
 
 
-async def _gemeente(slug: str) -> dict[str, Any]:
-    info = await account_queries.get_gemeente(slug)
-    if info is None:
-        raise NotFoundException()
-    return info
-
-
 @get("/gemeente/{gemeente:str}", guards=[alleen(Rol.AMBTENAAR, Rol.BEHEERDER), eigen_gemeente])
 async def portaal(request: Request, gemeente: FromPath[str]) -> Template:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     user = current(request)
     assert user is not None
     return Template(
@@ -78,7 +71,7 @@ async def new_aanvraag_page(request: Request, gemeente: FromPath[str]) -> Templa
     waarden = dict.fromkeys(AANVRAAG_VELDEN, "")
     waarden["contactpersoon"] = user.naam
     return Template(
-        "vragen/aanvraag_nieuw.html", context=_nieuw_context(await _gemeente(gemeente), waarden, {})
+        "vragen/aanvraag_nieuw.html", context=_nieuw_context(await gemeente_or_404(gemeente), waarden, {})
     )
 
 
@@ -115,7 +108,7 @@ async def create_aanvraag(request: Request, gemeente: FromPath[str]) -> Template
         return Template(
             "vragen/aanvraag_nieuw.html",
             status_code=422,
-            context=_nieuw_context(await _gemeente(gemeente), waarden, exc.fouten),
+            context=_nieuw_context(await gemeente_or_404(gemeente), waarden, exc.fouten),
         )
     return Redirect(path=f"/gemeente/{gemeente}/aanvragen/{vraag_id}?ingediend=1")
 
@@ -146,7 +139,7 @@ async def _aanvraag_page(
         "vragen/aanvraag.html",
         status_code=status,
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "vraag": vraag,
             "stap": Stap(vraag["stap"]),
             "uitleg": stappen.UITLEG[Stap(vraag["stap"])],
@@ -212,13 +205,13 @@ def _idee_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[st
 async def idee_page(request: Request, gemeente: FromPath[str]) -> Template:
     return Template(
         "vragen/idee.html",
-        context=_idee_context(await _gemeente(gemeente), {"tekst": "", "email": ""}, {}),
+        context=_idee_context(await gemeente_or_404(gemeente), {"tekst": "", "email": ""}, {}),
     )
 
 
 @post("/idee/{gemeente:str}", opt=PUBLIEK)
 async def create_idee(request: Request, gemeente: FromPath[str]) -> Template | Redirect:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     data = await read_form(request)
     if data.get("website"):
         # Only a robot fills in the field that people cannot see; it gets the same thank-you.
@@ -235,7 +228,7 @@ async def create_idee(request: Request, gemeente: FromPath[str]) -> Template | R
 
 @get("/idee/{gemeente:str}/bedankt", opt=PUBLIEK)
 async def idee_bedankt(request: Request, gemeente: FromPath[str]) -> Template:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     return Template("vragen/idee_bedankt.html", context={"gemeente": info, "thema": info["slug"]})
 
 

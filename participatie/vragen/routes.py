@@ -15,22 +15,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.vragen import domain, queries, stappen
 from participatie.vragen.stappen import Stap
+from participatie.web import gemeente_or_404
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
-
-
-async def _gemeente(slug: str) -> dict[str, Any]:
-    info = await account_queries.get_gemeente(slug)
-    if info is None:
-        raise NotFoundException()
-    return info
 
 
 async def _vraag_for(request: Request, vraag_id: int) -> dict[str, Any]:
@@ -60,7 +53,7 @@ async def board(
 
 
 async def _board_context(gemeente: str, f: queries.BoardFilter, melding: str = "") -> dict[str, Any]:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     return {
         "gemeente": info,
         "kolommen": await queries.board(info["id"], f),
@@ -82,7 +75,7 @@ async def _vraag_page(
     status: int = 200,
     invoer: dict[str, str] | None = None,
 ) -> Template:
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     huidige = Stap(vraag["stap"])
     volgende = stappen.allowed_next(huidige)
     ontbrekend = {
@@ -396,7 +389,7 @@ def _cel(value: object) -> str:
 @get("/raad/{gemeente:str}/vragen/export.csv", guards=raad)
 async def export_csv(request: Request, gemeente: FromPath[str]) -> Response[str]:
     """The council's own evaluation: every vraag with the date it first reached each step."""
-    info = await _gemeente(gemeente)
+    info = await gemeente_or_404(gemeente)
     rows = await queries.export_rows(info["id"])
     datums = await queries.stap_data([r["id"] for r in rows])
     buffer = io.StringIO()
@@ -442,7 +435,7 @@ async def new_vraag_page(request: Request, gemeente: FromPath[str]) -> Template:
     return Template(
         "vragen/nieuw.html",
         context={
-            "gemeente": await _gemeente(gemeente),
+            "gemeente": await gemeente_or_404(gemeente),
             "waarden": {"titel": "", "tekst": "", "thema": ""},
             "fouten": {},
             "themas": stappen.THEMAS,
@@ -464,7 +457,7 @@ async def create_vraag(request: Request, gemeente: FromPath[str]) -> Template | 
             "vragen/nieuw.html",
             status_code=422,
             context={
-                "gemeente": await _gemeente(gemeente),
+                "gemeente": await gemeente_or_404(gemeente),
                 "fouten": exc.fouten,
                 "waarden": {k: data.get(k, "") for k in ("titel", "tekst", "thema")},
                 "themas": stappen.THEMAS,
