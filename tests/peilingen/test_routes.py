@@ -271,6 +271,9 @@ async def test_results_show_counts_and_hide_small_groups(kees, mensen):
     page = await kees.get(f"/raad/beverwijk/peilingen/{peiling_id}/uitslag?uitsplitsen={wijk}")
 
     assert page.status_code == 200
+    # While open the figures refresh by themselves, keeping the chosen breakdown.
+    assert f'hx-get="/raad/beverwijk/peilingen/{peiling_id}/uitslag?uitsplitsen={wijk}"' in page.text
+    assert 'hx-trigger="every 20s"' in page.text
     assert "<strong>26</strong> inwoners deden mee." in page.text
     assert '<tr><th scope="row">Ja, goed</th><td>26</td><td>100%</td>' in page.text
     assert 'Noord <span class="klein">(n=12)</span>' in page.text
