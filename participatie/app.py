@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -89,6 +90,10 @@ def create_app(settings: Settings) -> Litestar:
         await db.start_pool(engine, settings.db_pool_size)
         if planner is not None:
             planner.start()
+        # The app's own objects (routes, templates, tables) live as long as the process: move
+        # them out of the collector's sight, so a full collection under load walks only
+        # request garbage. Measured on p99 with bench/peilingen_load.py.
+        gc.freeze()
         try:
             yield
         finally:
