@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.tables import Gebruiker, Gemeente, Instelling, Rol
+from participatie.accounts.tables import Gebruiker, Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
 from participatie.focusgroepen.tables import (
@@ -181,24 +182,16 @@ def _contact(
 
 
 async def bewaartermijn_maanden() -> int:
-    row = (
-        await Instelling.select(Instelling.waarde).where(Instelling.sleutel == BEWAARTERMIJN_SLEUTEL).first()
-    )
-    return int(row["waarde"]) if row else BEWAARTERMIJN_STANDAARD
+    return await instellingen.read_int(BEWAARTERMIJN_SLEUTEL, BEWAARTERMIJN_STANDAARD)
 
 
 async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     if user.rol is not Rol.BEHEERDER:
         raise GeenToegang()
-    try:
-        value = int(maanden.strip())
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 24:
+    value = instellingen.parse_int(maanden)
+    if value is None or not 1 <= value <= 24:
         raise OngeldigeInvoer({"maanden": "Kies een bewaartermijn van 1 tot en met 24 maanden."})
-    await Instelling.insert(Instelling(sleutel=BEWAARTERMIJN_SLEUTEL, waarde=str(value))).on_conflict(
-        target=Instelling.sleutel, action="DO UPDATE", values=[Instelling.waarde]
-    )
+    await instellingen.write(BEWAARTERMIJN_SLEUTEL, value)
     log_event("bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
@@ -366,16 +359,6 @@ async def leave_by_link(secret: str, lid_id: int, token: str) -> dict[str, Any]:
 # --- signing up by invitation ----------------------------------------------------------------
 
 
-async def _raad(groep: dict[str, Any]) -> dict[str, Any]:
-    raad = (
-        await Gemeente.select(Gemeente.slug, Gemeente.raad_naam)
-        .where(Gemeente.id == groep["gemeente"])
-        .first()
-    )
-    assert raad is not None
-    return raad
-
-
 async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, email: str) -> None:
     groep = await _beheer(user, groep_id)
     fouten: dict[str, str] = {}
@@ -383,7 +366,7 @@ async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, emai
     if fouten or adres is None:
         raise OngeldigeInvoer(fouten)
     token = secrets.token_urlsafe(24)
-    raad = await _raad(groep)
+    raad = await vragen.raad_of(groep)
     async with Focusgroep._meta.db.transaction():
         await Aanmelding.insert(
             Aanmelding(
@@ -597,7 +580,7 @@ async def _meeting_mails(
 ) -> None:
     """Queue one mail per member, inside the caller's transaction. The key includes the
     calendar sequence, so each version of a meeting reaches each member once."""
-    raad = await _raad(groep)
+    raad = await vragen.raad_of(groep)
     base = settings.base_url.rstrip("/")
     for lid in ontvangers if ontvangers is not None else await _ontvangers(groep["id"]):
         reactie = reactie_pad(settings.secret_key, lid["id"], bijeenkomst["id"])
@@ -880,7 +863,7 @@ async def close_groep(
     if fouten:
         raise OngeldigeInvoer(fouten)
     samenvatting = samenvatting or _samenvatting(await bevindingen(groep_id))
-    raad = await _raad(groep)
+    raad = await vragen.raad_of(groep)
     async with Focusgroep._meta.db.transaction():
         closed = (
             await Focusgroep.update({Focusgroep.gesloten_at: now(), Focusgroep.samenvatting: samenvatting})

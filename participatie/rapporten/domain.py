@@ -16,8 +16,9 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.tables import Gemeente, Instelling, Rol
+from participatie.accounts.tables import Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
 from participatie.focusgroepen.domain import aware, plus_months
@@ -253,15 +254,9 @@ async def publish(user: Ingelogd | None, vraag_id: int, settings: Settings) -> i
     return queued
 
 
-async def _raad(gemeente_id: int) -> dict[str, Any]:
-    raad = await Gemeente.select(Gemeente.slug, Gemeente.raad_naam).where(Gemeente.id == gemeente_id).first()
-    assert raad is not None  # a foreign key with ON DELETE RESTRICT
-    return raad
-
-
 async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], settings: Settings) -> int | None:
     """In one transaction: mark the report published and queue one mail per address."""
-    raad = await _raad(vraag["gemeente"])
+    raad = await vragen.raad_of(vraag)
     pad = f"/rapporten/{raad['slug']}/{rapport['sleutel']}"
     ontvangers = await recipients(vraag["id"])
     peilingen = await _peiling_ids(vraag["id"])
@@ -320,16 +315,17 @@ async def publish_automatic(settings: Settings) -> int:
 async def send_followups(settings: Settings) -> int:
     """When the municipality's reaction is recorded: add it to the report (the page shows it
     by itself; the PDF is rendered again) and tell those who asked, then forget them."""
+    # Only reports whose vraag has its reaction: the job runs every few minutes.
     due = await Rapport.select(Rapport.id, Rapport.vraag, Rapport.titel, Rapport.sleutel).where(
-        Rapport.gepubliceerd_at.is_not_null() & Rapport.vervolg_at.is_null()
+        Rapport.gepubliceerd_at.is_not_null()
+        & Rapport.vervolg_at.is_null()
+        & Rapport.vraag.reactie_at.is_not_null()
     )
     sent = 0
     for rapport in due:
         vraag = await vragen.load_vraag(rapport["vraag"])
-        if vraag["reactie_at"] is None:
-            continue
         await _store_pdf(rapport["id"])
-        raad = await _raad(vraag["gemeente"])
+        raad = await vragen.raad_of(vraag)
         peilingen = await _peiling_ids(vraag["id"])
         adressen = sorted(
             {
@@ -371,22 +367,17 @@ async def send_followups(settings: Settings) -> int:
 
 
 async def vervolg_bewaartermijn_maanden() -> int:
-    row = await Instelling.select(Instelling.waarde).where(Instelling.sleutel == VERVOLG_SLEUTEL).first()
-    return int(row["waarde"]) if row else VERVOLG_STANDAARD
+    return await instellingen.read_int(VERVOLG_SLEUTEL, VERVOLG_STANDAARD)
 
 
 async def set_vervolg_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     if user.rol is not Rol.BEHEERDER:
         raise GeenToegang()
-    try:
-        value = int(maanden.strip())
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 36:
+    value = instellingen.parse_int(maanden)
+    if value is None or not 1 <= value <= 36:
         raise OngeldigeInvoer({"vervolg_maanden": "Kies een bewaartermijn van 1 tot en met 36 maanden."})
-    await Instelling.insert(Instelling(sleutel=VERVOLG_SLEUTEL, waarde=str(value))).on_conflict(
-        target=Instelling.sleutel, action="DO UPDATE", values=[Instelling.waarde]
-    )
+    await instellingen.write(VERVOLG_SLEUTEL, value)
+    log_event("vervolg_bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
 async def purge_followup_addresses(moment: datetime | None = None) -> int:

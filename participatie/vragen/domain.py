@@ -366,11 +366,11 @@ async def _indiener(vraag: dict[str, Any]) -> dict[str, Any] | None:
     )
 
 
-async def _raad(vraag: dict[str, Any]) -> dict[str, Any]:
+async def raad_of(row: dict[str, Any]) -> dict[str, Any]:
+    """Slug and name of the council a vraag (or a poll, group or report: any row with a
+    `gemeente`) belongs to."""
     gemeente = (
-        await Gemeente.select(Gemeente.slug, Gemeente.raad_naam)
-        .where(Gemeente.id == vraag["gemeente"])
-        .first()
+        await Gemeente.select(Gemeente.slug, Gemeente.raad_naam).where(Gemeente.id == row["gemeente"]).first()
     )
     assert gemeente is not None  # a foreign key with ON DELETE RESTRICT
     return gemeente
@@ -383,7 +383,7 @@ def aanvraag_pad(slug: str, vraag_id: int) -> str:
 async def _stap_mails(vraag: dict[str, Any], target: Stap, notitie: str, afwijsreden: str) -> list[Mail]:
     """Tell whoever brought the vraag in that it moved: the ambtenaar, or the resident who left
     an address. Leaving borging's advice mail aside, which has its own text."""
-    raad = await _raad(vraag)
+    raad = await raad_of(vraag)
     basis = {
         "titel": vraag["titel"],
         "stap": target.value,
@@ -700,7 +700,7 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
     reminded = 0
     for row in due:
         vraag = await load_vraag(row["id"])
-        raad = await _raad(vraag)
+        raad = await raad_of(vraag)
         ontvangers: list[tuple[str, str, str]] = []
         indiener = await _indiener(vraag)
         if indiener is not None:

@@ -98,6 +98,7 @@ async def _vraag_page(
             "bijlagen": await queries.bijlagen(vraag["id"]),
             "peilingen": await _peilingen(vraag["id"]),
             "focusgroepen": await _focusgroepen(vraag["id"]),
+            "rapport_mogelijk": _rapport_mogelijk(vraag),
             "oordelen": domain.REACTIE_OORDELEN,
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "raadslid_opties": [
@@ -117,6 +118,12 @@ async def _peilingen(vraag_id: int) -> list[dict[str, Any]]:
     from participatie.peilingen import queries as peiling_queries
 
     return await peiling_queries.peilingen_van(vraag_id)
+
+
+def _rapport_mogelijk(vraag: dict[str, Any]) -> bool:
+    from participatie.rapporten.domain import STAPPEN_SAMENSTELLEN
+
+    return vraag["stap"] in STAPPEN_SAMENSTELLEN
 
 
 async def _focusgroepen(vraag_id: int) -> list[dict[str, Any]]:
