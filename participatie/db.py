@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
@@ -133,6 +134,14 @@ class SerialisedSQLiteEngine(SQLiteEngine):
         return _SerialisedTransaction(
             engine=self, transaction_type=transaction_type, allow_nested=allow_nested
         )
+
+
+def as_utc(value: Any) -> datetime:
+    """A timestamp as the database gave it, made aware: SQLite hands timestamps back as naive
+    UTC, or as text from aggregates; PostgreSQL as aware datetimes."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def sqlite_path(database_url: str) -> Path:

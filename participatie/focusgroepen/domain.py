@@ -25,6 +25,7 @@ from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
+from participatie.db import as_utc
 from participatie.focusgroepen.tables import (
     Aanmelding,
     Antwoord,
@@ -400,7 +401,7 @@ async def load_aanmelding(secret: str, token: str) -> dict[str, Any] | None:
         .where(Aanmelding.token_hash == keyed(secret, f"aanmelding:{token}"))
         .first()
     )
-    if row is None or aware(row["verloopt_at"]) < now():
+    if row is None or as_utc(row["verloopt_at"]) < now():
         return None
     groep = await load_groep(row["focusgroep"])
     if groep is None or groep["gesloten_at"] is not None:
@@ -516,16 +517,9 @@ def _dag(value: date) -> str:
     return f"{dagen[value.weekday()]} {value.day} {maanden[value.month - 1]} {value.year}"
 
 
-def aware(value: Any) -> datetime:
-    # SQLite hands timestamps back as naive UTC (or as text from aggregates).
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def wanneer(bijeenkomst: dict[str, Any]) -> str:
-    start = aware(bijeenkomst["begint_at"]).astimezone(TIJDZONE)
-    stop = aware(bijeenkomst["eindigt_at"]).astimezone(TIJDZONE)
+    start = as_utc(bijeenkomst["begint_at"]).astimezone(TIJDZONE)
+    stop = as_utc(bijeenkomst["eindigt_at"]).astimezone(TIJDZONE)
     return f"{_dag(start.date())}, {start:%H:%M} tot {stop:%H:%M}"
 
 
@@ -542,8 +536,8 @@ def calendar(
     event.add("uid", bijeenkomst["uid"])
     event.add("sequence", bijeenkomst["sequence"])
     event.add("dtstamp", now())
-    event.add("dtstart", aware(bijeenkomst["begint_at"]))
-    event.add("dtend", aware(bijeenkomst["eindigt_at"]))
+    event.add("dtstart", as_utc(bijeenkomst["begint_at"]))
+    event.add("dtend", as_utc(bijeenkomst["eindigt_at"]))
     event.add("summary", f"Focusgroep: {thema}")
     locatie = bijeenkomst["plaats"] or bijeenkomst["online_link"]
     event.add("location", locatie)
@@ -703,7 +697,7 @@ async def reply(secret: str, lid_id: int, bijeenkomst_id: int, token: str, antwo
         raise FocusgroepError("U heeft zich afgemeld voor deze focusgroep.")
     if info["bijeenkomst"]["geannuleerd"]:
         raise FocusgroepError("Deze bijeenkomst gaat niet door.")
-    if aware(info["bijeenkomst"]["eindigt_at"]) < now():
+    if as_utc(info["bijeenkomst"]["eindigt_at"]) < now():
         raise FocusgroepError("Deze bijeenkomst is al geweest.")
     if antwoord not in {a.value for a in Antwoord}:
         raise OngeldigeInvoer({"antwoord": "Kies ja, nee of misschien."})
@@ -717,7 +711,7 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
     groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id, open_only=False)
     if groep["gegevens_verwijderd_at"] is not None:
         raise Gesloten()
-    if aware(bijeenkomst["begint_at"]) > now():
+    if as_utc(bijeenkomst["begint_at"]) > now():
         raise FocusgroepError("Het verslag en wie er was, vult u in als de bijeenkomst begonnen is.")
     fouten: dict[str, str] = {}
     verslag = _text(fouten, "verslag", verslag, "het verslag", max_length=20_000, required=False)
@@ -739,7 +733,7 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
 
 
 def herinnering_vanaf(begint_at: datetime) -> datetime:
-    dag_ervoor = aware(begint_at).astimezone(TIJDZONE).date() - timedelta(days=1)
+    dag_ervoor = as_utc(begint_at).astimezone(TIJDZONE).date() - timedelta(days=1)
     return datetime.combine(dag_ervoor, HERINNERING_VANAF, TIJDZONE).astimezone(UTC)
 
 
@@ -831,9 +825,9 @@ async def bevindingen(groep_id: int) -> list[dict[str, Any]]:
         BevindingBijeenkomst.bijeenkomst.begint_at.as_alias("begint_at"),
     ).where(BevindingBijeenkomst.bevinding.is_in([r["id"] for r in rows] or [-1]))
     per: dict[int, list[str]] = {}
-    for link in sorted(links, key=lambda x: aware(x["begint_at"])):
+    for link in sorted(links, key=lambda x: as_utc(x["begint_at"])):
         per.setdefault(link["bevinding"], []).append(
-            _dag(aware(link["begint_at"]).astimezone(TIJDZONE).date())
+            _dag(as_utc(link["begint_at"]).astimezone(TIJDZONE).date())
         )
     return [{**r, "bijeenkomsten": per.get(r["id"], [])} for r in rows]
 
@@ -912,7 +906,7 @@ async def purge_personal_data(moment: datetime | None = None) -> int:
     )
     purged = 0
     for groep in closed:
-        if plus_months(aware(groep["gesloten_at"]), maanden) > moment:
+        if plus_months(as_utc(groep["gesloten_at"]), maanden) > moment:
             continue
         async with Focusgroep._meta.db.transaction():
             claimed = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from participatie.accounts.tables import Gebruiker, Rol
-from participatie.focusgroepen.domain import TIJDZONE, aware, wanneer
+from participatie.db import as_utc
+from participatie.focusgroepen.domain import TIJDZONE, wanneer
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie, Soort
 
 SOORT_LABELS = {
@@ -73,8 +74,8 @@ async def bijeenkomsten(groep_id: int) -> list[dict[str, Any]]:
     return [
         {
             **b,
-            "begint_at": aware(b["begint_at"]),
-            "eindigt_at": aware(b["eindigt_at"]),
+            "begint_at": as_utc(b["begint_at"]),
+            "eindigt_at": as_utc(b["eindigt_at"]),
             "wanneer": wanneer(b),
             "telling": counts.get(b["id"], {"ja": 0, "nee": 0, "misschien": 0, "aanwezig": 0}),
         }

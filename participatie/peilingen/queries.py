@@ -9,6 +9,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from participatie.db import as_utc
 from participatie.peilingen.domain import FormItem, Formulier
 from participatie.peilingen.tables import Antwoord, Peiling, Soort, Uitnodiging, Waarde
 
@@ -101,7 +102,7 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
         .group_by(Antwoord.ingediend_uur)
         .order_by(Antwoord.ingediend_uur)
     )
-    per_uur = [(_as_datetime(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
+    per_uur = [(as_utc(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
     counts: dict[int, dict[tuple[str, int], int]] = {}
     beantwoord: dict[int, int] = {}
     if item_ids:
@@ -167,11 +168,6 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
             ):
                 uitslag.uitsplitsingen[item.id] = await _breakdown(item, achtergrond, counts, totaal)
     return uitslag
-
-
-def _as_datetime(value: Any) -> datetime:
-    # SQLite hands a grouped timestamp back as the stored text.
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def _respondents(item_id: int) -> int:
@@ -257,7 +253,7 @@ async def export_rows(formulier: Formulier) -> list[list[str]]:
         out.append(
             [
                 str(number),
-                _as_datetime(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
+                as_utc(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
                 a["bron"],
                 *["; ".join(answers.get(i.id, [])) for i in items],
             ]

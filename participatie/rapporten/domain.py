@@ -21,7 +21,8 @@ from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
-from participatie.focusgroepen.domain import aware, plus_months
+from participatie.db import as_utc
+from participatie.focusgroepen.domain import plus_months
 from participatie.focusgroepen.tables import Focusgroep, Lid, Soort
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
@@ -389,7 +390,7 @@ async def purge_followup_addresses(moment: datetime | None = None) -> int:
     )
     deleted = 0
     for rapport in waiting:
-        if plus_months(aware(rapport["gepubliceerd_at"]), maanden) > moment:
+        if plus_months(as_utc(rapport["gepubliceerd_at"]), maanden) > moment:
             continue
         peilingen = await _peiling_ids(rapport["vraag"])
         rows = (
