@@ -20,6 +20,8 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from participatie import db, instellingen
 from participatie.accounts import routes as accounts_routes
@@ -146,8 +148,22 @@ def create_app(settings: Settings) -> Litestar:
     )
     _check_every_route_is_guarded(app)
     # Wrapped around the whole app so 404s and static files get the headers too.
-    app.asgi_handler = security_middleware(app.asgi_handler, hsts=settings.is_https)
+    app.asgi_handler = behind_proxies(security_middleware(app.asgi_handler, hsts=settings.is_https), settings)
     return app
+
+
+def behind_proxies(handler: ASGIApp, settings: Settings) -> ASGIApp:
+    """Believe X-Forwarded-For/-Proto only from the configured proxies.
+
+    Behind a TLS proxy every request comes from the proxy's address: without this, every
+    limit per address would count the whole municipality as one person. uvicorn's middleware
+    takes the right-most address in X-Forwarded-For that is not itself a trusted proxy, so a
+    resident cannot pose as someone else by sending the header themselves. It lives here, not
+    in uvicorn's options, so every server (and the tests) gets the same behaviour.
+    """
+    if not settings.trusted_proxies:
+        return handler
+    return ProxyHeadersMiddleware(handler, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type]
 
 
 def app_from_env() -> Litestar:

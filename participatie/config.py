@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,12 +20,12 @@ class ConfigError(Exception):
     """Settings that must not be used; the message is shown to whoever starts the app."""
 
 
-def _bool(value: str) -> bool:
+def _bool(name: str, value: str) -> bool:
     if value.strip().lower() in {"1", "true", "ja", "yes", "on"}:
         return True
     if value.strip().lower() in {"0", "false", "nee", "no", "off", ""}:
         return False
-    raise ConfigError(f"Geen geldige waarde voor aan/uit: {value!r} (gebruik true of false).")
+    raise ConfigError(f"PARTICIPATIE_{name} moet true of false zijn, niet {value!r}.")
 
 
 def _int(name: str, value: str) -> int:
@@ -50,6 +51,10 @@ class Settings:
     session_max_hours: int = 12
     max_body_bytes: int = 1_000_000
     planner_enabled: bool = True
+    # Addresses or networks of the reverse proxies in front of the app. Only a request that
+    # comes from one of them may say, in X-Forwarded-For / X-Forwarded-Proto, who the resident
+    # is and whether they used https; anyone else could forge those headers.
+    trusted_proxies: tuple[str, ...] = ()
     db_pool_size: int = 10
     # Public-link poll submissions per client address per 10 minutes (a household or a
     # library shares one address; the kiosk and invitation codes are not limited).
@@ -77,13 +82,21 @@ class Settings:
                 "Zet PARTICIPATIE_SECRET_KEY op een lange willekeurige waarde, bijvoorbeeld uit "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
-        if len(self.secret_key) < 16:
+        if len(self.secret_key) < 32:
             raise ConfigError("PARTICIPATIE_SECRET_KEY is te kort: gebruik minstens 32 tekens.")
         if self.smtp_tls not in {"none", "starttls", "tls"}:
             raise ConfigError("PARTICIPATIE_SMTP_TLS moet none, starttls of tls zijn.")
         scheme = urlparse(self.database_url).scheme
         if scheme not in {"sqlite", "postgresql", "postgres"}:
             raise ConfigError("PARTICIPATIE_DATABASE_URL moet met sqlite:/// of postgresql:// beginnen.")
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"PARTICIPATIE_TRUSTED_PROXIES: {entry!r} is geen IP-adres of netwerk "
+                    "(zoals 10.0.0.5 of 10.0.0.0/24)."
+                ) from None
         if self.password_profile not in {"standaard", "test"}:
             raise ConfigError("PARTICIPATIE_PASSWORD_PROFILE moet standaard of test zijn.")
 
@@ -121,7 +134,9 @@ class Settings:
         ):
             if (raw := get(name.upper())) is not None:
                 values[name] = _int(name.upper(), raw)
+        if (raw := get("TRUSTED_PROXIES")) is not None:
+            values["trusted_proxies"] = tuple(p.strip() for p in raw.split(",") if p.strip())
         for name in ("debug", "planner_enabled"):
             if (raw := get(name.upper())) is not None:
-                values[name] = _bool(raw)
+                values[name] = _bool(name.upper(), raw)
         return cls(**values)  # type: ignore[arg-type]

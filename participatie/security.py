@@ -28,7 +28,7 @@ _HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 
-# Every route is GET or POST (forms work without JavaScript); HEAD comes with GET.
+# Every route is GET or POST (forms work without JavaScript); HEAD is answered for every GET.
 ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST"})
 
 
@@ -58,9 +58,23 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
                 [(b"allow", b"GET, HEAD, POST")],
             )
             return
+        if scope["method"] == "HEAD":
+            # Litestar answers HEAD only where a route declares it. Monitors, link checkers and
+            # caches ask HEAD of pages that exist: run the GET and send its headers only.
+            await app({**scope, "method": "GET"}, receive, _without_body(send_with_headers))
+            return
         await app(scope, receive, send_with_headers)
 
     return middleware
+
+
+def _without_body(send: Send) -> Send:
+    async def send_headers_only(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return send_headers_only
 
 
 async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:

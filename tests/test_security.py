@@ -148,3 +148,22 @@ async def test_responses_are_compressed(client):
     assert response.headers["content-encoding"] == "gzip"
     assert int(response.headers["content-length"]) < 10_000
     assert len(response.content) == (ROOT / "static/vendor/utrecht/html-9.0.4.css").stat().st_size
+
+
+@pytest.mark.parametrize("path", ["/", "/inloggen", "/static/participatie.css"])
+async def test_head_is_answered_for_get_routes_without_a_body(client, path):
+    full = await client.get(path)
+
+    head = await client.head(path)
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == full.headers["content-type"]
+    assert head.headers["content-security-policy"] == full.headers["content-security-policy"]
+
+
+async def test_head_of_a_page_behind_a_login_redirects_like_get(client):
+    response = await client.head("/beheer/gebruikers")
+
+    assert response.status_code == 302
+    assert response.headers["location"].startswith("/inloggen")

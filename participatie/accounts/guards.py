@@ -7,7 +7,7 @@ from collections.abc import Callable
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from participatie.accounts import domain
 from participatie.accounts.tables import Rol
@@ -28,9 +28,28 @@ def session_middleware(app: ASGIApp, *, settings: Settings) -> ASGIApp:
         elif scope["type"] == "http":
             token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
             scope["user"] = await domain.load_sessie(settings, token) if token else None
+            if scope["user"] is not None:
+                await app(scope, receive, _no_store(send))
+                return
         await app(scope, receive, send)
 
     return middleware
+
+
+def _no_store(send: Send) -> Send:
+    """Every response to a signed-in person is kept out of caches and the Back/forward cache.
+
+    Council pages hold residents' names and phone numbers; on a shared computer or tablet
+    nothing of them may be read back from the browser's cache after logging out.
+    """
+
+    async def send_no_store(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"cache-control"]
+            message = {**message, "headers": [*headers, (b"cache-control", b"private, no-store")]}
+        await send(message)
+
+    return send_no_store
 
 
 def current(connection: ASGIConnection) -> domain.Ingelogd | None:
