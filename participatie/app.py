@@ -51,7 +51,7 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={_static_version(name)}"
 
 
-def _template_config(settings: Settings) -> TemplateConfig:
+def template_config(settings: Settings) -> TemplateConfig:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -125,7 +125,7 @@ def create_app(settings: Settings) -> Litestar:
             static,
         ],
         lifespan=[lifespan],
-        template_config=_template_config(settings),
+        template_config=template_config(settings),
         plugins=[HTMXPlugin()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

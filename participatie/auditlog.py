@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 logger = logging.getLogger("participatie.audit")
 
 _FORBIDDEN_KEYS = ("wachtwoord", "password", "token", "email", "adres", "secret")
+# Exception texts can quote what a person typed (an SMTP refusal, a database error); no e-mail
+# address may reach a log line through them.
+_EMAIL = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+\.[A-Za-z]{2,}")
+
+
+def redact(text: str) -> str:
+    return _EMAIL.sub("[e-mailadres]", text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,11 +30,11 @@ class JsonFormatter(logging.Formatter):
             "at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
         }
         payload.update(getattr(record, "velden", {}))
         if record.exc_info:
-            payload["exc"] = self.formatException(record.exc_info)
+            payload["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 

@@ -7,6 +7,8 @@ The same Piccolo tables run on SQLite (one process, the embedded default) and Po
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -94,6 +96,7 @@ class SerialisedSQLiteEngine(SQLiteEngine):
                 self.path, timeout=30, isolation_level=None, check_same_thread=False
             )
             self._writer.execute("PRAGMA foreign_keys = 1")
+            self._writer.execute("PRAGMA secure_delete = ON")
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -103,6 +106,29 @@ class SerialisedSQLiteEngine(SQLiteEngine):
             raise
         conn.execute("COMMIT")
         return result
+
+    async def get_connection(self) -> Any:
+        connection = await super().get_connection()
+        # Deleted and blanked values (addresses, phone numbers) are overwritten with zeros in
+        # the file instead of lingering in free pages until they happen to be reused.
+        await connection.execute("PRAGMA secure_delete = ON")
+        return connection
+
+    async def truncate_wal(self) -> None:
+        """Copy the write-ahead log into the file and empty it.
+
+        The log keeps old versions of pages, so a value deleted from the database can still be
+        read from the -wal file until a checkpoint reuses it. Run after work that deletes
+        personal data. A reader that holds an old snapshot makes this a no-op; the next run
+        catches up.
+        """
+
+        def checkpoint() -> None:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        async with self.write_locks.get():
+            await asyncio.to_thread(checkpoint)
 
     def close_writer(self) -> None:
         if self._writer is not None:
@@ -166,8 +192,14 @@ def prepare(engine: Engine) -> None:
     if isinstance(engine, SQLiteEngine):
         path = Path(engine.path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Only the app's own user may read the file: it holds addresses and phone numbers.
+        # SQLite gives the -wal and -shm files the main file's permissions.
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if part.exists():
+                part.chmod(0o600)
         # WAL persists in the file; setting it once covers every later connection.
-        with sqlite3.connect(path) as conn:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
 
 

@@ -10,6 +10,8 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from participatie.auditlog import log_event
+
 logger = logging.getLogger("participatie.errors")
 
 PAGES: dict[int, tuple[str, str]] = {
@@ -52,8 +54,27 @@ def error_page(
     )
 
 
+def route_of(request: Request) -> str:
+    """The route's template (`/f/{token}`), never the path itself: paths carry link tokens."""
+    return str(request.scope.get("path_template") or "onbekend")
+
+
+def _user_id(request: Request) -> int | None:
+    return getattr(request.scope.get("user"), "id", None)
+
+
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
+    if status in (401, 403) and not (status == 401 and request.method in ("GET", "HEAD")):
+        # ASVS 7.2: refused access and forged or missing CSRF tokens are security events.
+        csrf = "csrf" in str(exc.detail).lower()
+        log_event(
+            "csrf_geweigerd" if csrf else "toegang_geweigerd",
+            door=_user_id(request),
+            methode=request.method,
+            route=route_of(request),
+            status=status,
+        )
     if status == 401:
         if request.method == "GET" and not request.headers.get("hx-request"):
             volgende = quote(request.url.path, safe="/")
@@ -72,5 +93,5 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
-    logger.exception("onverwachte fout op %s %s", request.method, request.url.path, exc_info=exc)
+    logger.exception("onverwachte fout op %s %s", request.method, route_of(request), exc_info=exc)
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)

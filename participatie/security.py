@@ -58,6 +58,11 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
                 [(b"allow", b"GET, HEAD, POST")],
             )
             return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            # No page has a NUL byte in its address, and PostgreSQL refuses them in text: a
+            # path like /p/%00 reached the database as a key and ended in a 500.
+            await _plain(send_with_headers, 404, "Deze pagina bestaat niet.")
+            return
         if scope["method"] == "HEAD":
             # Litestar answers HEAD only where a route declares it. Monitors, link checkers and
             # caches ask HEAD of pages that exist: run the GET and send its headers only.

@@ -295,4 +295,29 @@ def fresh_address_limit(monkeypatch):
     """The public-link limit lives in the process; each test starts with a clean count."""
     from participatie.peilingen import domain as peilingen
 
-    monkeypatch.setattr(peilingen, "adres_limiet", peilingen.AdresLimiet())
+    if hasattr(peilingen, "AdresLimiet"):
+        monkeypatch.setattr(peilingen, "adres_limiet", peilingen.AdresLimiet())
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Every line the app's loggers write (audit trail, errors), as the JSON the server prints."""
+    import logging
+
+    from participatie.auditlog import JsonFormatter
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("participatie")
+    old_level = root.level
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    yield lines
+    root.removeHandler(handler)
+    root.setLevel(old_level)

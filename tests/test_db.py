@@ -27,3 +27,49 @@ async def test_failed_transaction_leaves_nothing_behind(database):
         pass
 
     assert await Regio.select(Regio.slug) == [{"slug": "ijmond"}]
+
+
+def _sqlite_engine(tmp_path):
+    from participatie import db
+
+    return db.create_engine(f"sqlite:///{tmp_path / 'eigen.sqlite3'}")
+
+
+async def test_sqlite_files_are_readable_by_the_app_user_only(tmp_path):
+    from participatie import db
+
+    engine = _sqlite_engine(tmp_path)
+    await db.migrate(engine)
+    await Regio.insert(Regio(slug="kennemerland", naam="Kennemerland"))
+
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+
+    assert modes["eigen.sqlite3"] == 0o600
+    assert set(modes.values()) == {0o600}  # the -wal and -shm files too
+
+
+async def test_a_blanked_value_is_gone_from_the_file_and_the_log_after_a_job(tmp_path):
+    from participatie import db
+    from participatie.config import Settings
+    from participatie.planner import Taak, run_taak
+
+    engine = _sqlite_engine(tmp_path)
+    await db.migrate(engine)
+    # As in the app: a kept-open connection, so closing the last one never checkpoints for us.
+    await engine.run_in_writer(lambda conn: None)
+    secret = "jan.jansen.geheim@example.org"
+    await Regio.insert(*(Regio(slug=f"regio-{i}", naam=f"Regio {i}") for i in range(20)))
+    await Regio.insert(Regio(slug="kennemerland", naam=secret))
+
+    async def wipe(_: Settings) -> int:
+        await Regio.delete().where(Regio.slug == "kennemerland")
+        return 1
+
+    try:
+        await run_taak(Taak(naam="test.wissen", run=wipe, interval_s=60), Settings())
+
+        raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+        assert secret.encode() not in raw
+        assert await Regio.count() == 20
+    finally:
+        engine.close_writer()

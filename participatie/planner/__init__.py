@@ -21,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from participatie.auditlog import log_event
 from participatie.config import Settings
+from participatie.db import SerialisedSQLiteEngine
 from participatie.planner.tables import TaakRun
 
 logger = logging.getLogger("participatie.planner")
@@ -105,6 +106,10 @@ async def run_taak(taak: Taak, settings: Settings) -> int | None:
             logger.exception("taak %s mislukt", taak.naam)
             raise
         if aantal:
+            if isinstance(TaakRun._meta.db, SerialisedSQLiteEngine):
+                # Jobs delete and blank personal data; the old pages must not stay readable
+                # in the write-ahead log.
+                await TaakRun._meta.db.truncate_wal()
             await TaakRun.insert(
                 TaakRun(taak=taak.naam, gestart_at=gestart, klaar_at=datetime.now(UTC), aantal=aantal)
             )
