@@ -285,7 +285,7 @@ async def add_bevinding(
             groep_id,
             tekst=data.get("tekst", ""),
             steun=data.get("steun", ""),
-            bijeenkomsten=[v for v in form.getall("bijeenkomsten") if isinstance(v, str)]
+            bijeenkomsten=[v for v in form.getall("bijeenkomsten", []) if isinstance(v, str)]
             if "bijeenkomsten" in form
             else [],
         )

@@ -85,7 +85,7 @@ async def create_aanvraag(request: Request, gemeente: FromPath[str]) -> Template
     data = await read_form(request)
     user = current(request)
     assert user is not None
-    uploads = [f for f in form.getall("bijlagen") if isinstance(f, UploadFile) and f.filename]
+    uploads = [f for f in form.getall("bijlagen", []) if isinstance(f, UploadFile) and f.filename]
     fouten: dict[str, str] = {}
     if len(uploads) > MAX_BIJLAGEN:
         fouten["bijlagen"] = f"U kunt hoogstens {MAX_BIJLAGEN} bijlagen meesturen."

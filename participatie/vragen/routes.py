@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
+from participatie import csvexport
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import alleen, current, eigen_gemeente
@@ -195,7 +194,7 @@ async def concretisering(
     data = await read_form(request)
     user = current(request)
     assert user is not None
-    vormen = [v for v in form.getall("participatievormen") if isinstance(v, str)]
+    vormen = [v for v in form.getall("participatievormen", []) if isinstance(v, str)]
     vormen += [v.strip() for v in data.get("andere_vorm", "").split(",") if v.strip()]
     return await _apply(
         request,
@@ -387,54 +386,33 @@ CSV_KOLOMMEN = [
 ]
 
 
-def _cel(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A cell that starts like a formula would run as one in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @get("/raad/{gemeente:str}/vragen/export.csv", guards=raad)
 async def export_csv(request: Request, gemeente: FromPath[str]) -> Response[str]:
     """The council's own evaluation: every vraag with the date it first reached each step."""
     info = await gemeente_or_404(gemeente)
     rows = await queries.export_rows(info["id"])
     datums = await queries.stap_data([r["id"] for r in rows])
-    buffer = io.StringIO()
-    # Semicolons and a BOM: what Dutch spreadsheet programs expect.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_KOLOMMEN)
+    regels: list[list[object]] = [list(CSV_KOLOMMEN)]
     for r in rows:
         eerst = datums.get(r["id"], {})
-        writer.writerow(
+        regels.append(
             [
-                _cel(v)
-                for v in [
-                    r["id"],
-                    r["titel"],
-                    r["herkomst"],
-                    r["gemeente_naam"],
-                    "ja" if r["scope"] == "regio" else "nee",
-                    r["thema"],
-                    r["prioriteit"],
-                    r["stap"],
-                    ", ".join(r["participatievormen"] or []),
-                    r["deadline"].isoformat() if r["deadline"] else "",
-                    *[
-                        eerst[s.value].date().isoformat() if s.value in eerst else ""
-                        for s in stappen.VOLGORDE
-                    ],
-                    r["reactie_oordeel"],
-                ]
+                r["id"],
+                r["titel"],
+                r["herkomst"],
+                r["gemeente_naam"],
+                "ja" if r["scope"] == "regio" else "nee",
+                r["thema"],
+                r["prioriteit"],
+                r["stap"],
+                ", ".join(r["participatievormen"] or []),
+                r["deadline"].isoformat() if r["deadline"] else "",
+                *[eerst[s.value].date().isoformat() if s.value in eerst else "" for s in stappen.VOLGORDE],
+                r["reactie_oordeel"],
             ]
         )
-    return Response(
-        content="\ufeff" + buffer.getvalue(),
-        media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="vragen-{info["slug"]}-{domain.today()}.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    # The one CSV writer: semicolons, a BOM and formula escaping, like every other download.
+    return csvexport.response(regels, f"vragen-{info['slug']}-{domain.today()}.csv")
 
 
 @get("/raad/{gemeente:str}/vragen/nieuw", guards=[alleen(Rol.RAADSLID), eigen_gemeente])
