@@ -68,7 +68,7 @@ class _Forms(HTMLParser):
                 action=a.get("action") or self.page, multipart="multipart" in a.get("enctype", "")
             )
             self.forms.append(self._current)
-        elif self._current is None or "name" not in a and tag != "option":
+        elif self._current is None or ("name" not in a and tag != "option"):
             return
         elif tag == "input" and a.get("type") == "file":
             self._current.files.append(a["name"])
@@ -101,13 +101,9 @@ def variants(form: Formulier, rng: random.Random) -> list[tuple[list[tuple[str, 
     out: list[tuple[list[tuple[str, str]], bool]] = [(form.fields, True), (form.fields, False)]
     for name in names:
         out.append(([(n, v) for n, v in form.fields if n != name], True))
+        others = [(n, v) for n, v in form.fields if n != "_csrf_token"]
         for value in rng.sample(HOSTILE, 3):
-            out.append(
-                (
-                    [*csrf, *((n, value if n == name else v) for n, v in form.fields if n != "_csrf_token")],
-                    True,
-                )
-            )
+            out.append(([*csrf, *((n, value if n == name else v) for n, v in others)], True))
     out.append(([*csrf, *((n, rng.choice(HOSTILE)) for n in names)], True))
     rng.shuffle(out)
     return out[:VARIANTS_PER_FORM]
