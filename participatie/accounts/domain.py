@@ -1,9 +1,11 @@
-"""Account use cases: the only code that writes accounts, sessions and login attempts."""
+"""Account use cases: the only code that writes accounts, sessions, login attempts and reset links."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,12 +14,26 @@ from participatie.accounts import passwords
 from participatie.accounts.tables import Gebruiker, Gemeente, Inlogpoging, Rol, Sessie
 from participatie.auditlog import log_event
 from participatie.config import Settings
+from participatie.db import as_utc
 
-ACCOUNT_MAX_FAILURES = 5
+# Failed logins within FAILURE_WINDOW, per limit. The tight limit is per account *and* client
+# network, so whoever guesses from one place locks out only that place, never the real person
+# elsewhere. A guesser spread over many networks is stopped by the cap per account; reaching it
+# locks the account for everyone until the window passes (documented: the price of that cap).
+# The cap per network stops one place from trying many accounts.
+ACCOUNT_ADDRESS_MAX_FAILURES = 5
 ADDRESS_MAX_FAILURES = 20
+ACCOUNT_MAX_FAILURES = 50
 FAILURE_WINDOW = timedelta(minutes=15)
+# "Wachtwoord vergeten" requests per client network per window (mails cost and annoy).
+HERSTEL_MAX_PER_ADRES = 10
+# Reset links mailed to one account per hour at most, whoever asks.
+HERSTEL_PER_UUR = 3
+HERSTEL_GELDIG = timedelta(hours=1)
 # Touching last-seen on every request would make every page view a write.
 TOUCH_AFTER = timedelta(seconds=60)
+# The first key of PostgreSQL's two-key advisory locks: "login limits", apart from other locks.
+_ADVISORY_CLASS = 1091
 
 
 class AccountError(Exception):
@@ -30,8 +46,9 @@ class InloggenMislukt(AccountError):
 
 
 class TeVeelPogingen(AccountError):
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, grens: str = "") -> None:
         self.retry_after = retry_after
+        self.grens = grens
         minutes = max(1, round(retry_after / 60))
         super().__init__(
             f"Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minutes} minuten opnieuw."
@@ -46,6 +63,14 @@ class OngeldigeInvoer(AccountError):
         super().__init__("Niet alle velden zijn goed ingevuld.")
 
 
+class HerstellinkOngeldig(AccountError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze link werkt niet meer. Een link is één uur geldig en werkt maar één keer. "
+            "Vraag een nieuwe link aan via 'Wachtwoord vergeten?'."
+        )
+
+
 @dataclass(frozen=True)
 class Ingelogd:
     """The logged-in person as every request sees them."""
@@ -57,6 +82,9 @@ class Ingelogd:
     gemeente_slug: str | None
     gemeente_naam: str | None
     sessie_id: int
+    # The region of the person's council: IJmond-wide vragen are shared within it, never with
+    # the councils of another region.
+    regio_id: int | None = None
 
     def may_open_gemeente(self, slug: str) -> bool:
         return self.rol is Rol.BEHEERDER or self.gemeente_slug == slug
@@ -78,53 +106,140 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def _recent_failures(key: str, since: datetime) -> tuple[int, datetime | None]:
-    rows = (
-        await Inlogpoging.select(Inlogpoging.at)
-        .where((Inlogpoging.sleutel == key) & (Inlogpoging.at > since))
-        .order_by(Inlogpoging.at)
-    )
-    return len(rows), (rows[0]["at"] if rows else None)
+def client_network(adres: str) -> str:
+    """The part of a client address that limits count against.
+
+    An IPv6 user holds a whole /64 and can pick a new address in it for every try, so the /64
+    is one place; an IPv4 address (or one mapped into IPv6) is one place on its own.
+    """
+    try:
+        ip = ipaddress.ip_address(adres)
+    except ValueError:
+        return adres
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+@dataclass(frozen=True)
+class _Grens:
+    naam: str  # which limit, for the log: account_adres, adres, account
+    sleutel: str
+    limiet: int
+
+
+def _login_grenzen(settings: Settings, email: str, adres: str) -> list[_Grens]:
+    netwerk = client_network(adres)
+    return [
+        _Grens(
+            "account_adres",
+            _limit_key(settings, "account_adres", f"{email}|{netwerk}"),
+            ACCOUNT_ADDRESS_MAX_FAILURES,
+        ),
+        _Grens("adres", _limit_key(settings, "adres", netwerk), ADDRESS_MAX_FAILURES),
+        _Grens("account", _limit_key(settings, "account", email), ACCOUNT_MAX_FAILURES),
+    ]
+
+
+async def _lock_keys(sleutels: list[str]) -> None:
+    """On PostgreSQL, hold a transaction lock per key, in one order so two requests never
+    deadlock. SQLite needs none: the app's write lock and BEGIN IMMEDIATE serialise writers."""
+    if Inlogpoging._meta.db.engine_type != "postgres":
+        return
+    for sleutel in sorted(set(sleutels)):
+        await Inlogpoging.raw("SELECT pg_advisory_xact_lock({}, {})", _ADVISORY_CLASS, int(sleutel[:7], 16))
+
+
+async def _reserve(grenzen: list[_Grens], moment: datetime) -> list[int]:
+    """Count one attempt against every limit before any password is hashed; its row ids.
+
+    Count and insert happen in one transaction under a lock per key, so parallel requests
+    cannot all read "4 failures" and all go on to hash. Raises TeVeelPogingen, writing
+    nothing, when a limit is reached: refused tries do not stretch the window, and a flood
+    leaves at most `limiet` rows per key.
+    """
+    since = moment - FAILURE_WINDOW
+    async with Inlogpoging._meta.db.transaction():
+        await _lock_keys([g.sleutel for g in grenzen])
+        for grens in grenzen:
+            rows = (
+                await Inlogpoging.select(Inlogpoging.at)
+                .where((Inlogpoging.sleutel == grens.sleutel) & (Inlogpoging.at > since))
+                .order_by(Inlogpoging.at)
+            )
+            if len(rows) >= grens.limiet:
+                # Free again when enough of the oldest tries have left the window.
+                freed_at = as_utc(rows[len(rows) - grens.limiet]["at"]) + FAILURE_WINDOW
+                retry_after = int((freed_at - moment).total_seconds()) + 1
+                raise TeVeelPogingen(retry_after=max(retry_after, 1), grens=grens.naam)
+        inserted = await Inlogpoging.insert(
+            *(Inlogpoging(sleutel=grens.sleutel, at=moment) for grens in grenzen)
+        )
+    return [row["id"] for row in inserted]
+
+
+async def _release(ids: list[int]) -> None:
+    """Take back a reservation whose password was never checked (the process was too busy)."""
+    if ids:
+        await Inlogpoging.delete().where(Inlogpoging.id.is_in(ids))
+
+
+async def _gebruiker_id(email: str) -> int | None:
+    row = await Gebruiker.select(Gebruiker.id).where(Gebruiker.email == email).first()
+    return row["id"] if row else None
+
+
+async def _reserve_or_log(grenzen: list[_Grens], moment: datetime, email: str) -> list[int]:
+    try:
+        return await _reserve(grenzen, moment)
+    except TeVeelPogingen as exc:
+        log_event("inloggen_geblokkeerd", door=await _gebruiker_id(email), grens=exc.grens)
+        raise
 
 
 async def login(settings: Settings, email: str, wachtwoord: str, adres: str) -> str:
     """Check the credentials and open a new session; returns the cookie token.
 
-    Raises TeVeelPogingen when the account or the address failed too often recently,
-    InloggenMislukt for a wrong address, a wrong password or a disabled account.
+    The attempt is counted before the password is hashed. Raises TeVeelPogingen when a limit
+    is reached (nothing is hashed then), passwords.TeDruk when this process already hashes
+    all it can (the attempt is not counted), InloggenMislukt for a wrong address, a wrong
+    password or a disabled account.
     """
     moment = now()
     email = normalise_email(email)
-    account_key = _limit_key(settings, "account", email)
-    address_key = _limit_key(settings, "adres", adres)
-    since = moment - FAILURE_WINDOW
-    for key, limit in ((account_key, ACCOUNT_MAX_FAILURES), (address_key, ADDRESS_MAX_FAILURES)):
-        count, oldest = await _recent_failures(key, since)
-        if count >= limit and oldest is not None:
-            retry_after = int((oldest + FAILURE_WINDOW - moment).total_seconds()) + 1
-            raise TeVeelPogingen(retry_after=max(retry_after, 1))
+    grenzen = _login_grenzen(settings, email, adres)
+    ids = await _reserve_or_log(grenzen, moment, email)
 
     row = (
         await Gebruiker.select(Gebruiker.id, Gebruiker.wachtwoord_hash, Gebruiker.is_actief)
         .where(Gebruiker.email == email)
         .first()
     )
-    ok = await passwords.verify_password(
-        row["wachtwoord_hash"] if row else None, wachtwoord, settings.password_profile
-    )
-    if not ok or row is None or not row["is_actief"]:
-        await Inlogpoging.insert(
-            Inlogpoging(sleutel=account_key, at=moment), Inlogpoging(sleutel=address_key, at=moment)
+    try:
+        ok = await passwords.verify_password(
+            row["wachtwoord_hash"] if row else None, wachtwoord, settings.password_profile
         )
+    except passwords.TeDruk:
+        await _release(ids)
+        raise
+    if not ok or row is None or not row["is_actief"]:
         log_event("inloggen_mislukt", door=row["id"] if row else None)
         raise InloggenMislukt()
 
     token = secrets.token_urlsafe(32)
     new_hash = None
     if passwords.needs_rehash(row["wachtwoord_hash"], settings.password_profile):
-        new_hash = await passwords.hash_password(wachtwoord, settings.password_profile)
+        # When busy, the stronger hash can wait for a quieter login.
+        with contextlib.suppress(passwords.TeDruk):
+            new_hash = await passwords.hash_password(wachtwoord, settings.password_profile)
     async with Sessie._meta.db.transaction():
-        await Inlogpoging.delete().where(Inlogpoging.sleutel == account_key)
+        # The failures of this account from this place are forgiven; the attempt itself no
+        # longer counts against the network or the account.
+        await Inlogpoging.delete().where(
+            (Inlogpoging.sleutel == grenzen[0].sleutel) | Inlogpoging.id.is_in(ids)
+        )
         await Sessie.insert(
             Sessie(
                 token_hash=_token_hash(token),
@@ -159,6 +274,7 @@ async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
             Sessie.gebruiker.gemeente.id.as_alias("gemeente_id"),
             Sessie.gebruiker.gemeente.slug.as_alias("gemeente_slug"),
             Sessie.gebruiker.gemeente.naam.as_alias("gemeente_naam"),
+            Sessie.gebruiker.gemeente.regio.as_alias("regio_id"),
         )
         .where(Sessie.token_hash == _token_hash(token))
         .first()
@@ -182,6 +298,7 @@ async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
         gemeente_slug=row["gemeente_slug"],
         gemeente_naam=row["gemeente_naam"],
         sessie_id=row["id"],
+        regio_id=row["regio_id"],
     )
 
 
@@ -195,6 +312,7 @@ async def acting_as(email: str) -> Ingelogd:
             Gebruiker.gemeente.id.as_alias("gemeente_id"),
             Gebruiker.gemeente.slug.as_alias("gemeente_slug"),
             Gebruiker.gemeente.naam.as_alias("gemeente_naam"),
+            Gebruiker.gemeente.regio.as_alias("regio_id"),
         )
         .where(Gebruiker.email == email.strip().lower())
         .first()
@@ -209,6 +327,7 @@ async def acting_as(email: str) -> Ingelogd:
         gemeente_slug=row["gemeente_slug"],
         gemeente_naam=row["gemeente_naam"],
         sessie_id=0,
+        regio_id=row["regio_id"],
     )
 
 

@@ -8,7 +8,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from participatie.accounts import domain, queries
+from participatie.accounts import domain, passwords, queries
 from participatie.accounts.forms import GebruikerForm, LoginForm, read_form, safe_next
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
@@ -43,6 +43,11 @@ def _session_cookie(settings: Settings, value: str, max_age: int | None = None) 
     )
 
 
+def _too_many(exc: domain.TeVeelPogingen | passwords.TeDruk) -> HTTPException:
+    """A 429 with the Dutch reason and when to try again."""
+    return HTTPException(status_code=429, detail=str(exc), headers={"Retry-After": str(exc.retry_after)})
+
+
 @get("/", opt=PUBLIEK)
 async def home(request: Request) -> Template:
     return Template("home.html", context={"gemeenten": await queries.list_gemeenten()})
@@ -65,10 +70,8 @@ async def login(request: Request) -> Template | Redirect:
     adres = request.client.host if request.client else "onbekend"
     try:
         token = await domain.login(settings, form.email, form.wachtwoord, adres)
-    except domain.TeVeelPogingen as exc:
-        raise HTTPException(
-            status_code=429, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
-        ) from None
+    except (domain.TeVeelPogingen, passwords.TeDruk) as exc:
+        raise _too_many(exc) from None
     except domain.InloggenMislukt as exc:
         return Template(
             "accounts/inloggen.html",

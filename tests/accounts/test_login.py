@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import httpx
 
-from participatie.accounts.domain import ACCOUNT_MAX_FAILURES, ADDRESS_MAX_FAILURES, now
+from participatie.accounts.domain import ACCOUNT_ADDRESS_MAX_FAILURES, ADDRESS_MAX_FAILURES, now
 from participatie.accounts.guards import SESSION_COOKIE
 from participatie.accounts.tables import Inlogpoging, Sessie
 from participatie.app import create_app
@@ -42,7 +42,7 @@ async def test_login_with_unknown_address_gives_the_same_message(client):
 
 async def test_login_locks_account_after_too_many_failures(client, settings):
     await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
-    for _ in range(ACCOUNT_MAX_FAILURES):
+    for _ in range(ACCOUNT_ADDRESS_MAX_FAILURES):
         assert (await login(client, "anna@velsen.example", "fout fout fout fout")).status_code == 400
 
     response = await login(client, "anna@velsen.example", PASSWORD)
@@ -55,7 +55,7 @@ async def test_login_locks_account_after_too_many_failures(client, settings):
 
 async def test_login_lock_ends_when_failures_are_old(client, settings):
     await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
-    for _ in range(ACCOUNT_MAX_FAILURES):
+    for _ in range(ACCOUNT_ADDRESS_MAX_FAILURES):
         await login(client, "anna@velsen.example", "fout fout fout fout")
     await Inlogpoging.update({Inlogpoging.at: now() - timedelta(minutes=16)}, force=True)
 
@@ -80,7 +80,7 @@ async def test_login_stores_no_plain_address_or_email(client, settings):
 
     rows = await Inlogpoging.select(Inlogpoging.sleutel)
 
-    assert len(rows) == 2
+    assert len(rows) == 3  # account and address, address alone, account alone
     assert all(len(r["sleutel"]) == 64 and "@" not in r["sleutel"] for r in rows)
     assert all("203.0.113.7" not in r["sleutel"] for r in rows)
 
