@@ -86,7 +86,11 @@ def may_work_on(user: Ingelogd, vraag: dict[str, Any]) -> bool:
         return True
     if user.rol is not Rol.RAADSLID:
         return False
-    return vraag["gemeente"] == user.gemeente_id or vraag["scope"] == Scope.REGIO.value
+    if vraag["gemeente"] == user.gemeente_id:
+        return True
+    # Regional vragen are shared by the councils of one region; comparing the region (not
+    # just the scope) keeps a second region's councils out.
+    return vraag["scope"] == Scope.REGIO.value and vraag["regio_id"] == user.regio_id
 
 
 def may_follow_as_ambtenaar(user: Ingelogd, vraag: dict[str, Any]) -> bool:
@@ -300,7 +304,12 @@ def _inhoud(vraag: dict[str, Any], user: Ingelogd, notitie: str, *, is_intern: b
 
 
 async def load_vraag(vraag_id: int) -> dict[str, Any]:
-    row = await Vraag.select().where(Vraag.id == vraag_id).output(load_json=True).first()
+    row = (
+        await Vraag.select(*Vraag.all_columns(), Vraag.gemeente.regio.as_alias("regio_id"))
+        .where(Vraag.id == vraag_id)
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise VraagError("Deze vraag bestaat niet (meer).")
     return row
@@ -450,7 +459,11 @@ async def update_trechter(
             fouten["dubbel_van"] = "Vul het nummer van de eerdere vraag in."
         else:
             earlier = (
-                await Vraag.select(Vraag.id, Vraag.gemeente, Vraag.scope).where(Vraag.id == dubbel_id).first()
+                await Vraag.select(
+                    Vraag.id, Vraag.gemeente, Vraag.scope, Vraag.gemeente.regio.as_alias("regio_id")
+                )
+                .where(Vraag.id == dubbel_id)
+                .first()
             )
             if dubbel_id == vraag_id or earlier is None or earlier["id"] > vraag_id:
                 fouten["dubbel_van"] = "Kies een eerdere, andere vraag."

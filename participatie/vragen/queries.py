@@ -8,7 +8,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Min
 
-from participatie.accounts.tables import Gebruiker, Rol
+from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.vragen.domain import today
 from participatie.vragen.stappen import VOLGORDE, Stap
 from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
@@ -35,9 +35,17 @@ class Kolom:
     totaal: int = 0
 
 
+def of_gemeente(gemeente_id: int) -> Any:
+    """The vragen of this council and the IJmond-wide ones of its own region (never another's)."""
+    eigen_regio = Gemeente.select(Gemeente.regio).where(Gemeente.id == gemeente_id)
+    return (Vraag.gemeente == gemeente_id) | (
+        (Vraag.scope == Scope.REGIO.value) & Vraag.gemeente.regio.is_in(eigen_regio)
+    )
+
+
 async def board(gemeente_id: int, f: BoardFilter) -> dict[Stap, Kolom]:
     """The vragen of this council and the IJmond-wide ones, per step column."""
-    where = (Vraag.gemeente == gemeente_id) | (Vraag.scope == Scope.REGIO.value)
+    where = of_gemeente(gemeente_id)
     if f.thema:
         where &= Vraag.thema == f.thema
     if f.stap:
@@ -172,7 +180,7 @@ async def stap_data(vraag_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 
 async def export_rows(gemeente_id: int) -> list[dict[str, Any]]:
-    where = (Vraag.gemeente == gemeente_id) | (Vraag.scope == Scope.REGIO.value)
+    where = of_gemeente(gemeente_id)
     return (
         await Vraag.select(
             Vraag.id,
