@@ -10,7 +10,9 @@ async def _regionale_vraag(settings) -> int:
     ambtenaar = await _ingelogd(settings, "ambtenaar", "beverwijk", "marja@beverwijk.example")
     kees = await _ingelogd(settings, "raadslid", "beverwijk", "kees@beverwijk.example")
     vraag_id = await _aanvraag(ambtenaar)
-    await domain.update_trechter(vraag_id, kees, versie=1, scope="regio", thema="armoede", prioriteit="normaal")
+    await domain.update_trechter(
+        vraag_id, kees, versie=1, scope="regio", thema="armoede", prioriteit="normaal"
+    )
     return vraag_id
 
 
