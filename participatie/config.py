@@ -56,9 +56,15 @@ class Settings:
     # is and whether they used https; anyone else could forge those headers.
     trusted_proxies: tuple[str, ...] = ()
     db_pool_size: int = 10
-    # Public-link poll submissions per client address per 10 minutes (a household or a
-    # library shares one address; the kiosk and invitation codes are not limited).
-    peiling_limiet_per_adres: int = 30
+    # Poll flood protection, counted in the database so it holds across processes. Many
+    # residents share one address (wifi of a library, a care home, mobile networks), so an
+    # address is only refused far beyond what sharing explains: per poll per 10 minutes.
+    peiling_limiet_per_adres: int = 2000
+    # Per poll per minute: above "druk" each answer waits peiling_vertraging_ms and the results
+    # page shows the burst; above "max" answers are refused until the minute is over.
+    peiling_druk_per_minuut: int = 300
+    peiling_max_per_minuut: int = 1500
+    peiling_vertraging_ms: int = 1000
     # "test" makes password hashing cheap so a test suite is not dominated by argon2; never in production
     password_profile: str = "standaard"  # noqa: S105 -- a hashing profile name, not a password
 
@@ -131,6 +137,9 @@ class Settings:
             "max_body_bytes",
             "db_pool_size",
             "peiling_limiet_per_adres",
+            "peiling_druk_per_minuut",
+            "peiling_max_per_minuut",
+            "peiling_vertraging_ms",
         ):
             if (raw := get(name.upper())) is not None:
                 values[name] = _int(name.upper(), raw)

@@ -290,15 +290,6 @@ async def mensen(database, settings):
     return result
 
 
-@pytest.fixture(autouse=True)
-def fresh_address_limit(monkeypatch):
-    """The public-link limit lives in the process; each test starts with a clean count."""
-    from participatie.peilingen import domain as peilingen
-
-    if hasattr(peilingen, "AdresLimiet"):
-        monkeypatch.setattr(peilingen, "adres_limiet", peilingen.AdresLimiet())
-
-
 @pytest.fixture
 def log_lines() -> Iterator[list[str]]:
     """Every line the app's loggers write (audit trail, errors), as the JSON the server prints."""

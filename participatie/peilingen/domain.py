@@ -27,10 +27,12 @@ from participatie.peilingen.tables import (
     Antwoord,
     Item,
     Keuze,
+    Kiosk,
     Peiling,
     Rapportadres,
     Soort,
     Status,
+    Teller,
     Toegang,
     Uitnodiging,
     Waarde,
@@ -49,7 +51,6 @@ SOORT_LABELS = {
 MAX_ITEMS = 20
 MAX_KEUZES = 15
 MAX_TEKST = 2000
-LIMIET_VENSTER = timedelta(minutes=10)
 CODE_ALFABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from a letter
 
 
@@ -84,7 +85,9 @@ class OngeldigeCode(PeilingError):
 
 class TeVeelInzendingen(PeilingError):
     def __init__(self) -> None:
-        super().__init__("Er komen te veel antwoorden van dit adres. Probeer het over tien minuten opnieuw.")
+        super().__init__(
+            "Er komen op dit moment erg veel antwoorden binnen. Probeer het over een minuut opnieuw."
+        )
 
 
 class VastNaAntwoorden(PeilingError):
@@ -705,40 +708,59 @@ def parse_antwoorden(
     return gegeven, fouten
 
 
-class AdresLimiet:
-    """Public-link submissions per address in a sliding window, kept in this process.
+@dataclass(frozen=True)
+class Drempels:
+    """Flood thresholds of the public submissions, from the settings.
 
-    In memory on purpose: two database round trips per submission cost a third of the
-    throughput, and the limit only has to stop one address flooding a poll. With several app
-    processes each keeps its own count, so the limit is per process. Keys are keyed hashes
-    of the address and are forgotten when their window has passed.
+    Many residents share one address (a library's wifi, a care home, every mobile network),
+    so one address alone never refuses a resident at an ordinary count. What is limited is a
+    poll's total per minute: above `druk_per_minuut` each answer is slowed down and the
+    council sees the burst on the results page; above `max_per_minuut` answers are refused
+    until the minute is over. An address is refused only above `per_adres` per 10 minutes,
+    far beyond what a shared address does.
     """
 
-    def __init__(self) -> None:
-        self._hits: dict[str, list[datetime]] = {}
-        self._pruned_at = now()
-
-    def allow(self, sleutel: str, limiet: int, moment: datetime) -> bool:
-        since = moment - LIMIET_VENSTER
-        if moment - self._pruned_at > LIMIET_VENSTER:
-            self._hits = {
-                k: [t for t in v if t > since] for k, v in self._hits.items() if v and v[-1] > since
-            }
-            self._pruned_at = moment
-        hits = [t for t in self._hits.get(sleutel, []) if t > since]
-        if len(hits) >= limiet:
-            self._hits[sleutel] = hits
-            return False
-        hits.append(moment)
-        self._hits[sleutel] = hits
-        return True
+    druk_per_minuut: int = 300
+    max_per_minuut: int = 1500
+    per_adres: int = 2000
+    vertraging_s: float = 1.0
 
 
-adres_limiet = AdresLimiet()
+SHARDS = 8  # rows per poll per minute: concurrent submissions update different rows
+MAX_FOUTE_CODES_PER_ADRES = 20
+MAX_FOUTE_CODES_PER_PEILING = 200
+
+
+class TeVeelCodes(PeilingError):
+    """Too many wrong invitation codes from this address or on this poll; retry after `retry_after` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minuten = max(1, -(-retry_after // 60))
+        super().__init__(
+            "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over "
+            f"{minuten} {'minuut' if minuten == 1 else 'minuten'} opnieuw."
+        )
+
+
+def _minuut(moment: datetime) -> int:
+    """A counter window's start: whole minutes since 1970 UTC."""
+    return int(moment.timestamp()) // 60
+
+
+def _tien_minuten(moment: datetime) -> int:
+    return _minuut(moment) // 10 * 10
 
 
 def _hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Ontvangen:
+    """A stored response; `is_druk` when the poll is busier than its threshold (slow down)."""
+
+    is_druk: bool
 
 
 async def submit(
@@ -749,48 +771,114 @@ async def submit(
     deelname_sleutel: str,
     code_hash: str | None = None,
     adres_sleutel: str | None = None,
-    limiet: int = 30,
-) -> None:
-    """Store one response, exactly once.
+    drempels: Drempels = Drempels(),
+) -> Ontvangen:
+    """Store one response, exactly once, unless the poll is being flooded.
 
     In one transaction: the single-use code is claimed (UPDATE ... WHERE gebruikt = false),
-    the participation key is inserted (unique per poll: a double click, a resubmission or 50
-    parallel posts leave one row), then the response and its values. Any refusal rolls all
-    of it back.
+    the flood counters are read, the participation key is inserted (unique per poll: a double
+    click, a resubmission or 50 parallel posts leave one row), then the response and its
+    values, and the poll's counter for this minute (and the address's, when given) goes up.
+    Any refusal rolls all of it back; a flood refusal is itself counted, for the results page.
+    With a code, wrong codes are counted per address and per poll, and refused above their
+    limit before the code is even looked at.
     """
     moment = now()
     if not is_open(formulier, moment):
         raise NietOpen("Deze peiling is gesloten. U kunt niet meer meedoen.")
-    if adres_sleutel is not None and not adres_limiet.allow(adres_sleutel, limiet, moment):
-        raise TeVeelInzendingen()
-    engine = Peiling._meta.db
-    if isinstance(engine, SerialisedSQLiteEngine):
-        rows = [(g.item_id, g.keuze, g.getal, g.tekst) for g in gegeven]
-        await engine.run_in_writer(
-            lambda conn: _submit_sqlite(
-                conn, formulier.peiling_id, rows, _hour(moment), bron, deelname_sleutel, code_hash
-            )
-        )
-        return
-    await _submit_postgres(
-        engine, formulier.peiling_id, gegeven, _hour(moment), bron, deelname_sleutel, code_hash
+    if code_hash is not None:
+        await _check_code_pogingen(formulier.peiling_id, adres_sleutel or "", moment)
+    telling = _Telling(
+        minuut=_minuut(moment),
+        shard=str(secrets.randbelow(SHARDS)),
+        max_per_minuut=drempels.max_per_minuut,
+        adres=adres_sleutel or "",
+        adres_venster=_tien_minuten(moment),
+        per_adres=drempels.per_adres,
     )
+    engine = Peiling._meta.db
+    try:
+        if isinstance(engine, SerialisedSQLiteEngine):
+            rows = [(g.item_id, g.keuze, g.getal, g.tekst) for g in gegeven]
+            ok, eerder = await engine.run_in_writer(
+                lambda conn: _submit_sqlite(
+                    conn,
+                    formulier.peiling_id,
+                    rows,
+                    _hour(moment),
+                    bron,
+                    deelname_sleutel,
+                    code_hash,
+                    telling,
+                )
+            )
+        else:
+            ok, eerder = await _submit_postgres(
+                engine,
+                formulier.peiling_id,
+                gegeven,
+                _hour(moment),
+                bron,
+                deelname_sleutel,
+                code_hash,
+                telling,
+            )
+    except OngeldigeCode:
+        await _count_foute_code(formulier.peiling_id, adres_sleutel or "", moment)
+        raise
+    except _Vol:
+        raise TeVeelInzendingen() from None
+    if not ok:
+        raise TeVeelInzendingen()
+    return Ontvangen(is_druk=eerder + 1 > drempels.druk_per_minuut)
 
 
-# The participation key, the response and its values in one statement: one round trip
-# instead of five. Data-modifying CTEs always run to completion, and `a` inserts only
-# when `d` did, so a duplicate key stores nothing.
+@dataclass(frozen=True)
+class _Telling:
+    """Where a submission is counted, and the limits it is checked against."""
+
+    minuut: int
+    shard: str
+    max_per_minuut: int
+    adres: str  # keyed hash of the address, or "" (not counted per address)
+    adres_venster: int
+    per_adres: int
+
+
+# The flood check, the participation key, the response, its values and the counters in one
+# statement: one round trip. Data-modifying CTEs always run to completion; `d` inserts only
+# when the poll and the address are under their limits, and `a` only when `d` did, so a
+# duplicate key or a flood stores nothing. A refusal is counted in `geweigerd`.
 _SUBMIT_PG = """
-WITH d AS (
-    INSERT INTO deelname (peiling, sleutel) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id
+WITH o AS (
+    SELECT
+        (SELECT coalesce(sum(aantal), 0) FROM teller
+         WHERE peiling = $1 AND soort = 'minuut' AND venster = $9) AS eerder,
+        (SELECT coalesce(sum(aantal), 0) FROM teller
+         WHERE peiling = $1 AND soort = 'adres' AND sleutel = $12 AND venster = $13) AS van_adres
+), k AS (
+    SELECT eerder, eerder < $11 AND ($12 = '' OR van_adres < $14) AS ok FROM o
+), d AS (
+    INSERT INTO deelname (peiling, sleutel) SELECT $1, $2 FROM k WHERE k.ok
+    ON CONFLICT DO NOTHING RETURNING id
 ), a AS (
     INSERT INTO antwoord (peiling, ingediend_uur, bron) SELECT $1, $3, $4 FROM d RETURNING id
 ), w AS (
     INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen)
     SELECT a.id, v.item, v.keuze, v.getal, v.tekst, false
     FROM a, unnest($5::integer[], $6::integer[], $7::integer[], $8::text[]) AS v(item, keuze, getal, tekst)
+), t AS (
+    INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd)
+    SELECT $1, 'minuut', $10, $9, (SELECT count(*) FROM d), CASE WHEN k.ok THEN 0 ELSE 1 END
+    FROM k WHERE NOT k.ok OR EXISTS (SELECT 1 FROM d)
+    ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE
+    SET aantal = teller.aantal + excluded.aantal, geweigerd = teller.geweigerd + excluded.geweigerd
+), x AS (
+    INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd)
+    SELECT $1, 'adres', $12, $13, 1, 0 FROM d WHERE $12 <> ''
+    ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE SET aantal = teller.aantal + 1
 )
-SELECT count(*) FROM d
+SELECT (SELECT count(*) FROM d) AS joined, k.ok, k.eerder FROM k
 """
 
 _CLAIM_PG = (
@@ -806,26 +894,49 @@ async def _submit_postgres(
     bron: str,
     deelname_sleutel: str,
     code_hash: str | None,
-) -> None:
-    """submit() on PostgreSQL, straight on the asyncpg connection: the resident's hot path."""
+    telling: _Telling,
+) -> tuple[bool, int]:
+    """submit() on PostgreSQL, straight on the asyncpg connection: the resident's hot path.
+
+    Returns (under the limits, responses this minute before this one)."""
     columns = (
         [g.item_id for g in gegeven],
         [g.keuze for g in gegeven],
         [g.getal for g in gegeven],
         [g.tekst for g in gegeven],
     )
-    args = (peiling_id, deelname_sleutel, uur, bron, *columns)
+    args = (
+        peiling_id,
+        deelname_sleutel,
+        uur,
+        bron,
+        *columns,
+        telling.minuut,
+        telling.shard,
+        telling.max_per_minuut,
+        telling.adres,
+        telling.adres_venster,
+        telling.per_adres,
+    )
     async with _pg_connection(engine) as conn:
         if code_hash is None:
-            joined = await conn.fetchval(_SUBMIT_PG, *args)
-            if not joined:
-                raise AlBeantwoord()
-            return
-        async with conn.transaction():
-            if await conn.execute(_CLAIM_PG, code_hash, peiling_id) == "UPDATE 0":
-                raise OngeldigeCode()
-            if not await conn.fetchval(_SUBMIT_PG, *args):
-                raise AlBeantwoord()
+            row = await conn.fetchrow(_SUBMIT_PG, *args)
+        else:
+            async with conn.transaction():
+                if await conn.execute(_CLAIM_PG, code_hash, peiling_id) == "UPDATE 0":
+                    raise OngeldigeCode()
+                row = await conn.fetchrow(_SUBMIT_PG, *args)
+                if row["ok"] and not row["joined"]:
+                    raise AlBeantwoord()
+                if not row["ok"]:
+                    raise _Vol()
+    if row["ok"] and not row["joined"]:
+        raise AlBeantwoord()
+    return bool(row["ok"]), int(row["eerder"])
+
+
+class _Vol(Exception):
+    """Rolls a code's claim back when the poll is full this minute."""
 
 
 @contextlib.asynccontextmanager
@@ -842,6 +953,13 @@ async def _pg_connection(engine: Any) -> AsyncIterator[Any]:
         await conn.close()
 
 
+_TEL_SQLITE = (
+    "INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE "
+    "SET aantal = aantal + excluded.aantal, geweigerd = geweigerd + excluded.geweigerd"
+)
+
+
 def _submit_sqlite(
     conn: sqlite3.Connection,
     peiling_id: int,
@@ -850,10 +968,12 @@ def _submit_sqlite(
     bron: str,
     deelname_sleutel: str,
     code_hash: str | None,
-) -> None:
-    """submit() on SQLite: the same statements as the Piccolo path, in one thread hop.
+    telling: _Telling,
+) -> tuple[bool, int]:
+    """submit() on SQLite: the same statements as on PostgreSQL, in one thread hop.
 
-    Runs inside run_in_writer's transaction; raising rolls every statement back.
+    Runs inside run_in_writer's transaction; raising rolls every statement back, so a flood
+    refusal returns instead, to keep its count.
     """
     if code_hash is not None:
         claimed = conn.execute(
@@ -862,6 +982,23 @@ def _submit_sqlite(
         ).rowcount
         if not claimed:
             raise OngeldigeCode()
+    eerder = conn.execute(
+        "SELECT coalesce(sum(aantal), 0) FROM teller WHERE peiling = ? AND soort = 'minuut' AND venster = ?",
+        (peiling_id, telling.minuut),
+    ).fetchone()[0]
+    ok = eerder < telling.max_per_minuut
+    if ok and telling.adres:
+        van_adres = conn.execute(
+            "SELECT coalesce(sum(aantal), 0) FROM teller "
+            "WHERE peiling = ? AND soort = 'adres' AND sleutel = ? AND venster = ?",
+            (peiling_id, telling.adres, telling.adres_venster),
+        ).fetchone()[0]
+        ok = van_adres < telling.per_adres
+    if not ok:
+        if code_hash is not None:
+            raise _Vol()
+        conn.execute(_TEL_SQLITE, (peiling_id, "minuut", telling.shard, telling.minuut, 0, 1))
+        return False, eerder
     joined = conn.execute(
         "INSERT INTO deelname (peiling, sleutel) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (peiling_id, deelname_sleutel),
@@ -875,6 +1012,172 @@ def _submit_sqlite(
         "INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen) VALUES (?, ?, ?, ?, ?, 0)",
         [(antwoord_id, *row) for row in rows],
     )
+    conn.execute(_TEL_SQLITE, (peiling_id, "minuut", telling.shard, telling.minuut, 1, 0))
+    if telling.adres:
+        conn.execute(_TEL_SQLITE, (peiling_id, "adres", telling.adres, telling.adres_venster, 1, 0))
+    return True, eerder
+
+
+# --- invitation codes: wrong guesses --------------------------------------------------------
+
+
+async def _check_code_pogingen(peiling_id: int, adres_sleutel: str, moment: datetime) -> None:
+    """Refuse before the code is looked at when this address, or everyone together, guessed
+    wrong too often in this 10-minute window. The poll-wide cap bounds a guesser with many
+    addresses: at 200 per 10 minutes, finding one of 5,000 codes among 32^8 takes centuries."""
+    venster = _tien_minuten(moment)
+    rows = await Teller.select(Teller.soort, Teller.sleutel, Teller.aantal).where(
+        (Teller.peiling == peiling_id)
+        & (Teller.venster == venster)
+        & (
+            ((Teller.soort == "code") & (Teller.sleutel == adres_sleutel))
+            | ((Teller.soort == "codes") & (Teller.sleutel == ""))
+        )
+    )
+    fout = {r["soort"]: r["aantal"] for r in rows}
+    if fout.get("code", 0) < MAX_FOUTE_CODES_PER_ADRES and fout.get("codes", 0) < MAX_FOUTE_CODES_PER_PEILING:
+        return
+    retry_after = (venster + 10) * 60 - int(moment.timestamp())
+    async with Peiling._meta.db.transaction():
+        geweigerd = await _tel(peiling_id, "code", adres_sleutel, venster, geweigerd=1)
+    # One log line when an address first goes over the limit in a window, then one per 100.
+    if geweigerd % 100 == 1:
+        log_event(
+            "code_pogingen_geweigerd",
+            peiling=peiling_id,
+            per_peiling=fout.get("codes", 0) >= MAX_FOUTE_CODES_PER_PEILING,
+            geweigerd=geweigerd,
+        )
+    raise TeVeelCodes(max(1, retry_after))
+
+
+async def _count_foute_code(peiling_id: int, adres_sleutel: str, moment: datetime) -> None:
+    venster = _tien_minuten(moment)
+    async with Peiling._meta.db.transaction():
+        await _tel(peiling_id, "code", adres_sleutel, venster, aantal=1)
+        await _tel(peiling_id, "codes", "", venster, aantal=1)
+
+
+async def _tel(
+    peiling_id: int, soort: str, sleutel: str, venster: int, *, aantal: int = 0, geweigerd: int = 0
+) -> int:
+    """Add to a counter (an upsert on both engines); returns its new `geweigerd`."""
+    rows = await Teller.raw(
+        "INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd) "
+        "VALUES ({}, {}, {}, {}, {}, {}) "
+        "ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE "
+        "SET aantal = teller.aantal + excluded.aantal, geweigerd = teller.geweigerd + excluded.geweigerd "
+        "RETURNING geweigerd",
+        peiling_id,
+        soort,
+        sleutel,
+        venster,
+        aantal,
+        geweigerd,
+    )
+    return int(rows[0]["geweigerd"])
+
+
+async def purge_tellers(moment: datetime | None = None) -> int:
+    """The planner's job: forget counters that hold an address hash once their window is an
+    hour past, and poll-wide code counters after a day. Per-minute poll counts stay: the
+    results page shows bursts from them."""
+    minuut = _minuut(moment or now())
+    deleted = (
+        await Teller.delete()
+        .where(
+            (Teller.soort.is_in(["adres", "code"]) & (Teller.venster < minuut - 60))
+            | ((Teller.soort == "codes") & (Teller.venster < minuut - 24 * 60))
+        )
+        .returning(Teller.id)
+    )
+    return len(deleted)
+
+
+# --- the kiosk ------------------------------------------------------------------------------
+
+
+class KioskGeweigerd(PeilingError):
+    def __init__(self) -> None:
+        super().__init__("Deze kiosk is gesloten. Vraag een raadslid om hem opnieuw te starten.")
+
+
+def _kiosk_hash(token: str) -> str:
+    # The token is 256 random bits: a plain hash cannot be reversed or guessed.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def kiosk_einde(moment: datetime, sluit_at: datetime | None) -> datetime:
+    """When a kiosk unlocked at `moment` stops: midnight in Amsterdam, or when the poll closes."""
+    from zoneinfo import ZoneInfo
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    lokaal = moment.astimezone(amsterdam)
+    middernacht = datetime.combine(lokaal.date() + timedelta(days=1), datetime.min.time(), amsterdam)
+    einde = middernacht.astimezone(UTC)
+    return min(einde, sluit_at) if sluit_at is not None else einde
+
+
+@dataclass(frozen=True)
+class Ontgrendeld:
+    token: str
+    verloopt_at: datetime
+
+
+async def unlock_kiosk(user: Ingelogd, peiling_id: int) -> Ontgrendeld:
+    """Unlock a tablet for this poll's kiosk form: a new random token (only its hash is kept)
+    that opens this form and nothing else, until the end of the day at the latest."""
+    await _peiling_voor(user, peiling_id)
+    formulier = await load_formulier(peiling_id=peiling_id)
+    assert formulier is not None
+    moment = now()
+    if not is_open(formulier, moment):
+        raise PeilingError("Een kiosk starten kan alleen als de peiling open is.")
+    token = secrets.token_urlsafe(32)
+    verloopt_at = kiosk_einde(moment, formulier.sluit_at)
+    rows = await Kiosk.insert(
+        Kiosk(
+            peiling=peiling_id,
+            token_hash=_kiosk_hash(token),
+            gemaakt_door=user.id,
+            aangemaakt_at=moment,
+            verloopt_at=verloopt_at,
+        )
+    )
+    log_event("kiosk_ontgrendeld", door=user.id, peiling=peiling_id, kiosk=rows[0]["id"], tot=verloopt_at)
+    return Ontgrendeld(token=token, verloopt_at=verloopt_at)
+
+
+async def revoke_kiosk(user: Ingelogd, peiling_id: int, kiosk_id: int) -> None:
+    await _peiling_voor(user, peiling_id)
+    revoked = (
+        await Kiosk.update({Kiosk.ingetrokken_at: now()})
+        .where((Kiosk.id == kiosk_id) & (Kiosk.peiling == peiling_id) & Kiosk.ingetrokken_at.is_null())
+        .returning(Kiosk.id)
+    )
+    if revoked:
+        log_event("kiosk_ingetrokken", door=user.id, peiling=peiling_id, kiosk=kiosk_id)
+
+
+async def load_kiosk(token: str) -> Formulier:
+    """The poll a kiosk token opens, or KioskGeweigerd when it is unknown, expired or revoked."""
+    if not token:
+        raise KioskGeweigerd()
+    row = (
+        await Kiosk.select(Kiosk.peiling)
+        .where(
+            (Kiosk.token_hash == _kiosk_hash(token))
+            & Kiosk.ingetrokken_at.is_null()
+            & (Kiosk.verloopt_at > now())
+        )
+        .first()
+    )
+    if row is None:
+        raise KioskGeweigerd()
+    formulier = await load_formulier(peiling_id=row["peiling"])
+    if formulier is None:
+        raise KioskGeweigerd()
+    return formulier
 
 
 async def leave_address(formulier: Formulier, email: str, *, wil_vervolg: bool) -> None:

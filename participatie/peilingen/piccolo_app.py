@@ -7,8 +7,10 @@ from participatie.peilingen.tables import (
     Deelname,
     Item,
     Keuze,
+    Kiosk,
     Peiling,
     Rapportadres,
+    Teller,
     Uitnodiging,
     Waarde,
 )
@@ -16,7 +18,18 @@ from participatie.peilingen.tables import (
 APP_CONFIG = AppConfig(
     app_name="peilingen",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Peiling, Item, Keuze, Antwoord, Waarde, Deelname, Uitnodiging, Rapportadres],
+    table_classes=[
+        Peiling,
+        Item,
+        Keuze,
+        Antwoord,
+        Waarde,
+        Deelname,
+        Uitnodiging,
+        Rapportadres,
+        Teller,
+        Kiosk,
+    ],
     migration_dependencies=["participatie.vragen.piccolo_app"],
     commands=[],
 )

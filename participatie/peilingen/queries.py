@@ -4,16 +4,18 @@ page, whatever the number of responses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from piccolo.query.functions.aggregate import Count
 
 from participatie.db import as_utc
-from participatie.peilingen.domain import FormItem, Formulier
-from participatie.peilingen.tables import Antwoord, Peiling, Soort, Uitnodiging, Waarde
+from participatie.peilingen.domain import FormItem, Formulier, now
+from participatie.peilingen.tables import Antwoord, Kiosk, Peiling, Soort, Teller, Uitnodiging, Waarde
 
 MIN_GROEP = 10  # a breakdown never shows a group smaller than this
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 async def peilingen_van(vraag_id: int) -> list[dict[str, Any]]:
@@ -35,6 +37,82 @@ async def code_counts(peiling_id: int) -> dict[str, int]:
         result["gemaakt"] += row["n"]
         if row["gebruikt"]:
             result["gebruikt"] += row["n"]
+    return result
+
+
+@dataclass(frozen=True)
+class ActieveKiosk:
+    id: int
+    gemaakt_door: str
+    aangemaakt_at: str
+    verloopt_at: str
+
+
+def _tijd(value: Any, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    return as_utc(value).astimezone(AMSTERDAM).strftime(fmt)
+
+
+async def kiosks_van(peiling_id: int) -> list[ActieveKiosk]:
+    """Tablets that can still answer this poll (not expired, not revoked), oldest first."""
+    rows = (
+        await Kiosk.select(
+            Kiosk.id, Kiosk.gemaakt_door.naam.as_alias("naam"), Kiosk.aangemaakt_at, Kiosk.verloopt_at
+        )
+        .where((Kiosk.peiling == peiling_id) & Kiosk.ingetrokken_at.is_null() & (Kiosk.verloopt_at > now()))
+        .order_by(Kiosk.id)
+    )
+    return [
+        ActieveKiosk(
+            id=r["id"],
+            gemaakt_door=r["naam"] or "(onbekend)",
+            aangemaakt_at=_tijd(r["aangemaakt_at"]),
+            verloopt_at=_tijd(r["verloopt_at"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Drukte:
+    """A run of minutes in which the poll got more answers than its busy threshold."""
+
+    van: str  # "27-11-2026 14:03", Amsterdam time
+    tot: str  # "14:07", or a full date when the run crosses midnight
+    antwoorden: int
+    geweigerd: int
+
+
+async def bursts(peiling_id: int, druk_per_minuut: int) -> list[Drukte]:
+    """Unusual bursts for the council: minutes over the busy threshold (answers stored plus
+    refused), consecutive minutes joined into one period."""
+    rows = await Teller.raw(
+        "SELECT venster, SUM(aantal) AS aantal, SUM(geweigerd) AS geweigerd FROM teller "
+        "WHERE peiling = {} AND soort = 'minuut' GROUP BY venster "
+        "HAVING SUM(aantal) + SUM(geweigerd) > {} ORDER BY venster",
+        peiling_id,
+        druk_per_minuut,
+    )
+    runs: list[list[int]] = []  # [first minute, last minute, answers, refused]
+    for r in rows:
+        if runs and runs[-1][1] == r["venster"] - 1:
+            runs[-1][1] = r["venster"]
+            runs[-1][2] += r["aantal"]
+            runs[-1][3] += r["geweigerd"]
+        else:
+            runs.append([r["venster"], r["venster"], r["aantal"], r["geweigerd"]])
+    result = []
+    for first, last, aantal, geweigerd in runs:
+        start = datetime.fromtimestamp(first * 60, UTC)
+        end = start + timedelta(minutes=last - first + 1)
+        same_day = start.astimezone(AMSTERDAM).date() == end.astimezone(AMSTERDAM).date()
+        result.append(
+            Drukte(
+                van=_tijd(start),
+                tot=_tijd(end, "%H:%M" if same_day else "%d-%m-%Y %H:%M"),
+                antwoorden=int(aantal),
+                geweigerd=int(geweigerd),
+            )
+        )
     return result
 
 

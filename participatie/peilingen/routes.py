@@ -7,7 +7,6 @@ errors come back next to the item they concern.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import hmac
 import io
@@ -22,8 +21,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from participatie.accounts import domain as accounts
 from participatie.accounts.forms import read_form
-from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
+from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.peilingen import domain, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
@@ -33,6 +33,10 @@ from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 BROWSER_COOKIE = "participatie_deelname"
+KIOSK_COOKIE = "participatie_kiosk"
+# Council pages hold names and numbers: never kept by the browser, so that Back on a shared
+# device (a kiosk tablet, a library computer) cannot show them after the session ended.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 async def _beheer(request: Request, peiling_id: int) -> Formulier:
@@ -122,6 +126,7 @@ async def _beheer_page(
             "vraag": await vragen.load_vraag(formulier.vraag_id),
             "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
             "codes": await queries.code_counts(formulier.peiling_id),
+            "kiosks": await queries.kiosks_van(formulier.peiling_id),
             "link": _link(request, formulier),
             "soorten": list(domain.SOORT_LABELS.items()),
             "fouten": fouten or {},
@@ -131,6 +136,7 @@ async def _beheer_page(
             "Soort": Soort,
             "Toegang": Toegang,
         },
+        headers=NO_STORE,
     )
 
 
@@ -305,12 +311,16 @@ async def uitslag(request: Request, gemeente: FromPath[str], peiling_id: FromPat
             "gemeente": await gemeente_or_404(gemeente),
             "peiling": formulier,
             "uitslag": await queries.results(formulier, achtergrond_id=achtergrond_id),
+            "drukte": await queries.bursts(
+                formulier.peiling_id, settings_of(request).peiling_druk_per_minuut
+            ),
             "achtergronden": [i for i in formulier.items if i.is_achtergrond],
             "achtergrond_id": achtergrond_id,
             "min_groep": queries.MIN_GROEP,
             "Soort": Soort,
             "Status": Status,
         },
+        headers=NO_STORE,
     )
 
 
@@ -507,6 +517,27 @@ async def _form_values(request: Request) -> dict[str, list[str]]:
     return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
 
 
+def _drempels(request: Request) -> domain.Drempels:
+    settings = settings_of(request)
+    return domain.Drempels(
+        druk_per_minuut=settings.peiling_druk_per_minuut,
+        max_per_minuut=settings.peiling_max_per_minuut,
+        per_adres=settings.peiling_limiet_per_adres,
+        vertraging_s=settings.peiling_vertraging_ms / 1000,
+    )
+
+
+async def _slow_down_if_busy(ontvangen: domain.Ontvangen, drempels: domain.Drempels) -> None:
+    """Above the busy threshold every answer waits a little: a script flooding the poll one
+    request at a time slows down, a resident hardly notices."""
+    if ontvangen.is_druk:
+        await asyncio.sleep(drempels.vertraging_s)
+
+
+def _next_minute() -> str:
+    return str(60 - domain.now().second)
+
+
 @post("/p/{sleutel:str}", opt=PUBLIEK)
 async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirect:
     formulier = await _public(sleutel)
@@ -517,7 +548,7 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     code = (data.get("code") or [""])[0].strip().upper().replace(" ", "")
     code_hash = None
-    adres_sleutel = None
+    adres_sleutel = domain.keyed(secret, f"adres:{request.client.host if request.client else ''}")
     if formulier.toegang is Toegang.CODES:
         if not code:
             fouten["code"] = "Vul de code in die u kreeg."
@@ -531,28 +562,48 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
         deelname = domain.keyed(
             secret, f"browser:{formulier.peiling_id}:{browser}" if browser else f"formulier:{token}"
         )
-        adres_sleutel = domain.keyed(secret, f"adres:{request.client.host if request.client else ''}")
         bron = "link"
     if fouten:
         return _answer_again(formulier, f"/p/{sleutel}", fouten, data, code)
+    drempels = _drempels(request)
     try:
-        await domain.submit(
+        ontvangen = await domain.submit(
             formulier,
             gegeven,
             bron=bron,
             deelname_sleutel=deelname,
             code_hash=code_hash,
             adres_sleutel=adres_sleutel,
-            limiet=settings_of(request).peiling_limiet_per_adres,
+            drempels=drempels,
         )
     except domain.OngeldigeCode as exc:
         return _answer_again(formulier, f"/p/{sleutel}", {"code": str(exc)}, data, code)
+    except domain.TeVeelCodes as exc:
+        return _answer_again(
+            formulier,
+            f"/p/{sleutel}",
+            {"code": str(exc)},
+            data,
+            code,
+            status=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     except domain.AlBeantwoord:
         return Redirect(path=f"/p/{sleutel}/bedankt?al=1")
     except domain.TeVeelInzendingen as exc:
-        return _answer_again(formulier, f"/p/{sleutel}", {}, data, code, melding=str(exc), status=429)
+        return _answer_again(
+            formulier,
+            f"/p/{sleutel}",
+            {},
+            data,
+            code,
+            melding=str(exc),
+            status=429,
+            headers={"Retry-After": _next_minute()},
+        )
     except domain.NietOpen:
         return _not_open_page(formulier, status=409)
+    await _slow_down_if_busy(ontvangen, drempels)
     return Redirect(path=f"/p/{sleutel}/bedankt")
 
 
@@ -566,6 +617,7 @@ def _answer_again(
     melding: str = "",
     status: int = 422,
     kiosk: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> Template:
     return Template(
         "peilingen/formulier.html",
@@ -573,7 +625,7 @@ def _answer_again(
         context=_form_context(
             formulier, actie=actie, fouten=fouten, gekozen=data, melding=melding, code=code, kiosk=kiosk
         ),
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )
 
 
@@ -618,12 +670,91 @@ async def leave_address(request: Request, sleutel: FromPath[str]) -> Template | 
 @get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld", guards=raad)
 async def preview(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
     formulier = await _beheer(request, peiling_id)
-    return Template("peilingen/formulier.html", context=_form_context(formulier, actie="", voorbeeld=True))
+    return Template(
+        "peilingen/formulier.html",
+        context=_form_context(formulier, actie="", voorbeeld=True),
+        headers=NO_STORE,
+    )
 
 
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
-async def kiosk_page(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
+async def unlock_kiosk(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+    """Turn this device into a kiosk for one poll. The council member's session ends here and
+    now: the tablet keeps only a kiosk token that opens this poll's kiosk form, so nobody at
+    the tablet can reach the council's pages, not even with Back."""
     formulier = await _beheer(request, peiling_id)
+    user = current(request)
+    assert user is not None
+    try:
+        ontgrendeld = await domain.unlock_kiosk(user, peiling_id)
+    except domain.PeilingError as exc:
+        return await _beheer_page(request, gemeente, formulier, melding=str(exc), status=409)
+    if token := request.cookies.get(SESSION_COOKIE):
+        await accounts.logout(token)
+    settings = settings_of(request)
+    seconds = max(1, int((ontgrendeld.verloopt_at - domain.now()).total_seconds()))
+    return Redirect(
+        path="/kiosk",
+        status_code=303,
+        cookies=[
+            Cookie(
+                key=KIOSK_COOKIE,
+                value=ontgrendeld.token,
+                max_age=seconds,
+                path="/kiosk",
+                httponly=True,
+                samesite="strict",
+                secure=settings.is_https,
+            ),
+            Cookie(
+                key=SESSION_COOKIE,
+                value="",
+                max_age=0,
+                path="/",
+                httponly=True,
+                samesite="lax",
+                secure=settings.is_https,
+            ),
+        ],
+        # Drop the council pages this browser kept (HTTP cache, back/forward cache).
+        headers={"Clear-Site-Data": '"cache"', **NO_STORE},
+    )
+
+
+@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk/{kiosk_id:int}/intrekken", guards=raad)
+async def revoke_kiosk(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], kiosk_id: FromPath[int]
+) -> Any:
+    user = current(request)
+    assert user is not None
+    return await _change(
+        request, gemeente, peiling_id, lambda: domain.revoke_kiosk(user, peiling_id, kiosk_id)
+    )
+
+
+def _kiosk_closed(status: int = 403) -> Template:
+    return Template(
+        "peilingen/kiosk_dicht.html",
+        status_code=status,
+        context={"kiosk": True},
+        headers=NO_STORE,
+        cookies=[Cookie(key=KIOSK_COOKIE, value="", max_age=0, path="/kiosk")],
+    )
+
+
+async def _kiosk(request: Request) -> Formulier | None:
+    try:
+        return await domain.load_kiosk(request.cookies.get(KIOSK_COOKIE, ""))
+    except domain.KioskGeweigerd:
+        return None
+
+
+@get("/kiosk", opt=PUBLIEK)
+async def kiosk_page(request: Request) -> Template:
+    """The kiosk form, opened only by the tablet's kiosk token; a fresh, empty form each time."""
+    formulier = await _kiosk(request)
+    if formulier is None:
+        return _kiosk_closed()
     if not domain.is_open(formulier):
         return _not_open_page(formulier)
     melding = (
@@ -633,37 +764,53 @@ async def kiosk_page(request: Request, gemeente: FromPath[str], peiling_id: From
     )
     return Template(
         "peilingen/formulier.html",
-        context=_form_context(
-            formulier, actie=f"/raad/{gemeente}/peilingen/{peiling_id}/kiosk", kiosk=True, melding=melding
-        ),
-        headers={"Cache-Control": "no-store"},
+        context=_form_context(formulier, actie="/kiosk", kiosk=True, melding=melding),
+        headers=NO_STORE,
     )
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
-async def kiosk_submit(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
-) -> Template | Redirect:
+@post("/kiosk", opt=PUBLIEK)
+async def kiosk_submit(request: Request) -> Template | Redirect:
     """One tablet, many people: each form carries its own token, so a double tap stores one
     response while the next person can answer again."""
-    formulier = await _beheer(request, peiling_id)
-    actie = f"/raad/{gemeente}/peilingen/{peiling_id}/kiosk"
+    formulier = await _kiosk(request)
+    if formulier is None:
+        return _kiosk_closed()
     if not domain.is_open(formulier):
         return _not_open_page(formulier, status=409)
     data = await _form_values(request)
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     if fouten:
-        return _answer_again(formulier, actie, fouten, data, "", kiosk=True)
+        return _answer_again(formulier, "/kiosk", fouten, data, "", kiosk=True)
     token = (data.get("formulier") or [""])[0][:64]
-    # The same form twice (a double tap): the first one counted.
-    with contextlib.suppress(domain.AlBeantwoord):
-        await domain.submit(
+    drempels = _drempels(request)
+    try:
+        ontvangen = await domain.submit(
             formulier,
             gegeven,
             bron="kiosk",
             deelname_sleutel=domain.keyed(settings_of(request).secret_key, f"kiosk:{token}"),
+            drempels=drempels,
         )
-    return Redirect(path=f"{actie}?klaar=1")
+    except domain.AlBeantwoord:
+        # The same form twice (a double tap): the first one counted.
+        return Redirect(path="/kiosk?klaar=1", status_code=303)
+    except domain.TeVeelInzendingen as exc:
+        return _answer_again(
+            formulier,
+            "/kiosk",
+            {},
+            data,
+            "",
+            melding=str(exc),
+            status=429,
+            kiosk=True,
+            headers={"Retry-After": _next_minute()},
+        )
+    except domain.NietOpen:
+        return _not_open_page(formulier, status=409)
+    await _slow_down_if_busy(ontvangen, drempels)
+    return Redirect(path="/kiosk?klaar=1", status_code=303)
 
 
 ROUTES = [
@@ -686,6 +833,8 @@ ROUTES = [
     thanks,
     leave_address,
     preview,
+    unlock_kiosk,
+    revoke_kiosk,
     kiosk_page,
     kiosk_submit,
 ]

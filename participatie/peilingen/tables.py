@@ -12,7 +12,7 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from participatie.accounts.tables import Gemeente
+from participatie.accounts.tables import Gebruiker, Gemeente
 from participatie.vragen.tables import Vraag
 
 
@@ -128,3 +128,39 @@ class Rapportadres(Table):
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
     email = Varchar(length=254, null=False)
     wil_vervolg = Boolean(null=False, default=False)  # also the follow-up on the municipality's reaction
+
+
+class Teller(Table):
+    """Counts per poll and time window, kept in the database so that limits hold across app
+    processes. `soort` says what is counted:
+
+    - minuut: stored (aantal) and refused (geweigerd) responses in one minute, spread over a
+      few shards (`sleutel` "0".."7") so concurrent submissions do not queue on one row; kept
+      for the results page, which shows the council unusual bursts.
+    - adres: responses from one address (keyed hash in `sleutel`) in a 10-minute window.
+    - code / codes: wrong invitation codes from one address / on the whole poll, per 10 minutes.
+
+    Rows with an address hash are deleted by the planner once their window has passed.
+    `venster` is the window's start in whole minutes since 1970 (UTC): an integer compares the
+    same on both engines. Unique (peiling, soort, sleutel, venster): index in the migration.
+    """
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
+    soort = Varchar(length=10, null=False)
+    sleutel = Varchar(length=64, null=False, default="")
+    venster = Integer(null=False)
+    aantal = Integer(null=False, default=0)
+    geweigerd = Integer(null=False, default=0)
+
+
+class Kiosk(Table):
+    """A tablet unlocked by a council member for one poll. The tablet holds a random token
+    (cookie); only its hash is stored. It opens that poll's kiosk form and nothing else, until
+    `verloopt_at` (the end of the day at the latest) or until the council revokes it."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, null=False, unique=True)
+    gemaakt_door = ForeignKey(references=Gebruiker, null=True, default=None, on_delete=OnDelete.set_null)
+    aangemaakt_at = Timestamptz(null=False)
+    verloopt_at = Timestamptz(null=False)
+    ingetrokken_at = Timestamptz(null=True, default=None)

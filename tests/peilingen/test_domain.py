@@ -5,7 +5,15 @@ import pytest
 
 from participatie.peilingen import domain
 from participatie.peilingen.domain import ItemInvoer
-from participatie.peilingen.tables import Antwoord, Deelname, Peiling, Rapportadres, Uitnodiging, Waarde
+from participatie.peilingen.tables import (
+    Antwoord,
+    Deelname,
+    Peiling,
+    Rapportadres,
+    Teller,
+    Uitnodiging,
+    Waarde,
+)
 from participatie.vragen import domain as vragen
 from tests.vragen.test_domain import _aanvraag, _concretiseer, _versie
 
@@ -198,21 +206,60 @@ async def test_forged_code_stores_nothing(mensen):
     assert (await Antwoord.count(), await Deelname.count()) == (0, 0)
 
 
-async def test_address_limit_refuses_the_next_submission(mensen):
+async def test_address_limit_refuses_that_address_only(mensen):
     peiling_id = await make_peiling(mensen)
     formulier = await domain.load_formulier(peiling_id=peiling_id)
     gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
+    drempels = domain.Drempels(per_adres=3)
 
     for n in range(3):
         await domain.submit(
-            formulier, gegeven, bron="link", deelname_sleutel=f"b{n}", adres_sleutel="adres", limiet=3
+            formulier,
+            gegeven,
+            bron="link",
+            deelname_sleutel=f"b{n}",
+            adres_sleutel="adres",
+            drempels=drempels,
         )
     with pytest.raises(domain.TeVeelInzendingen):
         await domain.submit(
-            formulier, gegeven, bron="link", deelname_sleutel="b9", adres_sleutel="adres", limiet=3
+            formulier, gegeven, bron="link", deelname_sleutel="b9", adres_sleutel="adres", drempels=drempels
         )
+    await domain.submit(
+        formulier, gegeven, bron="link", deelname_sleutel="b10", adres_sleutel="ander", drempels=drempels
+    )
 
-    assert await Antwoord.count() == 3
+    assert await Antwoord.count() == 4
+
+
+async def test_a_poll_slows_down_then_refuses_within_one_minute(mensen):
+    peiling_id = await make_peiling(mensen)
+    formulier = await domain.load_formulier(peiling_id=peiling_id)
+    gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
+    drempels = domain.Drempels(druk_per_minuut=2, max_per_minuut=4)
+    await _not_near_the_end_of_a_minute()
+
+    busy = [
+        (
+            await domain.submit(formulier, gegeven, bron="link", deelname_sleutel=f"b{n}", drempels=drempels)
+        ).is_druk
+        for n in range(4)
+    ]
+    with pytest.raises(domain.TeVeelInzendingen):
+        await domain.submit(formulier, gegeven, bron="link", deelname_sleutel="b9", drempels=drempels)
+
+    assert busy == [False, False, True, True]
+    assert await Antwoord.count() == 4
+    assert await Deelname.count() == 4  # the refused one may come back with the same browser
+    counts = await Teller.select(Teller.aantal, Teller.geweigerd).where(Teller.soort == "minuut")
+    assert (sum(c["aantal"] for c in counts), sum(c["geweigerd"] for c in counts)) == (4, 1)
+
+
+async def _not_near_the_end_of_a_minute() -> None:
+    """Counts are per clock minute: start a burst early enough in a minute to end in it."""
+    second = domain.now().second
+    if second >= 45:
+        await asyncio.sleep(61 - second)
 
 
 async def test_items_are_locked_once_answers_are_in_but_wording_may_improve(mensen):

@@ -166,7 +166,8 @@ async def kees(client, settings, mensen):
 
 async def test_kiosk_resets_for_the_next_person(kees, mensen):
     formulier = await _form(mensen)
-    path = f"/raad/beverwijk/peilingen/{formulier.peiling_id}/kiosk"
+    unlocked = await post_form(kees, f"/raad/beverwijk/peilingen/{formulier.peiling_id}/kiosk", {})
+    path = "/kiosk"
     page = await kees.get(path)
     token = re.search(r'name="formulier" value="([^"]+)"', page.text).group(1)
 
@@ -176,8 +177,9 @@ async def test_kiosk_resets_for_the_next_person(kees, mensen):
     next_token = re.search(r'name="formulier" value="([^"]+)"', next_page.text).group(1)
     await _post(kees, path, {**answers(formulier), "formulier": [next_token]})
 
+    assert (unlocked.status_code, unlocked.headers["location"]) == (303, "/kiosk")
     assert first.headers["location"] == f"{path}?klaar=1"
-    assert double_tap.status_code == 302
+    assert double_tap.status_code == 303
     assert "Nu is de volgende aan de beurt." in next_page.text
     assert " checked" not in next_page.text  # nothing of the previous person
     assert "Eén formulier voor alles." not in next_page.text
@@ -245,8 +247,10 @@ async def test_other_council_gets_404_on_the_poll(client, settings, mensen):
     await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
     await login(client, "anna@velsen.example")
 
-    for path in ("", "/uitslag", "/kiosk", "/antwoorden.csv"):
+    for path in ("", "/uitslag", "/antwoorden.csv"):
         assert (await client.get(f"/raad/velsen/peilingen/{formulier.peiling_id}{path}")).status_code == 404
+    unlock = await post_form(client, f"/raad/velsen/peilingen/{formulier.peiling_id}/kiosk", {})
+    assert unlock.status_code == 404
 
 
 async def test_results_show_counts_and_hide_small_groups(kees, mensen):
