@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from participatie.accounts import passwords
-from participatie.accounts.tables import Gebruiker, Gemeente, Inlogpoging, Rol, Sessie
+from participatie.accounts.tables import Gebruiker, Gemeente, Inlogpoging, Rol, Sessie, Wachtwoordherstel
 from participatie.auditlog import log_event
 from participatie.config import Settings
 from participatie.db import as_utc
+from participatie.mail import outbox
 
 # Failed logins within FAILURE_WINDOW, per limit. The tight limit is per account *and* client
 # network, so whoever guesses from one place locks out only that place, never the real person
@@ -440,6 +441,195 @@ async def update_gebruiker(
     )
 
 
+def _new_password_errors(nieuw: str, herhaling: str) -> dict[str, str]:
+    fouten: dict[str, str] = {}
+    if (reason := passwords.check_strength(nieuw)) is not None:
+        fouten["nieuw"] = reason
+    elif nieuw != herhaling:
+        fouten["herhaling"] = "De twee nieuwe wachtwoorden zijn niet hetzelfde."
+    return fouten
+
+
+async def change_password(
+    settings: Settings, user: Ingelogd, *, huidig: str, nieuw: str, herhaling: str, adres: str
+) -> None:
+    """Set a new password for the logged-in person and end their other sessions.
+
+    The current password is required and its check counts against the login limits, so a
+    borrowed session cannot be used to guess it. Unused reset links of the account stop
+    working. Raises OngeldigeInvoer, TeVeelPogingen or passwords.TeDruk.
+    """
+    moment = now()
+    fouten = _new_password_errors(nieuw, herhaling)
+    row = (
+        await Gebruiker.select(Gebruiker.email, Gebruiker.wachtwoord_hash)
+        .where(Gebruiker.id == user.id)
+        .first()
+    )
+    if row is None:
+        raise OngeldigeInvoer({"huidig": "Dit account bestaat niet (meer)."})
+    grenzen = _login_grenzen(settings, row["email"], adres)
+    ids = await _reserve_or_log(grenzen, moment, row["email"])
+    try:
+        ok = await passwords.verify_password(row["wachtwoord_hash"], huidig, settings.password_profile)
+    except passwords.TeDruk:
+        await _release(ids)
+        raise
+    if not ok:
+        log_event("wachtwoord_wijzigen_mislukt", door=user.id)
+        raise OngeldigeInvoer({"huidig": "Uw huidige wachtwoord klopt niet.", **fouten})
+    # The current password was right: this try is no failure.
+    await Inlogpoging.delete().where((Inlogpoging.sleutel == grenzen[0].sleutel) | Inlogpoging.id.is_in(ids))
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    new_hash = await passwords.hash_password(nieuw, settings.password_profile)
+    async with Gebruiker._meta.db.transaction():
+        await Gebruiker.update({Gebruiker.wachtwoord_hash: new_hash}).where(Gebruiker.id == user.id)
+        ended = (
+            await Sessie.delete()
+            .where((Sessie.gebruiker == user.id) & (Sessie.id != user.sessie_id))
+            .returning(Sessie.id)
+        )
+        await Wachtwoordherstel.delete().where(
+            (Wachtwoordherstel.gebruiker == user.id) & Wachtwoordherstel.gebruikt_at.is_null()
+        )
+    log_event("wachtwoord_gewijzigd", door=user.id, sessies_beeindigd=len(ended))
+
+
+async def _queue_reset_link(gebruiker: dict, moment: datetime, *, door_beheerder: bool) -> None:
+    """Store a new link (its hash only) and queue the mail with it; inside a transaction."""
+    token = secrets.token_urlsafe(32)
+    await Wachtwoordherstel.insert(
+        Wachtwoordherstel(
+            token_hash=_token_hash(token),
+            gebruiker=gebruiker["id"],
+            aangemaakt_at=moment,
+            verloopt_at=moment + HERSTEL_GELDIG,
+            gebruikt_at=None,
+        )
+    )
+    await outbox.enqueue(
+        gebruiker["email"],
+        "wachtwoord_herstel",
+        {
+            "naam": gebruiker["naam"],
+            "pad": f"/wachtwoord-herstellen/{token}",
+            "minuten": int(HERSTEL_GELDIG.total_seconds() // 60),
+            "door_beheerder": door_beheerder,
+        },
+        groep=f"gebruiker:{gebruiker['id']}",
+    )
+
+
+async def send_reset_link(settings: Settings, *, gebruiker_id: int, door: int) -> None:
+    """A beheerder mails someone a link to set a new password (their sessions stay until it is used)."""
+    moment = now()
+    async with Gebruiker._meta.db.transaction():
+        gebruiker = (
+            await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief)
+            .where(Gebruiker.id == gebruiker_id)
+            .first()
+        )
+        if gebruiker is None:
+            raise OngeldigeInvoer({"herstellink": "Dit account bestaat niet (meer)."})
+        if not gebruiker["is_actief"]:
+            raise OngeldigeInvoer(
+                {"herstellink": "Dit account staat uit. Zet het eerst aan, dan kunt u een link sturen."}
+            )
+        await _queue_reset_link(gebruiker, moment, door_beheerder=True)
+    log_event("herstellink_verstuurd", door=door, gebruiker=gebruiker_id)
+
+
+async def request_reset(settings: Settings, *, email: str, adres: str) -> None:
+    """ "Wachtwoord vergeten": mail a reset link if an active account has this address.
+
+    Returns the same way whether or not it does, so the answer reveals no accounts. An
+    account gets at most HERSTEL_PER_UUR links an hour (more requests are ignored quietly);
+    a network that asks too often gets TeVeelPogingen.
+    """
+    moment = now()
+    email = normalise_email(email)
+    netwerk = _limit_key(settings, "herstel_adres", client_network(adres))
+    await _reserve([_Grens("herstel_adres", netwerk, HERSTEL_MAX_PER_ADRES)], moment)
+    async with Gebruiker._meta.db.transaction():
+        # One request at a time per account, so parallel requests cannot pass the hourly cap.
+        await _lock_keys([_limit_key(settings, "herstel", email)])
+        gebruiker = (
+            await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam)
+            .where((Gebruiker.email == email) & (Gebruiker.is_actief == True))  # noqa: E712 -- piccolo builds SQL from ==
+            .first()
+        )
+        if gebruiker is None:
+            log_event("wachtwoord_vergeten", door=None, verstuurd=False)
+            return
+        recent = await Wachtwoordherstel.count().where(
+            (Wachtwoordherstel.gebruiker == gebruiker["id"])
+            & (Wachtwoordherstel.aangemaakt_at > moment - timedelta(hours=1))
+        )
+        if recent >= HERSTEL_PER_UUR:
+            log_event("wachtwoord_vergeten", door=gebruiker["id"], verstuurd=False)
+            return
+        await _queue_reset_link(gebruiker, moment, door_beheerder=False)
+    log_event("wachtwoord_vergeten", door=gebruiker["id"], verstuurd=True)
+
+
+async def reset_password(settings: Settings, *, token: str, nieuw: str, herhaling: str, adres: str) -> None:
+    """Set a new password with a mailed link: once, within the hour; ends every session.
+
+    Also lifts this account's login limits from this network and from anywhere: whoever
+    holds the mailbox is the owner. Raises HerstellinkOngeldig, OngeldigeInvoer, passwords.TeDruk.
+    """
+    moment = now()
+    token_hash = _token_hash(token)
+    if not await reset_link_is_valid(token):
+        raise HerstellinkOngeldig()
+    fouten = _new_password_errors(nieuw, herhaling)
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    new_hash = await passwords.hash_password(nieuw, settings.password_profile)
+    async with Wachtwoordherstel._meta.db.transaction():
+        # The claim is one conditional update: of two parallel uses, one wins.
+        claimed = (
+            await Wachtwoordherstel.update({Wachtwoordherstel.gebruikt_at: moment})
+            .where(
+                (Wachtwoordherstel.token_hash == token_hash)
+                & Wachtwoordherstel.gebruikt_at.is_null()
+                & (Wachtwoordherstel.verloopt_at > moment)
+            )
+            .returning(Wachtwoordherstel.gebruiker)
+        )
+        if not claimed:
+            raise HerstellinkOngeldig()
+        gebruiker_id = claimed[0]["gebruiker"]
+        gebruiker = (
+            await Gebruiker.select(Gebruiker.email, Gebruiker.is_actief)
+            .where(Gebruiker.id == gebruiker_id)
+            .first()
+        )
+        if gebruiker is None or not gebruiker["is_actief"]:
+            raise HerstellinkOngeldig()
+        await Gebruiker.update({Gebruiker.wachtwoord_hash: new_hash}).where(Gebruiker.id == gebruiker_id)
+        await Sessie.delete().where(Sessie.gebruiker == gebruiker_id)
+        # Other links mailed earlier must not reset the new password.
+        await Wachtwoordherstel.delete().where(
+            (Wachtwoordherstel.gebruiker == gebruiker_id) & Wachtwoordherstel.gebruikt_at.is_null()
+        )
+        grenzen = _login_grenzen(settings, gebruiker["email"], adres)
+        await Inlogpoging.delete().where(Inlogpoging.sleutel.is_in([grenzen[0].sleutel, grenzen[2].sleutel]))
+    log_event("wachtwoord_hersteld", door=gebruiker_id)
+
+
+async def reset_link_is_valid(token: str) -> bool:
+    """Whether a mailed link may still be used (for the page that shows the form)."""
+    if not token or len(token) > 100:
+        return False
+    return await Wachtwoordherstel.exists().where(
+        (Wachtwoordherstel.token_hash == _token_hash(token))
+        & Wachtwoordherstel.gebruikt_at.is_null()
+        & (Wachtwoordherstel.verloopt_at > now())
+    )
+
+
 async def purge_expired(settings: Settings) -> int:
     """Delete sessions past their lifetime and failed logins past the limit window.
 
@@ -459,7 +649,13 @@ async def purge_expired(settings: Settings) -> int:
             .where(Inlogpoging.at < moment - FAILURE_WINDOW)
             .returning(Inlogpoging.id)
         )
-    return len(sessies) + len(pogingen)
+        # Kept an hour past their end: the hourly cap on mailed links counts them.
+        links = (
+            await Wachtwoordherstel.delete()
+            .where(Wachtwoordherstel.verloopt_at < moment - timedelta(hours=1))
+            .returning(Wachtwoordherstel.id)
+        )
+    return len(sessies) + len(pogingen) + len(links)
 
 
 async def ensure_regio(slug: str, naam: str) -> int:

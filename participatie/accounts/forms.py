@@ -58,3 +58,20 @@ class GebruikerForm:
             gemeente=data.get("gemeente") or None,
             is_actief=data.get("is_actief") == "ja",
         )
+
+
+@dataclass(frozen=True)
+class WachtwoordForm:
+    """A new password, typed twice; `huidig` only when changing one's own."""
+
+    huidig: str
+    nieuw: str
+    herhaling: str
+
+    @classmethod
+    def parse(cls, data: dict[str, str]) -> WachtwoordForm:
+        return cls(
+            huidig=data.get("huidig", ""),
+            nieuw=data.get("nieuw", ""),
+            herhaling=data.get("herhaling", ""),
+        )

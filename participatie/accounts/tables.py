@@ -67,3 +67,17 @@ class Instelling(Table):
 
     sleutel = Varchar(length=80, unique=True, null=False)
     waarde = Varchar(length=200, null=False)
+
+
+class Wachtwoordherstel(Table):
+    """A link to set a new password, mailed to the account's address.
+
+    Only a hash of the link's token is stored, so a database copy resets no password. A link
+    works once (`gebruikt_at`) and until `verloopt_at`, an hour after it was made.
+    """
+
+    token_hash = Varchar(length=64, unique=True, null=False)
+    gebruiker = ForeignKey(references=Gebruiker, null=False, on_delete=OnDelete.cascade)
+    aangemaakt_at = Timestamptz(null=False, index=True)
+    verloopt_at = Timestamptz(null=False)
+    gebruikt_at = Timestamptz(null=True, default=None)

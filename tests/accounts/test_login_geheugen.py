@@ -71,7 +71,7 @@ def standaard_server(settings, database) -> Iterator[tuple[str, int]]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
             urllib.request.urlopen(base + "/inloggen", timeout=1)  # noqa: S310 -- our own server
