@@ -1,14 +1,18 @@
 # One set of commands for people and CI (.ci/run runs `make test`'s command too).
 .PHONY: install dev demo test lint fmt migrate
 
+# make demo PORT=8080 (HOST too) when 8000 is taken.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
 install:
 	python -m pip install -e ".[test]"
 
 demo:
-	python -m pip install -e . && participatie run --demo
+	python -m pip install -e . && participatie run --demo --host $(HOST) --port $(PORT)
 
 dev:
-	PARTICIPATIE_DEBUG=true participatie run --demo
+	PARTICIPATIE_DEBUG=true participatie run --demo --host $(HOST) --port $(PORT)
 
 migrate:
 	participatie migrate

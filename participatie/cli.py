@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import secrets
+import socket
+import sqlite3
 import sys
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -16,12 +20,75 @@ from participatie.config import ConfigError, Settings
 
 T = TypeVar("T")
 
+_HEADINGS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
+
+
+class _DutchFormatter(click.HelpFormatter):
+    """Click's help in Dutch: the rest of the command already speaks it."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(
+            prog,
+            args.replace("[OPTIONS]", "[OPTIES]").replace("COMMAND", "OPDRACHT"),
+            prefix="Gebruik: " if prefix is None else prefix,
+        )
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class _DutchContext(click.Context):
+    formatter_class = _DutchFormatter
+
+
+class _DutchHelp:
+    context_class = _DutchContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Toon deze hulp en stop."
+        return option
+
+
+class _DutchCommand(_DutchHelp, click.Command):
+    pass
+
+
+class _DutchGroup(_DutchHelp, click.Group):
+    command_class = _DutchCommand
+    group_class = type  # subgroups are of this class too
+
 
 def _settings() -> Settings:
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
+        settings.check_database_url()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    return settings
+
+
+def _database_error(settings: Settings, exc: BaseException) -> str | None:
+    """One Dutch line for a database that cannot be reached, instead of a traceback."""
+    import asyncpg
+
+    where = "de SQLite-database" if settings.is_sqlite else f"PostgreSQL ({settings.database_host})"
+    if isinstance(exc, asyncpg.InvalidCatalogNameError):
+        return (
+            f"De database {settings.database_name!r} bestaat niet op {settings.database_host}. "
+            f"Maak hem aan, bijvoorbeeld met: createdb {settings.database_name}"
+        )
+    if isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError | asyncpg.InvalidPasswordError):
+        return f"{where} weigert de gebruiker of het wachtwoord uit PARTICIPATIE_DATABASE_URL."
+    if isinstance(exc, OSError | asyncpg.CannotConnectNowError | asyncpg.ConnectionDoesNotExistError):
+        return (
+            f"{where} is niet bereikbaar ({exc.__class__.__name__}). "
+            "Draait de database, en klopt PARTICIPATIE_DATABASE_URL?"
+        )
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"{where} kan niet geopend of geschreven worden: {exc}."
+    return None
 
 
 def _run_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
@@ -39,36 +106,72 @@ def _run_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
         finally:
             await db.close_pool(engine)
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        if (message := _database_error(settings, exc)) is not None:
+            raise click.ClickException(message) from None
+        raise
 
 
-def _migrate(settings: Settings) -> None:
-    async def work() -> None:
+def _migrate(settings: Settings) -> dict[str, int]:
+    async def work() -> dict[str, int]:
         from piccolo.engine.finder import engine_finder
 
         engine = engine_finder()
         assert engine is not None
-        await db.migrate(engine)
+        return await db.migrate(engine)
 
-    _run_db(settings, work)
+    return _run_db(settings, work)
 
 
-@click.group(help="Participatieraden IJmond: beheer en starten van het platform.")
+def _report_migrations(gedaan: dict[str, int]) -> None:
+    if not gedaan:
+        click.echo("Database is bij: geen migraties nodig.")
+    for app, aantal in gedaan.items():
+        click.echo(f"Database {app}: {aantal} {'migratie' if aantal == 1 else 'migraties'} uitgevoerd.")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("participatie")
+    except PackageNotFoundError:  # run from a checkout without installing
+        return "onbekend"
+
+
+@click.group(
+    cls=_DutchGroup,
+    help="Participatieraden IJmond: het platform inrichten, starten en beheren.\n\n"
+    "Alle instellingen komen uit omgevingsvariabelen die met PARTICIPATIE_ beginnen, "
+    "zoals PARTICIPATIE_DATABASE_URL en PARTICIPATIE_SECRET_KEY (zie README.md).",
+)
+@click.version_option(
+    _version(), "--version", message="participatie %(version)s", help="Toon de versie en stop."
+)
 def main() -> None:
-    pass
+    # Piccolo warns (in colour, over three lines) when it cannot reach the database; we say
+    # it once, in Dutch, in _database_error.
+    warnings.filterwarnings("ignore", message=r".*Unable to (connect to database|fetch server version)")
 
 
 @main.command(help="Voer de databasemigraties uit (veilig om vaker te doen).")
 def migrate() -> None:
-    settings = _settings()
-    _migrate(settings)
-    click.echo("Database is bijgewerkt.")
+    _report_migrations(_migrate(_settings()))
 
 
-def _print_demo_logins(settings: Settings) -> None:
+def _load_demo(settings: Settings) -> None:
     from participatie.demo import DEMO_PASSWORD, load_demo
 
     logins = _run_db(settings, lambda: load_demo(settings))
+    if not logins:
+        click.echo(
+            "Deze database heeft al accounts: er zijn geen demogegevens en geen demo-accounts aangemaakt."
+        )
+        return
     click.echo(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
     for login in logins:
         waar = f" ({login.gemeente})" if login.gemeente else ""
@@ -79,21 +182,44 @@ def _print_demo_logins(settings: Settings) -> None:
 @main.command(help="Vul een lege database met demogegevens: raden, raadsleden, ambtenaren.")
 def demo() -> None:
     settings = _settings()
-    _migrate(settings)
-    _print_demo_logins(settings)
+    _report_migrations(_migrate(settings))
+    _load_demo(settings)
 
 
-@main.command(help="Start de webserver.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
-@click.option("--port", default=8000, show_default=True, help="Poort.")
+def _check_port_free(host: str, port: int) -> None:
+    """Say so in one line when the address is taken, before uvicorn starts its workers."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"Poort {port} op {host} is al in gebruik. Stop het andere programma, of kies een "
+                    "andere poort met --port."
+                ) from None
+            raise click.ClickException(f"Kan niet luisteren op {host}:{port}: {exc.strerror}.") from None
+
+
+@main.command(help="Migreer de database en start de webserver.")
 @click.option(
-    "--workers", default=1, show_default=True, help="Aantal processen (meer dan 1 alleen met PostgreSQL)."
+    "--host", default="127.0.0.1", metavar="ADRES", help="Adres om op te luisteren (standaard 127.0.0.1)."
+)
+@click.option(
+    "--port", default=8000, metavar="POORT", type=click.IntRange(1, 65535), help="Poort (standaard 8000)."
+)
+@click.option(
+    "--workers",
+    default=1,
+    metavar="AANTAL",
+    type=click.IntRange(1, 64),
+    help="Aantal processen (standaard 1; meer dan 1 alleen met PostgreSQL).",
 )
 @click.option(
     "--demo",
     "with_demo",
     is_flag=True,
-    help="Migreer, vul demogegevens en start; voor een eerste kennismaking.",
+    help="Vul ook demogegevens; voor een eerste kennismaking.",
 )
 def run(host: str, port: int, workers: int, with_demo: bool) -> None:
     import uvicorn
@@ -113,20 +239,108 @@ def run(host: str, port: int, workers: int, with_demo: bool) -> None:
         settings.check()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    _migrate(settings)
+    _check_port_free(host, port)
+    _report_migrations(_migrate(settings))
     if with_demo:
-        _print_demo_logins(settings)
-    click.echo(f"Participatie draait op http://{host}:{port}  (stoppen: Ctrl+C)")
+        _load_demo(settings)
+    click.echo(f"Participatie {_version()} draait op http://{host}:{port}  (stoppen: Ctrl+C)")
     uvicorn.run(
         "participatie.app:app_from_env",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        # Forwarded headers are handled in the app, from PARTICIPATIE_TRUSTED_PROXIES only.
         proxy_headers=False,
         server_header=False,
         log_level="warning",
     )
+
+
+@main.command(
+    help="Richt een nieuwe installatie in: de regio, de raden en de eerste beheerder. "
+    "Zonder --gemeente komen Velsen, Beverwijk en Heemskerk in de regio IJmond. "
+    "Het wachtwoord komt uit PARTICIPATIE_NIEUW_WACHTWOORD, of van standaardinvoer met --wachtwoord-stdin.",
+)
+@click.option(
+    "--regio", default="ijmond:IJmond", metavar="SLUG:NAAM", help="De regio (standaard ijmond:IJmond)."
+)
+@click.option(
+    "--gemeente",
+    "gemeenten",
+    multiple=True,
+    metavar="SLUG:NAAM",
+    help="Een gemeente met een Participatieraad, zoals velsen:Velsen; mag vaker.",
+)
+@click.option(
+    "--beheerder-email", required=True, metavar="E-MAIL", help="E-mailadres van de eerste beheerder."
+)
+@click.option("--beheerder-naam", required=True, metavar="NAAM", help="Naam van de eerste beheerder.")
+@click.option("--wachtwoord-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
+def inrichten(
+    regio: str, gemeenten: tuple[str, ...], beheerder_email: str, beheerder_naam: str, wachtwoord_stdin: bool
+) -> None:
+    from participatie.accounts import domain
+    from participatie.demo import GEMEENTEN
+
+    settings = _settings()
+    regio_slug, regio_naam = _slug_naam(regio, "--regio")
+    raden = [_slug_naam(g, "--gemeente") for g in gemeenten] or [(slug, naam) for slug, naam, _ in GEMEENTEN]
+    wachtwoord = _new_password(wachtwoord_stdin)
+    _report_migrations(_migrate(settings))
+
+    async def work() -> int:
+        regio_id = await domain.ensure_regio(regio_slug, regio_naam)
+        for slug, naam in raden:
+            await domain.ensure_gemeente(slug, naam, f"Participatieraad {naam}", regio_id)
+        return await domain.create_gebruiker(
+            settings,
+            email=beheerder_email,
+            naam=beheerder_naam,
+            wachtwoord=wachtwoord,
+            rol="beheerder",
+            gemeente_slug=None,
+            door=None,
+        )
+
+    gebruiker_id = _create_account(settings, work)
+    click.echo(f"Regio {regio_naam} met {', '.join(naam for _, naam in raden)} is ingericht.")
+    click.echo(f"Beheerder {gebruiker_id} ({beheerder_email}) kan nu inloggen.")
+
+
+def _slug_naam(value: str, option: str) -> tuple[str, str]:
+    slug, _, naam = value.partition(":")
+    slug = slug.strip().lower()
+    if not slug or not naam.strip() or not slug.replace("-", "").isalnum() or not slug.isascii():
+        raise click.BadParameter(
+            f"gebruik slug:Naam, zoals velsen:Velsen (niet {value!r}).", param_hint=option
+        )
+    return slug, naam.strip()
+
+
+def _new_password(from_stdin: bool) -> str:
+    wachtwoord = os.environ.get("PARTICIPATIE_NIEUW_WACHTWOORD")
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if wachtwoord:
+        return wachtwoord
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            "Geen wachtwoord: er is geen terminal om het te vragen. Zet PARTICIPATIE_NIEUW_WACHTWOORD "
+            "of gebruik --wachtwoord-stdin."
+        )
+    return str(click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Nog een keer"))
+
+
+def _create_account(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    from participatie.accounts import domain
+
+    try:
+        return _run_db(settings, work)
+    except domain.OngeldigeInvoer as exc:
+        for veld, tekst in exc.fouten.items():
+            click.echo(f"{veld}: {tekst}", err=True)
+        raise SystemExit(2) from None
 
 
 @main.group(help="Accounts beheren.")
@@ -141,37 +355,36 @@ def gebruiker() -> None:
         "of van standaardinvoer met --wachtwoord-stdin, of wordt gevraagd."
     ),
 )
-@click.option("--email", required=True, help="E-mailadres (de inlognaam).")
-@click.option("--naam", required=True, help="Volledige naam.")
-@click.option("--rol", required=True, type=click.Choice(["beheerder", "raadslid", "ambtenaar"]))
-@click.option("--gemeente", default=None, help="velsen, beverwijk of heemskerk (niet voor beheerders).")
+@click.option("--email", required=True, metavar="E-MAIL", help="E-mailadres (de inlognaam).")
+@click.option("--naam", required=True, metavar="NAAM", help="Volledige naam.")
+@click.option(
+    "--rol", required=True, type=click.Choice(["beheerder", "raadslid", "ambtenaar"]), help="De rol."
+)
+@click.option(
+    "--gemeente", default=None, metavar="SLUG", help="Bijvoorbeeld velsen (niet voor een beheerder)."
+)
 @click.option("--wachtwoord-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
 def gebruiker_aanmaken(email: str, naam: str, rol: str, gemeente: str | None, wachtwoord_stdin: bool) -> None:
     from participatie.accounts import domain
 
     settings = _settings()
-    wachtwoord = os.environ.get("PARTICIPATIE_NIEUW_WACHTWOORD")
-    if wachtwoord_stdin:
-        wachtwoord = sys.stdin.readline().rstrip("\n")
-    elif not wachtwoord:
-        wachtwoord = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    try:
-        gebruiker_id = _run_db(
-            settings,
-            lambda: domain.create_gebruiker(
-                settings,
-                email=email,
-                naam=naam,
-                wachtwoord=wachtwoord or "",
-                rol=rol,
-                gemeente_slug=gemeente,
-                door=None,
-            ),
+    if rol == "beheerder" and gemeente:
+        raise click.BadParameter(
+            "een beheerder hoort bij geen gemeente: laat --gemeente weg.", param_hint="--gemeente"
         )
-    except domain.OngeldigeInvoer as exc:
-        for veld, tekst in exc.fouten.items():
-            click.echo(f"{veld}: {tekst}", err=True)
-        raise SystemExit(2) from None
+    wachtwoord = _new_password(wachtwoord_stdin)
+    gebruiker_id = _create_account(
+        settings,
+        lambda: domain.create_gebruiker(
+            settings,
+            email=email,
+            naam=naam,
+            wachtwoord=wachtwoord,
+            rol=rol,
+            gemeente_slug=gemeente,
+            door=None,
+        ),
+    )
     click.echo(f"Account {gebruiker_id} aangemaakt.")
 
 
@@ -185,7 +398,7 @@ def rapport() -> None:
     help="Verstuur de wachtende mails van het rapport van een vraag, met voortgang. "
     "Het rapport moet gepubliceerd zijn; wat al verstuurd is, gaat niet nog een keer.",
 )
-@click.argument("vraag_id", type=int)
+@click.argument("vraag_id", type=int, metavar="VRAAG_ID")
 def rapport_verstuur(vraag_id: int) -> None:
     from participatie.mail import outbox
     from participatie.rapporten import domain
@@ -193,6 +406,10 @@ def rapport_verstuur(vraag_id: int) -> None:
     settings = _settings()
 
     async def work() -> outbox.DrainResult:
+        from participatie.vragen.tables import Vraag
+
+        if not await Vraag.exists().where(Vraag.id == vraag_id):
+            raise click.ClickException(f"Vraag {vraag_id} bestaat niet.")
         rapport = await domain.load_rapport(vraag_id)
         if rapport is None:
             raise click.ClickException(f"Vraag {vraag_id} heeft nog geen rapport.")

@@ -73,6 +73,34 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def database_host(self) -> str:
+        parsed = urlparse(self.database_url)
+        return f"{parsed.hostname or 'localhost'}:{parsed.port or 5432}"
+
+    @property
+    def database_name(self) -> str:
+        return urlparse(self.database_url).path.lstrip("/")
+
+    def check_database_url(self) -> None:
+        """Refuse a database address we cannot use, with the reason in one Dutch line."""
+        parsed = urlparse(self.database_url)
+        if parsed.scheme == "sqlite":
+            if not self.database_url.startswith("sqlite:///") or self.database_url == "sqlite:///":
+                raise ConfigError(
+                    "PARTICIPATIE_DATABASE_URL: een SQLite-adres ziet er zo uit: sqlite:///data/participatie.sqlite3"
+                )
+            return
+        if parsed.scheme not in {"postgresql", "postgres"}:
+            raise ConfigError(
+                f"PARTICIPATIE_DATABASE_URL: {parsed.scheme or self.database_url!r} kennen we niet; "
+                "gebruik sqlite:///pad/naar/bestand.sqlite3 of postgresql://gebruiker@host/database."
+            )
+        if not self.database_name:
+            raise ConfigError(
+                "PARTICIPATIE_DATABASE_URL: zet de naam van de database achter de host, zoals postgresql://host/participatie."
+            )
+
+    @property
     def is_https(self) -> bool:
         return urlparse(self.base_url).scheme == "https"
 
@@ -92,9 +120,7 @@ class Settings:
             raise ConfigError("PARTICIPATIE_SECRET_KEY is te kort: gebruik minstens 32 tekens.")
         if self.smtp_tls not in {"none", "starttls", "tls"}:
             raise ConfigError("PARTICIPATIE_SMTP_TLS moet none, starttls of tls zijn.")
-        scheme = urlparse(self.database_url).scheme
-        if scheme not in {"sqlite", "postgresql", "postgres"}:
-            raise ConfigError("PARTICIPATIE_DATABASE_URL moet met sqlite:/// of postgresql:// beginnen.")
+        self.check_database_url()
         for entry in self.trusted_proxies:
             try:
                 ipaddress.ip_network(entry, strict=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import os
 import sqlite3
 from collections.abc import Callable
@@ -232,12 +233,34 @@ async def close_pool(engine: Engine) -> None:
         engine.pool = None
 
 
-async def migrate(engine: Engine) -> None:
-    """Apply every app's pending migrations, in the registry's order."""
+async def _applied_per_app() -> dict[str, int]:
+    from piccolo.apps.migrations.tables import Migration
+
+    if not await Migration.table_exists():
+        return {}
+    rows = await Migration.select(Migration.app_name)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["app_name"]] = counts.get(row["app_name"], 0) + 1
+    return counts
+
+
+async def migrate(engine: Engine) -> dict[str, int]:
+    """Apply every app's pending migrations, in the registry's order.
+
+    Returns how many migrations ran per app (only apps that had any). Piccolo prints a
+    line or five per migration; an operator wants one line per app, so its output is kept
+    and shown only when a migration fails.
+    """
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     prepare(engine)
     use_engine(engine)
-    result = await run_forwards(app_name="all")
+    before = await _applied_per_app()
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        result = await run_forwards(app_name="all")
     if not result.success:
-        raise RuntimeError(f"Migraties mislukt: {result.message}")
+        raise RuntimeError(f"Migraties mislukt: {result.message}\n{chatter.getvalue()}")
+    after = await _applied_per_app()
+    return {app: n - before.get(app, 0) for app, n in after.items() if n > before.get(app, 0)}

@@ -46,13 +46,18 @@ class DemoLogin:
 
 
 async def load_demo(settings: Settings) -> list[DemoLogin]:
-    """Fill an empty database; does nothing to one that already has accounts."""
+    """Fill an empty database and return the demo logins it made.
+
+    A database that already has accounts is left alone and the list is empty: printing demo
+    logins that were never created would send an operator looking for accounts that do not
+    exist.
+    """
     regio_id = await accounts.ensure_regio("ijmond", "IJmond")
     for slug, naam, raad_naam in GEMEENTEN:
         await accounts.ensure_gemeente(slug, naam, raad_naam, regio_id)
     logins = [DemoLogin(email, naam, rol.value, gemeente) for email, naam, rol, gemeente in MENSEN]
     if await Gebruiker.count() > 0:
-        return logins
+        return []
     await _load_people(settings, logins)
     hulp, minima = await _load_vragen()
     await _load_peiling(hulp)

@@ -45,5 +45,5 @@ def test_bad_number_gets_a_clear_message():
 
 
 def test_unknown_database_kind_is_refused():
-    with pytest.raises(ConfigError, match="sqlite:/// of postgresql://"):
+    with pytest.raises(ConfigError, match="kennen we niet; gebruik sqlite:///"):
         Settings(database_url="mysql://x", secret_key="s" * 40).check()
