@@ -462,7 +462,7 @@ async def change_password(
     moment = now()
     fouten = _new_password_errors(nieuw, herhaling)
     row = (
-        await Gebruiker.select(Gebruiker.email, Gebruiker.wachtwoord_hash)
+        await Gebruiker.select(Gebruiker.email, Gebruiker.naam, Gebruiker.wachtwoord_hash)
         .where(Gebruiker.id == user.id)
         .first()
     )
@@ -493,7 +493,13 @@ async def change_password(
         await Wachtwoordherstel.delete().where(
             (Wachtwoordherstel.gebruiker == user.id) & Wachtwoordherstel.gebruikt_at.is_null()
         )
+        await _queue_changed_notice(row["email"], row["naam"], user.id)
     log_event("wachtwoord_gewijzigd", door=user.id, sessies_beeindigd=len(ended))
+
+
+async def _queue_changed_notice(email: str, naam: str, gebruiker_id: int) -> None:
+    """Tell the owner their password changed, so a change they did not make gets noticed."""
+    await outbox.enqueue(email, "wachtwoord_gewijzigd", {"naam": naam}, groep=f"gebruiker:{gebruiker_id}")
 
 
 async def _queue_reset_link(gebruiker: dict, moment: datetime, *, door_beheerder: bool) -> None:
@@ -602,7 +608,7 @@ async def reset_password(settings: Settings, *, token: str, nieuw: str, herhalin
             raise HerstellinkOngeldig()
         gebruiker_id = claimed[0]["gebruiker"]
         gebruiker = (
-            await Gebruiker.select(Gebruiker.email, Gebruiker.is_actief)
+            await Gebruiker.select(Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief)
             .where(Gebruiker.id == gebruiker_id)
             .first()
         )
@@ -616,6 +622,7 @@ async def reset_password(settings: Settings, *, token: str, nieuw: str, herhalin
         )
         grenzen = _login_grenzen(settings, gebruiker["email"], adres)
         await Inlogpoging.delete().where(Inlogpoging.sleutel.is_in([grenzen[0].sleutel, grenzen[2].sleutel]))
+        await _queue_changed_notice(gebruiker["email"], gebruiker["naam"], gebruiker_id)
     log_event("wachtwoord_hersteld", door=gebruiker_id)
 
 

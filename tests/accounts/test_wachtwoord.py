@@ -50,6 +50,10 @@ async def test_change_password_needs_the_current_one_and_ends_other_sessions(app
         assert (await other_device.get("/raad/velsen")).status_code == 302  # sent to the login page
         assert (await client.get("/raad/velsen")).status_code == 200
     assert await Sessie.count() == 1
+    # The owner hears of it, so a change they did not make gets noticed.
+    assert await Bericht.select(Bericht.aan, Bericht.sjabloon) == [
+        {"aan": "anna@velsen.example", "sjabloon": "wachtwoord_gewijzigd"}
+    ]
     async with _client(app, "198.51.100.21") as fresh:
         assert (await login(fresh, "anna@velsen.example", PASSWORD)).status_code == 400
         assert (await login(fresh, "anna@velsen.example", NEW)).status_code == 302
@@ -73,6 +77,15 @@ async def test_change_password_refuses_common_and_mismatched_passwords(client, s
     assert mismatch.status_code == 422
     assert "De twee nieuwe wachtwoorden zijn niet hetzelfde." in mismatch.text
     assert (await login(client, "anna@velsen.example", PASSWORD)).status_code == 302
+
+
+async def test_every_page_links_a_logged_in_person_to_the_password_page(client, settings):
+    await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
+    await login(client, "anna@velsen.example")
+
+    page = await client.get("/raad/velsen")
+
+    assert '<a href="/account/wachtwoord">Wachtwoord wijzigen</a>' in page.text
 
 
 async def test_change_password_page_needs_a_login(client):
@@ -108,6 +121,12 @@ async def test_beheerder_sends_a_reset_link_that_works_once(app, client, mail_se
         assert "Deze link werkt niet meer" in again.text
         assert reopened.status_code == 400
         assert (await anna_device.get("/raad/velsen")).status_code == 302  # every session ended
+    mails = await Bericht.select(Bericht.sjabloon).order_by(Bericht.id)
+    assert [m["sjabloon"] for m in mails] == ["wachtwoord_herstel", "wachtwoord_gewijzigd"]
+    await outbox.drain(mail_settings)
+    notice = smtp.to("anna@velsen.example")[-1]
+    assert notice["Subject"] == "Uw wachtwoord voor Participatie IJmond is gewijzigd"
+    assert "https://participatie.test/wachtwoord-vergeten" in notice.get_body("plain").get_content()
     async with _client(app, "192.0.2.10") as fresh:
         assert (await login(fresh, "anna@velsen.example", NEW)).status_code == 302
 
