@@ -107,6 +107,9 @@ def _serve(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
         "PARTICIPATIE_PLANNER_ENABLED": "false",
         "PARTICIPATIE_BASE_URL": f"http://127.0.0.1:{port}",
         "PARTICIPATIE_PEILING_LIMIET_PER_ADRES": "100000000",
+        # wrk floods one poll from one address on purpose: measure the path, not the brakes.
+        "PARTICIPATIE_PEILING_DRUK_PER_MINUUT": "100000000",
+        "PARTICIPATIE_PEILING_MAX_PER_MINUUT": "100000000",
         "PARTICIPATIE_DB_POOL_SIZE": "16",
     }
     proc = subprocess.Popen(
