@@ -23,7 +23,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from participatie import db, instellingen
+from participatie import db, gezondheid, instellingen
 from participatie.accounts import routes as accounts_routes
 from participatie.accounts.guards import PUBLIEK, session_middleware
 from participatie.auditlog import configure_logging
@@ -122,6 +122,7 @@ def create_app(settings: Settings) -> Litestar:
             *focusgroepen_routes.ROUTES,
             *rapporten_routes.ROUTES,
             *instellingen.ROUTES,
+            *gezondheid.ROUTES,
             static,
         ],
         lifespan=[lifespan],

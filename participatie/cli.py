@@ -135,12 +135,9 @@ def _report_migrations(gedaan: dict[str, int]) -> None:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from participatie import version
 
-    try:
-        return version("participatie")
-    except PackageNotFoundError:  # run from a checkout without installing
-        return "onbekend"
+    return version()
 
 
 @click.group(

@@ -220,6 +220,13 @@ def use_engine(engine: Engine) -> None:
         table._meta.db = engine
 
 
+async def ping() -> None:
+    """One round trip to the database the tables use; raises when it does not answer."""
+    from piccolo.apps.migrations.tables import Migration
+
+    await Migration.raw("SELECT 1")
+
+
 async def start_pool(engine: Engine, size: int) -> None:
     if isinstance(engine, PostgresEngine) and engine.pool is None:
         await engine.start_connection_pool(min_size=min(2, size), max_size=size)

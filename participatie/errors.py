@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from urllib.parse import quote
 
 from litestar import Request, Response
@@ -31,6 +32,10 @@ PAGES: dict[int, tuple[str, str]] = {
         "Wat u invulde kunnen we niet verwerken. Ga terug en controleer uw antwoorden.",
     ),
     429: ("Even wachten", "U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
+    503: (
+        "Even niet beschikbaar",
+        "De website kan nu niet bij zijn gegevens. Probeer het over een paar minuten opnieuw. Wat u al had verstuurd en bevestigd kreeg, is bewaard.",
+    ),
     500: (
         "Er ging iets mis",
         "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem dan contact op met de Participatieraad.",
@@ -92,6 +97,38 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     return error_page(request, status, detail, headers=exc.headers)
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """The database is down, restarting, full or read-only: the resident can try again later."""
+    import asyncpg
+
+    if isinstance(
+        exc,
+        OSError
+        | TimeoutError
+        | asyncpg.PostgresConnectionError
+        | asyncpg.InterfaceError
+        | asyncpg.CannotConnectNowError
+        | asyncpg.AdminShutdownError
+        | asyncpg.DiskFullError,
+    ):
+        return True
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        text = str(exc).lower()
+        return any(
+            reason in text
+            for reason in ("locked", "readonly", "read-only", "disk i/o", "unable to open", "full")
+        )
+    return False
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        logger.error(
+            "database niet beschikbaar op %s %s: %s",
+            request.method,
+            route_of(request),
+            exc.__class__.__name__,
+        )
+        return error_page(request, 503, headers={"Retry-After": "120"})
     logger.exception("onverwachte fout op %s %s", request.method, route_of(request), exc_info=exc)
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)

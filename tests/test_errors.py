@@ -1,12 +1,14 @@
 """Error pages and what the logs say about them: security events, and never a token or address."""
 
 import json
+import sqlite3
 
 import httpx
 import pytest
 from litestar import Litestar, get
 from litestar.params import FromPath
 
+from participatie import version
 from participatie.app import template_config
 from participatie.config import Settings
 from participatie.errors import internal_error_handler
@@ -66,3 +68,39 @@ async def test_a_nul_byte_in_an_address_is_a_404_not_a_500(client, path):
     response = await client.get(path)
 
     assert response.status_code == 404
+
+
+@get("/opslaan/{kind:str}", sync_to_thread=False)
+def opslaan(kind: FromPath[str]) -> str:
+    if kind == "alleen-lezen":
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+    if kind == "weg":
+        raise ConnectionRefusedError(111, "Connect call failed")
+    raise ValueError("een fout van ons")
+
+
+@pytest.mark.parametrize(("kind", "status"), [("alleen-lezen", 503), ("weg", 503), ("bug", 500)])
+async def test_a_database_that_is_away_gives_a_dutch_503_to_try_again(kind, status, log_lines):
+    app = Litestar(
+        [opslaan],
+        exception_handlers={Exception: internal_error_handler},
+        template_config=template_config(Settings()),
+        debug=False,
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        response = await client.get(f"/opslaan/{kind}")
+
+    assert response.status_code == status
+    if status == 503:
+        assert "Probeer het over een paar minuten opnieuw" in response.text
+        assert response.headers["retry-after"] == "120"
+        assert "Traceback" not in "\n".join(log_lines)
+
+
+async def test_health_reports_the_database_and_the_version(client):
+    response = await client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "versie": version()}
+    assert response.headers["cache-control"] == "no-store"
+    assert (await client.head("/health")).status_code == 200
