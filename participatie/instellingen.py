@@ -9,6 +9,7 @@ from participatie.accounts.forms import read_form
 from participatie.accounts.guards import alleen, current
 from participatie.accounts.tables import Instelling, Rol
 from participatie.focusgroepen import domain as focusgroepen
+from participatie.peilingen import adressen
 from participatie.rapporten import domain as rapporten
 
 beheerder = [alleen(Rol.BEHEERDER)]
@@ -18,6 +19,7 @@ async def _waarden() -> dict[str, str]:
     return {
         "maanden": str(await focusgroepen.bewaartermijn_maanden()),
         "vervolg_maanden": str(await rapporten.vervolg_bewaartermijn_maanden()),
+        "adres_maanden": str(await adressen.bewaartermijn_maanden()),
     }
 
 
@@ -38,17 +40,22 @@ async def change_settings(request: Request) -> Template:
             for change in (
                 lambda: focusgroepen.set_bewaartermijn(user, data.get("maanden", "")),
                 lambda: rapporten.set_vervolg_bewaartermijn(user, data.get("vervolg_maanden", "")),
+                lambda: adressen.set_bewaartermijn(user, data.get("adres_maanden", "")),
             ):
                 try:
                     await change()
-                except (focusgroepen.OngeldigeInvoer, rapporten.OngeldigeInvoer) as exc:
+                except (
+                    focusgroepen.OngeldigeInvoer,
+                    rapporten.OngeldigeInvoer,
+                    adressen.OngeldigeInvoer,
+                ) as exc:
                     fouten.update(exc.fouten)
             if fouten:
                 raise _Teruggedraaid()
     except _Teruggedraaid:
         pass
     if fouten:
-        waarden = {k: data.get(k, "") for k in ("maanden", "vervolg_maanden")}
+        waarden = {k: data.get(k, "") for k in ("maanden", "vervolg_maanden", "adres_maanden")}
         return Template(
             "instellingen.html",
             status_code=422,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 import secrets
 import ssl
 from collections.abc import Awaitable, Callable
@@ -288,13 +289,26 @@ async def _mark_sent(bericht_id: int) -> None:
     ).where(Bericht.id == bericht_id)
 
 
+# Anything shaped like an address (with its angle brackets): SMTP replies and connection
+# errors often quote the recipient, and the reasons are kept and shown to the council.
+_ADRES_IN_TEKST = re.compile(r"<?[^\s<>@\"'(),;:]+@[^\s<>@\"'(),;:]+>?")
+
+
+def without_addresses(reden: str) -> str:
+    """The reason with every address replaced by "[adres]": kept beyond the purge, so it may
+    hold no personal data."""
+    return _ADRES_IN_TEKST.sub("[adres]", reden)
+
+
 async def _mark_failed(bericht: dict[str, Any], reden: str, *, permanent: bool, moment: datetime) -> None:
     if permanent or bericht["pogingen"] >= MAX_POGINGEN:
         changes = {Bericht.status: Status.MISLUKT.value, Bericht.afgehandeld_at: moment}
     else:
         wacht = min(BACKOFF_BASE * 2 ** max(bericht["pogingen"] - 1, 0), BACKOFF_MAX)
         changes = {Bericht.status: Status.WACHTEND.value, Bericht.volgende_poging_at: moment + wacht}
-    await Bericht.update({**changes, Bericht.fout: reden[:500]}).where(Bericht.id == bericht["id"])
+    await Bericht.update({**changes, Bericht.fout: without_addresses(reden)[:500]}).where(
+        Bericht.id == bericht["id"]
+    )
 
 
 def _client(settings: Settings) -> aiosmtplib.SMTP:
@@ -426,7 +440,8 @@ async def drain(
 
 
 async def purge(moment: datetime | None = None) -> int:
-    """Blank the address, context and attachment of mails finished over a day ago."""
+    """Blank the address, context and attachment of mails finished over a day ago, and take
+    any address out of their failure reason (rows stored before reasons were cleaned)."""
     moment = moment or now()
     rows = (
         await Bericht.update(
@@ -437,8 +452,12 @@ async def purge(moment: datetime | None = None) -> int:
             & (Bericht.afgehandeld_at < moment - BEWAARTERMIJN)
             & Bericht.opgeschoond_at.is_null()
         )
-        .returning(Bericht.id)
+        .returning(Bericht.id, Bericht.fout)
     )
+    for row in rows:
+        schoon = without_addresses(row["fout"])
+        if schoon != row["fout"]:
+            await Bericht.update({Bericht.fout: schoon}).where(Bericht.id == row["id"])
     return len(rows)
 
 

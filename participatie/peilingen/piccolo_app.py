@@ -3,6 +3,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from participatie.peilingen.tables import (
+    Adresbatch,
+    Adreswachtrij,
     Antwoord,
     Deelname,
     Item,
@@ -29,6 +31,8 @@ APP_CONFIG = AppConfig(
         Rapportadres,
         Teller,
         Kiosk,
+        Adreswachtrij,
+        Adresbatch,
     ],
     migration_dependencies=["participatie.vragen.piccolo_app"],
     commands=[],

@@ -25,9 +25,10 @@ from participatie.accounts import domain as accounts
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.peilingen import domain, queries
+from participatie.peilingen import adressen, domain, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
+from participatie.rapporten import domain as rapporten
 from participatie.vragen import domain as vragen
 from participatie.web import gemeente_or_404, settings_of
 
@@ -398,6 +399,7 @@ async def export_xlsx(
 def _browser_id(request: Request) -> str | None:
     """The browser's random id from its signed cookie, or None (no cookie, or forged)."""
     raw = request.cookies.get(BROWSER_COOKIE, "")
+            "kiosk": kiosk,
     value, _, signature = raw.partition(".")
     if not value or not hmac.compare_digest(
         signature, domain.keyed(settings_of(request).secret_key, value)[:32]
@@ -461,7 +463,7 @@ async def _public(sleutel: str) -> Formulier:
     return formulier
 
 
-def _not_open_page(formulier: Formulier, status: int = 200) -> Template:
+def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = False) -> Template:
     return Template(
         "peilingen/niet_open.html",
         status_code=status,
@@ -604,7 +606,8 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
     except domain.NietOpen:
         return _not_open_page(formulier, status=409)
     await _slow_down_if_busy(ontvangen, drempels)
-    return Redirect(path=f"/p/{sleutel}/bedankt")
+    # The proof that this browser just answered: it may leave one address (adressen.py).
+    return Redirect(path=f"/p/{sleutel}/bedankt", cookies=[_adres_bewijs_cookie(request, formulier)])
 
 
 def _answer_again(
@@ -632,14 +635,69 @@ def _answer_again(
 @get("/p/{sleutel:str}/bedankt", opt=PUBLIEK)
 async def thanks(request: Request, sleutel: FromPath[str]) -> Template:
     formulier = await _public(sleutel)
+    return await _thanks_page(
+        request,
+        formulier,
+        al=request.query_params.get("al") == "1",
+        opgeslagen=request.query_params.get("adres") == "1",
+    )
+
+
+# --- the address for the final report (adressen.py) -----------------------------------------
+
+
+def _adres_bewijs_cookie(request: Request, formulier: Formulier) -> Cookie:
+    return Cookie(
+        key=adressen.BEWIJS_COOKIE,
+        value=adressen.new_bewijs(settings_of(request).secret_key, formulier.peiling_id),
+        max_age=adressen.BEWIJS_GELDIG_S,
+        path=f"/p/{formulier.sleutel}",
+        httponly=True,
+        samesite="lax",
+        secure=settings_of(request).is_https,
+    )
+
+
+def _adres_bewijs(request: Request, formulier: Formulier) -> str | None:
+    cookie = request.cookies.get(adressen.BEWIJS_COOKIE, "")
+    return adressen.read_bewijs(settings_of(request).secret_key, formulier.peiling_id, cookie)
+
+
+async def _thanks_page(
+    request: Request,
+    formulier: Formulier,
+    *,
+    al: bool = False,
+    opgeslagen: bool = False,
+    status_code: int = 200,
+    fouten: dict[str, str] | None = None,
+    email: str = "",
+    geweigerd: adressen.AdresGeweigerd | None = None,
+) -> Template:
+    """The thank-you page; the address form only where an address would be kept."""
+    status = await adressen.adres_status(formulier.peiling_id)
+    if geweigerd is not None:
+        melding, rapport_pad = str(geweigerd), geweigerd.rapport_pad
+    elif not status.kan and not opgeslagen:
+        melding, rapport_pad = status.melding, status.rapport_pad
+    else:
+        melding, rapport_pad = "", None
+    heeft_bewijs = _adres_bewijs(request, formulier) is not None
+    base_url = settings_of(request).base_url.rstrip("/")
     return Template(
         "peilingen/bedankt.html",
+        status_code=status_code,
         context={
             "peiling": formulier,
-            "al": request.query_params.get("al") == "1",
-            "opgeslagen": request.query_params.get("adres") == "1",
-            "fouten": {},
-            "email": "",
+            "al": al,
+            "opgeslagen": opgeslagen,
+            "fouten": fouten or {},
+            "email": email,
+            "adres_formulier": status.kan and geweigerd is None and heeft_bewijs,
+            "adres_melding": melding,
+            "rapport_link": f"{base_url}{rapport_pad}" if rapport_pad else "",
+            "adres_maanden": await adressen.bewaartermijn_maanden(),
+            "vervolg_maanden": await rapporten.vervolg_bewaartermijn_maanden(),
         },
         headers={"Cache-Control": "no-store"},
     )
@@ -650,21 +708,22 @@ async def leave_address(request: Request, sleutel: FromPath[str]) -> Template | 
     formulier = await _public(sleutel)
     data = await read_form(request)
     try:
-        await domain.leave_address(formulier, data.get("email", ""), wil_vervolg=data.get("vervolg") == "ja")
-    except domain.OngeldigeInvoer as exc:
-        return Template(
-            "peilingen/bedankt.html",
-            status_code=422,
-            context={
-                "peiling": formulier,
-                "al": False,
-                "opgeslagen": False,
-                "fouten": exc.fouten,
-                "email": data.get("email", ""),
-            },
-            headers={"Cache-Control": "no-store"},
+        await adressen.leave_address(
+            formulier.peiling_id,
+            data.get("email", ""),
+            wil_vervolg=data.get("vervolg") == "ja",
+            bewijs=_adres_bewijs(request, formulier),
+            secret=settings_of(request).secret_key,
         )
-    return Redirect(path=f"/p/{sleutel}/bedankt?adres=1")
+    except domain.OngeldigeInvoer as exc:
+        return await _thanks_page(
+            request, formulier, status_code=422, fouten=exc.fouten, email=data.get("email", "")
+        )
+    except adressen.AdresGeweigerd as exc:
+        return await _thanks_page(request, formulier, status_code=409, geweigerd=exc)
+    # The proof is used up: the browser may forget it.
+    spent = Cookie(key=adressen.BEWIJS_COOKIE, value="", max_age=0, path=f"/p/{formulier.sleutel}")
+    return Redirect(path=f"/p/{sleutel}/bedankt?adres=1", cookies=[spent])
 
 
 @get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld", guards=raad)
@@ -756,7 +815,7 @@ async def kiosk_page(request: Request) -> Template:
     if formulier is None:
         return _kiosk_closed()
     if not domain.is_open(formulier):
-        return _not_open_page(formulier)
+        return _not_open_page(formulier, kiosk=True)
     melding = (
         "Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt."
         if request.query_params.get("klaar")
@@ -777,7 +836,7 @@ async def kiosk_submit(request: Request) -> Template | Redirect:
     if formulier is None:
         return _kiosk_closed()
     if not domain.is_open(formulier):
-        return _not_open_page(formulier, status=409)
+        return _not_open_page(formulier, status=409, kiosk=True)
     data = await _form_values(request)
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     if fouten:
@@ -808,7 +867,7 @@ async def kiosk_submit(request: Request) -> Template | Redirect:
             headers={"Retry-After": _next_minute()},
         )
     except domain.NietOpen:
-        return _not_open_page(formulier, status=409)
+        return _not_open_page(formulier, status=409, kiosk=True)
     await _slow_down_if_busy(ontvangen, drempels)
     return Redirect(path="/kiosk?klaar=1", status_code=303)
 

@@ -3,6 +3,7 @@ from enum import StrEnum
 from piccolo.columns import (
     UUID,
     Boolean,
+    Bytea,
     ForeignKey,
     Integer,
     OnDelete,
@@ -128,6 +129,9 @@ class Rapportadres(Table):
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
     email = Varchar(length=254, null=False)
     wil_vervolg = Boolean(null=False, default=False)  # also the follow-up on the municipality's reaction
+    # Keyed hash of the one-use proof the browser got with its response (see adressen.py):
+    # one address per response. Random, so it points to no response.
+    bewijs = Varchar(length=64, null=False, default="")
 
 
 class Teller(Table):
@@ -164,3 +168,24 @@ class Kiosk(Table):
     aangemaakt_at = Timestamptz(null=False)
     verloopt_at = Timestamptz(null=False)
     ingetrokken_at = Timestamptz(null=True, default=None)
+
+
+class Adreswachtrij(Table):
+    """An address waiting to join Rapportadres in the next batch (see adressen.py). Holds only
+    ciphertext: while it waits, its row order and transaction still sit next to its response.
+    Unique (peiling, bewijs): index in the migration."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
+    bewijs = Varchar(length=64, null=False)
+    inhoud = Bytea(null=False)
+
+
+class Adresbatch(Table):
+    """Per poll: how many responses there were when addresses last moved into Rapportadres.
+    Its row is also the poll's lock for leaving, moving and mailing addresses. Unique
+    (peiling): index in the migration."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
+    telling = Integer(null=False, default=0)
+    # Set once every address of the closed poll sits in one final batch.
+    is_definitief = Boolean(null=False, default=False)

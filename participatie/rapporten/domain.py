@@ -26,6 +26,7 @@ from participatie.focusgroepen.domain import plus_months
 from participatie.focusgroepen.tables import Focusgroep, Lid, Soort
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
+from participatie.peilingen import adressen
 from participatie.peilingen.domain import keyed
 from participatie.peilingen.tables import Peiling, Rapportadres, Status
 from participatie.rapporten import inhoud
@@ -256,20 +257,34 @@ async def publish(user: Ingelogd | None, vraag_id: int, settings: Settings) -> i
 
 
 async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], settings: Settings) -> int | None:
-    """In one transaction: mark the report published and queue one mail per address."""
+    """In one transaction: mark the report published and queue one mail per address.
+
+    The polls' address locks are taken first, so an address left meanwhile either got in
+    before (and is mailed here) or waits and is then refused with a link to the report. The
+    addresses are read under the lock, and exactly the rows mailed are deleted.
+    """
     raad = await vragen.raad_of(vraag)
     pad = f"/rapporten/{raad['slug']}/{rapport['sleutel']}"
-    ontvangers = await recipients(vraag["id"])
-    peilingen = await _peiling_ids(vraag["id"])
     groep = f"rapport:{rapport['id']}"
     async with Rapport._meta.db.transaction():
+        peilingen = await _peiling_ids(vraag["id"])
+        await adressen.lock(peilingen)
         claimed = (
-            await Rapport.update({Rapport.gepubliceerd_at: now(), Rapport.ontvangers: len(ontvangers)})
+            await Rapport.update({Rapport.gepubliceerd_at: now()})
             .where((Rapport.id == rapport["id"]) & Rapport.gepubliceerd_at.is_null())
             .returning(Rapport.id)
         )
         if not claimed:
             return None
+        for peiling_id in peilingen:
+            await adressen.finalize(peiling_id, settings.secret_key)
+        rows = await Rapportadres.select(Rapportadres.id, Rapportadres.email, Rapportadres.wil_vervolg).where(
+            Rapportadres.peiling.is_in(peilingen or [-1])
+        )
+        uit_peiling = {r["email"].strip().lower() for r in rows}
+        ontvangers = await recipients(vraag["id"])
+        await Rapport.update({Rapport.ontvangers: len(ontvangers)}).where(Rapport.id == rapport["id"])
+        vervolg_maanden = await vervolg_bewaartermijn_maanden()
         for email in sorted(ontvangers):
             await outbox.enqueue(
                 email,
@@ -282,15 +297,17 @@ async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], setting
                     "pdf_pad": f"{pad}/pdf",
                     "afmeld_pad": afmeld_pad(settings.secret_key, rapport["id"], email),
                     "wil_vervolg": ontvangers[email],
+                    "vervolg_maanden": vervolg_maanden,
+                    "uit_peiling": email in uit_peiling,
                     "bijlage_bron": f"rapport:{rapport['id']}",
                 },
                 groep=groep,
                 sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",
             )
-        # Whoever only wanted the report is now only in the outbox.
-        await Rapportadres.delete().where(
-            Rapportadres.peiling.is_in(peilingen or [-1]) & (Rapportadres.wil_vervolg == False)  # noqa: E712
-        )
+        # Whoever only wanted the report is now only in the outbox: exactly the rows just read.
+        mailed = [r["id"] for r in rows if not r["wil_vervolg"]]
+        for start in range(0, len(mailed), 1000):
+            await Rapportadres.delete().where(Rapportadres.id.is_in(mailed[start : start + 1000]))
     return len(ontvangers)
 
 
@@ -328,26 +345,30 @@ async def send_followups(settings: Settings) -> int:
         await _store_pdf(rapport["id"])
         raad = await vragen.raad_of(vraag)
         peilingen = await _peiling_ids(vraag["id"])
-        adressen = sorted(
-            {
-                r["email"].strip().lower()
-                for r in await Rapportadres.select(Rapportadres.email).where(
-                    Rapportadres.peiling.is_in(peilingen or [-1]) & (Rapportadres.wil_vervolg == True)  # noqa: E712
-                )
-            }
-        )
         oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")
         groep = f"rapport:{rapport['id']}:vervolg"
         pad = f"/rapporten/{raad['slug']}/{rapport['sleutel']}"
         async with Rapport._meta.db.transaction():
             claimed = (
-                await Rapport.update({Rapport.vervolg_at: now(), Rapport.vervolg_ontvangers: len(adressen)})
+                await Rapport.update({Rapport.vervolg_at: now()})
                 .where((Rapport.id == rapport["id"]) & Rapport.vervolg_at.is_null())
                 .returning(Rapport.id)
             )
             if not claimed:
                 continue
-            for email in adressen:
+            # Read inside the transaction: a remove-me click just before is respected.
+            vervolg = sorted(
+                {
+                    r["email"].strip().lower()
+                    for r in await Rapportadres.select(Rapportadres.email).where(
+                        Rapportadres.peiling.is_in(peilingen or [-1]) & (Rapportadres.wil_vervolg == True)  # noqa: E712
+                    )
+                }
+            )
+            await Rapport.update({Rapport.vervolg_ontvangers: len(vervolg)}).where(
+                Rapport.id == rapport["id"]
+            )
+            for email in vervolg:
                 await outbox.enqueue(
                     email,
                     "rapport_vervolg",
@@ -362,8 +383,8 @@ async def send_followups(settings: Settings) -> int:
                     sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",
                 )
             await Rapportadres.delete().where(Rapportadres.peiling.is_in(peilingen or [-1]))
-        sent += len(adressen)
-        log_event("rapport_vervolg", rapport=rapport["id"], mails=len(adressen))
+        sent += len(vervolg)
+        log_event("rapport_vervolg", rapport=rapport["id"], mails=len(vervolg))
     return sent
 
 

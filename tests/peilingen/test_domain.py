@@ -378,5 +378,5 @@ async def test_address_for_the_report_is_kept_apart_with_a_random_key(mensen):
 
     rows = await Rapportadres.select()
     assert len(rows) == 1
-    assert set(rows[0]) == {"id", "peiling", "email", "wil_vervolg"}  # no time, no order, no link
+    assert set(rows[0]) == {"id", "peiling", "email", "wil_vervolg", "bewijs"}  # no time, no order, no link
     assert rows[0]["id"].version == 4

@@ -1,0 +1,365 @@
+"""Addresses left for a poll's final report, kept so that nobody holding the database can tell
+which response left which address.
+
+The threat is a full copy of the database (a backup, an administrator): every column, id,
+physical row position (SQLite rowid, PostgreSQL ctid), transaction id (PostgreSQL xmin) and
+insertion order. An address written in its own transaction right after its response sits next
+to that response in every one of these. So an address goes through two steps:
+
+1. `leave_address` puts it in Adreswachtrij, encrypted with a key derived from the app's
+   secret. Its row order and transaction still sit next to its response, but a copy of the
+   database alone does not show the address.
+2. Once at least ADRES_BATCH responses came in since the previous batch, `_move` takes every
+   waiting address of the poll into Rapportadres in ONE transaction, in random order, with
+   random ids and no time. Every address of a batch then shares one transaction id and its
+   position says nothing, so it points to no fewer than ADRES_BATCH responses: those that
+   came in since the previous batch. When the poll has closed (planner job) or its report is
+   published, `finalize` rewrites ALL the poll's addresses as one batch: the last, possibly
+   short, window disappears, and every address points to the whole poll.
+
+Deleted rows must not linger: on SQLite `secure_delete` zeroes them in the file (the WAL is
+checkpointed by db.py); on PostgreSQL a deleted row stays in the table file until VACUUM.
+
+Acceptance: only a browser that just answered holds a proof (a signed cookie with a random
+value, set by the answer route); the proof works once, and only while the poll is open and its
+report has not gone out. Every accepted address is mailed exactly once: publication takes the
+poll's Adresbatch row lock, moves, reads, mails and deletes in its own transaction, and
+leaving an address takes the same lock and checks the report state under it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from participatie.accounts import instellingen
+from participatie.accounts.domain import Ingelogd
+from participatie.accounts.tables import Rol
+from participatie.auditlog import log_event
+from participatie.db import as_utc
+from participatie.focusgroepen.domain import plus_months
+from participatie.mail import outbox
+from participatie.peilingen.domain import OngeldigeInvoer, PeilingError, keyed
+from participatie.peilingen.queries import MIN_GROEP
+from participatie.peilingen.tables import (
+    Adresbatch,
+    Adreswachtrij,
+    Antwoord,
+    Peiling,
+    Rapportadres,
+    Status,
+)
+from participatie.rapporten.tables import Rapport
+from participatie.vragen import domain as vragen
+
+# N: an address never points to fewer responses than this. The same floor as the smallest
+# group a results breakdown shows (MIN_GROEP): an address narrowed to fewer responses would
+# undo exactly the protection that rule gives the answers. Larger N would keep addresses
+# longer in the encrypted queue for little gain: a poll closing moves everything into one
+# batch anyway.
+ADRES_BATCH = MIN_GROEP
+BEWIJS_COOKIE = "participatie_adres"
+BEWIJS_GELDIG_S = 7 * 24 * 3600
+BEWAAR_SLEUTEL = "adres_bewaartermijn_maanden"
+BEWAAR_STANDAARD = 12
+# SQLite allows 32,766 parameters per statement; four per row.
+_INSERT_CHUNK = 1000
+
+
+class AdresGeweigerd(PeilingError):
+    """No address is kept; the message says why. `rapport_pad` links the report if it is out."""
+
+    def __init__(self, melding: str, rapport_pad: str | None = None) -> None:
+        self.rapport_pad = rapport_pad
+        super().__init__(melding)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- the proof that this browser answered ------------------------------------------------------
+
+
+def new_bewijs(secret: str, peiling_id: int) -> str:
+    """A cookie value for a browser that just answered: a random value, signed. Nothing of it
+    is stored with the response, so it cannot be traced back to that response."""
+    value = secrets.token_urlsafe(18)
+    return f"{value}.{keyed(secret, f'adresbewijs:{peiling_id}:{value}')[:32]}"
+
+
+def read_bewijs(secret: str, peiling_id: int, cookie: str) -> str | None:
+    """The stored form of a valid proof for this poll (a keyed hash), or None."""
+    value, _, signature = cookie.partition(".")
+    expected = keyed(secret, f"adresbewijs:{peiling_id}:{value}")[:32]
+    if not value or not hmac.compare_digest(signature, expected):
+        return None
+    return keyed(secret, f"adresbewijs-gebruikt:{peiling_id}:{value}")
+
+
+# --- encryption of waiting addresses -----------------------------------------------------------
+
+
+def _cipher(secret: str) -> AESGCM:
+    return AESGCM(hmac.new(secret.encode(), b"adreswachtrij", hashlib.sha256).digest())
+
+
+def _encrypt(secret: str, peiling_id: int, email: str, wil_vervolg: bool) -> bytes:
+    nonce = secrets.token_bytes(12)
+    data = json.dumps({"e": email, "v": wil_vervolg}).encode()
+    return nonce + _cipher(secret).encrypt(nonce, data, str(peiling_id).encode())
+
+
+def _decrypt(secret: str, peiling_id: int, inhoud: bytes) -> tuple[str, bool] | None:
+    inhoud = bytes(inhoud)
+    try:
+        data = json.loads(_cipher(secret).decrypt(inhoud[:12], inhoud[12:], str(peiling_id).encode()))
+    except InvalidTag:
+        return None  # written under another secret: unreadable, and dropped with the batch
+    return data["e"], bool(data["v"])
+
+
+# --- state -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdresStatus:
+    """Whether a poll takes addresses now, and if not, the Dutch reason."""
+
+    kan: bool
+    melding: str = ""
+    rapport_pad: str | None = None
+
+
+async def _published_report(vraag_id: int) -> dict[str, Any] | None:
+    return (
+        await Rapport.select(Rapport.sleutel, Rapport.gemeente)
+        .where((Rapport.vraag == vraag_id) & Rapport.gepubliceerd_at.is_not_null())
+        .first()
+    )
+
+
+async def adres_status(peiling_id: int, moment: datetime | None = None) -> AdresStatus:
+    moment = moment or now()
+    peiling = (
+        await Peiling.select(Peiling.status, Peiling.sluit_at, Peiling.vraag, Peiling.gemeente)
+        .where(Peiling.id == peiling_id)
+        .first()
+    )
+    if peiling is None:
+        return AdresStatus(False, "Deze peiling bestaat niet meer.")
+    raad = await vragen.raad_of(peiling)
+    rapport = await _published_report(peiling["vraag"])
+    if rapport is not None:
+        return AdresStatus(
+            False,
+            "Het eindrapport is al verstuurd. Uw e-mailadres hebben we daarom niet bewaard. "
+            "U kunt het rapport hier lezen:",
+            f"/rapporten/{raad['slug']}/{rapport['sleutel']}",
+        )
+    sluit_at = as_utc(peiling["sluit_at"]) if peiling["sluit_at"] is not None else None
+    if peiling["status"] != Status.OPEN.value or (sluit_at is not None and sluit_at <= moment):
+        return AdresStatus(
+            False,
+            "Deze peiling is gesloten. Een e-mailadres achterlaten kan niet meer; we hebben het "
+            "niet bewaard. Het eindrapport komt op de pagina met rapporten van de raad:",
+            f"/rapporten/{raad['slug']}",
+        )
+    return AdresStatus(True)
+
+
+async def lock(peiling_ids: list[int]) -> None:
+    """Take the polls' address locks for the caller's transaction (in id order: no deadlock).
+
+    On SQLite every write transaction already runs alone (BEGIN IMMEDIATE plus the write lock).
+    """
+    for peiling_id in sorted(set(peiling_ids)):
+        await Adresbatch.insert(Adresbatch(peiling=peiling_id, telling=0, is_definitief=False)).on_conflict(
+            target=Adresbatch.peiling, action="DO NOTHING"
+        )
+        if Adresbatch._meta.db.engine_type == "postgres":
+            await Adresbatch.raw("SELECT id FROM adresbatch WHERE peiling = {} FOR UPDATE", peiling_id)
+
+
+async def _responses(peiling_id: int) -> int:
+    return await Antwoord.count().where(Antwoord.peiling == peiling_id)
+
+
+# --- leaving an address ------------------------------------------------------------------------
+
+
+async def leave_address(
+    peiling_id: int, email: str, *, wil_vervolg: bool, bewijs: str | None, secret: str
+) -> None:
+    """Keep an address for the final report, apart from the answers (see the module text).
+
+    Refuses (AdresGeweigerd) without a proof of answering, a second time for the same proof,
+    and once the poll has closed or its report has gone out.
+    """
+    try:
+        email = outbox.check_address(email)
+    except outbox.OngeldigAdres:
+        raise OngeldigeInvoer({"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}) from None
+    if bewijs is None:
+        raise AdresGeweigerd(
+            "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
+            "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
+        )
+    async with Adreswachtrij._meta.db.transaction():
+        await lock([peiling_id])
+        status = await adres_status(peiling_id)
+        if not status.kan:
+            raise AdresGeweigerd(status.melding, status.rapport_pad)
+        used = await Adreswachtrij.exists().where(
+            (Adreswachtrij.peiling == peiling_id) & (Adreswachtrij.bewijs == bewijs)
+        ) or await Rapportadres.exists().where(
+            (Rapportadres.peiling == peiling_id) & (Rapportadres.bewijs == bewijs)
+        )
+        if used:
+            raise AdresGeweigerd("U liet voor deze peiling al een e-mailadres achter. Eén adres is genoeg.")
+        await Adreswachtrij.insert(
+            Adreswachtrij(
+                peiling=peiling_id, bewijs=bewijs, inhoud=_encrypt(secret, peiling_id, email, wil_vervolg)
+            )
+        )
+        batch = await Adresbatch.select(Adresbatch.telling).where(Adresbatch.peiling == peiling_id).first()
+        assert batch is not None  # lock() made it
+        telling = await _responses(peiling_id)
+        if telling - batch["telling"] >= ADRES_BATCH:
+            await _move(peiling_id, secret, telling=telling, final=False)
+
+
+async def _secure_delete() -> None:
+    if Adreswachtrij._meta.db.engine_type == "sqlite":
+        # Per connection; inside the transaction it applies to this transaction's deletes.
+        await Adreswachtrij.raw("PRAGMA secure_delete = ON")
+
+
+async def _move(peiling_id: int, secret: str, *, telling: int, final: bool) -> int:
+    """Waiting addresses (and with `final` every kept one) into Rapportadres as one batch.
+    Call holding the poll's lock, inside a transaction. Returns the addresses in the batch."""
+    await _secure_delete()
+    rows: list[tuple[str, bool, str]] = []
+    for row in await Adreswachtrij.select(Adreswachtrij.bewijs, Adreswachtrij.inhoud).where(
+        Adreswachtrij.peiling == peiling_id
+    ):
+        address = _decrypt(secret, peiling_id, row["inhoud"])
+        if address is not None:
+            rows.append((address[0], address[1], row["bewijs"]))
+    await Adreswachtrij.delete().where(Adreswachtrij.peiling == peiling_id)
+    if final:
+        kept = await Rapportadres.select(
+            Rapportadres.email, Rapportadres.wil_vervolg, Rapportadres.bewijs
+        ).where(Rapportadres.peiling == peiling_id)
+        rows.extend((r["email"], bool(r["wil_vervolg"]), r["bewijs"]) for r in kept)
+        await Rapportadres.delete().where(Rapportadres.peiling == peiling_id)
+    # Random order, random ids: the row order, ids and physical positions of a batch say
+    # nothing about who came first.
+    secrets.SystemRandom().shuffle(rows)
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        await Rapportadres.insert(
+            *(
+                Rapportadres(
+                    id=uuid.uuid4(), peiling=peiling_id, email=email, wil_vervolg=vervolg, bewijs=bewijs
+                )
+                for email, vervolg, bewijs in rows[start : start + _INSERT_CHUNK]
+            )
+        )
+    await Adresbatch.update({Adresbatch.telling: telling, Adresbatch.is_definitief: final}).where(
+        Adresbatch.peiling == peiling_id
+    )
+    return len(rows)
+
+
+async def finalize(peiling_id: int, secret: str) -> None:
+    """Every address of the poll into one batch. Call holding the poll's lock, inside a
+    transaction (publication does); the poll takes no more addresses after this."""
+    batch = await Adresbatch.select(Adresbatch.is_definitief).where(Adresbatch.peiling == peiling_id).first()
+    if batch is not None and batch["is_definitief"]:
+        return
+    await _move(peiling_id, secret, telling=await _responses(peiling_id), final=True)
+
+
+async def finalize_closed(secret: str, moment: datetime | None = None) -> int:
+    """Planner job: closed polls get their one final batch. Returns how many polls."""
+    moment = moment or now()
+    rows = await Peiling.select(Peiling.id, Peiling.status, Peiling.sluit_at).where(
+        (Peiling.status == Status.GESLOTEN.value)
+        | (Peiling.sluit_at.is_not_null() & (Peiling.sluit_at <= moment))
+    )
+    done = 0
+    for row in rows:
+        if await Adresbatch.exists().where(
+            (Adresbatch.peiling == row["id"]) & (Adresbatch.is_definitief == True)  # noqa: E712
+        ):
+            continue
+        if not await Adreswachtrij.exists().where(Adreswachtrij.peiling == row["id"]) and not (
+            await Rapportadres.exists().where(Rapportadres.peiling == row["id"])
+        ):
+            continue
+        async with Adreswachtrij._meta.db.transaction():
+            await lock([row["id"]])
+            if (await adres_status(row["id"], moment)).kan:
+                continue  # reopened meanwhile
+            await finalize(row["id"], secret)
+        done += 1
+    return done
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+async def bewaartermijn_maanden() -> int:
+    return await instellingen.read_int(BEWAAR_SLEUTEL, BEWAAR_STANDAARD)
+
+
+async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
+    if user.rol is not Rol.BEHEERDER:
+        raise AdresGeweigerd("Alleen een beheerder kan dit wijzigen.")
+    value = instellingen.parse_int(maanden)
+    if value is None or not 1 <= value <= 36:
+        raise OngeldigeInvoer({"adres_maanden": "Kies een bewaartermijn van 1 tot en met 36 maanden."})
+    await instellingen.write(BEWAAR_SLEUTEL, value)
+    log_event("adres_bewaartermijn_gewijzigd", door=user.id, maanden=value)
+
+
+async def purge_unpublished(moment: datetime | None = None) -> int:
+    """Addresses of a poll whose report never went out are deleted `bewaartermijn` months after
+    the poll closed. Returns how many addresses were deleted."""
+    moment = moment or now()
+    maanden = await bewaartermijn_maanden()
+    deleted = 0
+    for peiling in await Peiling.select(
+        Peiling.id, Peiling.vraag, Peiling.gesloten_at, Peiling.sluit_at
+    ).where(Peiling.status == Status.GESLOTEN.value):
+        gesloten = peiling["gesloten_at"] or peiling["sluit_at"]
+        if gesloten is None or plus_months(as_utc(gesloten), maanden) > moment:
+            continue
+        if await _published_report(peiling["vraag"]) is not None:
+            continue  # its follow-up addresses have their own period (rapporten)
+        async with Adreswachtrij._meta.db.transaction():
+            await lock([peiling["id"]])
+            await _secure_delete()
+            wachtend = (
+                await Adreswachtrij.delete()
+                .where(Adreswachtrij.peiling == peiling["id"])
+                .returning(Adreswachtrij.id)
+            )
+            bewaard = (
+                await Rapportadres.delete()
+                .where(Rapportadres.peiling == peiling["id"])
+                .returning(Rapportadres.id)
+            )
+        if wachtend or bewaard:
+            deleted += len(wachtend) + len(bewaard)
+            log_event("rapportadressen_gewist", peiling=peiling["id"], adressen=len(wachtend) + len(bewaard))
+    return deleted

@@ -1,0 +1,148 @@
+"""Addresses left for the report cannot be linked to the answers, even with the whole database.
+
+The attacker holds a full copy of the database (a backup, an administrator) and tries every way
+we know to tie an address to its response: PostgreSQL transaction ids (xmin) and physical row
+positions (ctid), SQLite rowids, id order, any time column, and the order rows went in. Each
+resident answers through the app and leaves an address right after, which is the worst case:
+if addresses went in one by one, their order would follow the responses exactly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from piccolo.columns import Date, Timestamp, Timestamptz
+
+from participatie.peilingen import domain
+from participatie.peilingen.tables import Antwoord, Rapportadres, Waarde
+from tests.peilingen.test_domain import answers, make_peiling
+
+N = 10  # the promise: no address narrowed to fewer responses than this (adressen.ADRES_BATCH)
+RESIDENTS = 25  # two full batches of ten and five waiting: the last window is short
+
+
+@pytest.fixture
+async def browsers(app) -> AsyncIterator:
+    """A browser of its own (cookies, client address) per resident."""
+    opened: list[httpx.AsyncClient] = []
+
+    def open_browser(n: int) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(f"198.51.100.{n + 1}", 40000 + n))
+        browser = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        opened.append(browser)
+        return browser
+
+    yield open_browser
+    for browser in opened:
+        await browser.aclose()
+
+
+async def post(browser: httpx.AsyncClient, path: str, data: dict[str, list[str]]) -> httpx.Response:
+    body = [(k, v) for k, values in data.items() for v in values]
+    body.append(("_csrf_token", browser.cookies.get("participatie_csrf", "")))
+    return await browser.post(
+        path, content=urlencode(body), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+
+
+def email_of(n: int) -> str:
+    return f"bewoner{n:02d}@example.org"
+
+
+async def answer_and_leave_address(browser: httpx.AsyncClient, formulier, n: int) -> httpx.Response:
+    """Answer (the open text says who this is, for the test's own bookkeeping), then leave an
+    address on the thank-you page, like a resident does."""
+    path = f"/p/{formulier.sleutel}"
+    await browser.get(path)
+    answered = await post(browser, path, answers(formulier, i4=[f"bewoner {n}"]))
+    assert answered.status_code == 302
+    await browser.get(answered.headers["location"])
+    return await post(browser, f"{path}/adres", {"email": [email_of(n)]})
+
+
+async def truth() -> dict[str, int]:
+    """Which response each address belongs to: what the attacker tries to find out."""
+    rows = await Waarde.select(Waarde.antwoord, Waarde.tekst).where(Waarde.tekst.like("bewoner %"))
+    return {email_of(int(r["tekst"].split()[1])): r["antwoord"] for r in rows}
+
+
+async def rows(sql: str) -> list[dict]:
+    return await Antwoord.raw(sql)
+
+
+async def xmin_windows() -> dict[str, set[int]]:
+    """PostgreSQL: every row carries the id of the transaction that wrote it, and those ids
+    rise with time. An address can only belong to a response written before it; the responses
+    written since the previous address transaction are its candidates."""
+    antwoorden = await rows("SELECT id, xmin::text::bigint AS x FROM antwoord")
+    adressen = await rows("SELECT email, xmin::text::bigint AS x FROM rapportadres")
+    groups = sorted({a["x"] for a in adressen})
+    windows = {}
+    for adres in adressen:
+        before = [g for g in groups if g < adres["x"]]
+        start = before[-1] if before else 0
+        windows[adres["email"]] = {a["id"] for a in antwoorden if start < a["x"] < adres["x"]}
+    return windows
+
+
+async def rank_matches(order_by: str, wie: dict[str, int]) -> int:
+    """Addresses in the order of a physical position or id, paired with the responses in
+    the order they came in: how many pairs are right."""
+    adressen = [r["email"] for r in await rows(f"SELECT email FROM rapportadres ORDER BY {order_by}")]
+    antwoorden = sorted(wie.values())
+    return sum(1 for email, antwoord in zip(adressen, antwoorden, strict=False) if wie[email] == antwoord)
+
+
+def order_ways(engine: str) -> list[str]:
+    return ["id", "ctid" if engine == "postgres" else "rowid"]
+
+
+async def test_no_way_ties_an_address_to_fewer_than_n_responses(browsers, mensen, database, settings):
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
+    for n in range(RESIDENTS):
+        left = await answer_and_leave_address(browsers(n), formulier, n)
+        assert left.status_code == 302
+    wie = await truth()
+    assert len(wie) == RESIDENTS
+
+    # While the poll is open: the addresses kept so far, in batches.
+    kept = {r["email"] for r in await Rapportadres.select(Rapportadres.email)}
+    if database.name == "postgres":
+        for email, candidates in (await xmin_windows()).items():
+            assert wie[email] in candidates
+            assert len(candidates) >= N, f"xmin narrows {email} to {len(candidates)} responses"
+    # Order: a random order gets about one right per batch; more than 9 of 20 in two shuffled
+    # batches happens less than once in 20,000 runs. Addresses one by one get all of them.
+    kept_wie = {e: a for e, a in wie.items() if e in kept}
+    for way in order_ways(database.name):
+        assert await rank_matches(way, kept_wie) <= 9, f"{way} order follows the responses"
+    assert len(kept) == 2 * N  # two batches in; five wait, as a backup taken now would show
+    # The addresses still waiting show nothing readable.
+    for row in await rows("SELECT inhoud FROM adreswachtrij"):
+        assert b"example.org" not in bytes(row["inhoud"]) and b"bewoner" not in bytes(row["inhoud"])
+
+    # After the poll closed, the planner puts every address in one batch.
+    from participatie.rapporten import jobs
+
+    await domain.close_early(mensen["raadslid"], formulier.peiling_id)
+    await jobs.finalize_addresses(settings)
+
+    assert {r["email"] for r in await Rapportadres.select(Rapportadres.email)} == set(wie)
+    assert await rows("SELECT * FROM adreswachtrij") == []
+    if database.name == "postgres":
+        for email, candidates in (await xmin_windows()).items():
+            assert candidates == set(wie.values()), email  # one batch: every response
+    for way in order_ways(database.name):
+        # One shuffled batch of 25: about one right; 8 or more once in 100,000 runs.
+        assert await rank_matches(way, wie) <= 7, f"{way} order follows the responses"
+    # Ids are random (version 4), not time-based; no table holding addresses has a time.
+    assert {uuid.UUID(str(r["id"])).version for r in await Rapportadres.select(Rapportadres.id)} == {4}
+    from participatie.peilingen.tables import Adreswachtrij
+
+    for table in (Rapportadres, Adreswachtrij):
+        times = [c._meta.name for c in table._meta.columns if isinstance(c, Timestamptz | Timestamp | Date)]
+        assert times == [], f"{table._meta.tablename} has a time column"
