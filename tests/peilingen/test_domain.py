@@ -255,6 +255,19 @@ async def test_a_poll_slows_down_then_refuses_within_one_minute(mensen):
     assert (sum(c["aantal"] for c in counts), sum(c["geweigerd"] for c in counts)) == (4, 1)
 
 
+async def test_counters_with_an_address_are_forgotten_within_the_hour(mensen):
+    peiling_id = await make_peiling(mensen)
+    formulier = await domain.load_formulier(peiling_id=peiling_id)
+    gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
+    await domain.submit(formulier, gegeven, bron="link", deelname_sleutel="b1", adres_sleutel="adres")
+
+    soon = await domain.purge_tellers(domain.now() + timedelta(minutes=30))
+    later = await domain.purge_tellers(domain.now() + timedelta(minutes=80))
+
+    assert (soon, later) == (0, 1)
+    assert [r["soort"] for r in await Teller.select(Teller.soort)] == ["minuut"]  # for the results page
+
+
 async def _not_near_the_end_of_a_minute() -> None:
     """Counts are per clock minute: start a burst early enough in a minute to end in it."""
     second = domain.now().second

@@ -314,3 +314,14 @@ async def test_a_kiosk_cannot_be_started_for_a_closed_poll(tablet, mensen):
     assert "participatie_sessie" in tablet.cookies
     assert await Kiosk.count() == 0
     assert (await Peiling.select(Peiling.status).first())["status"] == "gesloten"
+
+
+async def test_a_closed_poll_on_a_kiosk_shows_no_login_or_council_link(tablet, mensen):
+    peiling_id = await make_peiling(mensen)
+    await post_form(tablet, f"/raad/beverwijk/peilingen/{peiling_id}/kiosk", {})
+    await domain.close_early(mensen["raadslid"], peiling_id)
+
+    page = await tablet.get("/kiosk")
+
+    assert "Deze peiling is gesloten. U kunt niet meer meedoen." in page.text
+    assert "Inloggen" not in page.text and "Kees Raad" not in page.text
