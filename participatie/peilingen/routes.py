@@ -399,7 +399,6 @@ async def export_xlsx(
 def _browser_id(request: Request) -> str | None:
     """The browser's random id from its signed cookie, or None (no cookie, or forged)."""
     raw = request.cookies.get(BROWSER_COOKIE, "")
-            "kiosk": kiosk,
     value, _, signature = raw.partition(".")
     if not value or not hmac.compare_digest(
         signature, domain.keyed(settings_of(request).secret_key, value)[:32]
@@ -468,6 +467,7 @@ def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = Fal
         "peilingen/niet_open.html",
         status_code=status,
         context={
+            "kiosk": kiosk,
             "peiling": formulier,
             "Status": Status,
             "is_gesloten": formulier.status is Status.GESLOTEN
