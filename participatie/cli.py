@@ -208,9 +208,10 @@ def _check_port_free(host: str, port: int) -> None:
 @click.option(
     "--workers",
     default=1,
+    envvar="PARTICIPATIE_WORKERS",
     metavar="AANTAL",
     type=click.IntRange(1, 64),
-    help="Aantal processen (standaard 1; meer dan 1 alleen met PostgreSQL).",
+    help="Aantal processen (standaard 1, of PARTICIPATIE_WORKERS; meer dan 1 alleen met PostgreSQL).",
 )
 @click.option(
     "--demo",
