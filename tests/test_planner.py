@@ -6,7 +6,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
 from participatie.accounts.domain import FAILURE_WINDOW, now
 from participatie.accounts.tables import Gebruiker, Inlogpoging, Sessie
-from participatie.planner import Planner, Taak, collect_taken, run_taak
+from participatie.planner import INHALEN, Planner, Taak, collect_taken, run_taak
 from participatie.planner.tables import TaakRun
 from tests.conftest import make_gebruiker
 
@@ -15,11 +15,9 @@ async def _start_and_stop(settings) -> None:
     """One app start: the planner runs every job once right away; stop when those runs are done."""
     planner = Planner(settings)
     done = asyncio.Event()
-    finished: set[str] = set()
 
     def record(event) -> None:
-        finished.add(event.job_id)
-        if len(finished) == len(planner.taken):
+        if event.job_id == INHALEN:
             done.set()
 
     planner.scheduler.add_listener(record, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
@@ -99,3 +97,38 @@ def test_every_domain_job_has_a_unique_name():
 
     assert len(names) == len(set(names))
     assert "accounts.purge_expired" in names
+
+
+async def test_at_start_up_due_work_runs_in_dependency_order(database, settings):
+    order: list[str] = []
+
+    def job(naam: str, fails: bool = False) -> Taak:
+        async def run(_) -> int:
+            await asyncio.sleep(0.05 if naam == "peilingen.sluiten" else 0)
+            order.append(naam)
+            if fails:
+                raise RuntimeError("kapot")
+            return 0
+
+        return Taak(naam=naam, run=run, interval_s=3600)
+
+    planner = Planner(
+        settings, taken=[job("peilingen.sluiten"), job("kapot", fails=True), job("rapporten.publiceren")]
+    )
+    done = asyncio.Event()
+    planner.scheduler.add_listener(lambda e: e.job_id == INHALEN and done.set(), EVENT_JOB_EXECUTED)
+    planner.start()
+    try:
+        await asyncio.wait_for(done.wait(), timeout=10)
+    finally:
+        planner.shutdown()
+
+    assert order == ["peilingen.sluiten", "kapot", "rapporten.publiceren"]
+
+
+def test_mail_is_drained_after_every_job_that_queues_mail():
+    names = [t.naam for t in collect_taken()]
+
+    assert names.index("peilingen.open_and_close") < names.index("rapporten.publish_automatic")
+    assert names.index("rapporten.publish_automatic") < names.index("mail.drain")
+    assert names[-2:] == ["mail.drain", "mail.purge"]

@@ -9,12 +9,13 @@ PostgreSQL database, an advisory lock per job makes sure only one process runs i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from piccolo.engine.postgres import PostgresEngine
@@ -37,7 +38,12 @@ class Taak:
 
 
 def collect_taken() -> list[Taak]:
-    """Every domain's jobs. A domain lists its own in its jobs.py as TAKEN."""
+    """Every domain's jobs, in the order the catch-up at start-up runs them.
+
+    The order is the order of dependence: polls close before reports are published
+    automatically, and mail is drained last, after everything that queues mail. A domain
+    lists its own jobs in its jobs.py as TAKEN, in the order they depend on each other.
+    """
     from participatie.accounts import jobs as accounts_jobs
     from participatie.focusgroepen import jobs as focusgroepen_jobs
     from participatie.mail import jobs as mail_jobs
@@ -47,11 +53,11 @@ def collect_taken() -> list[Taak]:
 
     return [
         *accounts_jobs.TAKEN,
-        *mail_jobs.TAKEN,
         *vragen_jobs.TAKEN,
         *peilingen_jobs.TAKEN,
         *focusgroepen_jobs.TAKEN,
         *rapporten_jobs.TAKEN,
+        *mail_jobs.TAKEN,
     ]
 
 
@@ -117,6 +123,17 @@ async def run_taak(taak: Taak, settings: Settings) -> int | None:
         return aantal
 
 
+INHALEN = "planner.inhalen"
+
+
+async def catch_up(taken: list[Taak], settings: Settings) -> None:
+    """Run every job once, in order; one job failing does not keep the others from running."""
+    for taak in taken:
+        # run_taak has logged a failure; the next job must still run.
+        with contextlib.suppress(Exception):
+            await run_taak(taak, settings)
+
+
 class Planner:
     """Wraps an AsyncIOScheduler started on the app's running loop."""
 
@@ -133,12 +150,18 @@ class Planner:
                 seconds=taak.interval_s,
                 args=[taak, self.settings],
                 id=taak.naam,
-                # Run once right away: catches up on whatever fell due while we were down.
-                next_run_time=datetime.now(UTC),
+                # The catch-up below runs it first; the interval takes over after that.
+                next_run_time=datetime.now(UTC) + timedelta(seconds=taak.interval_s),
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=None,
             )
+        # Once right away, one job after the other in dependency order: catches up on whatever
+        # fell due while we were down. All at once, the publish job ran before the job that
+        # closes the poll, and a report went out a minute late or without the last answers.
+        self.scheduler.add_job(
+            catch_up, args=[self.taken, self.settings], id=INHALEN, next_run_time=datetime.now(UTC)
+        )
         self.scheduler.start()
 
     def shutdown(self) -> None:
