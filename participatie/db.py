@@ -99,13 +99,22 @@ class SerialisedSQLiteEngine(SQLiteEngine):
             self._writer.execute("PRAGMA foreign_keys = 1")
             self._writer.execute("PRAGMA secure_delete = ON")
         conn = self._writer
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            result = work(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError:
+            raise  # a rule of ours said no; the connection is fine
+        except sqlite3.Error:
+            # A connection opened while the file was read-only stays read-only, and a broken
+            # one stays broken: drop it, so the next submission opens a fresh one instead of
+            # every submission failing until a restart.
+            self.close_writer()
             raise
-        conn.execute("COMMIT")
         return result
 
     async def get_connection(self) -> Any:
@@ -133,7 +142,8 @@ class SerialisedSQLiteEngine(SQLiteEngine):
 
     def close_writer(self) -> None:
         if self._writer is not None:
-            self._writer.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.close()
             self._writer = None
 
     async def run_querystring(self, querystring: Any, in_pool: bool = False) -> Any:

@@ -73,3 +73,29 @@ async def test_a_blanked_value_is_gone_from_the_file_and_the_log_after_a_job(tmp
         assert await Regio.count() == 20
     finally:
         engine.close_writer()
+
+
+async def test_a_broken_writer_connection_is_replaced_not_kept(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from participatie import db
+
+    engine = _sqlite_engine(tmp_path)
+    await db.migrate(engine)
+
+    def insert(conn):
+        conn.execute("INSERT INTO regio (slug, naam) VALUES ('haarlem', 'Haarlem')")
+
+    try:
+        await engine.run_in_writer(lambda conn: None)
+        engine._writer.close()  # the fault: the kept connection breaks underneath us
+
+        with pytest.raises(sqlite3.Error):
+            await engine.run_in_writer(insert)
+        await engine.run_in_writer(insert)  # the next one works again, without a restart
+
+        assert await Regio.select(Regio.slug) == [{"slug": "haarlem"}]
+    finally:
+        engine.close_writer()
