@@ -871,12 +871,12 @@ WITH o AS (
     INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd)
     SELECT $1, 'minuut', $10, $9, (SELECT count(*) FROM d), CASE WHEN k.ok THEN 0 ELSE 1 END
     FROM k WHERE NOT k.ok OR EXISTS (SELECT 1 FROM d)
-    ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE
+    ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE
     SET aantal = teller.aantal + excluded.aantal, geweigerd = teller.geweigerd + excluded.geweigerd
 ), x AS (
     INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd)
     SELECT $1, 'adres', $12, $13, 1, 0 FROM d WHERE $12 <> ''
-    ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE SET aantal = teller.aantal + 1
+    ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE SET aantal = teller.aantal + 1
 )
 SELECT (SELECT count(*) FROM d) AS joined, k.ok, k.eerder FROM k
 """
@@ -955,7 +955,7 @@ async def _pg_connection(engine: Any) -> AsyncIterator[Any]:
 
 _TEL_SQLITE = (
     "INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE "
+    "ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE "
     "SET aantal = aantal + excluded.aantal, geweigerd = geweigerd + excluded.geweigerd"
 )
 
@@ -1065,7 +1065,7 @@ async def _tel(
     rows = await Teller.raw(
         "INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd) "
         "VALUES ({}, {}, {}, {}, {}, {}) "
-        "ON CONFLICT (peiling, soort, sleutel, venster) DO UPDATE "
+        "ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE "
         "SET aantal = teller.aantal + excluded.aantal, geweigerd = teller.geweigerd + excluded.geweigerd "
         "RETURNING geweigerd",
         peiling_id,

@@ -146,7 +146,7 @@ class Teller(Table):
 
     Rows with an address hash are deleted by the planner once their window has passed.
     `venster` is the window's start in whole minutes since 1970 (UTC): an integer compares the
-    same on both engines. Unique (peiling, soort, sleutel, venster): index in the migration.
+    same on both engines. Unique (peiling, soort, venster, sleutel): index in the migration.
     """
 
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
