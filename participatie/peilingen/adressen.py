@@ -209,16 +209,17 @@ async def leave_address(
         email = outbox.check_address(email)
     except outbox.OngeldigAdres:
         raise OngeldigeInvoer({"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}) from None
-    if bewijs is None:
-        raise AdresGeweigerd(
-            "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
-            "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
-        )
     async with Adreswachtrij._meta.db.transaction():
         await lock([peiling_id])
+        # Closed or sent first: that is what the resident most needs to hear.
         status = await adres_status(peiling_id)
         if not status.kan:
             raise AdresGeweigerd(status.melding, status.rapport_pad)
+        if bewijs is None:
+            raise AdresGeweigerd(
+                "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
+                "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
+            )
         used = await Adreswachtrij.exists().where(
             (Adreswachtrij.peiling == peiling_id) & (Adreswachtrij.bewijs == bewijs)
         ) or await Rapportadres.exists().where(

@@ -185,3 +185,45 @@ async def test_purge_blanks_personal_data_a_day_after_delivery(database, mail_se
     row = await Bericht.select(Bericht.aan, Bericht.context, Bericht.status).output(load_json=True).first()
     assert (too_early, purged) == (0, 1)
     assert row == {"aan": "", "context": {}, "status": "verzonden"}
+
+
+async def test_a_refusal_reason_is_kept_without_the_address(database, mail_settings, smtp) -> None:
+    await _queue(1)
+    smtp.replies = ["550 5.1.1 <jan.jansen@example.org>: user unknown"]
+
+    await outbox.drain(mail_settings)
+    shown = await outbox.failure_reasons("test")
+    await outbox.purge(outbox.now() + timedelta(hours=24))
+    kept = await Bericht.select(Bericht.aan, Bericht.fout).first()
+
+    assert shown == [{"fout": "550 5.1.1 [adres]: user unknown", "aantal": 1}]
+    assert kept == {"aan": "", "fout": "550 5.1.1 [adres]: user unknown"}
+
+
+async def test_purge_takes_addresses_out_of_reasons_stored_before(database, mail_settings, smtp) -> None:
+    await _queue(1)
+    smtp.replies = ["550 5.1.1 user unknown"]
+    await outbox.drain(mail_settings)
+    # A row as the earlier code stored it: the server's text with the recipient in it.
+    await Bericht.update({Bericht.fout: "550 5.1.1 <inwoner0@example.org>: user unknown"}).where(
+        Bericht.id > 0
+    )
+
+    await outbox.purge(outbox.now() + timedelta(hours=24))
+
+    assert await Bericht.select(Bericht.fout).first() == {"fout": "550 5.1.1 [adres]: user unknown"}
+
+
+async def test_the_follow_up_mail_does_not_claim_the_address_is_already_gone(database, mail_settings, smtp):
+    context = {"raad_naam": "Participatieraad Beverwijk", "titel": "Minima", "oordeel": "Overgenomen"}
+    await outbox.enqueue(
+        "inwoner@example.org", "rapport_vervolg", {**context, "toelichting": "", "pad": "/r"}
+    )
+
+    await outbox.drain(mail_settings)
+
+    text = smtp.received[0].get_body("plain").get_content()
+    html = smtp.received[0].get_body("html").get_content()
+    for body in (text, html):
+        assert "nu gewist" not in body
+        assert "Uw e-mailadres wissen we binnen een dag nadat deze e-mail is verstuurd." in body

@@ -9,8 +9,11 @@ if addresses went in one by one, their order would follow the responses exactly.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -146,3 +149,101 @@ async def test_no_way_ties_an_address_to_fewer_than_n_responses(browsers, mensen
     for table in (Rapportadres, Adreswachtrij):
         times = [c._meta.name for c in table._meta.columns if isinstance(c, Timestamptz | Timestamp | Date)]
         assert times == [], f"{table._meta.tablename} has a time column"
+
+
+async def kept_and_waiting() -> int:
+    from participatie.peilingen.tables import Adreswachtrij
+
+    return await Rapportadres.count() + await Adreswachtrij.count()
+
+
+async def test_a_client_that_did_not_answer_cannot_leave_addresses(browsers, mensen):
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
+    browser = browsers(0)
+    page = await browser.get(f"/p/{formulier.sleutel}")
+    assert page.status_code == 200
+
+    responses = [
+        await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [f"vreemde{n}@example.org"]})
+        for n in range(100)
+    ]
+
+    assert {r.status_code for r in responses} == {409}
+    assert "direct nadat u de peiling hebt ingevuld" in responses[0].text
+    assert await kept_and_waiting() == 0
+
+
+async def test_one_address_per_response_even_with_the_proof_replayed(browsers, mensen):
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
+    browser = browsers(0)
+    await browser.get(f"/p/{formulier.sleutel}")
+    await post(browser, f"/p/{formulier.sleutel}", answers(formulier))
+    proof = browser.cookies.get("participatie_adres", path=f"/p/{formulier.sleutel}")
+
+    first = await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [email_of(1)]})
+    browser.cookies.set("participatie_adres", proof, path=f"/p/{formulier.sleutel}")
+    replayed = await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [email_of(2)]})
+
+    assert proof
+    assert (first.status_code, replayed.status_code) == (302, 409)
+    assert "U liet voor deze peiling al een e-mailadres achter." in replayed.text
+    assert await kept_and_waiting() == 1
+
+
+async def test_no_address_once_the_poll_closed_and_the_page_says_so(browsers, mensen):
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
+    browser = browsers(0)
+    await browser.get(f"/p/{formulier.sleutel}")
+    await post(browser, f"/p/{formulier.sleutel}", answers(formulier))
+    await domain.close_early(mensen["raadslid"], formulier.peiling_id)
+
+    thanks = await browser.get(f"/p/{formulier.sleutel}/bedankt")
+    late = await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [email_of(1)]})
+
+    assert 'action="/p/' not in thanks.text  # no form that would not keep the address
+    assert "Deze peiling is gesloten." in thanks.text
+    assert late.status_code == 409
+    assert "we hebben het niet bewaard" in late.text
+    assert 'href="http://127.0.0.1:8000/rapporten/beverwijk"' in late.text
+    assert await kept_and_waiting() == 0
+
+
+async def test_the_thank_you_page_says_how_long_an_address_is_kept(browsers, mensen):
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
+    browser = browsers(0)
+    await browser.get(f"/p/{formulier.sleutel}")
+    answered = await post(browser, f"/p/{formulier.sleutel}", answers(formulier))
+
+    page = await browser.get(answered.headers["location"])
+    saved = await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [email_of(1)], "vervolg": ["ja"]})
+    after = await browser.get(saved.headers["location"])
+
+    for text in (page.text, after.text):
+        assert "Daarna staat het nog hoogstens een dag in onze verzendlijst" in text
+        assert (
+            "Dan bewaren we het tot we u dat hebben gemaild, en hoogstens 12 maanden na het rapport." in text
+        )
+        assert "Komt er geen rapport, dan wissen we uw adres 12 maanden nadat de peiling sloot." in text
+    assert 'action="/p/' in page.text and 'action="/p/' not in after.text
+
+
+async def test_deleted_addresses_do_not_linger_in_the_sqlite_file(browsers, mensen, database, settings):
+    """Deleted rows must not stay readable in the file, where their old place would still
+    show the order they came in: after the batches and the retention period, no address is
+    left anywhere in the database file."""
+    if database.name != "sqlite":
+        pytest.skip("PostgreSQL keeps deleted rows until VACUUM; see adressen.py")
+    from participatie.peilingen import adressen
+    from participatie.rapporten import jobs
+
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
+    for n in range(RESIDENTS):
+        await answer_and_leave_address(browsers(n), formulier, n)
+    await domain.close_early(mensen["raadslid"], formulier.peiling_id)
+    await jobs.finalize_addresses(settings)
+    await adressen.purge_unpublished(domain.now() + timedelta(days=400))
+    await Antwoord.raw("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    data = await asyncio.to_thread(Path(settings.database_url.split(":///", 1)[1]).read_bytes)
+
+    assert [data.count(email_of(n).encode()) for n in range(RESIDENTS)] == [0] * RESIDENTS
