@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -153,6 +154,25 @@ async def _lock_keys(sleutels: list[str]) -> None:
         await Inlogpoging.raw("SELECT pg_advisory_xact_lock({}, {})", _ADVISORY_CLASS, int(sleutel[:7], 16))
 
 
+class _PerLoop:
+    """One asyncio.Semaphore per event loop: tests and CLI commands run several loops in turn."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    def get(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            self._semaphores = {lp: s for lp, s in self._semaphores.items() if not lp.is_closed()}
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.size)
+        return semaphore
+
+
+_reserveringen = _PerLoop(2)
+
+
 async def _reserve(grenzen: list[_Grens], moment: datetime) -> list[int]:
     """Count one attempt against every limit before any password is hashed; its row ids.
 
@@ -162,17 +182,21 @@ async def _reserve(grenzen: list[_Grens], moment: datetime) -> list[int]:
     leaves at most `limiet` rows per key.
     """
     since = moment - FAILURE_WINDOW
-    async with Inlogpoging._meta.db.transaction():
-        await _lock_keys([g.sleutel for g in grenzen])
+    sleutels = [grens.sleutel for grens in grenzen]
+    # Few at a time per process: on PostgreSQL a request waiting for a key's lock holds a
+    # pooled connection, and a flood on one account would otherwise hold them all.
+    async with _reserveringen.get(), Inlogpoging._meta.db.transaction():
+        await _lock_keys(sleutels)
+        rows = (
+            await Inlogpoging.select(Inlogpoging.sleutel, Inlogpoging.at)
+            .where(Inlogpoging.sleutel.is_in(sleutels) & (Inlogpoging.at > since))
+            .order_by(Inlogpoging.at)
+        )
         for grens in grenzen:
-            rows = (
-                await Inlogpoging.select(Inlogpoging.at)
-                .where((Inlogpoging.sleutel == grens.sleutel) & (Inlogpoging.at > since))
-                .order_by(Inlogpoging.at)
-            )
-            if len(rows) >= grens.limiet:
+            times = [row["at"] for row in rows if row["sleutel"] == grens.sleutel]
+            if len(times) >= grens.limiet:
                 # Free again when enough of the oldest tries have left the window.
-                freed_at = as_utc(rows[len(rows) - grens.limiet]["at"]) + FAILURE_WINDOW
+                freed_at = as_utc(times[len(times) - grens.limiet]) + FAILURE_WINDOW
                 retry_after = int((freed_at - moment).total_seconds()) + 1
                 raise TeVeelPogingen(retry_after=max(retry_after, 1), grens=grens.naam)
         inserted = await Inlogpoging.insert(
