@@ -155,6 +155,8 @@ async def create_gebruiker(request: Request) -> Template | Redirect:
             gemeente_slug=form.gemeente,
             door=user.id if user else None,
         )
+    except passwords.TeDruk as exc:
+        raise _too_many(exc) from None
     except domain.OngeldigeInvoer as exc:
         waarden = {
             "email": form.email,

@@ -1,13 +1,15 @@
 """Changing a password, a reset link from the beheerder, and "wachtwoord vergeten"."""
 
+import asyncio
 import hashlib
 import re
 from datetime import timedelta
 
 import httpx
 
-from participatie.accounts.domain import HERSTEL_PER_UUR, now
-from participatie.accounts.tables import Gebruiker, Sessie, Wachtwoordherstel
+from participatie.accounts import passwords
+from participatie.accounts.domain import HERSTEL_PER_UUR, now, purge_expired
+from participatie.accounts.tables import Gebruiker, Inlogpoging, Sessie, Wachtwoordherstel
 from participatie.mail import outbox
 from participatie.mail.tables import Bericht
 from tests.conftest import PASSWORD, csrf_token, login, make_gebruiker, post_form
@@ -244,3 +246,47 @@ async def test_new_accounts_refuse_common_passwords(client, settings):
 
     assert response.status_code == 422
     assert "Dit wachtwoord gebruiken veel mensen" in response.text
+
+
+async def test_password_pages_answer_429_in_dutch_while_hashing_is_full(client, settings):
+    await make_gebruiker(settings, "beheerder", None, email="beheer@test.example")
+    await login(client, "beheer@test.example")
+    capacity = passwords.HASHES_AT_ONCE + passwords.HASHES_WAITING
+    busy = [
+        asyncio.create_task(passwords.verify_password(None, "iets anders", "standaard"))
+        for _ in range(capacity)
+    ]
+    await asyncio.sleep(0)
+
+    change = await post_form(
+        client, "/account/wachtwoord", {"huidig": PASSWORD, "nieuw": NEW, "herhaling": NEW}
+    )
+    create = await post_form(
+        client,
+        "/beheer/gebruikers/nieuw",
+        {"naam": "Kees", "email": "kees@test.example", "wachtwoord": NEW, "rol": "beheerder", "gemeente": ""},
+    )
+    await asyncio.gather(*busy)
+
+    assert change.status_code == create.status_code == 429
+    assert "Het is nu erg druk" in change.text
+    assert "Het is nu erg druk" in create.text
+    assert await Gebruiker.count() == 1
+    assert await Inlogpoging.count() == 0
+
+
+async def test_purge_removes_reset_links_an_hour_after_they_expired(client, settings):
+    await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
+    await post_form(client, "/wachtwoord-vergeten", {"email": "anna@velsen.example"})
+    await post_form(client, "/wachtwoord-vergeten", {"email": "anna@velsen.example"})
+    first = (await Wachtwoordherstel.select(Wachtwoordherstel.id).order_by(Wachtwoordherstel.id).first())[
+        "id"
+    ]
+    await Wachtwoordherstel.update({Wachtwoordherstel.verloopt_at: now() - timedelta(minutes=61)}).where(
+        Wachtwoordherstel.id == first
+    )
+
+    await purge_expired(settings)
+
+    assert await Wachtwoordherstel.count() == 1
+    assert await Wachtwoordherstel.count().where(Wachtwoordherstel.id == first) == 0
