@@ -7,25 +7,24 @@ errors come back next to the item they concern.
 from __future__ import annotations
 
 import asyncio
-import csv
 import hmac
-import io
 import secrets
 from typing import Any
 
 import segno
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from participatie import csvexport
 from participatie.accounts import domain as accounts
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.peilingen import adressen, domain, queries
+from participatie.peilingen import adressen, domain, export, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.rapporten import domain as rapporten
@@ -261,19 +260,8 @@ async def create_codes(request: Request, gemeente: FromPath[str], peiling_id: Fr
         codes = await domain.create_codes(user, peiling_id, aantal, settings_of(request).secret_key)
     except domain.OngeldigeInvoer as exc:
         return await _beheer_page(request, gemeente, formulier, fouten=exc.fouten, status=422)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["code", "link"])
-    for code in codes:
-        writer.writerow([code, f"{_link(request, formulier)}?code={code}"])
-    return Response(
-        content="\ufeff" + buffer.getvalue(),
-        media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="codes-peiling-{peiling_id}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    rows = [["code", "link"], *[[code, f"{_link(request, formulier)}?code={code}"] for code in codes]]
+    return csvexport.response(rows, f"codes-peiling-{peiling_id}.csv")
 
 
 @get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/poster.svg", guards=raad)
@@ -335,62 +323,6 @@ async def hide_answer(
     assert user is not None
     await domain.hide_open_answer(user, peiling_id, waarde_id, data.get("verborgen") == "ja")
     return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}/uitslag#open-antwoorden")
-
-
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.csv", guards=raad)
-async def export_csv(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Response[str]:
-    formulier = await _beheer(request, peiling_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in await queries.export_rows(formulier):
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return Response(
-        content="\ufeff" + buffer.getvalue(),
-        media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="peiling-{peiling_id}-antwoorden.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(rows: list[list[str]], titel: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(titel[:31] or "Antwoorden")
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            # openpyxl would store a text starting with "=" as a formula: keep answers as text.
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.xlsx", guards=raad)
-async def export_xlsx(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
-) -> Response[bytes]:
-    formulier = await _beheer(request, peiling_id)
-    rows = await queries.export_rows(formulier)
-    content = await asyncio.to_thread(_xlsx, rows, "Antwoorden")
-    return Response(
-        content=content,
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": f'attachment; filename="peiling-{peiling_id}-antwoorden.xlsx"',
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 # --- answering: the resident, and the kiosk -------------------------------------------------
@@ -885,8 +817,7 @@ ROUTES = [
     poster,
     uitslag,
     hide_answer,
-    export_csv,
-    export_xlsx,
+    *export.ROUTES,
     answer_page,
     submit,
     thanks,

@@ -10,7 +10,6 @@ period a beheerder sets).
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import secrets
 from datetime import UTC, datetime
@@ -26,10 +25,11 @@ from participatie.focusgroepen.domain import plus_months
 from participatie.focusgroepen.tables import Focusgroep, Lid, Soort
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
+from participatie.markdown import MAX_MARKDOWN, MarkdownTeZwaar, render_isolated
 from participatie.peilingen import adressen
 from participatie.peilingen.domain import keyed
 from participatie.peilingen.tables import Peiling, Rapportadres, Status
-from participatie.rapporten import inhoud
+from participatie.rapporten import inhoud, pdf
 from participatie.rapporten.tables import Rapport
 from participatie.vragen import domain as vragen
 from participatie.vragen.stappen import Stap
@@ -41,6 +41,11 @@ VERVOLG_SLEUTEL = "vervolg_bewaartermijn_maanden"
 VERVOLG_STANDAARD = 12
 STAPPEN_SAMENSTELLEN = (Stap.VOORLEGGEN, Stap.TERUGKOPPELEN, Stap.ADVIES, Stap.BORGING, Stap.AFGEROND)
 STAPPEN_PUBLICEREN = (Stap.TERUGKOPPELEN, Stap.ADVIES, Stap.BORGING, Stap.AFGEROND)
+TE_ZWAAR = "Deze tekst is te ingewikkeld om te tonen. Gebruik minder opmaak of maak de tekst korter."
+PDF_TE_ZWAAR = (
+    "De PDF van dit rapport kost te veel tijd om te maken. "
+    "Gebruik minder opmaak, zoals vet of schuin, of maak de tekst korter."
+)
 
 
 class RapportError(Exception):
@@ -116,20 +121,39 @@ async def update_rapport(
     rapport = await rapport_voor(user, vraag_id)
     fouten: dict[str, str] = {}
     titel = _text(fouten, "titel", titel, "een titel", max_length=200, required=True)
-    inleiding = _text(fouten, "inleiding", inleiding, "een inleiding", max_length=20_000, required=False)
-    conclusies = _text(fouten, "conclusies", conclusies, "de conclusies", max_length=50_000, required=False)
+    inleiding = _text(
+        fouten, "inleiding", inleiding, "een inleiding", max_length=MAX_MARKDOWN, required=False
+    )
+    conclusies = _text(
+        fouten, "conclusies", conclusies, "de conclusies", max_length=MAX_MARKDOWN, required=False
+    )
     if fouten:
         raise OngeldigeInvoer(fouten)
+    # Rendered once, here, beside the server: page views only show the stored HTML.
+    try:
+        inleiding_html, conclusies_html = await render_isolated([inleiding, conclusies])
+    except MarkdownTeZwaar:
+        raise OngeldigeInvoer({"conclusies": TE_ZWAAR}) from None
     changes: dict[Any, Any] = {
         Rapport.titel: titel,
         Rapport.inleiding: inleiding,
         Rapport.conclusies: conclusies,
+        Rapport.inleiding_html: inleiding_html,
+        Rapport.conclusies_html: conclusies_html,
         Rapport.automatisch: automatisch,
         Rapport.versie: versie + 1,
     }
-    if rapport["gepubliceerd_at"] is None:
+    is_published = rapport["gepubliceerd_at"] is not None
+    if not is_published:
         # A change withdraws an earlier approval: approve what will be sent.
         changes[Rapport.goedgekeurd_at] = None
+    else:
+        # Readers see that the report changed after it went out, and the PDF says the same as
+        # the page: it is made of the new text first, and a text it cannot be made of is refused.
+        changes[Rapport.gewijzigd_at] = now()
+        nieuw = {"titel": titel, "inleiding_html": inleiding_html, "conclusies_html": conclusies_html}
+        nieuw["gewijzigd_at"] = changes[Rapport.gewijzigd_at]
+        changes[Rapport.pdf] = await render_pdf(rapport["id"], nieuw)
     updated = (
         await Rapport.update(changes)
         .where((Rapport.id == rapport["id"]) & (Rapport.versie == versie))
@@ -137,8 +161,8 @@ async def update_rapport(
     )
     if not updated:
         raise RapportError("Iemand anders heeft het rapport net gewijzigd. Laad de pagina opnieuw.")
-    if rapport["gepubliceerd_at"] is not None:
-        await _store_pdf(rapport["id"])
+    if is_published:
+        log_event("rapport_gewijzigd_na_publicatie", door=user.id, rapport=rapport["id"], versie=versie + 1)
 
 
 async def approve(user: Ingelogd, vraag_id: int) -> None:
@@ -211,14 +235,27 @@ async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
 # --- publishing and the mail-out ---------------------------------------------------------------
 
 
-async def render_pdf(rapport_id: int) -> bytes:
-    html = await inhoud.render_html(rapport_id)
-    return await asyncio.to_thread(inhoud.html_to_pdf, html)
+async def render_pdf(rapport_id: int, nieuw: dict[str, Any] | None = None) -> bytes:
+    """The report's PDF (with the `nieuw` values of a change not yet saved), made in a child
+    process with a time limit; a report it takes too long for is refused (OngeldigeInvoer)."""
+    html = await inhoud.render_html(rapport_id, nieuw)
+    try:
+        return await pdf.make_pdf(html)
+    except pdf.PdfTeZwaar:
+        raise OngeldigeInvoer({"conclusies": PDF_TE_ZWAAR}) from None
 
 
 async def _store_pdf(rapport_id: int) -> None:
-    pdf = await render_pdf(rapport_id)
-    await Rapport.update({Rapport.pdf: pdf}).where(Rapport.id == rapport_id)
+    pdf_bytes = await render_pdf(rapport_id)
+    await Rapport.update({Rapport.pdf: pdf_bytes}).where(Rapport.id == rapport_id)
+
+
+async def _refresh_pdf(rapport_id: int) -> None:
+    """For jobs: a PDF that cannot be made again keeps the previous one, the job goes on."""
+    try:
+        await _store_pdf(rapport_id)
+    except OngeldigeInvoer:
+        log_event("rapport_pdf_te_zwaar", rapport=rapport_id)
 
 
 async def pdf_bijlage(sleutel: str) -> outbox.Bijlage | None:
@@ -342,7 +379,7 @@ async def send_followups(settings: Settings) -> int:
     sent = 0
     for rapport in due:
         vraag = await vragen.load_vraag(rapport["vraag"])
-        await _store_pdf(rapport["id"])
+        await _refresh_pdf(rapport["id"])
         raad = await vragen.raad_of(vraag)
         peilingen = await _peiling_ids(vraag["id"])
         oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")

@@ -4,11 +4,14 @@ rendered to HTML (the public page, the preview) and to PDF (WeasyPrint)."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from participatie.accounts.tables import Gemeente
 from participatie.config import STATIC_DIR, TEMPLATES_DIR
+from participatie.db import as_utc
 from participatie.focusgroepen import domain as focusgroepen
 from participatie.focusgroepen import queries as focusgroep_queries
 from participatie.focusgroepen.tables import Focusgroep
@@ -16,18 +19,24 @@ from participatie.markdown import render_markdown
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen import queries as peiling_queries
 from participatie.peilingen.tables import Soort, Status
+from participatie.rapporten.pdf import PdfNietBeschikbaar, PdfTeZwaar, html_to_pdf
 from participatie.rapporten.tables import Rapport
 from participatie.vragen import domain as vragen
 from participatie.vragen import queries as vraag_queries
 
+__all__ = ["PdfNietBeschikbaar", "PdfTeZwaar", "context", "html_to_pdf", "render_html"]
+TIJDZONE = ZoneInfo("Europe/Amsterdam")
 
-class PdfNietBeschikbaar(RuntimeError):
-    """WeasyPrint needs Pango from the system (Debian: libpango-1.0-0, libpangoft2-1.0-0)."""
+
+def _datum(moment: Any) -> str:
+    return as_utc(moment).astimezone(TIJDZONE).strftime("%d-%m-%Y") if moment else ""
 
 
-async def context(rapport_id: int) -> dict[str, Any]:
+async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the page and the PDF show; `nieuw` holds values of a change not yet saved."""
     rapport = await Rapport.select().where(Rapport.id == rapport_id).first()
     assert rapport is not None
+    rapport = {**rapport, **(nieuw or {})}
     vraag = await vragen.load_vraag(rapport["vraag"])
     raad = (
         await Gemeente.select(Gemeente.slug, Gemeente.naam, Gemeente.raad_naam)
@@ -72,9 +81,17 @@ async def context(rapport_id: int) -> dict[str, Any]:
         "bereik": bereik,
         "peilingen": polls,
         "focusgroepen": groepen,
-        "inleiding_html": render_markdown(rapport["inleiding"]),
-        "conclusies_html": render_markdown(rapport["conclusies"]),
+        # Rendered and cleaned (nh3) when saved: a page view renders no Markdown.
+        "inleiding_html": Markup(rapport["inleiding_html"]),  # noqa: S704 - cleaned when saved
+        "conclusies_html": Markup(rapport["conclusies_html"]),  # noqa: S704 - cleaned when saved
+        # The advice belongs to the vraag and may change after publication; render_markdown
+        # caches it, so only the first view after a change renders it.
         "advies_html": render_markdown(vraag["advies_tekst"]) if vraag["advies_tekst"] else "",
+        "gepubliceerd_op": _datum(rapport["gepubliceerd_at"]),
+        "gewijzigd_op": _datum(rapport["gewijzigd_at"]),
+        # An item answered by fewer people shows no distribution: one respondent would be a
+        # 100 % bar that tells what that person answered.
+        "min_groep": peiling_queries.MIN_GROEP,
         "reactie": {"oordeel": oordeel, "toelichting": vraag["reactie_toelichting"]}
         if vraag["reactie_at"]
         else None,
@@ -91,17 +108,8 @@ _env = Environment(
 )
 
 
-async def render_html(rapport_id: int) -> str:
+async def render_html(rapport_id: int, nieuw: dict[str, Any] | None = None) -> str:
     """The report as one self-contained HTML document, the input for the PDF."""
-    ctx = await context(rapport_id)
+    ctx = await context(rapport_id, nieuw)
     ctx["css"] = (STATIC_DIR / "rapport-pdf.css").read_text()
     return _env.get_template("rapporten/pdf.html").render(ctx)
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Blocking: run in a thread. Imported here so the app starts where Pango is missing."""
-    try:
-        import weasyprint
-    except OSError as exc:  # the Python package is there, the system library is not
-        raise PdfNietBeschikbaar(str(exc)) from exc
-    return weasyprint.HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(pdf_variant="pdf/ua-1")

@@ -16,6 +16,9 @@ class Rapport(Table):
     titel = Varchar(length=200, null=False)
     inleiding = Text(null=False, default="")  # Markdown
     conclusies = Text(null=False, default="")  # Markdown
+    # The two texts rendered to safe HTML when saved, so no page view renders Markdown.
+    inleiding_html = Text(null=False, default="")
+    conclusies_html = Text(null=False, default="")
     # Send by itself when the last poll of the vraag closes, once the council approved it.
     automatisch = Boolean(null=False, default=False)
     goedgekeurd_at = Timestamptz(null=True, default=None)
@@ -24,5 +27,7 @@ class Rapport(Table):
     vervolg_at = Timestamptz(null=True, default=None)  # the follow-up on the reaction was queued
     vervolg_ontvangers = Integer(null=True, default=None)
     pdf = Bytea(null=True, default=None)
+    # The last change to a published report; the page says so ("gewijzigd op").
+    gewijzigd_at = Timestamptz(null=True, default=None)
     versie = Integer(null=False, default=1)
     aangemaakt_at = Timestamptz(null=False)

@@ -217,7 +217,8 @@ async def test_followup_addresses_are_deleted_after_the_maximum_period(mensen, s
 
 
 async def test_the_pdf_holds_charts_and_findings(mensen, settings):
-    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=2)
+    # Ten respondents: the smallest number whose distribution a report shows.
+    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=10)
     await _written(mensen, vraag_id)
     rapport_id = (await domain.load_rapport(vraag_id))["id"]
 
