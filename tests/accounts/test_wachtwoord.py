@@ -290,3 +290,17 @@ async def test_purge_removes_reset_links_an_hour_after_they_expired(client, sett
 
     assert await Wachtwoordherstel.count() == 1
     assert await Wachtwoordherstel.count().where(Wachtwoordherstel.id == first) == 0
+
+
+async def test_no_reset_link_for_a_disabled_account(client, settings):
+    anna = await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
+    await Gebruiker.update({Gebruiker.is_actief: False}).where(Gebruiker.id == anna)
+    await make_gebruiker(settings, "beheerder", None, email="beheer@test.example")
+    await login(client, "beheer@test.example")
+
+    response = await post_form(client, f"/beheer/gebruikers/{anna}/herstellink", {})
+
+    assert response.status_code == 422
+    assert "Dit account staat uit." in response.text
+    assert await Bericht.count() == 0
+    assert await Wachtwoordherstel.count() == 0
