@@ -22,14 +22,12 @@ from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
 from participatie.db import SerialisedSQLiteEngine
 from participatie.invoer import text_field as _text
-from participatie.mail import outbox
 from participatie.peilingen.tables import (
     Antwoord,
     Item,
     Keuze,
     Kiosk,
     Peiling,
-    Rapportadres,
     Soort,
     Status,
     Teller,
@@ -1178,14 +1176,3 @@ async def load_kiosk(token: str) -> Formulier:
     if formulier is None:
         raise KioskGeweigerd()
     return formulier
-
-
-async def leave_address(formulier: Formulier, email: str, *, wil_vervolg: bool) -> None:
-    """Keep an address for the final report, apart from the answers."""
-    try:
-        email = outbox.check_address(email)
-    except outbox.OngeldigAdres:
-        raise OngeldigeInvoer({"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}) from None
-    await Rapportadres.insert(
-        Rapportadres(peiling=formulier.peiling_id, email=email, wil_vervolg=wil_vervolg)
-    )

@@ -247,3 +247,21 @@ async def test_deleted_addresses_do_not_linger_in_the_sqlite_file(browsers, mens
     data = await asyncio.to_thread(Path(settings.database_url.split(":///", 1)[1]).read_bytes)
 
     assert [data.count(email_of(n).encode()) for n in range(RESIDENTS)] == [0] * RESIDENTS
+
+
+async def test_an_address_that_is_not_one_recipient_is_refused(mensen, settings):
+    from participatie.peilingen import adressen
+
+    peiling_id = await make_peiling(mensen)
+    secret = settings.secret_key
+    proof = adressen.read_bewijs(secret, peiling_id, adressen.new_bewijs(secret, peiling_id))
+
+    with pytest.raises(domain.OngeldigeInvoer) as refused:
+        await adressen.leave_address(peiling_id, "inwoner@", wil_vervolg=False, bewijs=proof, secret=secret)
+    await adressen.leave_address(
+        peiling_id, "inwoner@example.org", wil_vervolg=True, bewijs=proof, secret=secret
+    )
+
+    assert refused.value.fouten == {"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}
+    assert await kept_and_waiting() == 1
+    assert adressen.read_bewijs(secret, peiling_id, "vervalst.0123456789abcdef0123456789abcdef") is None

@@ -9,7 +9,6 @@ from participatie.peilingen.tables import (
     Antwoord,
     Deelname,
     Peiling,
-    Rapportadres,
     Teller,
     Uitnodiging,
     Waarde,
@@ -379,17 +378,3 @@ async def test_bad_items_are_refused(mensen, invoer, veld):
         await domain.add_item(mensen["raadslid"], peiling_id, invoer)
 
     assert veld in refused.value.fouten
-
-
-async def test_address_for_the_report_is_kept_apart_with_a_random_key(mensen):
-    peiling_id = await make_peiling(mensen)
-    formulier = await domain.load_formulier(peiling_id=peiling_id)
-
-    await domain.leave_address(formulier, "inwoner@example.org", wil_vervolg=True)
-    with pytest.raises(domain.OngeldigeInvoer):
-        await domain.leave_address(formulier, "inwoner@", wil_vervolg=False)
-
-    rows = await Rapportadres.select()
-    assert len(rows) == 1
-    assert set(rows[0]) == {"id", "peiling", "email", "wil_vervolg", "bewijs"}  # no time, no order, no link
-    assert rows[0]["id"].version == 4

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from datetime import UTC, timedelta
 
 import pytest
@@ -33,6 +34,14 @@ async def _to(vraag_id: int, raadslid, *stappen: str) -> None:
         await vragen.advance_stap(vraag_id, raadslid, versie=await _versie(vraag_id), naar=naar)
 
 
+async def _left(peiling_id: int, email: str, *, wil_vervolg: bool) -> None:
+    """An address as a batch leaves it in Rapportadres (peilingen/adressen.py; leaving one
+    through the app is tested in tests/peilingen/test_adressen.py)."""
+    await Rapportadres.insert(
+        Rapportadres(id=uuid.uuid4(), peiling=peiling_id, email=email, wil_vervolg=wil_vervolg)
+    )
+
+
 async def make_vraag_met_deelnemers(mensen, *, adressen: int = 3, vervolg: int = 1) -> int:
     """A vraag in terugkoppelen with a closed poll, addresses left and a focus group resident."""
     raadslid = mensen["raadslid"]
@@ -41,9 +50,9 @@ async def make_vraag_met_deelnemers(mensen, *, adressen: int = 3, vervolg: int =
     for n in range(adressen):
         gegeven, _ = peilingen.parse_antwoorden(formulier, answers(formulier))
         await peilingen.submit(formulier, gegeven, bron="link", deelname_sleutel=f"b{n}")
-        await peilingen.leave_address(formulier, f"inwoner{n}@example.org", wil_vervolg=n < vervolg)
+        await _left(peiling_id, f"inwoner{n}@example.org", wil_vervolg=n < vervolg)
     # The same person twice (another case, same address) gets one mail.
-    await peilingen.leave_address(formulier, "INWONER0@example.org", wil_vervolg=False)
+    await _left(peiling_id, "INWONER0@example.org", wil_vervolg=False)
     vraag_id = (await Peiling.select(Peiling.vraag).where(Peiling.id == peiling_id).first())["vraag"]
     groep_id = await focusgroepen.create_focusgroep(
         raadslid,
