@@ -1,7 +1,7 @@
 import pytest
 
 from participatie.peilingen import domain
-from participatie.peilingen.tables import Antwoord, Peiling, Rapportadres
+from participatie.peilingen.tables import Adreswachtrij, Antwoord, Peiling
 from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e.conftest import assert_accessible, assert_fits_width, log_in
 from tests.peilingen.test_domain import _vraag_in_voorleggen, make_peiling
@@ -38,7 +38,7 @@ async def test_resident_answers_on_a_320px_phone_with_javascript(live_server, ph
     await _answer(phone, live_server, sleutel)
 
     assert await Antwoord.count() == 1
-    assert await Rapportadres.count() == 1
+    assert await Adreswachtrij.count() == 1  # waiting for a batch of responses (adressen.py)
 
 
 async def test_resident_answers_on_an_old_phone_without_javascript(live_server, phone_without_js, mensen):
