@@ -216,6 +216,8 @@ async def leave_address(
         if not status.kan:
             raise AdresGeweigerd(status.melding, status.rapport_pad)
         if bewijs is None:
+            # Who posts addresses without having answered: a flood shows up in the log.
+            log_event("rapportadres_geweigerd", peiling=peiling_id, reden="geen bewijs van deelname")
             raise AdresGeweigerd(
                 "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
                 "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
@@ -226,6 +228,7 @@ async def leave_address(
             (Rapportadres.peiling == peiling_id) & (Rapportadres.bewijs == bewijs)
         )
         if used:
+            log_event("rapportadres_geweigerd", peiling=peiling_id, reden="bewijs al gebruikt")
             raise AdresGeweigerd("U liet voor deze peiling al een e-mailadres achter. Eén adres is genoeg.")
         await Adreswachtrij.insert(
             Adreswachtrij(
@@ -362,5 +365,5 @@ async def purge_unpublished(moment: datetime | None = None) -> int:
             )
         if wachtend or bewaard:
             deleted += len(wachtend) + len(bewaard)
-            log_event("rapportadressen_gewist", peiling=peiling["id"], adressen=len(wachtend) + len(bewaard))
+            log_event("rapportadressen_gewist", peiling=peiling["id"], aantal=len(wachtend) + len(bewaard))
     return deleted

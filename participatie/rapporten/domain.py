@@ -229,7 +229,7 @@ async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
     mine = [r["id"] for r in rows if hmac.compare_digest(adres_hash(secret, r["email"]), h)]
     if mine:
         await Rapportadres.delete().where(Rapportadres.id.is_in(mine))
-    log_event("rapport_afgemeld", rapport=rapport_id, adressen=len(mine))
+    log_event("rapport_afgemeld", rapport=rapport_id, aantal=len(mine))  # "adres" keys are dropped
 
 
 # --- publishing and the mail-out ---------------------------------------------------------------

@@ -10,6 +10,7 @@ if addresses went in one by one, their order would follow the responses exactly.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -157,20 +158,28 @@ async def kept_and_waiting() -> int:
     return await Rapportadres.count() + await Adreswachtrij.count()
 
 
-async def test_a_client_that_did_not_answer_cannot_leave_addresses(browsers, mensen):
+async def test_a_client_that_did_not_answer_cannot_leave_addresses(browsers, mensen, caplog):
     formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen))
     browser = browsers(0)
     page = await browser.get(f"/p/{formulier.sleutel}")
     assert page.status_code == 200
 
-    responses = [
-        await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [f"vreemde{n}@example.org"]})
-        for n in range(100)
-    ]
+    audit = logging.getLogger("participatie.audit")
+    audit.addHandler(caplog.handler)  # the app's logging does not propagate to the root
+    try:
+        responses = [
+            await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [f"vreemde{n}@example.org"]})
+            for n in range(100)
+        ]
+    finally:
+        audit.removeHandler(caplog.handler)
 
     assert {r.status_code for r in responses} == {409}
     assert "direct nadat u de peiling hebt ingevuld" in responses[0].text
     assert await kept_and_waiting() == 0
+    refusals = [r for r in caplog.records if r.getMessage() == "rapportadres_geweigerd"]
+    assert len(refusals) == 100
+    assert "example.org" not in caplog.text  # the log names no address
 
 
 async def test_one_address_per_response_even_with_the_proof_replayed(browsers, mensen):
