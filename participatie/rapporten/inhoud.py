@@ -52,7 +52,8 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         assert formulier is not None
         uitslag = await peiling_queries.results(formulier)
         manier = "met een persoonlijke code" if p["toegang"] == "codes" else "via een openbare link"
-        bereik.append(f"Flitspeiling “{p['titel']}”: {uitslag.totaal} inwoners vulden hem in ({manier}).")
+        wie = "inwoner vulde" if uitslag.totaal == 1 else "inwoners vulden"
+        bereik.append(f"Flitspeiling “{p['titel']}”: {uitslag.totaal} {wie} hem in ({manier}).")
         items = [r for r in uitslag.items if not r.item.is_achtergrond]
         polls.append({"titel": p["titel"], "totaal": uitslag.totaal, "uitslagen": items})
     groepen = []
@@ -67,7 +68,8 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         opkomst = f", samen {sum(aanwezig)} keer aanwezig" if aanwezig else ""
         keer = "bijeenkomst" if telling["bijeenkomsten"] == 1 else "bijeenkomsten"
         bereik.append(
-            f"Focusgroep “{g['thema']}”: {telling['inwoners']} inwoners, "
+            f"Focusgroep “{g['thema']}”: {telling['inwoners']} "
+            f"{'inwoner' if telling['inwoners'] == 1 else 'inwoners'}, "
             f"{telling['bijeenkomsten']} {keer}{opkomst}."
         )
         groepen.append({"thema": g["thema"], "bevindingen": await focusgroepen.bevindingen(g["id"])})

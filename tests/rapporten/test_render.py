@@ -196,5 +196,6 @@ async def test_published_report_shows_no_distribution_of_too_few_answers(client,
     html = await domain.inhoud.render_html(rapport["id"])
 
     for text in (page.text, html):
+        assert "1 inwoner vulde hem in" in text
         assert '<table class="staaf">' not in text and "<td>100%</td>" not in text
         assert text.count("1 antwoord: te weinig antwoorden om te tonen.") == 4
