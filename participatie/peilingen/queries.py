@@ -48,8 +48,13 @@ class ActieveKiosk:
     verloopt_at: str
 
 
+def lokaal(value: Any) -> datetime:
+    """A stored (UTC) timestamp in the time the council and residents read: Amsterdam."""
+    return as_utc(value).astimezone(AMSTERDAM)
+
+
 def _tijd(value: Any, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    return as_utc(value).astimezone(AMSTERDAM).strftime(fmt)
+    return lokaal(value).strftime(fmt)
 
 
 async def kiosks_van(peiling_id: int) -> list[ActieveKiosk]:
@@ -180,7 +185,7 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
         .group_by(Antwoord.ingediend_uur)
         .order_by(Antwoord.ingediend_uur)
     )
-    per_uur = [(as_utc(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
+    per_uur = [(lokaal(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
     counts: dict[int, dict[tuple[str, int], int]] = {}
     beantwoord: dict[int, int] = {}
     if item_ids:

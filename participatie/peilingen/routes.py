@@ -126,6 +126,7 @@ async def _beheer_page(
             "vraag": await vragen.load_vraag(formulier.vraag_id),
             "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
             "codes": await queries.code_counts(formulier.peiling_id),
+            "lokaal": queries.lokaal,
             "kiosks": await queries.kiosks_van(formulier.peiling_id),
             "link": _link(request, formulier),
             "soorten": list(domain.SOORT_LABELS.items()),
@@ -400,6 +401,7 @@ def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = Fal
         status_code=status,
         context={
             "kiosk": kiosk,
+            "lokaal": queries.lokaal,
             "peiling": formulier,
             "Status": Status,
             "is_gesloten": formulier.status is Status.GESLOTEN

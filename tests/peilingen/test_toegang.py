@@ -16,6 +16,7 @@ import pytest
 
 from participatie.accounts.tables import Sessie
 from participatie.app import create_app
+from participatie.db import as_utc
 from participatie.peilingen import domain
 from participatie.peilingen.tables import Antwoord, Kiosk, Peiling
 from tests.conftest import ROOT, login, make_gebruiker, post_form, running
@@ -325,3 +326,19 @@ async def test_a_closed_poll_on_a_kiosk_shows_no_login_or_council_link(tablet, m
 
     assert "Deze peiling is gesloten. U kunt niet meer meedoen." in page.text
     assert "Inloggen" not in page.text and "Kees Raad" not in page.text
+
+
+async def test_poll_times_are_shown_and_read_back_in_amsterdam_time(tablet, mensen):
+    peiling_id = await make_peiling(mensen, publish=False)
+    base = f"/raad/beverwijk/peilingen/{peiling_id}"
+    instellingen = {"titel": "Minimaregelingen", "intro": "", "toegang": "link", "opent_at": ""}
+    await post_form(tablet, base, {**instellingen, "sluit_at": "2099-07-01T12:00"})
+
+    page = await tablet.get(base)
+    # Saving the form as shown must not move the closing time.
+    await post_form(tablet, base, {**instellingen, "sluit_at": "2099-07-01T12:00"})
+    stored = (await Peiling.select(Peiling.sluit_at).first())["sluit_at"]
+
+    assert 'value="2099-07-01T12:00"' in page.text
+    assert "sluit 01-07-2099 12:00" in page.text
+    assert as_utc(stored) == datetime(2099, 7, 1, 10, 0, tzinfo=UTC)  # CEST is UTC+2
