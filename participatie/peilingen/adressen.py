@@ -18,7 +18,8 @@ to that response in every one of these. So an address goes through two steps:
    short, window disappears, and every address points to the whole poll.
 
 Deleted rows must not linger: on SQLite `secure_delete` zeroes them in the file (the WAL is
-checkpointed by db.py); on PostgreSQL a deleted row stays in the table file until VACUUM.
+checkpointed by db.py); on PostgreSQL `compact` rewrites both tables (VACUUM FULL) from the
+planner. PostgreSQL's WAL still holds every row written until it is recycled.
 
 Acceptance: only a browser that just answered holds a proof (a signed cookie with a random
 value, set by the answer route); the proof works once, and only while the poll is open and its
@@ -291,6 +292,19 @@ async def finalize(peiling_id: int, secret: str) -> None:
     if batch is not None and batch["is_definitief"]:
         return
     await _move(peiling_id, secret, telling=await _responses(peiling_id), final=True)
+
+
+async def compact() -> bool:
+    """PostgreSQL keeps deleted rows in the table file until VACUUM, and a plain VACUUM only
+    marks their space free: a file copy would still show batches' old rows, and the waiting
+    rows next to their responses. VACUUM FULL writes both small tables anew (a moment's lock;
+    run by the planner every few minutes, so deleted rows stay at most that long). SQLite
+    zeroes deleted rows itself (secure_delete). Returns whether it ran."""
+    engine = Adreswachtrij._meta.db
+    if engine.engine_type != "postgres":
+        return False
+    await engine.run_ddl("VACUUM FULL adreswachtrij, rapportadres")
+    return True
 
 
 async def finalize_closed(secret: str, moment: datetime | None = None) -> int:

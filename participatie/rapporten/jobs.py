@@ -20,8 +20,10 @@ async def purge_followup_addresses(settings: Settings) -> int:
 
 async def finalize_addresses(settings: Settings) -> int:
     """A closed poll's addresses into one batch: none of them points to fewer responses than
-    the whole poll (adressen.py)."""
-    return await adressen.finalize_closed(settings.secret_key)
+    the whole poll; then deleted rows are cleared from PostgreSQL's files (adressen.py)."""
+    done = await adressen.finalize_closed(settings.secret_key)
+    await adressen.compact()
+    return done
 
 
 async def purge_unpublished_addresses(settings: Settings) -> int:
