@@ -11,12 +11,25 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import weakref
 from collections.abc import Callable
 
 from participatie.config import ROOT
 
 # Exit status of a child that could not do its work for a known reason (it says why on stderr).
 NIET_BESCHIKBAAR = 3
+# Children at once per server process: more saves or publications wait their turn (without
+# holding the loop), so a burst of them cannot take every core from the server.
+MAX_CHILDREN = 2
+_limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _limit() -> asyncio.Semaphore:
+    # One per event loop: a semaphore belongs to the loop it first waited on.
+    loop = asyncio.get_running_loop()
+    if loop not in _limits:
+        _limits[loop] = asyncio.Semaphore(MAX_CHILDREN)
+    return _limits[loop]
 
 
 class TeLang(Exception):
@@ -32,7 +45,13 @@ class Mislukt(RuntimeError):
 
 
 async def run(module: str, data: bytes, *, max_seconds: float) -> bytes:
-    """Run `python -m module` with `data` on stdin; its stdout, or TeLang / Mislukt."""
+    """Run `python -m module` with `data` on stdin; its stdout, or TeLang / Mislukt. The time
+    limit starts when the child starts, after any wait for a free place."""
+    async with _limit():
+        return await _run(module, data, max_seconds)
+
+
+async def _run(module: str, data: bytes, max_seconds: float) -> bytes:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

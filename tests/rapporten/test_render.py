@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import statistics
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -83,6 +85,30 @@ async def _while_pinging(client: httpx.AsyncClient, work) -> tuple[object, float
     return result, elapsed, waits
 
 
+def _children(module: str) -> set[int]:
+    """Processes started by this test process (the app runs in it) that run `module`."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if ppid == os.getpid() and module.encode() in cmdline:
+            found.add(int(entry.name))
+    return found
+
+
+async def _watch_children(module: str, until: asyncio.Task) -> set[int]:
+    seen: set[int] = set()
+    while not until.done():
+        seen |= _children(module)
+        await asyncio.sleep(0.1)
+    return seen
+
+
 async def _save(client, vraag_id: int, *, inleiding: str, conclusies: str) -> httpx.Response:
     base = f"/raad/beverwijk/vragen/{vraag_id}/rapport"
     await client.get(base)
@@ -136,8 +162,15 @@ async def test_pdf_of_hostile_report_is_refused_within_its_limit_and_others_are_
     preview = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport/voorbeeld")
     preview_time = time.perf_counter() - preview_started
 
-    publish = post_form(client, f"/raad/beverwijk/vragen/{vraag_id}/rapport/publiceren", {})
-    response, elapsed, waits = await _while_pinging(bezoeker, asyncio.wait_for(publish, pdf.MAX_SECONDS + 6))
+    publish = asyncio.create_task(
+        asyncio.wait_for(
+            post_form(client, f"/raad/beverwijk/vragen/{vraag_id}/rapport/publiceren", {}),
+            pdf.MAX_SECONDS + 6,
+        )
+    )
+    watcher = asyncio.create_task(_watch_children("participatie.rapporten.pdf", publish))
+    response, elapsed, waits = await _while_pinging(bezoeker, publish)
+    children = await watcher
 
     assert saved.status_code == 302 and preview.status_code == 200
     assert preview_time < FAST
@@ -145,6 +178,8 @@ async def test_pdf_of_hostile_report_is_refused_within_its_limit_and_others_are_
     assert "De PDF van dit rapport kost te veel tijd om te maken." in response.text
     assert elapsed < pdf.MAX_SECONDS + 3
     assert (await domain.load_rapport(vraag_id))["gepubliceerd_at"] is None
+    # The PDF was made in a child process, which was killed at the limit.
+    assert len(children) == 1 and _children("participatie.rapporten.pdf") == set()
     assert len(waits) >= 5 and max(waits) < FAST, waits
 
 
