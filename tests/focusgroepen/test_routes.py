@@ -194,7 +194,9 @@ async def test_beheerder_changes_the_retention_period(client, settings, mensen):
     half = await post_form(client, "/beheer/instellingen", {"maanden": "9", "vervolg_maanden": "0"})
     assert half.status_code == 422
     assert await domain.bewaartermijn_maanden() == 3  # one wrong field changes nothing
-    good = await post_form(client, "/beheer/instellingen", {"maanden": "6", "vervolg_maanden": "18"})
+    good = await post_form(
+        client, "/beheer/instellingen", {"maanden": "6", "vervolg_maanden": "18", "adres_maanden": "12"}
+    )
 
     assert bad.status_code == 422 and "1 tot en met 24 maanden" in bad.text
     assert "1 tot en met 36 maanden" in bad.text

@@ -291,3 +291,21 @@ async def test_an_address_that_is_not_one_recipient_is_refused(mensen, settings)
     assert refused.value.fouten == {"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}
     assert await kept_and_waiting() == 1
     assert adressen.read_bewijs(secret, peiling_id, "vervalst.0123456789abcdef0123456789abcdef") is None
+
+
+async def test_beheerder_sets_how_long_addresses_of_an_unpublished_poll_are_kept(client, settings, mensen):
+    from participatie.peilingen import adressen
+    from tests.conftest import login, make_gebruiker, post_form
+
+    await make_gebruiker(settings, "beheerder", None, email="beheer@ijmond.example")
+    await login(client, "beheer@ijmond.example")
+    page = await client.get("/beheer/instellingen")
+    waarden = {"maanden": "3", "vervolg_maanden": "12"}
+
+    bad = await post_form(client, "/beheer/instellingen", {**waarden, "adres_maanden": "0"})
+    good = await post_form(client, "/beheer/instellingen", {**waarden, "adres_maanden": "18"})
+
+    assert 'name="adres_maanden" type="number" value="12"' in page.text  # the default
+    assert bad.status_code == 422 and "Kies een bewaartermijn van 1 tot en met 36 maanden." in bad.text
+    assert good.status_code == 200
+    assert await adressen.bewaartermijn_maanden() == 18
