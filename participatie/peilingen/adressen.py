@@ -296,14 +296,15 @@ async def finalize(peiling_id: int, secret: str) -> None:
 
 async def compact() -> bool:
     """PostgreSQL keeps deleted rows in the table file until VACUUM, and a plain VACUUM only
-    marks their space free: a file copy would still show batches' old rows, and the waiting
-    rows next to their responses. VACUUM FULL writes both small tables anew (a moment's lock;
+    marks their space free: a file copy would still show batches' old rows, the waiting
+    rows next to their responses, and (in old versions of a poll's Adresbatch row) when its
+    first address came. VACUUM FULL writes these small tables anew (a moment's lock;
     run by the planner every few minutes, so deleted rows stay at most that long). SQLite
     zeroes deleted rows itself (secure_delete). Returns whether it ran."""
     engine = Adreswachtrij._meta.db
     if engine.engine_type != "postgres":
         return False
-    await engine.run_ddl("VACUUM FULL adreswachtrij, rapportadres")
+    await engine.run_ddl("VACUUM FULL adreswachtrij, rapportadres, adresbatch")
     return True
 
 
