@@ -109,7 +109,10 @@ def database_unavailable(exc: BaseException) -> bool:
         | asyncpg.InterfaceError
         | asyncpg.CannotConnectNowError
         | asyncpg.AdminShutdownError
-        | asyncpg.DiskFullError,
+        | asyncpg.DiskFullError
+        # A pooled connection cut by a server stop while asyncpg resets it for reuse leaves its
+        # protocol half-way ("cannot switch to state ..."); seen under load in tests/fault/.
+        | asyncpg.InternalClientError,
     ):
         return True
     if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
