@@ -289,8 +289,9 @@ async def finalize(peiling_id: int, secret: str) -> None:
     """Every address of the poll into one batch. Call holding the poll's lock, inside a
     transaction (publication does); the poll takes no more addresses after this."""
     batch = await Adresbatch.select(Adresbatch.is_definitief).where(Adresbatch.peiling == peiling_id).first()
-    if batch is not None and batch["is_definitief"]:
-        return
+    waiting = await Adreswachtrij.exists().where(Adreswachtrij.peiling == peiling_id)
+    if batch is not None and batch["is_definitief"] and not waiting:
+        return  # a poll reopened after its final batch may have new addresses waiting
     await _move(peiling_id, secret, telling=await _responses(peiling_id), final=True)
 
 
@@ -317,13 +318,12 @@ async def finalize_closed(secret: str, moment: datetime | None = None) -> int:
     )
     done = 0
     for row in rows:
-        if await Adresbatch.exists().where(
+        waiting = await Adreswachtrij.exists().where(Adreswachtrij.peiling == row["id"])
+        if not waiting and await Adresbatch.exists().where(
             (Adresbatch.peiling == row["id"]) & (Adresbatch.is_definitief == True)  # noqa: E712
         ):
             continue
-        if not await Adreswachtrij.exists().where(Adreswachtrij.peiling == row["id"]) and not (
-            await Rapportadres.exists().where(Rapportadres.peiling == row["id"])
-        ):
+        if not waiting and not await Rapportadres.exists().where(Rapportadres.peiling == row["id"]):
             continue
         async with Adreswachtrij._meta.db.transaction():
             await lock([row["id"]])
