@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import lru_cache
+from collections import OrderedDict
 
 import nh3
 from markdown_it import MarkdownIt
@@ -54,11 +54,41 @@ def _render(text: str) -> str:
     )
 
 
-@lru_cache(maxsize=64)
+# Rendered texts by source, newest last: the advice shown on pages is rendered once per change.
+_cache: OrderedDict[str, Markup] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def _remember(text: str, html: str) -> Markup:
+    _cache[text] = Markup(html)  # noqa: S704 - cleaned by nh3 in _render
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return _cache[text]
+
+
 def render_markdown(text: str) -> Markup:
-    """In-process rendering, for texts shown on pages that change rarely (the advice): cached,
-    so a page that is visited again costs no rendering."""
-    return Markup(_render(text))  # noqa: S704 - cleaned by nh3 in _render
+    """In-process rendering (the Jinja filter `markdown`), cached: a page that is visited
+    again costs no rendering."""
+    text = text or ""
+    if text in _cache:
+        _cache.move_to_end(text)
+        return _cache[text]
+    return _remember(text, _render(text))
+
+
+async def render_markdown_async(text: str) -> Markup:
+    """As render_markdown, but a text not yet cached is rendered in a child process, so even
+    the first view after a change does not hold the event loop. A text that cannot be rendered
+    in time is shown as plain text."""
+    text = text or ""
+    if text in _cache:
+        _cache.move_to_end(text)
+        return _cache[text]
+    try:
+        (html,) = await render_isolated([text])
+    except MarkdownTeZwaar:
+        html = str(Markup("<p>%s</p>") % text)
+    return _remember(text, html)
 
 
 async def render_isolated(texts: list[str]) -> list[str]:

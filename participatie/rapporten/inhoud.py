@@ -15,7 +15,7 @@ from participatie.db import as_utc
 from participatie.focusgroepen import domain as focusgroepen
 from participatie.focusgroepen import queries as focusgroep_queries
 from participatie.focusgroepen.tables import Focusgroep
-from participatie.markdown import render_markdown
+from participatie.markdown import render_markdown_async
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen import queries as peiling_queries
 from participatie.peilingen.tables import Soort, Status
@@ -86,9 +86,9 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         # Rendered and cleaned (nh3) when saved: a page view renders no Markdown.
         "inleiding_html": Markup(rapport["inleiding_html"]),  # noqa: S704 - cleaned when saved
         "conclusies_html": Markup(rapport["conclusies_html"]),  # noqa: S704 - cleaned when saved
-        # The advice belongs to the vraag and may change after publication; render_markdown
-        # caches it, so only the first view after a change renders it.
-        "advies_html": render_markdown(vraag["advies_tekst"]) if vraag["advies_tekst"] else "",
+        # The advice belongs to the vraag and may change after publication: rendered beside
+        # the server on the first view after a change, then from the cache.
+        "advies_html": await render_markdown_async(vraag["advies_tekst"]) if vraag["advies_tekst"] else "",
         "gepubliceerd_op": _datum(rapport["gepubliceerd_at"]),
         "gewijzigd_op": _datum(rapport["gewijzigd_at"]),
         # An item answered by fewer people shows no distribution: one respondent would be a

@@ -23,8 +23,10 @@ import pytest
 from participatie.auditlog import JsonFormatter
 from participatie.rapporten import domain, pdf
 from participatie.rapporten.tables import Rapport
+from participatie.vragen import domain as vragen
 from tests.conftest import login, post_form
-from tests.rapporten.test_domain import make_vraag_met_deelnemers
+from tests.rapporten.test_domain import _to, make_vraag_met_deelnemers
+from tests.vragen.test_domain import _versie
 
 FAST = 0.5  # seconds: a page, and the wait of any other request while work goes on
 
@@ -148,6 +150,34 @@ async def test_public_report_of_hostile_markdown_stays_fast(client, bezoeker, me
     assert (saved.status_code, published.status_code, page.status_code) == (302, 302, 200)
     assert page.text.count("[" * 20_000) == 2
     assert statistics.median(times) < FAST and max(times) < FAST, times
+
+
+async def test_public_report_renders_a_hostile_advice_beside_the_server(client, bezoeker, mensen):
+    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=1)
+    await login(client, "kees@beverwijk.example")
+    await _save(client, vraag_id, inleiding="", conclusies="Klaar.")
+    await post_form(client, f"/raad/beverwijk/vragen/{vraag_id}/rapport/publiceren", {})
+    raadslid = mensen["raadslid"]
+    await _to(vraag_id, raadslid, "advies")
+    # The advice belongs to the vraag (up to 50,000 characters) and shows on the report.
+    await vragen.record_advies(
+        vraag_id, raadslid, versie=await _versie(vraag_id), tekst="[" * 49_000, aan="het college"
+    )
+    sleutel = (await domain.load_rapport(vraag_id))["sleutel"]
+    times: list[float] = []
+
+    async def views() -> httpx.Response:
+        for _ in range(3):
+            started = time.perf_counter()
+            page = await bezoeker.get(f"/rapporten/beverwijk/{sleutel}")
+            times.append(time.perf_counter() - started)
+        return page
+
+    page, _, waits = await _while_pinging(client, views())
+
+    assert page.status_code == 200 and "[" * 49_000 in page.text
+    assert statistics.median(times) < FAST, times
+    assert max(waits) < FAST, waits
 
 
 async def test_pdf_of_hostile_report_is_refused_within_its_limit_and_others_are_served(
