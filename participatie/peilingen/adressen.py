@@ -210,19 +210,23 @@ async def leave_address(
         email = outbox.check_address(email)
     except outbox.OngeldigAdres:
         raise OngeldigeInvoer({"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}) from None
-    async with Adreswachtrij._meta.db.transaction():
-        await lock([peiling_id])
-        # Closed or sent first: that is what the resident most needs to hear.
+    if bewijs is None:
+        # Refused without a write: a flood of these takes no lock. Closed or sent first:
+        # that is what a resident most needs to hear.
         status = await adres_status(peiling_id)
         if not status.kan:
             raise AdresGeweigerd(status.melding, status.rapport_pad)
-        if bewijs is None:
-            # Who posts addresses without having answered: a flood shows up in the log.
-            log_event("rapportadres_geweigerd", peiling=peiling_id, reden="geen bewijs van deelname")
-            raise AdresGeweigerd(
-                "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
-                "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
-            )
+        # Who posts addresses without having answered: a flood shows up in the log.
+        log_event("rapportadres_geweigerd", peiling=peiling_id, reden="geen bewijs van deelname")
+        raise AdresGeweigerd(
+            "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
+            "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
+        )
+    async with Adreswachtrij._meta.db.transaction():
+        await lock([peiling_id])
+        status = await adres_status(peiling_id)
+        if not status.kan:
+            raise AdresGeweigerd(status.melding, status.rapport_pad)
         used = await Adreswachtrij.exists().where(
             (Adreswachtrij.peiling == peiling_id) & (Adreswachtrij.bewijs == bewijs)
         ) or await Rapportadres.exists().where(
