@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from participatie.accounts import domain as accounts
+from participatie.mail import outbox
 from participatie.mail.tables import Bericht
 from participatie.peilingen import adressen
 from participatie.peilingen import domain as peilingen
@@ -117,3 +118,21 @@ async def test_a_waiting_address_of_a_report_never_published_goes_too(mensen, br
 
     assert gone == 1
     assert await Adreswachtrij.count() == 0
+
+
+async def test_the_report_mail_says_when_the_address_goes(mensen, browsers, mail_settings, smtp):
+    formulier, vraag_id = await open_poll_with_report(mensen)
+    for n, vervolg in ((0, []), (1, ["ja"])):
+        browser = browsers(n)
+        await answered(browser, formulier, n)
+        await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [email_of(n)], "vervolg": vervolg})
+
+    await domain.publish(mensen["raadslid"], vraag_id, mail_settings)
+    await outbox.drain(mail_settings)
+
+    alleen_rapport = smtp.to(email_of(0))[0].get_body("plain").get_content()
+    met_vervolg = smtp.to(email_of(1))[0].get_body("plain").get_content()
+    zin = "wissen we binnen een dag nadat deze e-mail is verstuurd."
+    assert zin in alleen_rapport and zin not in met_vervolg
+    assert "Tot dan bewaren we uw e-mailadres, hoogstens 12 maanden nadat dit rapport" in met_vervolg
+    assert [r["email"] for r in await Rapportadres.select(Rapportadres.email)] == [email_of(1)]
