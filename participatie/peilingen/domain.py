@@ -724,7 +724,7 @@ class Drempels:
     vertraging_s: float = 1.0
 
 
-SHARDS = 8  # rows per poll per minute: concurrent submissions update different rows
+SHARDS = 8  # rows per hot count: concurrent submissions update different rows
 MAX_FOUTE_CODES_PER_ADRES = 20
 MAX_FOUTE_CODES_PER_PEILING = 200
 
@@ -788,7 +788,7 @@ async def submit(
         await _check_code_pogingen(formulier.peiling_id, adres_sleutel or "", moment)
     telling = _Telling(
         minuut=_minuut(moment),
-        shard=str(secrets.randbelow(SHARDS)),
+        shard=secrets.randbelow(SHARDS),
         max_per_minuut=drempels.max_per_minuut,
         adres=adres_sleutel or "",
         adres_venster=_tien_minuten(moment),
@@ -836,7 +836,7 @@ class _Telling:
     """Where a submission is counted, and the limits it is checked against."""
 
     minuut: int
-    shard: str
+    shard: int
     max_per_minuut: int
     adres: str  # keyed hash of the address, or "" (not counted per address)
     adres_venster: int
@@ -866,15 +866,15 @@ WITH o AS (
     SELECT a.id, v.item, v.keuze, v.getal, v.tekst, false
     FROM a, unnest($5::integer[], $6::integer[], $7::integer[], $8::text[]) AS v(item, keuze, getal, tekst)
 ), t AS (
-    INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd)
-    SELECT $1, 'minuut', $10, $9, (SELECT count(*) FROM d), CASE WHEN k.ok THEN 0 ELSE 1 END
+    INSERT INTO teller (peiling, soort, sleutel, venster, shard, aantal, geweigerd)
+    SELECT $1, 'minuut', '', $9, $10::integer, (SELECT count(*) FROM d), CASE WHEN k.ok THEN 0 ELSE 1 END
     FROM k WHERE NOT k.ok OR EXISTS (SELECT 1 FROM d)
-    ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE
+    ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE
     SET aantal = teller.aantal + excluded.aantal, geweigerd = teller.geweigerd + excluded.geweigerd
 ), x AS (
-    INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd)
-    SELECT $1, 'adres', $12, $13, 1, 0 FROM d WHERE $12 <> ''
-    ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE SET aantal = teller.aantal + 1
+    INSERT INTO teller (peiling, soort, sleutel, venster, shard, aantal, geweigerd)
+    SELECT $1, 'adres', $12, $13, $10::integer, 1, 0 FROM d WHERE $12 <> ''
+    ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE SET aantal = teller.aantal + 1
 )
 SELECT (SELECT count(*) FROM d) AS joined, k.ok, k.eerder FROM k
 """
@@ -952,8 +952,9 @@ async def _pg_connection(engine: Any) -> AsyncIterator[Any]:
 
 
 _TEL_SQLITE = (
-    "INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE "
+    "INSERT INTO teller (peiling, soort, sleutel, venster, shard, aantal, geweigerd) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE "
     "SET aantal = aantal + excluded.aantal, geweigerd = geweigerd + excluded.geweigerd"
 )
 
@@ -995,7 +996,7 @@ def _submit_sqlite(
     if not ok:
         if code_hash is not None:
             raise _Vol()
-        conn.execute(_TEL_SQLITE, (peiling_id, "minuut", telling.shard, telling.minuut, 0, 1))
+        conn.execute(_TEL_SQLITE, (peiling_id, "minuut", "", telling.minuut, telling.shard, 0, 1))
         return False, eerder
     joined = conn.execute(
         "INSERT INTO deelname (peiling, sleutel) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -1010,9 +1011,11 @@ def _submit_sqlite(
         "INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen) VALUES (?, ?, ?, ?, ?, 0)",
         [(antwoord_id, *row) for row in rows],
     )
-    conn.execute(_TEL_SQLITE, (peiling_id, "minuut", telling.shard, telling.minuut, 1, 0))
+    conn.execute(_TEL_SQLITE, (peiling_id, "minuut", "", telling.minuut, telling.shard, 1, 0))
     if telling.adres:
-        conn.execute(_TEL_SQLITE, (peiling_id, "adres", telling.adres, telling.adres_venster, 1, 0))
+        conn.execute(
+            _TEL_SQLITE, (peiling_id, "adres", telling.adres, telling.adres_venster, telling.shard, 1, 0)
+        )
     return True, eerder
 
 
@@ -1063,7 +1066,7 @@ async def _tel(
     rows = await Teller.raw(
         "INSERT INTO teller (peiling, soort, sleutel, venster, aantal, geweigerd) "
         "VALUES ({}, {}, {}, {}, {}, {}) "
-        "ON CONFLICT (peiling, soort, venster, sleutel) DO UPDATE "
+        "ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE "
         "SET aantal = teller.aantal + excluded.aantal, geweigerd = teller.geweigerd + excluded.geweigerd "
         "RETURNING geweigerd",
         peiling_id,

@@ -138,21 +138,23 @@ class Teller(Table):
     """Counts per poll and time window, kept in the database so that limits hold across app
     processes. `soort` says what is counted:
 
-    - minuut: stored (aantal) and refused (geweigerd) responses in one minute, spread over a
-      few shards (`sleutel` "0".."7") so concurrent submissions do not queue on one row; kept
-      for the results page, which shows the council unusual bursts.
+    - minuut: stored (aantal) and refused (geweigerd) responses in one minute; kept for the
+      results page, which shows the council unusual bursts.
     - adres: responses from one address (keyed hash in `sleutel`) in a 10-minute window.
     - code / codes: wrong invitation codes from one address / on the whole poll, per 10 minutes.
 
-    Rows with an address hash are deleted by the planner once their window has passed.
+    A hot count (a poll's minute, one busy address) is spread over `shard` 0..7, picked at
+    random per submission, so concurrent submissions do not queue on one row lock; readers
+    sum the shards. Rows with an address hash are deleted by the planner within the hour.
     `venster` is the window's start in whole minutes since 1970 (UTC): an integer compares the
-    same on both engines. Unique (peiling, soort, venster, sleutel): index in the migration.
+    same on both engines. Unique (peiling, soort, venster, sleutel, shard): index in the migration.
     """
 
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
     soort = Varchar(length=10, null=False)
     sleutel = Varchar(length=64, null=False, default="")
     venster = Integer(null=False)
+    shard = Integer(null=False, default=0)
     aantal = Integer(null=False, default=0)
     geweigerd = Integer(null=False, default=0)
 
