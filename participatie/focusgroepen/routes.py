@@ -550,7 +550,9 @@ async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[st
     )
 
 
-@post("/f/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)
+# One-click unsubscribe (RFC 8058) from the mail's List-Unsubscribe header: the link's token
+# authorises it, the provider sends no CSRF cookie (tests/mail/test_uitschrijven.py).
+@post("/f/{lid_id:int}/afmelden/{token:str}", opt={**PUBLIEK, "exclude_from_csrf": True})
 async def leave(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
         await domain.leave_by_link(settings_of(request).secret_key, lid_id, token)

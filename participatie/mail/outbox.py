@@ -13,6 +13,8 @@ Temporary failures (4xx, connection trouble) are retried with backoff; a permane
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import io
 import logging
 import re
@@ -34,21 +36,33 @@ from email.utils import formatdate, parseaddr
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from piccolo.query.functions.aggregate import Count
 
+from participatie.auditlog import log_event
 from participatie.config import TEMPLATES_DIR, Settings
+from participatie.db import as_utc
 from participatie.mail.tables import Bericht, Status
 
 logger = logging.getLogger("participatie.mail")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-CLAIM_LEASE = timedelta(minutes=10)
-BATCH = 50
+# A claim lives this long unless its drainer renews it (every CLAIM_RENEW while sending), so
+# the mails of a killed drainer wait at most a minute before another drainer takes them.
+CLAIM_LEASE = timedelta(seconds=60)
+CLAIM_RENEW = timedelta(seconds=15)
+BATCH = 20
+# A recipient's server saying "later" (4xx): 8 attempts from 30 s doubling, about 2 hours.
 MAX_POGINGEN = 8
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=2)
+# Our own mail server away (no connection, cut off, 421): not the recipient's fault. Kept
+# trying for 4 days (RFC 5321 4.5.4.1 advises 4-5), at least every 30 minutes.
+SERVER_GEDULD = timedelta(days=4)
+SERVER_BACKOFF_MAX = timedelta(minutes=30)
 # Personal data of a finished mail: blanked after 23 h by an hourly job, so always within 24 h.
 BEWAARTERMIJN = timedelta(hours=23)
 
@@ -57,8 +71,26 @@ class OngeldigAdres(ValueError):
     """The address cannot be used as a single SMTP recipient."""
 
 
-def now() -> datetime:
+Clock = Callable[[], datetime]
+
+
+def _real_clock() -> datetime:
     return datetime.now(UTC)
+
+
+# The one clock of the outbox. Tests (and the fault suite's sender) set it to look days
+# ahead instead of waiting: `outbox.set_clock(lambda: ...)`.
+_clock: Clock = _real_clock
+
+
+def set_clock(clock: Clock | None) -> None:
+    """Replace the outbox's clock; None puts the real one back."""
+    global _clock  # one clock for the module, on purpose
+    _clock = clock or _real_clock
+
+
+def now() -> datetime:
+    return _clock()
 
 
 def check_address(aan: str) -> str:
@@ -198,10 +230,24 @@ def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None 
     message["To"] = bericht["aan"]  # one plain address: check_address allowed nothing else
     message["Date"] = formatdate(localtime=False)
     host = urlparse(settings.base_url).hostname or "participatie.local"
-    # Stable per mail, so a receiving system could recognise a retried delivery.
-    message["Message-ID"] = f"<bericht-{bericht['id']}@{host}>"
+    message["Message-ID"] = message_id(bericht, host)
     message["Auto-Submitted"] = "auto-generated"
+    afmeld_pad = context.get("afmeld_pad")
+    if afmeld_pad:
+        # Bulk mail to residents: the big mailbox providers want a one-click way out
+        # (RFC 8058), a POST to the same remove-me link the mail shows.
+        message["List-Unsubscribe"] = f"<{context['base_url']}{afmeld_pad}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
+
+
+def message_id(bericht: dict[str, Any], host: str) -> str:
+    """Stable per mail: derived from its key (the same mail queued twice has one key), else its
+    row. A mail sent again after a crash carries the same id, so the receiver can tell."""
+    if bericht.get("sleutel"):
+        digest = hashlib.sha256(bericht["sleutel"].encode()).hexdigest()[:32]
+        return f"<{digest}@{host}>"
+    return f"<bericht-{bericht['id']}@{host}>"
 
 
 def _part(naam: str, mime_type: str, inhoud: bytes) -> Message:
@@ -249,18 +295,24 @@ def _shared_part_bytes(bijlage: Bijlage) -> bytes:
 
 # --- sending --------------------------------------------------------------------------------
 
+# Every claim is stamped with the time it was taken and renewed while its drainer lives, so a
+# claim is only ever "abandoned" when its drainer really stopped: a slow mail server or a long
+# mail-out does not let a second drainer send the same mails again.
 
-async def claim(limit: int, moment: datetime, groep: str | None = None) -> list[dict[str, Any]]:
-    """Take up to `limit` mails that are due, or whose drainer stopped before finishing them."""
+
+async def claim(
+    limit: int, moment: datetime, groep: str | None = None, eigenaar: str = ""
+) -> list[dict[str, Any]]:
+    """Take up to `limit` mails that are due, or whose drainer stopped renewing its claim."""
     stale = moment - CLAIM_LEASE
     alleen_groep = "AND groep = {}" if groep is not None else ""
     skip_locked = "" if Bericht._meta.db.engine_type == "sqlite" else "FOR UPDATE SKIP LOCKED"
     rows = await Bericht.raw(
         f"""
-        UPDATE bericht SET status = {{}}, geclaimd_at = {{}}, pogingen = pogingen + 1
+        UPDATE bericht SET status = {{}}, geclaimd_at = {{}}, geclaimd_door = {{}}, pogingen = pogingen + 1
         WHERE id IN (
             SELECT id FROM bericht
-            WHERE ((status = {{}} AND volgende_poging_at <= {{}})
+            WHERE ((status IN ({{}}, {{}}) AND volgende_poging_at <= {{}})
                OR (status = {{}} AND geclaimd_at < {{}}))
                {alleen_groep}
             ORDER BY id
@@ -271,7 +323,9 @@ async def claim(limit: int, moment: datetime, groep: str | None = None) -> list[
         """,  # noqa: S608 - only our own constants are formatted in; values are parameters
         Status.BEZIG.value,
         moment,
+        eigenaar,
         Status.WACHTEND.value,
+        Status.WACHT_OP_SERVER.value,
         moment,
         Status.BEZIG.value,
         stale,
@@ -283,9 +337,48 @@ async def claim(limit: int, moment: datetime, groep: str | None = None) -> list[
     return await Bericht.select().where(Bericht.id.is_in(ids)).order_by(Bericht.id).output(load_json=True)
 
 
-async def _mark_sent(bericht_id: int) -> None:
+async def _renew(ids: set[int], eigenaar: str, moment: datetime) -> set[int]:
+    """Extend our claims; returns the ids still ours (a claim lost to a takeover is dropped)."""
+    if not ids:
+        return set()
+    rows = (
+        await Bericht.update({Bericht.geclaimd_at: moment})
+        .where(
+            Bericht.id.is_in(sorted(ids))
+            & (Bericht.status == Status.BEZIG.value)
+            & (Bericht.geclaimd_door == eigenaar)
+        )
+        .returning(Bericht.id)
+    )
+    return {row["id"] for row in rows}
+
+
+async def _keep_claims(open_ids: set[int], eigenaar: str, clock: Clock) -> None:
+    """While a batch is being sent: renew its claims every CLAIM_RENEW."""
+    while open_ids:
+        await asyncio.sleep(CLAIM_RENEW.total_seconds())
+        try:
+            snapshot = set(open_ids)
+            still_ours = await _renew(snapshot, eigenaar, clock())
+        except Exception:  # a database hiccup: the next renewal tries again
+            logger.warning("outbox: claims niet verlengd", exc_info=True)
+            continue
+        open_ids.difference_update(snapshot - still_ours)
+
+
+async def _mark_sent(bericht_id: int, moment: datetime) -> None:
+    # Accepted by the server: mark it at once (whoever holds the claim now), and drop what
+    # only the sending needed: the context holds links with tokens (a password reset) and the
+    # attachment. The address stays for the council's retry until the purge.
     await Bericht.update(
-        {Bericht.status: Status.VERZONDEN.value, Bericht.afgehandeld_at: now(), Bericht.fout: ""}
+        {
+            Bericht.status: Status.VERZONDEN.value,
+            Bericht.afgehandeld_at: moment,
+            Bericht.fout: "",
+            Bericht.server_weg_sinds: None,
+            Bericht.context: {},
+            Bericht.bijlage: None,
+        }
     ).where(Bericht.id == bericht_id)
 
 
@@ -300,15 +393,52 @@ def without_addresses(reden: str) -> str:
     return _ADRES_IN_TEKST.sub("[adres]", reden)
 
 
-async def _mark_failed(bericht: dict[str, Any], reden: str, *, permanent: bool, moment: datetime) -> None:
+def _mine(bericht: dict[str, Any], eigenaar: str) -> Any:
+    return (
+        (Bericht.id == bericht["id"])
+        & (Bericht.status == Status.BEZIG.value)
+        & (Bericht.geclaimd_door == eigenaar)
+    )
+
+
+async def _mark_failed(
+    bericht: dict[str, Any], reden: str, *, permanent: bool, moment: datetime, eigenaar: str = ""
+) -> None:
+    """A refusal by the recipient's side: 5xx is final, 4xx is retried MAX_POGINGEN times."""
     if permanent or bericht["pogingen"] >= MAX_POGINGEN:
         changes = {Bericht.status: Status.MISLUKT.value, Bericht.afgehandeld_at: moment}
     else:
         wacht = min(BACKOFF_BASE * 2 ** max(bericht["pogingen"] - 1, 0), BACKOFF_MAX)
         changes = {Bericht.status: Status.WACHTEND.value, Bericht.volgende_poging_at: moment + wacht}
-    await Bericht.update({**changes, Bericht.fout: without_addresses(reden)[:500]}).where(
-        Bericht.id == bericht["id"]
-    )
+    await Bericht.update(
+        {**changes, Bericht.server_weg_sinds: None, Bericht.fout: without_addresses(reden)[:500]}
+    ).where(_mine(bericht, eigenaar))
+
+
+async def _server_away(bericht: dict[str, Any], reden: str, moment: datetime, eigenaar: str) -> bool:
+    """Our mail server could not be reached (or said 421): not the recipient's fault, so it
+    is no attempt. Retried for SERVER_GEDULD from the first such failure; True if given up."""
+    sinds = as_utc(bericht["server_weg_sinds"]) if bericht["server_weg_sinds"] else moment
+    reden = without_addresses(reden)[:400]
+    if moment - sinds >= SERVER_GEDULD:
+        changes = {
+            Bericht.status: Status.MISLUKT.value,
+            Bericht.afgehandeld_at: moment,
+            Bericht.fout: f"De mailserver was {SERVER_GEDULD.days} dagen niet bereikbaar ({reden})",
+        }
+        gave_up = True
+    else:
+        wacht = min(max(BACKOFF_BASE, (moment - sinds) / 2), SERVER_BACKOFF_MAX)
+        changes = {
+            Bericht.status: Status.WACHT_OP_SERVER.value,
+            Bericht.volgende_poging_at: moment + wacht,
+            Bericht.fout: f"Mailserver niet bereikbaar: {reden}",
+        }
+        gave_up = False
+    await Bericht.update(
+        {**changes, Bericht.server_weg_sinds: sinds, Bericht.pogingen: Bericht.pogingen - 1}
+    ).where(_mine(bericht, eigenaar))
+    return gave_up
 
 
 def _client(settings: Settings) -> aiosmtplib.SMTP:
@@ -328,8 +458,11 @@ def _client(settings: Settings) -> aiosmtplib.SMTP:
 @dataclass
 class DrainResult:
     verzonden: int = 0
-    tijdelijk_mislukt: int = 0
+    tijdelijk_mislukt: int = 0  # a recipient's server said "later" (4xx)
     definitief_mislukt: int = 0
+    wacht_op_server: int = 0  # our mail server was away: retried for days, not counted as attempts
+    server_weg: bool = False
+    server_bereikt: bool = False
 
 
 _CONNECTION_ERRORS = (
@@ -338,80 +471,175 @@ _CONNECTION_ERRORS = (
     aiosmtplib.SMTPTimeoutError,
     OSError,
 )
+# 421: the server closes the channel (overloaded, shutting down); about the server, not the mail.
+SERVER_WEG_CODE = 421
 
 
 Voortgang = Callable[[DrainResult], None]
 
 
-async def _worker(
-    settings: Settings, result: DrainResult, moment: datetime, groep: str | None, voortgang: Voortgang | None
+async def _connect(settings: Settings) -> aiosmtplib.SMTP:
+    smtp = _client(settings)
+    await smtp.connect()
+    return smtp
+
+
+async def _give_back(
+    batch: list[dict[str, Any]], reden: str, result: DrainResult, clock: Clock, eigenaar: str
 ) -> None:
-    """Claim a batch, send it over one connection, repeat until nothing is due."""
+    result.server_weg = True
+    for bericht in batch:
+        if await _server_away(bericht, reden, clock(), eigenaar):
+            result.definitief_mislukt += 1
+        else:
+            result.wacht_op_server += 1
+
+
+async def _worker(
+    settings: Settings, result: DrainResult, clock: Clock, groep: str | None, voortgang: Voortgang | None
+) -> None:
+    """Claim a small batch, send it over one connection, repeat until nothing is due."""
+    eigenaar = secrets.token_hex(8)
     while True:
-        batch = await claim(BATCH, moment, groep)
+        batch = await claim(BATCH, clock(), groep, eigenaar)
         if not batch:
             return
-        gedeeld = await _shared_attachments(batch)
-        envelope_from = parseaddr(settings.mail_from)[1]
-        smtp = _client(settings)
+        open_ids = {b["id"] for b in batch}
+        keeper = asyncio.create_task(_keep_claims(open_ids, eigenaar, clock))
         try:
-            await smtp.connect()
-        except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException) as exc:
-            # The server is away: give the whole batch back for a later attempt.
-            for bericht in batch:
-                await _mark_failed(
-                    bericht, f"Mailserver niet bereikbaar: {exc}", permanent=False, moment=moment
-                )
-            result.tijdelijk_mislukt += len(batch)
-            return
-        try:
-            for index, bericht in enumerate(batch):
-                try:
-                    shared = gedeeld.get(_bron(bericht))
-                    data = to_bytes(render(bericht, settings, shared), shared)
-                    await smtp.sendmail(envelope_from, [bericht["aan"]], data)
-                except aiosmtplib.SMTPRecipientsRefused as exc:
-                    code = exc.recipients[0].code if exc.recipients else 550
-                    await _refused(bericht, code, str(exc), result, moment)
-                except aiosmtplib.SMTPResponseException as exc:
-                    await _refused(bericht, exc.code, exc.message, result, moment)
-                except _CONNECTION_ERRORS as exc:
-                    for rest in batch[index:]:
-                        await _mark_failed(
-                            rest, f"Verbinding verbroken: {exc}", permanent=False, moment=moment
-                        )
-                    result.tijdelijk_mislukt += len(batch) - index
-                    return
-                else:
-                    await _mark_sent(bericht["id"])
-                    result.verzonden += 1
-                    if voortgang is not None:
-                        voortgang(result)
-                    continue
-                # After a refusal, start the next mail with a clean SMTP state.
-                try:
-                    await smtp.rset()
-                except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
-                    smtp.close()
-                    smtp = _client(settings)
-                    await smtp.connect()
+            if not await _send_batch(settings, batch, open_ids, result, clock, eigenaar, voortgang):
+                return
         finally:
-            if smtp.is_connected:
+            open_ids.clear()
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+
+async def _send_batch(
+    settings: Settings,
+    batch: list[dict[str, Any]],
+    open_ids: set[int],
+    result: DrainResult,
+    clock: Clock,
+    eigenaar: str,
+    voortgang: Voortgang | None,
+) -> bool:
+    """Send one claimed batch; False when the server went away (stop this worker)."""
+    gedeeld = await _shared_attachments(batch)
+    envelope_from = parseaddr(settings.mail_from)[1]
+    try:
+        smtp = await _connect(settings)
+    except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException) as exc:
+        await _give_back(batch, str(exc), result, clock, eigenaar)
+        return False
+    result.server_bereikt = True
+    try:
+        for index, bericht in enumerate(batch):
+            if bericht["id"] not in open_ids:
+                continue  # our claim was taken over: the other drainer sends it
+            try:
+                shared = gedeeld.get(_bron(bericht))
+                data = to_bytes(render(bericht, settings, shared), shared)
+                await smtp.sendmail(envelope_from, [bericht["aan"]], data)
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                code = exc.recipients[0].code if exc.recipients else 550
+                if code == SERVER_WEG_CODE:
+                    await _give_back(batch[index:], f"{code} {exc}", result, clock, eigenaar)
+                    return False
+                await _refused(bericht, code, str(exc), result, clock(), eigenaar)
+            except aiosmtplib.SMTPResponseException as exc:
+                if exc.code == SERVER_WEG_CODE:
+                    await _give_back(batch[index:], f"{exc.code} {exc.message}", result, clock, eigenaar)
+                    return False
+                await _refused(bericht, exc.code, exc.message, result, clock(), eigenaar)
+            except _CONNECTION_ERRORS as exc:
+                # Whether the server took the mail in flight is unknown: it goes again, with
+                # the same Message-ID, so the receiving side can recognise it.
+                await _give_back(batch[index:], f"Verbinding verbroken: {exc}", result, clock, eigenaar)
+                return False
+            else:
+                await _mark_sent(bericht["id"], clock())
+                open_ids.discard(bericht["id"])
+                result.verzonden += 1
+                if voortgang is not None:
+                    voortgang(result)
+                continue
+            open_ids.discard(bericht["id"])
+            # After a refusal, start the next mail with a clean SMTP state.
+            try:
+                await smtp.rset()
+            except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
+                smtp.close()
                 try:
-                    await smtp.quit()
-                except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
-                    smtp.close()
+                    smtp = await _connect(settings)
+                except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException) as exc:
+                    await _give_back(batch[index + 1 :], str(exc), result, clock, eigenaar)
+                    return False
+        return True
+    finally:
+        if smtp.is_connected:
+            try:
+                await smtp.quit()
+            except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
+                smtp.close()
 
 
 async def _refused(
-    bericht: dict[str, Any], code: int, reden: str, result: DrainResult, moment: datetime
+    bericht: dict[str, Any], code: int, reden: str, result: DrainResult, moment: datetime, eigenaar: str
 ) -> None:
     permanent = 500 <= code < 600
-    await _mark_failed(bericht, f"{code} {reden}", permanent=permanent, moment=moment)
+    await _mark_failed(bericht, f"{code} {reden}", permanent=permanent, moment=moment, eigenaar=eigenaar)
     if permanent:
         result.definitief_mislukt += 1
     else:
         result.tijdelijk_mislukt += 1
+
+
+# --- the beheerder hears of an outage once --------------------------------------------------
+
+STORING_SLEUTEL = "mailserver_weg_sinds"
+
+
+async def _note_outage(result: DrainResult, moment: datetime) -> None:
+    """The first drain that finds the server away starts an outage: an audit event and a mail
+    to every beheerder (it waits in the outbox like any other and goes when the server is
+    back, saying since when). A drain that reaches the server ends it."""
+    from participatie.accounts.tables import Gebruiker, Instelling, Rol
+
+    if result.server_bereikt:
+        await Instelling.delete().where(Instelling.sleutel == STORING_SLEUTEL)
+        return
+    if not result.server_weg:
+        return
+    begun = await Instelling.insert(
+        Instelling(sleutel=STORING_SLEUTEL, waarde=moment.isoformat(timespec="seconds"))
+    ).on_conflict(target=Instelling.sleutel, action="DO NOTHING")
+    if not begun:
+        return  # this outage was reported before
+    log_event("mailserver_onbereikbaar", wachtend=result.wacht_op_server)
+    beheerders = await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam).where(
+        (Gebruiker.rol == Rol.BEHEERDER.value) & (Gebruiker.is_actief == True)  # noqa: E712
+    )
+    sinds = moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    for beheerder in beheerders:
+        await enqueue(
+            beheerder["email"],
+            "mailserver_storing",
+            {"naam": beheerder["naam"], "sinds": sinds, "dagen": SERVER_GEDULD.days},
+            groep="beheer",
+            sleutel=f"mailserver-storing:{moment.isoformat(timespec='seconds')}:{beheerder['id']}",
+        )
+
+
+async def outage_since() -> str | None:
+    """Since when (Amsterdam time, as text) the mail server is away, or None."""
+    from participatie.accounts.tables import Instelling
+
+    row = await Instelling.select(Instelling.waarde).where(Instelling.sleutel == STORING_SLEUTEL).first()
+    if row is None:
+        return None
+    return datetime.fromisoformat(row["waarde"]).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
 
 
 async def drain(
@@ -423,20 +651,30 @@ async def drain(
     voortgang: Voortgang | None = None,
 ) -> DrainResult:
     """Send every due mail (of one group, if given); a few connections at once, each with its
-    own claimed batches. `voortgang` is called after each mail sent (a progress bar)."""
+    own claimed batches. `voortgang` is called after each mail sent (a progress bar).
+
+    Time comes from `now()`; with `moment` the drain runs as if started then, its clock still
+    moving on from there (tests look days ahead this way)."""
     result = DrainResult()
-    moment = moment or now()
+    clock = now if moment is None else _clock_from(moment)
     await asyncio.gather(
-        *(_worker(settings, result, moment, groep, voortgang) for _ in range(max(1, connections)))
+        *(_worker(settings, result, clock, groep, voortgang) for _ in range(max(1, connections)))
     )
-    if result.verzonden or result.tijdelijk_mislukt or result.definitief_mislukt:
+    await _note_outage(result, clock())
+    if result.verzonden or result.tijdelijk_mislukt or result.definitief_mislukt or result.wacht_op_server:
         logger.info(
-            "outbox: %s verzonden, %s later opnieuw, %s mislukt",
+            "outbox: %s verzonden, %s later opnieuw, %s wachten op de mailserver, %s mislukt",
             result.verzonden,
             result.tijdelijk_mislukt,
+            result.wacht_op_server,
             result.definitief_mislukt,
         )
     return result
+
+
+def _clock_from(moment: datetime) -> Clock:
+    offset = moment - now()
+    return lambda: now() + offset
 
 
 async def purge(moment: datetime | None = None) -> int:

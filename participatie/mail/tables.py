@@ -6,6 +6,7 @@ from piccolo.table import Table
 
 class Status(StrEnum):
     WACHTEND = "wachtend"  # queued, or waiting for its next attempt
+    WACHT_OP_SERVER = "wacht_op_server"  # our mail server was away; tried again for days
     BEZIG = "bezig"  # claimed by a drainer; a stale claim is taken over after the lease
     VERZONDEN = "verzonden"
     MISLUKT = "mislukt"  # refused for good (5xx) or out of attempts
@@ -34,6 +35,10 @@ class Bericht(Table):
     pogingen = Integer(null=False, default=0)
     volgende_poging_at = Timestamptz(null=False)
     geclaimd_at = Timestamptz(null=True, default=None)
+    # Which drainer holds the claim: it renews only its own, and a taken-over claim is skipped.
+    geclaimd_door = Varchar(length=32, null=False, default="")
+    # First failure to reach our mail server for this mail; cleared by any other outcome.
+    server_weg_sinds = Timestamptz(null=True, default=None)
     afgehandeld_at = Timestamptz(null=True, default=None)
     fout = Text(null=False, default="")
     aangemaakt_at = Timestamptz(null=False)

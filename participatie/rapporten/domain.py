@@ -415,6 +415,8 @@ async def send_followups(settings: Settings) -> int:
                         "oordeel": oordeel,
                         "toelichting": vraag["reactie_toelichting"],
                         "pad": pad,
+                        # For the List-Unsubscribe header mail providers expect on bulk mail.
+                        "afmeld_pad": afmeld_pad(settings.secret_key, rapport["id"], email),
                     },
                     groep=groep,
                     sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",

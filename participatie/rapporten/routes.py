@@ -224,7 +224,13 @@ async def remove_me_page(
     )
 
 
-@post("/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", opt=PUBLIEK)
+# The one-click unsubscribe of RFC 8058: the resident's mail provider POSTs to the link in
+# the List-Unsubscribe header, without our CSRF cookie. The link's own token (checked before
+# anything changes, 404 otherwise) is what authorises it, so CSRF is off for this route only.
+EEN_KLIK = {**PUBLIEK, "exclude_from_csrf": True}
+
+
+@post("/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", opt=EEN_KLIK)
 async def remove_me(
     request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:

@@ -87,7 +87,13 @@ async def test_permanent_refusal_is_recorded_and_not_retried(database, mail_sett
     assert (later.verzonden, later.definitief_mislukt) == (0, 0)
     failed = await Bericht.select(Bericht.aan, Bericht.fout).where(Bericht.status == Status.MISLUKT.value)
     assert failed == [{"aan": "inwoner0@example.org", "fout": "550 5.1.1 Onbekende ontvanger"}]
-    assert await outbox.counts("test") == {"wachtend": 0, "bezig": 0, "verzonden": 1, "mislukt": 1}
+    assert await outbox.counts("test") == {
+        "wachtend": 0,
+        "wacht_op_server": 0,
+        "bezig": 0,
+        "verzonden": 1,
+        "mislukt": 1,
+    }
 
 
 async def test_server_down_then_back_delivers_once(database, mail_settings, smtp) -> None:
@@ -102,7 +108,7 @@ async def test_server_down_then_back_delivers_once(database, mail_settings, smtp
     smtp.controller.start()
     back = await outbox.drain(mail_settings, moment=outbox.now() + timedelta(hours=1))
 
-    assert (down.tijdelijk_mislukt, down.verzonden, back.verzonden) == (2, 0, 2)
+    assert (down.wacht_op_server, down.verzonden, back.verzonden) == (2, 0, 2)
     assert len(smtp.received) == 2
 
 
