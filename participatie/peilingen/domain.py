@@ -822,7 +822,13 @@ async def submit(
                 telling,
             )
     except OngeldigeCode:
-        await _count_foute_code(formulier.peiling_id, adres_sleutel or "", moment)
+        # Only an unknown code is a guess; a used one typed again (a resubmission, a double
+        # click) is a resident who already had a code.
+        assert code_hash is not None
+        if not await Uitnodiging.exists().where(
+            (Uitnodiging.code_hash == code_hash) & (Uitnodiging.peiling == formulier.peiling_id)
+        ):
+            await _count_foute_code(formulier.peiling_id, adres_sleutel or "", moment)
         raise
     except _Vol:
         raise TeVeelInzendingen() from None

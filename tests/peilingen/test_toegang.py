@@ -187,6 +187,22 @@ async def test_wrong_codes_are_limited_per_address_and_the_right_code_still_work
     assert all("198.51" not in line and "203.0.113" not in line for line in log_lines)
 
 
+async def test_a_used_code_typed_again_is_not_counted_as_a_guess(app, mensen, settings):
+    formulier, (code,) = await _codes_poll(mensen, settings)
+    path = f"/p/{formulier.sleutel}"
+
+    async with _browser(app) as resident:
+        first = await _post(resident, path, {**answers(formulier), "code": [code]})
+        again = [
+            (await _post(resident, path, {**answers(formulier), "code": [code]})).status_code
+            for _ in range(domain.MAX_FOUTE_CODES_PER_ADRES + 5)
+        ]
+
+    assert first.status_code == 302
+    assert again == [422] * (domain.MAX_FOUTE_CODES_PER_ADRES + 5)
+    assert await Antwoord.count() == 1
+
+
 async def test_wrong_codes_are_capped_per_poll_across_addresses(app, mensen, settings):
     formulier, (code,) = await _codes_poll(mensen, settings)
     path = f"/p/{formulier.sleutel}"
