@@ -394,7 +394,9 @@ def rapport() -> None:
 @rapport.command(
     "verstuur",
     help="Verstuur de wachtende mails van het rapport van een vraag, met voortgang. "
-    "Het rapport moet gepubliceerd zijn; wat al verstuurd is, gaat niet nog een keer.",
+    "Het rapport moet gepubliceerd zijn; wat al verstuurd is, gaat niet nog een keer. "
+    "Mails die een ander proces net verstuurt, wacht de opdracht af (hoogstens een minuut "
+    "als dat proces gestopt is). Stopt met code 1 als er nog mails wachten of mislukten.",
 )
 @click.argument("vraag_id", type=int, metavar="VRAAG_ID")
 def rapport_verstuur(vraag_id: int) -> None:
@@ -403,7 +405,27 @@ def rapport_verstuur(vraag_id: int) -> None:
 
     settings = _settings()
 
-    async def work() -> outbox.DrainResult:
+    async def send(groep: str, totaal: outbox.DrainResult) -> None:
+        telling = await outbox.counts(groep)
+        te_doen = telling["wachtend"] + telling["wacht_op_server"] + telling["bezig"]
+        if not te_doen:
+            return
+        with click.progressbar(length=te_doen, label=f"Versturen ({groep})") as bar:
+            while True:
+                result = await outbox.drain(settings, groep=groep, voortgang=lambda _: bar.update(1))
+                totaal.verzonden += result.verzonden
+                totaal.tijdelijk_mislukt += result.tijdelijk_mislukt
+                totaal.wacht_op_server += result.wacht_op_server
+                totaal.definitief_mislukt += result.definitief_mislukt
+                if result.server_weg or not (await outbox.counts(groep))["bezig"]:
+                    return
+                # Claimed by another drainer (the planner, a second command, or one that was
+                # killed): it finishes them, or its claim runs out and we take them over.
+                await asyncio.sleep(2)
+
+    async def work() -> tuple[outbox.DrainResult, dict[str, int]]:
+        import asyncpg
+
         from participatie.vragen.tables import Vraag
 
         if not await Vraag.exists().where(Vraag.id == vraag_id):
@@ -415,25 +437,44 @@ def rapport_verstuur(vraag_id: int) -> None:
             raise click.ClickException(
                 "Het rapport is nog niet gepubliceerd. Publiceer het eerst op de pagina van de vraag."
             )
+        groepen = (f"rapport:{rapport['id']}", f"rapport:{rapport['id']}:vervolg")
         totaal = outbox.DrainResult()
-        for groep in (f"rapport:{rapport['id']}", f"rapport:{rapport['id']}:vervolg"):
-            telling = await outbox.counts(groep)
-            te_doen = telling["wachtend"] + telling["bezig"]
-            if not te_doen:
-                continue
-            with click.progressbar(length=te_doen, label=f"Versturen ({groep})") as bar:
-                result = await outbox.drain(settings, groep=groep, voortgang=lambda _: bar.update(1))
-            totaal.verzonden += result.verzonden
-            totaal.tijdelijk_mislukt += result.tijdelijk_mislukt
-            totaal.definitief_mislukt += result.definitief_mislukt
-        return totaal
+        try:
+            for groep in groepen:
+                await send(groep, totaal)
+            stand = dict.fromkeys(("verzonden", "wacht", "mislukt"), 0)
+            for groep in groepen:
+                telling = await outbox.counts(groep)
+                stand["verzonden"] += telling["verzonden"]
+                stand["wacht"] += telling["wachtend"] + telling["wacht_op_server"] + telling["bezig"]
+                stand["mislukt"] += telling["mislukt"]
+        except (
+            OSError,
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            asyncpg.AdminShutdownError,
+        ) as exc:
+            # The database went away mid-run. What the mail server took is marked per mail, so
+            # a rerun sends only the rest; the mail in flight may arrive twice.
+            raise click.ClickException(
+                f"De database viel weg tijdens het versturen ({exc.__class__.__name__}); "
+                f"{totaal.verzonden} mails zijn verstuurd en genoteerd. Start deze opdracht opnieuw "
+                "als de database weer draait: wat al verstuurd is, gaat niet nog een keer "
+                "(alleen de mail die net onderweg was, kan dubbel aankomen)."
+            ) from None
+        return totaal, stand
 
-    result = _run_db(settings, work)
+    result, stand = _run_db(settings, work)
     click.echo(
         f"{result.verzonden} verstuurd, {result.tijdelijk_mislukt} later opnieuw, "
-        f"{result.definitief_mislukt} mislukt."
+        f"{result.wacht_op_server} wachten op de mailserver, {result.definitief_mislukt} mislukt."
     )
-    if result.tijdelijk_mislukt or result.definitief_mislukt:
+    # The truth of the whole report, not only of this run: what another process sent counts too.
+    click.echo(
+        f"Stand van dit rapport: {stand['verzonden']} verstuurd, {stand['wacht']} nog niet verstuurd, "
+        f"{stand['mislukt']} mislukt."
+    )
+    if stand["wacht"] or result.definitief_mislukt:
         raise SystemExit(1)
 
 
