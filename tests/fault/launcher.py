@@ -11,11 +11,13 @@ ones, read from the same PARTICIPATIE_* settings.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 
 import uvicorn
 
-from participatie import planner
+from participatie import db, planner
+from participatie.config import Settings
 
 
 def main() -> None:
@@ -29,6 +31,9 @@ def main() -> None:
         return [dataclasses.replace(t, interval_s=min(t.interval_s, args.interval)) for t in production()]
 
     planner.collect_taken = shortened
+    # As `participatie run` does before it serves: the schema of the code that runs.
+    settings = Settings.from_env()
+    asyncio.run(db.migrate(db.create_engine(settings.database_url)))
     uvicorn.run(
         "participatie.app:app_from_env",
         factory=True,
