@@ -469,6 +469,9 @@ async def delivery(rapport_id: int) -> dict[str, Any]:
         "telling": await outbox.counts(groep),
         "redenen": await outbox.failure_reasons(groep),
         "vervolg": await outbox.counts(f"{groep}:vervolg"),
+        # Since when our mail server is away (Amsterdam time), or None.
+        "storing": await outbox.outage_since(),
+        "geduld_dagen": outbox.SERVER_GEDULD.days,
     }
 
 
