@@ -126,8 +126,11 @@ class Apps:
     def env(
         self, database_url: str, *, planner: bool, smtp_port: int | None, port: int, extra: dict[str, str]
     ) -> dict[str, str]:
+        # Nothing of the caller's own PARTICIPATIE_* settings (debug, workers) leaks in.
+        outside = {k: v for k, v in os.environ.items() if not k.startswith("PARTICIPATIE_")}
         return {
-            **os.environ,
+            **outside,
+            "PARTICIPATIE_WORKERS": "1",
             "PARTICIPATIE_DATABASE_URL": database_url,
             "PARTICIPATIE_SECRET_KEY": self.secret_key,
             "PARTICIPATIE_PASSWORD_PROFILE": "test",
@@ -157,7 +160,9 @@ class Apps:
         instead, which runs the same app with every planner job at most that many seconds apart."""
         port = free_port()
         if planner_interval_s is None:
-            command = [sys.executable, "-m", "participatie", "run", "--port", str(port)]
+            command = [
+                sys.executable, "-m", "participatie", "run", "--host", "127.0.0.1", "--port", str(port),
+            ]  # fmt: skip
         else:
             command = [
                 sys.executable, "-m", "tests.fault.launcher", "--port", str(port),
@@ -242,7 +247,7 @@ class PrivatePostgres:
     datadir: Path
     port: int
     bindir: Path
-    runuser: str
+    as_postgres: list[str]  # `runuser -u postgres --` as root (initdb refuses root), else nothing
 
     @property
     def admin_url(self) -> str:
@@ -254,7 +259,7 @@ class PrivatePostgres:
     def _ctl(self, *args: str, timeout: float = 30) -> None:
         pg_ctl = str(self.bindir / "pg_ctl")
         subprocess.run(
-            [self.runuser, "-u", "postgres", "--", pg_ctl, "-D", str(self.datadir), *args],
+            [*self.as_postgres, pg_ctl, "-D", str(self.datadir), *args],
             check=True,
             timeout=timeout,
             stdout=subprocess.DEVNULL,
@@ -287,15 +292,17 @@ class PrivatePostgres:
 def private_postgres() -> Iterator[PrivatePostgres]:
     initdb = _pg_bin("initdb")
     runuser = shutil.which("runuser")
-    if initdb is None or runuser is None:
+    is_root = os.geteuid() == 0
+    if initdb is None or (is_root and runuser is None):
         skip_or_fail("postgres", "initdb of runuser ontbreekt: geen eigen PostgreSQL voor de storingstests")
+    as_postgres = [runuser, "-u", "postgres", "--"] if is_root else []
     # Not under pytest's tmp dir: that one is readable by root only, and the server runs as postgres.
     datadir = Path(tempfile.mkdtemp(prefix="participatie-fault-pg-"))
-    shutil.chown(datadir, "postgres", "postgres")
-    cluster = PrivatePostgres(datadir, free_port(), Path(initdb).parent, runuser)
+    if is_root:
+        shutil.chown(datadir, "postgres", "postgres")
+    cluster = PrivatePostgres(datadir, free_port(), Path(initdb).parent, as_postgres)
     subprocess.run(
-        [runuser, "-u", "postgres", "--", initdb, "-D", str(datadir), "-A", "trust", "-U", "postgres",
-         "--no-sync", "-E", "UTF8"],
+        [*as_postgres, initdb, "-D", str(datadir), "-A", "trust", "-U", "postgres", "--no-sync", "-EUTF8"],
         check=True,
         timeout=60,
         stdout=subprocess.DEVNULL,
