@@ -431,6 +431,13 @@ class Meting:
             response = await client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             self.transport_errors[f"{kind} {type(exc).__name__}"] += 1
+            if len(self.unexpected) < 30:
+                self.unexpected.append(
+                    {
+                        "what": f"{kind} {method} {url}: {exc!r}"[:300],
+                        "after_ms": round((time.perf_counter() - start) * 1000, 1),
+                    }
+                )
             return None
         self.latencies[kind].append((time.perf_counter() - start) * 1000)
         self.statuses[(kind, response.status_code)] += 1
@@ -588,19 +595,34 @@ class Uitkomst:
     client_addresses: set[str] = field(default_factory=set)
 
 
-def _client(base: str, address: str, user_agent: str) -> httpx.AsyncClient:
-    # One connection per client, like one phone; its own cookie jar.
+def _client(base: str, address: str, user_agent: str, keepalive: bool) -> httpx.AsyncClient:
+    """One resident's browser as the app sees it through the proxy: its own cookie jar.
+
+    The proxy of the README (nginx, plain proxy_pass) opens a new upstream connection for
+    every request and says `Connection: close`; with `keepalive` the proxy keeps idle upstream
+    connections instead (nginx `keepalive`, Caddy and Traefik by default).
+    """
+    headers = {"X-Forwarded-For": address, "User-Agent": user_agent, "Accept-Language": "nl-NL,nl;q=0.9"}
+    if not keepalive:
+        headers["Connection"] = "close"
     return httpx.AsyncClient(
         base_url=base,
         timeout=REQUEST_TIMEOUT_S,
         follow_redirects=False,
-        headers={"X-Forwarded-For": address, "User-Agent": user_agent, "Accept-Language": "nl-NL,nl;q=0.9"},
-        limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+        headers=headers,
+        limits=httpx.Limits(max_connections=2, max_keepalive_connections=2 if keepalive else 0),
     )
 
 
 async def _resident(
-    n: int, base: str, sleutel: str, meting: Meting, uitkomst: Uitkomst, rng: random.Random, scale: float
+    n: int,
+    base: str,
+    sleutel: str,
+    meting: Meting,
+    uitkomst: Uitkomst,
+    rng: random.Random,
+    scale: float,
+    keepalive: bool,
 ) -> None:
     address = rng.choices([a for a, _ in PROXY_ADDRESSES], weights=[w for _, w in PROXY_ADDRESSES])[0]
     leaves_address = rng.random() < ADDRESS_SHARE
@@ -608,7 +630,7 @@ async def _resident(
     path = f"/p/{sleutel}"
     uitkomst.started += 1
     uitkomst.client_addresses.add(address)
-    async with _client(base, address, rng.choice(USER_AGENTS)) as client:
+    async with _client(base, address, rng.choice(USER_AGENTS), keepalive) as client:
         page = await meting.request(client, "poll_get", "GET", path)
         if page is None or page.status_code != 200:
             meting.note("poll page not 200", page)
@@ -697,8 +719,8 @@ def _form_data(form: PollForm, answers: list[tuple[str, str]]) -> dict[str, list
     return data
 
 
-async def _login(base: str, email: str, meting: Meting) -> httpx.AsyncClient:
-    client = _client(base, COUNCIL_ADDRESS, USER_AGENTS[2])
+async def _login(base: str, email: str, meting: Meting, keepalive: bool) -> httpx.AsyncClient:
+    client = _client(base, COUNCIL_ADDRESS, USER_AGENTS[2], keepalive)
     for attempt in range(5):
         page = await meting.request(client, "login", "GET", "/inloggen")
         token = PollForm(page.text).hidden.get("_csrf_token", "") if page is not None else ""
@@ -748,7 +770,7 @@ def _results_total(html: str) -> int | None:
 
 
 async def _scenario(
-    base: str, prepared: dict, residents: int, seconds: float, seed: int
+    base: str, prepared: dict, residents: int, seconds: float, seed: int, keepalive: bool
 ) -> tuple[Meting, Uitkomst, float]:
     meting, uitkomst = Meting(), Uitkomst()
     rng = random.Random(seed)
@@ -757,7 +779,7 @@ async def _scenario(
     results = f"/raad/{GEMEENTE}/peilingen/{prepared['peiling_id']}/uitslag"
     council = []
     for email in prepared["council"]:  # one after the other: logins share the hashing slots
-        council.append(await _login(base, email, meting))
+        council.append(await _login(base, email, meting, keepalive))
         uitkomst.council_logins += 1
     # One of them follows the breakdown by neighbourhood.
     paths = [results, results, f"{results}?uitsplitsen={prepared['achtergrond_id']}"]
@@ -779,7 +801,7 @@ async def _scenario(
         tasks.append(
             asyncio.create_task(
                 asyncio.wait_for(
-                    _resident(n, base, prepared["sleutel"], meting, uitkomst, resident_rng, scale),
+                    _resident(n, base, prepared["sleutel"], meting, uitkomst, resident_rng, scale, keepalive),
                     timeout=RESIDENT_LIMIT_S,
                 )
             )
@@ -807,7 +829,7 @@ async def _scenario(
 # --- one engine, start to finish --------------------------------------------------------------
 
 
-def run_engine(engine: str, residents: int, seconds: float, seed: int) -> dict:
+def run_engine(engine: str, residents: int, seconds: float, seed: int, keepalive: bool) -> dict:
     started = time.monotonic()
     workers = 2 if engine == "postgres" else 1
     with tempfile.TemporaryDirectory(prefix="gemeente-scenario-") as tmp:
@@ -822,7 +844,9 @@ def run_engine(engine: str, residents: int, seconds: float, seed: int) -> dict:
             sampler = RssSampler(proc.pid, limit_s=seconds + TAIL_S + RESIDENT_LIMIT_S + 120)
             sampler.start()
             try:
-                meting, uitkomst, run_s = asyncio.run(_scenario(base, prepared, residents, seconds, seed))
+                meting, uitkomst, run_s = asyncio.run(
+                    _scenario(base, prepared, residents, seconds, seed, keepalive)
+                )
                 counts = asyncio.run(_settled_counts(database_url, prepared["peiling_id"]))
             finally:
                 sampler.stop.set()
@@ -889,6 +913,11 @@ def main() -> dict:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--engine", choices=["postgres", "sqlite", "both"], default="postgres")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--keepalive",
+        action="store_true",
+        help="the proxy keeps upstream connections open (Caddy, Traefik, nginx `keepalive`)",
+    )
     args = parser.parse_args()
     if not 1 <= args.residents <= 5000 or not 10 <= args.seconds <= 1800:
         sys.exit("--residents 1..5000 and --seconds 10..1800")
@@ -896,12 +925,13 @@ def main() -> dict:
     result: dict = {
         "residents": args.residents,
         "seconds": args.seconds,
+        "proxy_keepalive": args.keepalive,
         "cpus": os.cpu_count(),
         "loadavg_before": [round(x, 2) for x in os.getloadavg()],
     }
     engines = ["postgres", "sqlite"] if args.engine == "both" else [args.engine]
     for engine in engines:
-        figures = run_engine(engine, args.residents, args.seconds, args.seed)
+        figures = run_engine(engine, args.residents, args.seconds, args.seed, args.keepalive)
         result[engine] = figures
         print(
             f"{engine}: {figures['residents_finished']}/{figures['residents_started']} residents, "
