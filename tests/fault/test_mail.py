@@ -1,0 +1,225 @@
+"""The mail-out under faults (scenarios 3 and 4 of issue 11), with `participatie rapport
+verstuur` as a real process against a real SMTP server on 127.0.0.1.
+
+Scenario 3: our mail server down for longer than the old give-up time (about an hour), then
+back with 451 for some addresses and 550 for others. Time moves through the outbox's clock
+(the command runs as if days later), not by waiting.
+Scenario 4: the sender killed mid-run (the rerun takes its mails over within one lease), and
+two senders side by side on a slow server with runs longer than the lease (no duplicates).
+
+Each prints its counts: stored (mails queued), mailed (distinct recipients the server
+accepted), duplicates, refused, and what the command said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+
+from participatie.accounts.tables import Instelling
+from participatie.mail import outbox
+from participatie.mail.tables import Bericht
+from participatie.rapporten import domain
+from tests.conftest import ROOT, SmtpRecorder, make_gebruiker
+from tests.mail.test_outbox_storing import SlowRecorder, restart
+from tests.rapporten.test_domain import _published_with
+
+# `participatie rapport verstuur`, with the outbox's clock moved ahead and, for scenario 4b,
+# a shorter lease: the production command otherwise, in its own process.
+LAUNCHER = """
+import sys
+from datetime import timedelta
+from participatie.mail import outbox
+offset = timedelta(seconds=float(sys.argv[1]))
+outbox.set_clock(lambda: outbox._real_clock() + offset)
+if float(sys.argv[2]):
+    outbox.CLAIM_LEASE = timedelta(seconds=float(sys.argv[2]))
+    outbox.CLAIM_RENEW = outbox.CLAIM_LEASE / 5
+from participatie.cli import main
+main(sys.argv[3:], prog_name="participatie")
+"""
+
+
+def verstuur(settings, port: int, vraag_id: int, *, hours: float = 0, lease_s: float = 0) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PARTICIPATIE_DATABASE_URL": settings.database_url,
+        "PARTICIPATIE_SECRET_KEY": settings.secret_key,
+        "PARTICIPATIE_SMTP_PORT": str(port),
+        "PARTICIPATIE_BASE_URL": "https://participatie.test",
+        "PARTICIPATIE_DB_POOL_SIZE": "4",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            LAUNCHER,
+            str(hours * 3600),
+            str(lease_s),
+            "rapport",
+            "verstuur",
+            str(vraag_id),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(run: subprocess.Popen, timeout: float = 150) -> tuple[int, str]:
+    out, err = run.communicate(timeout=timeout)
+    assert "Traceback" not in err, err
+    return run.returncode, out.strip() or err.strip()
+
+
+class Storing(SmtpRecorder):
+    """The provider's side: some addresses greylisted once (451), some unknown (550)."""
+
+    def __init__(self, greylist: set[str], unknown: set[str]) -> None:
+        super().__init__()
+        self.greylist = set(greylist)
+        self.unknown = set(unknown)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        (rcpt,) = envelope.rcpt_tos
+        if rcpt in self.unknown:
+            return "550 5.1.1 Onbekende ontvanger"
+        if rcpt in self.greylist:
+            self.greylist.discard(rcpt)
+            return "451 4.7.1 Greylisted, probeer het later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def tel(received: list) -> tuple[int, int]:
+    addresses = [m["To"] for m in received]
+    return len(set(addresses)), len(addresses) - len(set(addresses))
+
+
+async def test_scenario_3_mail_server_down_for_days_then_451_and_550(backend, mensen, settings) -> None:
+    await make_gebruiker(settings, "beheerder", None, email="beheer@ijmond.example")
+    vraag_id = await _published_with(mensen, settings, adressen=30)
+    rapport = await domain.load_rapport(vraag_id)
+    groep = f"rapport:{rapport['id']}"
+    stored = await Bericht.count().where(Bericht.groep == groep)
+    adressen = sorted(r["aan"] for r in await Bericht.select(Bericht.aan).where(Bericht.groep == groep))
+    server = Storing(greylist=set(adressen[:5]), unknown=set(adressen[5:8]))
+    port = server.start()
+    server.stop()  # down from the start
+
+    down = []
+    # The old code gave up for good after 8 attempts (about an hour); these are 10 runs over 3 days.
+    for hours in (0, 1, 2, 4, 8, 16, 24, 36, 48, 72):
+        down.append(finish(verstuur(settings, port, vraag_id, hours=hours)))
+    during = await outbox.counts(groep)
+    alerts = await Bericht.count().where(Bericht.sjabloon == "mailserver_storing")
+    server.port = port
+    restart(server)
+    try:
+        back = finish(verstuur(settings, port, vraag_id, hours=73))
+        later = finish(verstuur(settings, port, vraag_id, hours=74))
+    finally:
+        server.stop()
+    mailed, duplicates = tel([m for m in server.received if m["To"] in adressen])
+    counts = {
+        "engine": backend.name,
+        "stored": stored,
+        "mailed": mailed,
+        "duplicates": duplicates,
+        "refused_550": (await outbox.counts(groep))["mislukt"],
+        "waiting_during_outage": during["wacht_op_server"],
+        "beheerder_alerts": alerts,
+        "exit_codes": [code for code, _ in down] + [back[0], later[0]],
+    }
+    print("scenario 3:", counts)
+
+    waiting = f"Stand van dit rapport: 0 verstuurd, {stored} nog niet verstuurd, 0 mislukt."
+    assert all(code == 1 and waiting in out for code, out in down), (down, counts)
+    assert during == {"wachtend": 0, "wacht_op_server": stored, "bezig": 0, "verzonden": 0, "mislukt": 0}, (
+        counts
+    )
+    assert alerts == 1, counts
+    assert back[0] == 1 and "5 later opnieuw" in back[1] and "3 mislukt" in back[1], (back, counts)
+    assert later[0] == 0, (later, counts)
+    assert later[1].endswith(
+        f"Stand van dit rapport: {stored - 3} verstuurd, 0 nog niet verstuurd, 3 mislukt."
+    )
+    assert (mailed, duplicates, counts["refused_550"]) == (stored - 3, 0, 3), counts
+    # The alert waits in the outbox for the planner's drain (the command sends the report only).
+    assert await Bericht.count().where(Bericht.sjabloon == "mailserver_storing") == 1
+    assert await Instelling.count().where(Instelling.sleutel == outbox.STORING_SLEUTEL) == 0
+
+
+async def test_scenario_4a_sender_killed_mid_run_rerun_takes_over_within_a_lease(
+    backend, mensen, settings, smtp
+):
+    vraag_id = await _published_with(mensen, settings, adressen=60)
+    rapport = await domain.load_rapport(vraag_id)
+    groep = f"rapport:{rapport['id']}"
+    stored = await Bericht.count().where(Bericht.groep == groep)
+    smtp.hold_after = 25  # from the 26th mail on the server hangs: the sender is mid-mail
+
+    first = verstuur(settings, smtp.port, vraag_id)
+    deadline = time.monotonic() + 60
+    while len(smtp.received) < 25 and time.monotonic() < deadline:  # noqa: ASYNC110 - another process sends
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1)  # the sender is now waiting on the server with mails claimed
+    claimed_at_kill = (await outbox.counts(groep))["bezig"]
+    first.kill()
+    first.wait()
+    smtp.release.set()
+    smtp.hold_after = None
+    started = time.monotonic()
+    rerun = finish(verstuur(settings, smtp.port, vraag_id))
+    took_s = round(time.monotonic() - started, 1)
+    mailed, duplicates = tel(smtp.received)
+    counts = {
+        "engine": backend.name,
+        "stored": stored,
+        "mailed_before_kill": 25,
+        "claimed_at_kill": claimed_at_kill,
+        "mailed": mailed,
+        "duplicates": duplicates,
+        "rerun_s": took_s,
+        "rerun": rerun[1].splitlines()[-1],
+    }
+    print("scenario 4a:", counts)
+
+    assert claimed_at_kill > 0, counts
+    assert rerun[0] == 0, counts
+    assert rerun[1].endswith(f"Stand van dit rapport: {stored} verstuurd, 0 nog niet verstuurd, 0 mislukt.")
+    assert (mailed, duplicates) == (stored, 0), counts
+    # Claims of the killed sender waited one lease (60 s), not the old 10 minutes.
+    assert took_s < outbox.CLAIM_LEASE.total_seconds() + 30, counts
+
+
+async def test_scenario_4b_two_senders_on_a_slow_server_runs_longer_than_the_lease(backend, mensen, settings):
+    vraag_id = await _published_with(mensen, settings, adressen=60)
+    rapport = await domain.load_rapport(vraag_id)
+    stored = await Bericht.count().where(Bericht.groep == f"rapport:{rapport['id']}")
+    server = SlowRecorder()
+    server.delay = 0.25  # a batch of 20 takes 5 s; the lease in both processes is 2 s
+    port = server.start()
+    try:
+        runs = [verstuur(settings, port, vraag_id, lease_s=2)]
+        await asyncio.sleep(1.5)  # the first has claimed; the second comes beside it, as the planner would
+        runs.append(verstuur(settings, port, vraag_id, lease_s=2))
+        results = [finish(run) for run in runs]
+    finally:
+        server.stop()
+    mailed, duplicates = tel(server.received)
+    counts = {
+        "engine": backend.name,
+        "stored": stored,
+        "mailed": mailed,
+        "duplicates": duplicates,
+        "exit_codes": [code for code, _ in results],
+    }
+    print("scenario 4b:", counts)
+
+    assert (mailed, duplicates) == (stored, 0), counts
+    assert [code for code, _ in results] == [0, 0], (results, counts)
