@@ -223,3 +223,72 @@ async def test_scenario_4b_two_senders_on_a_slow_server_runs_longer_than_the_lea
 
     assert (mailed, duplicates) == (stored, 0), counts
     assert [code for code, _ in results] == [0, 0], (results, counts)
+
+
+async def test_scenario_5_addresses_left_while_the_report_is_published(backend, mensen, settings, smtp, apps):
+    import uuid
+
+    import httpx
+
+    from participatie.peilingen.tables import Rapportadres
+    from tests.conftest import login, post_form
+    from tests.peilingen.test_adressen import email_of, post
+    from tests.peilingen.test_domain import answers
+    from tests.rapporten.test_adressen import open_poll_with_report
+
+    formulier, vraag_id = await open_poll_with_report(mensen)
+    # Earlier addresses, so that publishing takes a while (reading, queueing, deleting).
+    await Rapportadres.insert(
+        *(
+            Rapportadres(id=uuid.uuid4(), peiling=formulier.peiling_id, email=f"eerder{n}@example.org")
+            for n in range(300)
+        )
+    )
+    app = apps.start(settings.database_url, smtp_port=smtp.port, name="app")
+    path = f"/p/{formulier.sleutel}"
+    residents = [httpx.AsyncClient(base_url=app.base, timeout=30) for _ in range(30)]
+    council = httpx.AsyncClient(base_url=app.base, timeout=60)
+    try:
+        for n, browser in enumerate(residents):
+            await browser.get(path)
+            answered = await post(browser, path, answers(formulier, i4=[f"bewoner {n}"]))
+            assert answered.status_code == 302, answered.text
+            await browser.get(answered.headers["location"])
+        assert (await login(council, "kees@beverwijk.example")).status_code == 302
+
+        async def leave(n: int) -> httpx.Response:
+            await asyncio.sleep(n * 0.05)
+            return await post(residents[n], f"{path}/adres", {"email": [email_of(n)]})
+
+        published, *responses = await asyncio.gather(
+            post_form(council, f"/raad/beverwijk/vragen/{vraag_id}/rapport/publiceren", {}),
+            *(leave(n) for n in range(30)),
+        )
+    finally:
+        for client in (*residents, council):
+            await client.aclose()
+    sent = finish(verstuur(settings, smtp.port, vraag_id))
+    rapport = await domain.load_rapport(vraag_id)
+    stored = await Bericht.count().where(Bericht.groep == f"rapport:{rapport['id']}")
+    accepted = [email_of(n) for n, r in enumerate(responses) if r.status_code == 302]
+    refused = [email_of(n) for n, r in enumerate(responses) if r.status_code == 409]
+    received = [m["To"] for m in smtp.received]
+    mailed, duplicates = tel(smtp.received)
+    counts = {
+        "engine": backend.name,
+        "acknowledged": len(accepted),
+        "told_too_late": len(refused),
+        "other_statuses": sorted({r.status_code for r in responses} - {302, 409}),
+        "stored": stored,
+        "mailed": mailed,
+        "duplicates": duplicates,
+        "acknowledged_not_mailed": sum(1 for e in accepted if received.count(e) != 1),
+        "refused_but_mailed": sum(1 for e in refused if e in received),
+    }
+    print("scenario 5:", counts)
+
+    assert published.status_code == 302, counts
+    assert counts["other_statuses"] == [] and len(accepted) + len(refused) == 30, counts
+    assert (counts["acknowledged_not_mailed"], counts["refused_but_mailed"], duplicates) == (0, 0, 0), counts
+    assert sent[0] == 0, (sent, counts)
+    assert mailed == stored, counts
