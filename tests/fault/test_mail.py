@@ -205,10 +205,13 @@ async def test_scenario_4b_two_senders_on_a_slow_server_runs_longer_than_the_lea
     server.delay = 0.25  # a batch of 20 takes 5 s; the lease in both processes is 2 s
     port = server.start()
     try:
-        runs = [verstuur(settings, port, vraag_id, lease_s=2)]
-        await asyncio.sleep(1.5)  # the first has claimed; the second comes beside it, as the planner would
-        runs.append(verstuur(settings, port, vraag_id, lease_s=2))
-        results = [finish(run) for run in runs]
+        first = verstuur(settings, port, vraag_id, lease_s=2)
+        await asyncio.sleep(1.5)  # the first has claimed its batches
+        results = []
+        # Beside it, senders start again and again, as the planner's drain every 20 s would.
+        while first.poll() is None:
+            results.append(finish(verstuur(settings, port, vraag_id, lease_s=2)))
+        results.insert(0, finish(first))
     finally:
         server.stop()
     mailed, duplicates = tel(server.received)
@@ -222,7 +225,7 @@ async def test_scenario_4b_two_senders_on_a_slow_server_runs_longer_than_the_lea
     print("scenario 4b:", counts)
 
     assert (mailed, duplicates) == (stored, 0), counts
-    assert [code for code, _ in results] == [0, 0], (results, counts)
+    assert len(results) >= 2 and all(code == 0 for code, _ in results), (results, counts)
 
 
 async def test_scenario_5_addresses_left_while_the_report_is_published(backend, mensen, settings, smtp, apps):
