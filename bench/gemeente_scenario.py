@@ -22,6 +22,13 @@ the peak memory of each server process, and wall times.
 
 One engine takes about `seconds` + 40 s; `both` runs them one after the other. The last line
 printed is one JSON object.
+
+By default every request comes on a new connection, as from the README's nginx (plain
+proxy_pass). `--keepalive` reuses connections, as Caddy, Traefik or nginx with `keepalive` do;
+two things of uvicorn show up then (November 2026, uvicorn 0.54): a request sent just as an
+idle connection reaches the 5 s keep-alive timeout is dropped without a response, and with
+`--workers 2` every request on a reused connection waits ~40 ms (TCP_NODELAY is not set on
+the workers' sockets, uvicorn issue #3149).
 """
 
 from __future__ import annotations
