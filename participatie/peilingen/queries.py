@@ -124,8 +124,9 @@ async def bursts(peiling_id: int, druk_per_minuut: int) -> list[Drukte]:
 @dataclass
 class Regel:
     label: str
-    aantal: int
-    procent: float
+    # None: hidden, the group is too small to show (a background item's group under MIN_GROEP).
+    aantal: int | None
+    procent: float | None
 
 
 @dataclass
@@ -231,9 +232,19 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
         else:
             result.beantwoord = sum(item_counts.values())
         basis = result.beantwoord or 1
+        # A background item's own counts are groups of people ("65+: 1"): the same small-group
+        # rule as a breakdown applies, or the page would single out the one the export hides.
+        verborgen = (
+            hidden_groups({value: item_counts.get(value, 0) for value, _ in _labels(item)}, totaal)
+            if item.is_achtergrond
+            else set()
+        )
         for value, label in _labels(item):
             n = item_counts.get(value, 0)
-            result.regels.append(Regel(label, n, round(100 * n / basis, 1)))
+            if value in verborgen:
+                result.regels.append(Regel(label, None, None))
+            else:
+                result.regels.append(Regel(label, n, round(100 * n / basis, 1)))
         if item.soort is Soort.GETAL and item_counts:
             total = sum(v * n for (_, v), n in item_counts.items())
             result.gemiddelde = round(total / sum(item_counts.values()), 1)

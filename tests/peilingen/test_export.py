@@ -221,3 +221,22 @@ async def test_export_escapes_tab_and_carriage_return_formulas(kees, mensen):
     rows = _rows(await kees.get(f"{base}/antwoorden.csv"))
 
     assert [r[7] for r in rows[1:]] == ["'\t=HYPERLINK(1)", "'\r=HYPERLINK(2)"]
+
+
+async def test_the_results_page_hides_a_background_group_the_export_hides(kees, mensen):
+    formulier = await _poll_met_leeftijd(mensen)
+    await _submit(formulier, 12, 0, "jong")
+    await _submit(formulier, 10, 1, "midden")
+    await _submit(formulier, 1, 2, "oud")
+
+    page = (await kees.get(f"/raad/beverwijk/peilingen/{formulier.peiling_id}/uitslag")).text
+
+    leeftijd = page[page.index(". Hoe oud bent u?</h2>") :]
+    leeftijd = leeftijd[: leeftijd.index("</table>")]
+    rows = [r.split("</th>")[0] for r in leeftijd.split('<th scope="row">')[1:]]
+    assert rows == ["tot 40", "40 tot 65", "65+"]
+    assert "<td>12</td>" in leeftijd
+    # The lone 65+ and the next smallest group (so the one cannot be worked out from the total).
+    assert leeftijd.count("minder dan 10 mensen: niet getoond") == 2
+    assert "<td>1</td>" not in leeftijd
+    assert "<td>10</td>" not in leeftijd
