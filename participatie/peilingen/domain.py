@@ -207,6 +207,15 @@ async def update_peiling(
         }
     ).where(Peiling.id == peiling_id)
     _changed()
+    if peiling["status"] == Status.OPEN:
+        log_event(
+            "open_peiling_gewijzigd",
+            door=user.id,
+            peiling=peiling_id,
+            titel_gewijzigd=titel != peiling["titel"],
+            intro_gewijzigd=intro != peiling["intro"],
+            sluit_at=sluit,
+        )
 
 
 @dataclass
@@ -335,9 +344,22 @@ async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelich
     if fouten:
         raise OngeldigeInvoer(fouten)
     async with Peiling._meta.db.transaction():
+        oud = await Item.select(Item.tekst, Item.toelichting).where(Item.id == item_id).first()
         await Item.update({Item.tekst: tekst, Item.toelichting: toelichting}).where(Item.id == item_id)
         await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
     _changed()
+    # A security event when residents are already answering: changed wording changes what
+    # the answers mean (ASVS 7.2). Council text only, no resident's data.
+    log_event(
+        "peilingvraag_herschreven",
+        door=user.id,
+        peiling=item["peiling"],
+        item=item_id,
+        na_antwoorden=await has_antwoorden(item["peiling"]),
+        voor=oud["tekst"] if oud else None,
+        na=tekst,
+        toelichting_gewijzigd=bool(oud) and oud["toelichting"] != toelichting,
+    )
 
 
 async def remove_item(user: Ingelogd, item_id: int) -> None:
@@ -471,10 +493,22 @@ async def create_codes(user: Ingelogd, peiling_id: int, aantal: int, secret: str
 
 async def hide_open_answer(user: Ingelogd, peiling_id: int, waarde_id: int, verborgen: bool) -> None:
     await _peiling_voor(user, peiling_id)
-    await Waarde.update({Waarde.verborgen: verborgen}).where(
-        (Waarde.id == waarde_id)
-        & Waarde.antwoord.is_in(Antwoord.select(Antwoord.id).where(Antwoord.peiling == peiling_id))
+    changed = (
+        await Waarde.update({Waarde.verborgen: verborgen})
+        .where(
+            (Waarde.id == waarde_id)
+            & Waarde.antwoord.is_in(Antwoord.select(Antwoord.id).where(Antwoord.peiling == peiling_id))
+        )
+        .returning(Waarde.id)
     )
+    if changed:
+        # Who hid or showed which answer; never the answer's text.
+        log_event(
+            "open_antwoord_verborgen" if verborgen else "open_antwoord_getoond",
+            door=user.id,
+            peiling=peiling_id,
+            waarde=waarde_id,
+        )
 
 
 # --- answering -------------------------------------------------------------------------------
