@@ -288,8 +288,19 @@ class PrivatePostgres:
         return self.url(name)
 
 
+@pytest.fixture
+def private_postgres(_private_cluster: PrivatePostgres) -> Iterator[PrivatePostgres]:
+    """The suite's own cluster, running at the start of each test and again after it, even
+    when a test stopped it and failed before starting it again."""
+    if not _private_cluster.is_running():
+        _private_cluster.start()
+    yield _private_cluster
+    if not _private_cluster.is_running():
+        _private_cluster.start()
+
+
 @pytest.fixture(scope="session")
-def private_postgres() -> Iterator[PrivatePostgres]:
+def _private_cluster() -> Iterator[PrivatePostgres]:
     initdb = _pg_bin("initdb")
     runuser = shutil.which("runuser")
     is_root = os.geteuid() == 0
