@@ -11,7 +11,7 @@ import sqlite3
 import sys
 import warnings
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -250,6 +250,10 @@ def run(host: str, port: int, workers: int, with_demo: bool) -> None:
         workers=workers,
         # Forwarded headers are handled in the app, from PARTICIPATIE_TRUSTED_PROXIES only.
         proxy_headers=False,
+        # Longer than a reverse proxy keeps an idle connection (nginx 60 s): otherwise uvicorn
+        # closes it (default 5 s) just as the proxy sends a resident's answer on it, and the
+        # answer is lost with a 502 (seen in bench/gemeente_scenario.py --keepalive).
+        timeout_keep_alive=75,
         server_header=False,
         log_level="warning",
     )
@@ -400,10 +404,21 @@ def rapport() -> None:
 )
 @click.argument("vraag_id", type=int, metavar="VRAAG_ID")
 def rapport_verstuur(vraag_id: int) -> None:
+    import logging
+
     from participatie.mail import outbox
     from participatie.rapporten import domain
 
     settings = _settings()
+    # The pool's own retries would print tracebacks over the progress bar; a lost database is
+    # said once, below, in Dutch.
+    logging.getLogger("asyncpg").setLevel(logging.CRITICAL)
+
+    gedaan = [0]  # sent and noted so far, also when a run is cut short
+
+    def tick(bar: Any) -> None:
+        gedaan[0] += 1
+        bar.update(1)
 
     async def send(groep: str, totaal: outbox.DrainResult) -> None:
         telling = await outbox.counts(groep)
@@ -412,7 +427,7 @@ def rapport_verstuur(vraag_id: int) -> None:
             return
         with click.progressbar(length=te_doen, label=f"Versturen ({groep})") as bar:
             while True:
-                result = await outbox.drain(settings, groep=groep, voortgang=lambda _: bar.update(1))
+                result = await outbox.drain(settings, groep=groep, voortgang=lambda _: tick(bar))
                 totaal.verzonden += result.verzonden
                 totaal.tijdelijk_mislukt += result.tijdelijk_mislukt
                 totaal.wacht_op_server += result.wacht_op_server
@@ -452,15 +467,16 @@ def rapport_verstuur(vraag_id: int) -> None:
             OSError,
             asyncpg.PostgresConnectionError,
             asyncpg.InterfaceError,
+            asyncpg.InternalClientError,
             asyncpg.AdminShutdownError,
         ) as exc:
             # The database went away mid-run. What the mail server took is marked per mail, so
             # a rerun sends only the rest; the mail in flight may arrive twice.
             raise click.ClickException(
                 f"De database viel weg tijdens het versturen ({exc.__class__.__name__}); "
-                f"{totaal.verzonden} mails zijn verstuurd en genoteerd. Start deze opdracht opnieuw "
+                f"{gedaan[0]} mails zijn verstuurd en genoteerd. Start deze opdracht opnieuw "
                 "als de database weer draait: wat al verstuurd is, gaat niet nog een keer "
-                "(alleen de mail die net onderweg was, kan dubbel aankomen)."
+                "(alleen een mail die net onderweg was, hoogstens één per verbinding, kan dubbel aankomen)."
             ) from None
         return totaal, stand
 
