@@ -20,6 +20,7 @@ import logging
 import re
 import secrets
 import ssl
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,8 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # the mails of a killed drainer wait at most a minute before another drainer takes them.
 CLAIM_LEASE = timedelta(seconds=60)
 CLAIM_RENEW = timedelta(seconds=15)
+# How long a drainer keeps trying to note a mail the server accepted while the database is away.
+MARK_GEDULD = timedelta(seconds=60)
 BATCH = 20
 # A recipient's server saying "later" (4xx): 8 attempts from 30 s doubling, about 2 hours.
 MAX_POGINGEN = 8
@@ -360,26 +363,38 @@ async def _keep_claims(open_ids: set[int], eigenaar: str, clock: Clock) -> None:
         try:
             snapshot = set(open_ids)
             still_ours = await _renew(snapshot, eigenaar, clock())
-        except Exception:  # a database hiccup: the next renewal tries again
-            logger.warning("outbox: claims niet verlengd", exc_info=True)
+        except Exception as exc:  # a database hiccup: the next renewal tries again
+            logger.warning("outbox: claims niet verlengd (%s)", exc.__class__.__name__)
             continue
         open_ids.difference_update(snapshot - still_ours)
 
 
 async def _mark_sent(bericht_id: int, moment: datetime) -> None:
-    # Accepted by the server: mark it at once (whoever holds the claim now), and drop what
-    # only the sending needed: the context holds links with tokens (a password reset) and the
-    # attachment. The address stays for the council's retry until the purge.
-    await Bericht.update(
-        {
-            Bericht.status: Status.VERZONDEN.value,
-            Bericht.afgehandeld_at: moment,
-            Bericht.fout: "",
-            Bericht.server_weg_sinds: None,
-            Bericht.context: {},
-            Bericht.bijlage: None,
-        }
-    ).where(Bericht.id == bericht_id)
+    """Accepted by the server: mark it at once (whoever holds the claim now), and drop what
+    only the sending needed: the context holds links with tokens (a password reset) and the
+    attachment. The address stays for the council's retry until the purge.
+
+    The server already has this mail: if the database is away (a restart), keep trying for
+    MARK_GEDULD rather than leave it to be sent a second time."""
+    deadline = time.monotonic() + MARK_GEDULD.total_seconds()
+    while True:
+        try:
+            await Bericht.update(
+                {
+                    Bericht.status: Status.VERZONDEN.value,
+                    Bericht.afgehandeld_at: moment,
+                    Bericht.fout: "",
+                    Bericht.server_weg_sinds: None,
+                    Bericht.context: {},
+                    Bericht.bijlage: None,
+                }
+            ).where(Bericht.id == bericht_id)
+            return
+        except Exception as exc:
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("outbox: verzonden mail nog niet genoteerd (%s)", exc.__class__.__name__)
+            await asyncio.sleep(1)
 
 
 # Anything shaped like an address (with its angle brackets): SMTP replies and connection
@@ -657,9 +672,15 @@ async def drain(
     moving on from there (tests look days ahead this way)."""
     result = DrainResult()
     clock = now if moment is None else _clock_from(moment)
-    await asyncio.gather(
-        *(_worker(settings, result, clock, groep, voortgang) for _ in range(max(1, connections)))
+    # Every worker runs to its end (a lost database stops each at its next query, after it
+    # noted what the server took); then the first failure is raised.
+    outcomes = await asyncio.gather(
+        *(_worker(settings, result, clock, groep, voortgang) for _ in range(max(1, connections))),
+        return_exceptions=True,
     )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
     await _note_outage(result, clock())
     if result.verzonden or result.tijdelijk_mislukt or result.definitief_mislukt or result.wacht_op_server:
         logger.info(

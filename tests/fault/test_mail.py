@@ -295,3 +295,112 @@ async def test_scenario_5_addresses_left_while_the_report_is_published(backend, 
     assert (counts["acknowledged_not_mailed"], counts["refused_but_mailed"], duplicates) == (0, 0, 0), counts
     assert sent[0] == 0, (sent, counts)
     assert mailed == stored, counts
+
+
+async def test_scenario_4c_database_restart_mid_send(backend, settings, private_postgres):
+    import pytest
+
+    from tests.fault.conftest import own_database, scalar
+
+    if backend.name != "postgres":
+        pytest.skip("stopping and starting the database server is a PostgreSQL scenario")
+    url = await private_postgres.create_database("fault_mail_herstart")
+    mine = settings.with_changes(database_url=url)
+    async with own_database(url, settings) as mensen:
+        vraag_id = await _published_with(mensen, mine, adressen=80)
+        rapport = await domain.load_rapport(vraag_id)
+    groep = f"rapport:{rapport['id']}"
+    stored = await scalar(url, "SELECT count(*) FROM bericht WHERE groep = $1", groep)
+    server = SlowRecorder()
+    server.delay = 0.05
+    port = server.start()
+    try:
+        first = verstuur(mine, port, vraag_id)
+        deadline = time.monotonic() + 60
+        while len(server.received) < 20 and time.monotonic() < deadline:  # noqa: ASYNC110 - another process sends
+            await asyncio.sleep(0.05)
+        private_postgres.stop()  # a restart: down for 3 s while the sender is mid-mail
+        await asyncio.sleep(3)
+        private_postgres.start()
+        _, err = first.communicate(timeout=200)
+        started = time.monotonic()
+        rerun = finish(verstuur(mine, port, vraag_id))
+        took_s = round(time.monotonic() - started, 1)
+    finally:
+        server.stop()
+        if not private_postgres.is_running():
+            private_postgres.start()
+    mailed, duplicates = tel(server.received)
+    counts = {
+        "engine": backend.name,
+        "stored": stored,
+        "mailed": mailed,
+        "duplicates": duplicates,
+        "first_exit": first.returncode,
+        "first_said": err.strip().splitlines()[-1] if err.strip() else "",
+        "rerun_s": took_s,
+    }
+    print("scenario 4c:", counts)
+
+    assert "Traceback" not in err, err
+    if first.returncode:
+        assert err.startswith("Error: De database viel weg tijdens het versturen"), counts
+    assert rerun[0] == 0, (rerun, counts)
+    # A mail the server took while the database was away is noted once it is back: none twice.
+    assert (mailed, duplicates) == (stored, 0), counts
+    assert took_s < outbox.CLAIM_LEASE.total_seconds() + 30, counts
+
+
+async def test_scenario_4d_database_gone_for_longer_a_dutch_message_then_a_rerun(
+    backend, settings, private_postgres
+):
+    import pytest
+
+    from tests.fault.conftest import own_database, scalar
+
+    if backend.name != "postgres":
+        pytest.skip("stopping and starting the database server is a PostgreSQL scenario")
+    url = await private_postgres.create_database("fault_mail_weg")
+    mine = settings.with_changes(database_url=url)
+    async with own_database(url, settings) as mensen:
+        vraag_id = await _published_with(mensen, mine, adressen=80)
+        rapport = await domain.load_rapport(vraag_id)
+    stored = await scalar(url, "SELECT count(*) FROM bericht WHERE groep = $1", f"rapport:{rapport['id']}")
+    server = SlowRecorder()
+    server.delay = 0.05
+    port = server.start()
+    try:
+        first = verstuur(mine, port, vraag_id)
+        deadline = time.monotonic() + 60
+        while len(server.received) < 20 and time.monotonic() < deadline:  # noqa: ASYNC110 - another process sends
+            await asyncio.sleep(0.05)
+        private_postgres.stop()  # and it stays away until the sender has given up
+        stopped = time.monotonic()
+        _, err = first.communicate(timeout=200)
+        gave_up_s = round(time.monotonic() - stopped, 1)
+        private_postgres.start()
+        rerun = finish(verstuur(mine, port, vraag_id))
+    finally:
+        server.stop()
+        if not private_postgres.is_running():
+            private_postgres.start()
+    mailed, duplicates = tel(server.received)
+    counts = {
+        "engine": backend.name,
+        "stored": stored,
+        "mailed": mailed,
+        "duplicates": duplicates,
+        "first_exit": first.returncode,
+        "gave_up_after_s": gave_up_s,
+        "first_said": err.strip().splitlines()[-1] if err.strip() else "",
+    }
+    print("scenario 4d:", counts)
+
+    assert "Traceback" not in err, err
+    assert first.returncode == 1, counts
+    assert err.strip().splitlines()[-1].startswith("Error: De database viel weg tijdens het versturen"), (
+        counts
+    )
+    assert rerun[0] == 0, (rerun, counts)
+    # Only a mail the server took as the database went can go twice: at most one per connection.
+    assert mailed == stored and duplicates <= 4, counts
