@@ -112,10 +112,24 @@ def _two_requests_on_one_connection(base: str, idle_seconds: float) -> list[int]
     request = f"GET /health HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
     statuses = []
     with socket.create_connection((host, int(port)), timeout=10) as conn:
+        reader = conn.makefile("rb")
         for attempt in range(2):
             if attempt:
                 time.sleep(idle_seconds)
             conn.sendall(request)
-            reply = conn.recv(65536)
-            statuses.append(int(reply.split(b" ", 2)[1]) if reply else 0)
+            statuses.append(_read_response(reader))
     return statuses
+
+
+def _read_response(reader) -> int:
+    """The status of one whole HTTP/1.1 response (0 when the server closed instead)."""
+    status_line = reader.readline()
+    if not status_line:
+        return 0
+    length = 0
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    reader.read(length)
+    return int(status_line.split(b" ", 2)[1])
