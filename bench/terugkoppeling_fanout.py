@@ -90,7 +90,9 @@ async def _prepare(url: str, recipients: int) -> dict:
     from participatie.rapporten import domain as rapporten
     from participatie.vragen import domain as vragen
 
-    settings = Settings(database_url=url, secret_key=SECRET, password_profile="test", base_url="https://bench.test")
+    settings = Settings(
+        database_url=url, secret_key=SECRET, password_profile="test", base_url="https://bench.test"
+    )
     engine = db.create_engine(url)
     await db.migrate(engine)
     await db.start_pool(engine, 5)
@@ -102,8 +104,12 @@ async def _prepare(url: str, recipients: int) -> dict:
         gemeente_slug="velsen", door=None,
     )  # fmt: skip
     raadslid = await accounts.acting_as("raad@bench.example")
-    vraag_id = await vragen.create_eigen_agendering(raadslid, titel="Minimaregelingen", tekst="Waarom niet?", thema="wonen")
-    await vragen.update_trechter(vraag_id, raadslid, versie=1, scope="gemeente", thema="wonen", prioriteit="hoog")
+    vraag_id = await vragen.create_eigen_agendering(
+        raadslid, titel="Minimaregelingen", tekst="Waarom niet?", thema="wonen"
+    )
+    await vragen.update_trechter(
+        vraag_id, raadslid, versie=1, scope="gemeente", thema="wonen", prioriteit="hoog"
+    )
     await vragen.advance_stap(vraag_id, raadslid, versie=2, naar="concretiseren")
     await vragen.update_concretisering(
         vraag_id, raadslid, versie=3, precieze_vraag="Wat houdt inwoners tegen?", aanpak="Peiling en focusgroep",
@@ -112,10 +118,16 @@ async def _prepare(url: str, recipients: int) -> dict:
     )  # fmt: skip
     await vragen.advance_stap(vraag_id, raadslid, versie=4, naar="voorleggen")
 
-    peiling_id = await peilingen.create_peiling(raadslid, vraag_id, titel="Tien vragen", intro="", toegang="link")
+    peiling_id = await peilingen.create_peiling(
+        raadslid, vraag_id, titel="Tien vragen", intro="", toegang="link"
+    )
     for n in range(10):
         await peilingen.add_item(
-            raadslid, peiling_id, ItemInvoer("enkel", f"Vraag {n + 1} over de regeling?", keuzes=["Ja", "Soms", "Nee", "Weet niet"])
+            raadslid,
+            peiling_id,
+            ItemInvoer(
+                "enkel", f"Vraag {n + 1} over de regeling?", keuzes=["Ja", "Soms", "Nee", "Weet niet"]
+            ),
         )
     await peilingen.update_peiling(
         raadslid, peiling_id, titel="Tien vragen", intro="", toegang="link", opent_at="",
@@ -151,7 +163,10 @@ async def _prepare(url: str, recipients: int) -> dict:
     try:
         await conn.copy_records_to_table(
             "rapportadres",
-            records=[(__import__("uuid").uuid4(), peiling_id, f"inwoner{n}@bench.example", n % 3 == 0) for n in range(recipients)],
+            records=[
+                (__import__("uuid").uuid4(), peiling_id, f"inwoner{n}@bench.example", n % 3 == 0)
+                for n in range(recipients)
+            ],
             columns=["id", "peiling", "email", "wil_vervolg"],
         )
     finally:

@@ -8,9 +8,7 @@ DESCRIPTION = "teller shard"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="peilingen", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="peilingen", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Teller",
