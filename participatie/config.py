@@ -39,6 +39,9 @@ def _int(name: str, value: str) -> int:
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str = DEFAULT_SECRET_KEY
+    # Keys used before the current one: links, codes and cookies they made still work, new ones
+    # use secret_key only (participatie/sleutels.py, docs/beheer.md "Rotating the secret key").
+    old_secret_keys: tuple[str, ...] = field(default=(), repr=False)
     base_url: str = "http://127.0.0.1:8000"
     debug: bool = False
     smtp_host: str = "127.0.0.1"
@@ -108,6 +111,11 @@ class Settings:
     def uses_default_secret(self) -> bool:
         return self.secret_key == DEFAULT_SECRET_KEY
 
+    @property
+    def secret_ring(self) -> tuple[str, ...]:
+        """Every key still recognised, the current one first (it alone signs anything new)."""
+        return (self.secret_key, *self.old_secret_keys)
+
     def check(self) -> None:
         """Raise ConfigError for settings the app must not run with."""
         if not self.debug and self.uses_default_secret:
@@ -118,6 +126,16 @@ class Settings:
             )
         if len(self.secret_key) < 32:
             raise ConfigError("PARTICIPATIE_SECRET_KEY is te kort: gebruik minstens 32 tekens.")
+        for number, old in enumerate(self.old_secret_keys, start=1):
+            if len(old) < 32:
+                raise ConfigError(
+                    f"PARTICIPATIE_OLD_SECRET_KEYS: sleutel {number} is te kort: gebruik minstens 32 tekens."
+                )
+            # A key everyone can read would let anyone make links that we accept.
+            if old == DEFAULT_SECRET_KEY and not self.debug:
+                raise ConfigError(
+                    "PARTICIPATIE_OLD_SECRET_KEYS: de standaardsleutel mag daar alleen in debug-modus staan."
+                )
         if self.smtp_tls not in {"none", "starttls", "tls"}:
             raise ConfigError("PARTICIPATIE_SMTP_TLS moet none, starttls of tls zijn.")
         self.check_database_url()
@@ -169,6 +187,8 @@ class Settings:
         ):
             if (raw := get(name.upper())) is not None:
                 values[name] = _int(name.upper(), raw)
+        if (raw := get("OLD_SECRET_KEYS")) is not None:
+            values["old_secret_keys"] = tuple(k.strip() for k in raw.split(",") if k.strip())
         if (raw := get("TRUSTED_PROXIES")) is not None:
             values["trusted_proxies"] = tuple(p.strip() for p in raw.split(",") if p.strip())
         for name in ("debug", "planner_enabled"):

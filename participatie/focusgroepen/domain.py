@@ -8,7 +8,6 @@ transaction as the change it reports.
 
 from __future__ import annotations
 
-import hmac
 import re
 import secrets
 import uuid
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from participatie import sleutels
 from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Rol
@@ -40,7 +40,7 @@ from participatie.focusgroepen.tables import (
 )
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
-from participatie.peilingen.domain import keyed
+from participatie.sleutels import keyed
 from participatie.vragen import domain as vragen
 from participatie.vragen.stappen import Stap
 
@@ -91,11 +91,15 @@ def now() -> datetime:
 
 
 def link_token(secret: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> str:
+    """The link's token, made with the current key."""
     return keyed(secret, f"focusgroep:{doel}:{lid_id}:{bijeenkomst_id}")[:32]
 
 
-def check_token(secret: str, token: str, doel: str, lid_id: int, bijeenkomst_id: int = 0) -> None:
-    if not hmac.compare_digest(link_token(secret, doel, lid_id, bijeenkomst_id), token):
+def check_token(
+    secret: sleutels.Sleutels, token: str, doel: str, lid_id: int, bijeenkomst_id: int = 0
+) -> None:
+    """Any key of the ring may have made the link: one mailed before a key rotation works."""
+    if not sleutels.matches(secret, f"focusgroep:{doel}:{lid_id}:{bijeenkomst_id}", token, 32):
         raise OngeldigeLink()
 
 
@@ -345,7 +349,7 @@ async def _leave(lid: dict[str, Any]) -> None:
     await Lid.update(changes).where(Lid.id == lid["id"])
 
 
-async def leave_by_link(secret: str, lid_id: int, token: str) -> dict[str, Any]:
+async def leave_by_link(secret: sleutels.Sleutels, lid_id: int, token: str) -> dict[str, Any]:
     check_token(secret, token, "afmelden", lid_id)
     lid = await Lid.select().where(Lid.id == lid_id).first()
     if lid is None:
@@ -392,13 +396,14 @@ async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, emai
     log_event("focusgroep_uitnodiging", door=user.id, focusgroep=groep_id)
 
 
-async def load_aanmelding(secret: str, token: str) -> dict[str, Any] | None:
-    """The invitation's group if the token is valid and unused, else None."""
+async def load_aanmelding(secret: sleutels.Sleutels, token: str) -> dict[str, Any] | None:
+    """The invitation's group if the token is valid and unused, else None. The token's hash may
+    have been stored under any key of the ring."""
     row = (
         await Aanmelding.select(
             Aanmelding.id, Aanmelding.focusgroep, Aanmelding.email, Aanmelding.verloopt_at
         )
-        .where(Aanmelding.token_hash == keyed(secret, f"aanmelding:{token}"))
+        .where(Aanmelding.token_hash.is_in(sleutels.keyed_all(secret, f"aanmelding:{token}")))
         .first()
     )
     if row is None or as_utc(row["verloopt_at"]) < now():
@@ -409,7 +414,9 @@ async def load_aanmelding(secret: str, token: str) -> dict[str, Any] | None:
     return {**row, "groep": groep}
 
 
-async def sign_up(secret: str, token: str, *, naam: str, email: str, telefoon: str, toestemming: bool) -> int:
+async def sign_up(
+    secret: sleutels.Sleutels, token: str, *, naam: str, email: str, telefoon: str, toestemming: bool
+) -> int:
     """The resident signs themselves up and gives consent. The invitation is used up in the
     same transaction that adds the member, so a second click adds nobody."""
     aanmelding = await load_aanmelding(secret, token)
@@ -669,7 +676,9 @@ async def cancel_bijeenkomst(user: Ingelogd, bijeenkomst_id: int, settings: Sett
     log_event("bijeenkomst_afgezegd", door=user.id, bijeenkomst=bijeenkomst_id)
 
 
-async def load_reactie_link(secret: str, lid_id: int, bijeenkomst_id: int, token: str) -> dict[str, Any]:
+async def load_reactie_link(
+    secret: sleutels.Sleutels, lid_id: int, bijeenkomst_id: int, token: str
+) -> dict[str, Any]:
     """The meeting and the member's current answer, if the link is this member's own."""
     check_token(secret, token, "reactie", lid_id, bijeenkomst_id)
     bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
@@ -691,7 +700,9 @@ async def load_reactie_link(secret: str, lid_id: int, bijeenkomst_id: int, token
     }
 
 
-async def reply(secret: str, lid_id: int, bijeenkomst_id: int, token: str, antwoord: str) -> None:
+async def reply(
+    secret: sleutels.Sleutels, lid_id: int, bijeenkomst_id: int, token: str, antwoord: str
+) -> None:
     info = await load_reactie_link(secret, lid_id, bijeenkomst_id, token)
     if info["lid"]["vertrokken_at"] is not None:
         raise FocusgroepError("U heeft zich afgemeld voor deze focusgroep.")

@@ -443,7 +443,7 @@ async def groep_als_lid(request: Request, gemeente: FromPath[str], groep_id: Fro
 
 @get("/f/aanmelden/{token:str}", opt=PUBLIEK)
 async def sign_up_page(request: Request, token: FromPath[str]) -> Template:
-    aanmelding = await domain.load_aanmelding(settings_of(request).secret_key, token)
+    aanmelding = await domain.load_aanmelding(settings_of(request).secret_ring, token)
     return await _aanmelden(aanmelding, {"email": aanmelding["email"] if aanmelding else ""}, {})
 
 
@@ -470,7 +470,7 @@ async def _aanmelden(
 
 @post("/f/aanmelden/{token:str}", opt=PUBLIEK)
 async def sign_up(request: Request, token: FromPath[str]) -> Template:
-    secret = settings_of(request).secret_key
+    secret = settings_of(request).secret_ring
     data = await read_form(request)
     try:
         await domain.sign_up(
@@ -493,7 +493,7 @@ async def _reactie_info(
     request: Request, lid_id: int, bijeenkomst_id: int, token: str
 ) -> dict[str, Any] | None:
     try:
-        return await domain.load_reactie_link(settings_of(request).secret_key, lid_id, bijeenkomst_id, token)
+        return await domain.load_reactie_link(settings_of(request).secret_ring, lid_id, bijeenkomst_id, token)
     except domain.OngeldigeLink:
         return None
 
@@ -522,7 +522,7 @@ async def reply(
     request: Request, lid_id: FromPath[int], bijeenkomst_id: FromPath[int], token: FromPath[str]
 ) -> Template:
     data = await read_form(request)
-    secret = settings_of(request).secret_key
+    secret = settings_of(request).secret_ring
     try:
         await domain.reply(secret, lid_id, bijeenkomst_id, token, data.get("antwoord", ""))
     except domain.OngeldigeLink:
@@ -542,7 +542,7 @@ async def reply(
 @get("/f/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)
 async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
-        domain.check_token(settings_of(request).secret_key, token, "afmelden", lid_id)
+        domain.check_token(settings_of(request).secret_ring, token, "afmelden", lid_id)
     except domain.OngeldigeLink:
         return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
     return Template(
@@ -555,7 +555,7 @@ async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[st
 @post("/f/{lid_id:int}/afmelden/{token:str}", opt={**PUBLIEK, "exclude_from_csrf": True})
 async def leave(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
-        await domain.leave_by_link(settings_of(request).secret_key, lid_id, token)
+        await domain.leave_by_link(settings_of(request).secret_ring, lid_id, token)
     except domain.OngeldigeLink:
         return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
     return Template(

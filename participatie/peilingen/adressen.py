@@ -42,6 +42,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from participatie import sleutels
 from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
@@ -49,7 +50,7 @@ from participatie.auditlog import log_event
 from participatie.db import as_utc
 from participatie.focusgroepen.domain import plus_months
 from participatie.mail import outbox
-from participatie.peilingen.domain import OngeldigeInvoer, PeilingError, keyed
+from participatie.peilingen.domain import OngeldigeInvoer, PeilingError
 from participatie.peilingen.queries import MIN_GROEP
 from participatie.peilingen.tables import (
     Adresbatch,
@@ -95,16 +96,20 @@ def new_bewijs(secret: str, peiling_id: int) -> str:
     """A cookie value for a browser that just answered: a random value, signed. Nothing of it
     is stored with the response, so it cannot be traced back to that response."""
     value = secrets.token_urlsafe(18)
-    return f"{value}.{keyed(secret, f'adresbewijs:{peiling_id}:{value}')[:32]}"
+    return f"{value}.{sleutels.keyed(secret, f'adresbewijs:{peiling_id}:{value}')[:32]}"
 
 
-def read_bewijs(secret: str, peiling_id: int, cookie: str) -> str | None:
-    """The stored form of a valid proof for this poll (a keyed hash), or None."""
+def read_bewijs(secret: sleutels.Sleutels, peiling_id: int, cookie: str) -> str | None:
+    """The stored form of a valid proof for this poll (a keyed hash), or None. Any key of the
+    ring may have signed it; the stored form uses that same key, so a proof stays single-use
+    across a key rotation."""
     value, _, signature = cookie.partition(".")
-    expected = keyed(secret, f"adresbewijs:{peiling_id}:{value}")[:32]
-    if not value or not hmac.compare_digest(signature, expected):
+    if not value:
         return None
-    return keyed(secret, f"adresbewijs-gebruikt:{peiling_id}:{value}")
+    signer = sleutels.key_of(secret, f"adresbewijs:{peiling_id}:{value}", signature, 32)
+    if signer is None:
+        return None
+    return sleutels.keyed(signer, f"adresbewijs-gebruikt:{peiling_id}:{value}")
 
 
 # --- encryption of waiting addresses -----------------------------------------------------------
@@ -120,13 +125,17 @@ def _encrypt(secret: str, peiling_id: int, email: str, wil_vervolg: bool) -> byt
     return nonce + _cipher(secret).encrypt(nonce, data, str(peiling_id).encode())
 
 
-def _decrypt(secret: str, peiling_id: int, inhoud: bytes) -> tuple[str, bool] | None:
+def _decrypt(secret: sleutels.Sleutels, peiling_id: int, inhoud: bytes) -> tuple[str, bool] | None:
+    """The address, decrypted with whichever key of the ring wrote it (a key rotation must not
+    lose addresses waiting for their batch), or None when no key of the ring can."""
     inhoud = bytes(inhoud)
-    try:
-        data = json.loads(_cipher(secret).decrypt(inhoud[:12], inhoud[12:], str(peiling_id).encode()))
-    except InvalidTag:
-        return None  # written under another secret: unreadable, and dropped with the batch
-    return data["e"], bool(data["v"])
+    for key in sleutels.ring(secret):
+        try:
+            data = json.loads(_cipher(key).decrypt(inhoud[:12], inhoud[12:], str(peiling_id).encode()))
+        except InvalidTag:
+            continue
+        return data["e"], bool(data["v"])
+    return None
 
 
 # --- state -------------------------------------------------------------------------------------
@@ -199,7 +208,7 @@ async def _responses(peiling_id: int) -> int:
 
 
 async def leave_address(
-    peiling_id: int, email: str, *, wil_vervolg: bool, bewijs: str | None, secret: str
+    peiling_id: int, email: str, *, wil_vervolg: bool, bewijs: str | None, secret: sleutels.Sleutels
 ) -> None:
     """Keep an address for the final report, apart from the answers (see the module text).
 
@@ -237,7 +246,9 @@ async def leave_address(
             raise AdresGeweigerd("U liet voor deze peiling al een e-mailadres achter. Eén adres is genoeg.")
         await Adreswachtrij.insert(
             Adreswachtrij(
-                peiling=peiling_id, bewijs=bewijs, inhoud=_encrypt(secret, peiling_id, email, wil_vervolg)
+                peiling=peiling_id,
+                bewijs=bewijs,
+                inhoud=_encrypt(sleutels.ring(secret)[0], peiling_id, email, wil_vervolg),
             )
         )
         batch = await Adresbatch.select(Adresbatch.telling).where(Adresbatch.peiling == peiling_id).first()
@@ -253,17 +264,24 @@ async def _secure_delete() -> None:
         await Adreswachtrij.raw("PRAGMA secure_delete = ON")
 
 
-async def _move(peiling_id: int, secret: str, *, telling: int, final: bool) -> int:
+async def _move(peiling_id: int, secret: sleutels.Sleutels, *, telling: int, final: bool) -> int:
     """Waiting addresses (and with `final` every kept one) into Rapportadres as one batch.
     Call holding the poll's lock, inside a transaction. Returns the addresses in the batch."""
     await _secure_delete()
     rows: list[tuple[str, bool, str]] = []
+    unreadable = 0
     for row in await Adreswachtrij.select(Adreswachtrij.bewijs, Adreswachtrij.inhoud).where(
         Adreswachtrij.peiling == peiling_id
     ):
         address = _decrypt(secret, peiling_id, row["inhoud"])
-        if address is not None:
+        if address is None:
+            unreadable += 1
+        else:
             rows.append((address[0], address[1], row["bewijs"]))
+    if unreadable:
+        # Written under a key since dropped from PARTICIPATIE_OLD_SECRET_KEYS: these residents
+        # will not get the report. The beheerder must hear of it.
+        log_event("rapportadressen_onleesbaar", peiling=peiling_id, aantal=unreadable)
     await Adreswachtrij.delete().where(Adreswachtrij.peiling == peiling_id)
     if final:
         kept = await Rapportadres.select(
@@ -289,7 +307,7 @@ async def _move(peiling_id: int, secret: str, *, telling: int, final: bool) -> i
     return len(rows)
 
 
-async def finalize(peiling_id: int, secret: str) -> None:
+async def finalize(peiling_id: int, secret: sleutels.Sleutels) -> None:
     """Every address of the poll into one batch. Call holding the poll's lock, inside a
     transaction (publication does); the poll takes no more addresses after this."""
     batch = await Adresbatch.select(Adresbatch.is_definitief).where(Adresbatch.peiling == peiling_id).first()
@@ -313,7 +331,7 @@ async def compact() -> bool:
     return True
 
 
-async def finalize_closed(secret: str, moment: datetime | None = None) -> int:
+async def finalize_closed(secret: sleutels.Sleutels, moment: datetime | None = None) -> int:
     """Planner job: closed polls get their one final batch. Returns how many polls."""
     moment = moment or now()
     rows = await Peiling.select(Peiling.id, Peiling.status, Peiling.sluit_at).where(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator
@@ -35,6 +34,7 @@ from participatie.peilingen.tables import (
     Uitnodiging,
     Waarde,
 )
+from participatie.sleutels import keyed as keyed  # re-exported: callers import it from here
 from participatie.vragen import domain as vragen
 from participatie.vragen.stappen import Stap
 
@@ -98,11 +98,6 @@ class VastNaAntwoorden(PeilingError):
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def keyed(secret: str, value: str) -> str:
-    """A keyed hash: lets us recognise a code, browser or address without storing it."""
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 # --- building --------------------------------------------------------------------------------
@@ -801,7 +796,7 @@ async def submit(
     *,
     bron: str,
     deelname_sleutel: str,
-    code_hash: str | None = None,
+    code_hashes: list[str] | None = None,
     adres_sleutel: str | None = None,
     drempels: Drempels = Drempels(),
 ) -> Ontvangen:
@@ -813,12 +808,13 @@ async def submit(
     values, and the poll's counter for this minute (and the address's, when given) goes up.
     Any refusal rolls all of it back; a flood refusal is itself counted, for the results page.
     With a code, wrong codes are counted per address and per poll, and refused above their
-    limit before the code is even looked at.
+    limit before the code is even looked at. `code_hashes` is the typed code's keyed hash under
+    each key of the ring (sleutels.keyed_all): a code handed out before a key rotation works.
     """
     moment = now()
     if not is_open(formulier, moment):
         raise NietOpen("Deze peiling is gesloten. U kunt niet meer meedoen.")
-    if code_hash is not None:
+    if code_hashes is not None:
         await _check_code_pogingen(formulier.peiling_id, adres_sleutel or "", moment)
     telling = _Telling(
         minuut=_minuut(moment),
@@ -840,7 +836,7 @@ async def submit(
                     _hour(moment),
                     bron,
                     deelname_sleutel,
-                    code_hash,
+                    code_hashes,
                     telling,
                 )
             )
@@ -852,15 +848,15 @@ async def submit(
                 _hour(moment),
                 bron,
                 deelname_sleutel,
-                code_hash,
+                code_hashes,
                 telling,
             )
     except OngeldigeCode:
         # Only an unknown code is a guess; a used one typed again (a resubmission, a double
         # click) is a resident who already had a code.
-        assert code_hash is not None
+        assert code_hashes is not None
         if not await Uitnodiging.exists().where(
-            (Uitnodiging.code_hash == code_hash) & (Uitnodiging.peiling == formulier.peiling_id)
+            Uitnodiging.code_hash.is_in(code_hashes) & (Uitnodiging.peiling == formulier.peiling_id)
         ):
             await _count_foute_code(formulier.peiling_id, adres_sleutel or "", moment)
         raise
@@ -920,7 +916,8 @@ SELECT (SELECT count(*) FROM d) AS joined, k.ok, k.eerder FROM k
 """
 
 _CLAIM_PG = (
-    "UPDATE uitnodiging SET gebruikt = true WHERE code_hash = $1 AND peiling = $2 AND gebruikt = false"
+    "UPDATE uitnodiging SET gebruikt = true "
+    "WHERE code_hash = ANY($1::varchar[]) AND peiling = $2 AND gebruikt = false"
 )
 
 
@@ -931,7 +928,7 @@ async def _submit_postgres(
     uur: datetime,
     bron: str,
     deelname_sleutel: str,
-    code_hash: str | None,
+    code_hashes: list[str] | None,
     telling: _Telling,
 ) -> tuple[bool, int]:
     """submit() on PostgreSQL, straight on the asyncpg connection: the resident's hot path.
@@ -957,11 +954,11 @@ async def _submit_postgres(
         telling.per_adres,
     )
     async with _pg_connection(engine) as conn:
-        if code_hash is None:
+        if code_hashes is None:
             row = await conn.fetchrow(_SUBMIT_PG, *args)
         else:
             async with conn.transaction():
-                if await conn.execute(_CLAIM_PG, code_hash, peiling_id) == "UPDATE 0":
+                if await conn.execute(_CLAIM_PG, code_hashes, peiling_id) == "UPDATE 0":
                     raise OngeldigeCode()
                 row = await conn.fetchrow(_SUBMIT_PG, *args)
                 if row["ok"] and not row["joined"]:
@@ -1006,7 +1003,7 @@ def _submit_sqlite(
     uur: datetime,
     bron: str,
     deelname_sleutel: str,
-    code_hash: str | None,
+    code_hashes: list[str] | None,
     telling: _Telling,
 ) -> tuple[bool, int]:
     """submit() on SQLite: the same statements as on PostgreSQL, in one thread hop.
@@ -1014,10 +1011,14 @@ def _submit_sqlite(
     Runs inside run_in_writer's transaction; raising rolls every statement back, so a flood
     refusal returns instead, to keep its count.
     """
-    if code_hash is not None:
+    if code_hashes is not None:
+        # A code is stored under one key; at most one of the ring's hashes can match it.
+        placeholders = ", ".join("?" * len(code_hashes))
         claimed = conn.execute(
-            "UPDATE uitnodiging SET gebruikt = 1 WHERE code_hash = ? AND peiling = ? AND gebruikt = 0",
-            (code_hash, peiling_id),
+            # Only "?" placeholders are put into the text; the hashes go as parameters.
+            f"UPDATE uitnodiging SET gebruikt = 1 WHERE code_hash IN ({placeholders}) "  # noqa: S608
+            "AND peiling = ? AND gebruikt = 0",
+            (*code_hashes, peiling_id),
         ).rowcount
         if not claimed:
             raise OngeldigeCode()
@@ -1034,7 +1035,7 @@ def _submit_sqlite(
         ).fetchone()[0]
         ok = van_adres < telling.per_adres
     if not ok:
-        if code_hash is not None:
+        if code_hashes is not None:
             raise _Vol()
         conn.execute(_TEL_SQLITE, (peiling_id, "minuut", "", telling.minuut, telling.shard, 0, 1))
         return False, eerder

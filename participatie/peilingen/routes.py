@@ -7,7 +7,6 @@ errors come back next to the item they concern.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import secrets
 from typing import Any
 
@@ -19,7 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from participatie import csvexport
+from participatie import csvexport, sleutels
 from participatie.accounts import domain as accounts
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
@@ -329,18 +328,20 @@ async def hide_answer(
 # --- answering: the resident, and the kiosk -------------------------------------------------
 
 
-def _browser_id(request: Request) -> str | None:
-    """The browser's random id from its signed cookie, or None (no cookie, or forged)."""
+def _browser_id(request: Request) -> tuple[str, str] | None:
+    """The browser's random id from its signed cookie and the key of the ring that signed it,
+    or None (no cookie, forged, or signed by a key no longer in the ring)."""
     raw = request.cookies.get(BROWSER_COOKIE, "")
     value, _, signature = raw.partition(".")
-    if not value or not hmac.compare_digest(
-        signature, domain.keyed(settings_of(request).secret_key, value)[:32]
-    ):
+    if not value:
         return None
-    return value
+    secret = sleutels.key_of(settings_of(request).secret_ring, value, signature, 32)
+    return None if secret is None else (value, secret)
 
 
 def _browser_cookie(request: Request) -> list[Cookie]:
+    # A cookie signed by an older key of the ring is kept: its participation keys were made
+    # with that key (submit), so re-signing it would let the browser answer once more.
     if _browser_id(request) is not None:
         return []
     value = secrets.token_urlsafe(16)
@@ -480,23 +481,28 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
     if not domain.is_open(formulier):
         return _not_open_page(formulier, status=409)
     data = await _form_values(request)
-    secret = settings_of(request).secret_key
+    settings = settings_of(request)
+    secret = settings.secret_key
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     code = (data.get("code") or [""])[0].strip().upper().replace(" ", "")
-    code_hash = None
+    code_hashes = None
     adres_sleutel = domain.keyed(secret, f"adres:{request.client.host if request.client else ''}")
     if formulier.toegang is Toegang.CODES:
         if not code:
             fouten["code"] = "Vul de code in die u kreeg."
-        code_hash = domain.keyed(secret, f"code:{code}")
-        deelname = code_hash
+        # A code handed out before a key rotation is stored under an older key of the ring.
+        code_hashes = sleutels.keyed_all(settings.secret_ring, f"code:{code}")
+        deelname = code_hashes[0]
         bron = "code"
     else:
         browser = _browser_id(request)
         token = (data.get("formulier") or [""])[0][:64]
-        # Without cookies the form's own token still stops a double click.
-        deelname = domain.keyed(
-            secret, f"browser:{formulier.peiling_id}:{browser}" if browser else f"formulier:{token}"
+        # Keyed with the key that signed the cookie: a browser that answered before a key
+        # rotation is still recognised. Without cookies the form's own token stops a double click.
+        deelname = (
+            domain.keyed(browser[1], f"browser:{formulier.peiling_id}:{browser[0]}")
+            if browser
+            else domain.keyed(secret, f"formulier:{token}")
         )
         bron = "link"
     if fouten:
@@ -508,7 +514,7 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
             gegeven,
             bron=bron,
             deelname_sleutel=deelname,
-            code_hash=code_hash,
+            code_hashes=code_hashes,
             adres_sleutel=adres_sleutel,
             drempels=drempels,
         )
@@ -594,7 +600,7 @@ def _adres_bewijs_cookie(request: Request, formulier: Formulier) -> Cookie:
 
 def _adres_bewijs(request: Request, formulier: Formulier) -> str | None:
     cookie = request.cookies.get(adressen.BEWIJS_COOKIE, "")
-    return adressen.read_bewijs(settings_of(request).secret_key, formulier.peiling_id, cookie)
+    return adressen.read_bewijs(settings_of(request).secret_ring, formulier.peiling_id, cookie)
 
 
 async def _thanks_page(
@@ -647,7 +653,7 @@ async def leave_address(request: Request, sleutel: FromPath[str]) -> Template | 
             data.get("email", ""),
             wil_vervolg=data.get("vervolg") == "ja",
             bewijs=_adres_bewijs(request, formulier),
-            secret=settings_of(request).secret_key,
+            secret=settings_of(request).secret_ring,
         )
     except domain.OngeldigeInvoer as exc:
         return await _thanks_page(

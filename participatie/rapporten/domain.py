@@ -10,11 +10,11 @@ period a beheerder sets).
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from participatie import sleutels
 from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
@@ -27,10 +27,10 @@ from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.markdown import MAX_MARKDOWN, MarkdownTeZwaar, render_isolated
 from participatie.peilingen import adressen
-from participatie.peilingen.domain import keyed
 from participatie.peilingen.tables import Peiling, Rapportadres, Status
 from participatie.rapporten import inhoud, pdf
 from participatie.rapporten.tables import Rapport
+from participatie.sleutels import keyed
 from participatie.vragen import domain as vragen
 from participatie.vragen.stappen import Stap
 
@@ -201,8 +201,12 @@ async def recipients(vraag_id: int) -> dict[str, bool]:
     return out
 
 
+def _adres(email: str) -> str:
+    return f"rapportadres:{email.strip().lower()}"
+
+
 def adres_hash(secret: str, email: str) -> str:
-    return keyed(secret, f"rapportadres:{email.strip().lower()}")[:32]
+    return keyed(secret, _adres(email))[:32]
 
 
 def afmeld_pad(secret: str, rapport_id: int, email: str) -> str:
@@ -211,12 +215,13 @@ def afmeld_pad(secret: str, rapport_id: int, email: str) -> str:
     return f"/r/{rapport_id}/afmelden/{h}/{token}"
 
 
-def check_afmeld_token(secret: str, rapport_id: int, h: str, token: str) -> None:
-    if not hmac.compare_digest(keyed(secret, f"rapport-afmelden:{rapport_id}:{h}")[:32], token):
+def check_afmeld_token(secret: sleutels.Sleutels, rapport_id: int, h: str, token: str) -> None:
+    """Any key of the ring may have made the link: one mailed before a key rotation works."""
+    if not sleutels.matches(secret, f"rapport-afmelden:{rapport_id}:{h}", token, 32):
         raise OngeldigeLink()
 
 
-async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
+async def remove_me(secret: sleutels.Sleutels, rapport_id: int, h: str, token: str) -> None:
     """The remove-me link: forget this address for the report's follow-up."""
     check_afmeld_token(secret, rapport_id, h, token)
     rapport = await Rapport.select(Rapport.id, Rapport.vraag).where(Rapport.id == rapport_id).first()
@@ -226,7 +231,7 @@ async def remove_me(secret: str, rapport_id: int, h: str, token: str) -> None:
     rows = await Rapportadres.select(Rapportadres.id, Rapportadres.email).where(
         Rapportadres.peiling.is_in(peilingen or [-1])
     )
-    mine = [r["id"] for r in rows if hmac.compare_digest(adres_hash(secret, r["email"]), h)]
+    mine = [r["id"] for r in rows if sleutels.matches(secret, _adres(r["email"]), h, 32)]
     if mine:
         await Rapportadres.delete().where(Rapportadres.id.is_in(mine))
     log_event("rapport_afgemeld", rapport=rapport_id, aantal=len(mine))  # "adres" keys are dropped
@@ -314,7 +319,7 @@ async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], setting
         if not claimed:
             return None
         for peiling_id in peilingen:
-            await adressen.finalize(peiling_id, settings.secret_key)
+            await adressen.finalize(peiling_id, settings.secret_ring)
         rows = await Rapportadres.select(Rapportadres.id, Rapportadres.email, Rapportadres.wil_vervolg).where(
             Rapportadres.peiling.is_in(peilingen or [-1])
         )

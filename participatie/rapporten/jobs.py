@@ -21,7 +21,7 @@ async def purge_followup_addresses(settings: Settings) -> int:
 async def finalize_addresses(settings: Settings) -> int:
     """A closed poll's addresses into one batch: none of them points to fewer responses than
     the whole poll; then deleted rows are cleared from PostgreSQL's files (adressen.py)."""
-    done = await adressen.finalize_closed(settings.secret_key)
+    done = await adressen.finalize_closed(settings.secret_ring)
     await adressen.compact()
     return done
 

@@ -216,7 +216,7 @@ async def remove_me_page(
     request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:
     try:
-        domain.check_afmeld_token(settings_of(request).secret_key, rapport_id, h, token)
+        domain.check_afmeld_token(settings_of(request).secret_ring, rapport_id, h, token)
     except domain.OngeldigeLink:
         raise NotFoundException() from None
     return Template(
@@ -235,7 +235,7 @@ async def remove_me(
     request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:
     try:
-        await domain.remove_me(settings_of(request).secret_key, rapport_id, h, token)
+        await domain.remove_me(settings_of(request).secret_ring, rapport_id, h, token)
     except domain.OngeldigeLink:
         raise NotFoundException() from None
     return Template("rapporten/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"})

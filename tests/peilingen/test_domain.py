@@ -149,7 +149,7 @@ async def test_fifty_parallel_submissions_with_one_code_store_one_response(mense
     async def attempt() -> str:
         try:
             await domain.submit(
-                formulier, gegeven, bron="code", deelname_sleutel=code_hash, code_hash=code_hash
+                formulier, gegeven, bron="code", deelname_sleutel=code_hash, code_hashes=[code_hash]
             )
         except domain.PeilingError as exc:
             return type(exc).__name__
@@ -186,7 +186,9 @@ async def test_a_refused_submission_gives_its_code_back(mensen):
     await Deelname.insert(Deelname(peiling=peiling_id, sleutel="al-bezet"))
 
     with pytest.raises(domain.AlBeantwoord):
-        await domain.submit(formulier, gegeven, bron="code", deelname_sleutel="al-bezet", code_hash=code_hash)
+        await domain.submit(
+            formulier, gegeven, bron="code", deelname_sleutel="al-bezet", code_hashes=[code_hash]
+        )
 
     # The claim and the refusal were one transaction: the code can still be used.
     assert await Uitnodiging.select(Uitnodiging.gebruikt) == [{"gebruikt": False}]
@@ -200,7 +202,7 @@ async def test_forged_code_stores_nothing(mensen):
     forged = domain.keyed(SECRET, "code:AAAAAAAA")
 
     with pytest.raises(domain.OngeldigeCode):
-        await domain.submit(formulier, gegeven, bron="code", deelname_sleutel=forged, code_hash=forged)
+        await domain.submit(formulier, gegeven, bron="code", deelname_sleutel=forged, code_hashes=[forged])
 
     assert (await Antwoord.count(), await Deelname.count()) == (0, 0)
 
