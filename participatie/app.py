@@ -34,7 +34,7 @@ from participatie.markdown import render_markdown
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
 from participatie.rapporten import routes as rapporten_routes
-from participatie.security import security_middleware
+from participatie.security import security_middleware, stale_csrf_cookie_dropped
 from participatie.vragen import portaal as vragen_portaal
 from participatie.vragen import routes as vragen_routes
 
@@ -149,7 +149,8 @@ def create_app(settings: Settings) -> Litestar:
     )
     _check_every_route_is_guarded(app)
     # Wrapped around the whole app so 404s and static files get the headers too.
-    app.asgi_handler = behind_proxies(security_middleware(app.asgi_handler, hsts=settings.is_https), settings)
+    handler = stale_csrf_cookie_dropped(app.asgi_handler, secret=settings.secret_key, cookie_name=CSRF_COOKIE)
+    app.asgi_handler = behind_proxies(security_middleware(handler, hsts=settings.is_https), settings)
     return app
 
 

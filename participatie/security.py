@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "; ".join(
@@ -96,3 +99,35 @@ async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, by
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def stale_csrf_cookie_dropped(app: ASGIApp, *, secret: str, cookie_name: str) -> ASGIApp:
+    """Leave a CSRF cookie the current key did not sign out of GET and HEAD requests.
+
+    Litestar reuses whatever CSRF cookie a browser sends on a GET and only checks it on the
+    POST. After a rotation of PARTICIPATIE_SECRET_KEY (docs/beheer.md) a browser still holding a
+    cookie signed with the old key would be refused on every form until it is closed, though
+    the refusal tells the resident to reload the page. Without the stale cookie Litestar sets a
+    fresh one on that reload, and the form works again.
+    """
+    prefix = cookie_name.encode() + b"="
+
+    def signed_now(value: bytes) -> bool:
+        token = value.decode("latin-1")
+        expected = generate_csrf_hash(token=token[:CSRF_SECRET_LENGTH], secret=secret)
+        return hmac.compare_digest(token[CSRF_SECRET_LENGTH:].encode("latin-1"), expected.encode())
+
+    def keep(part: bytes) -> bool:
+        part = part.strip()
+        return not part.startswith(prefix) or signed_now(part[len(prefix) :])
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            headers = [
+                (name, b";".join(p for p in value.split(b";") if keep(p)) if name == b"cookie" else value)
+                for name, value in scope["headers"]
+            ]
+            scope = {**scope, "headers": headers}  # type: ignore[assignment]
+        await app(scope, receive, send)
+
+    return middleware

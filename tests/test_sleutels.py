@@ -400,3 +400,26 @@ def test_old_keys_are_read_from_the_environment_and_checked():
     with pytest.raises(ConfigError, match=re.escape("PARTICIPATIE_OLD_SECRET_KEYS: sleutel 2 is te kort")):
         Settings(secret_key=B, old_secret_keys=(A, "kort")).check()
     assert A not in repr(settings)
+
+
+# --- the CSRF cookie: forms are signed with the current key only -----------------------------------
+
+
+async def test_a_browser_holding_a_form_cookie_of_the_old_key_can_answer_after_reloading(mensen, keys):
+    formulier = await peilingen.load_formulier(peiling_id=await make_peiling(mensen))
+    path = f"/p/{formulier.sleutel}"
+    async with served(keys["A"]) as browser:
+        resident = browser()
+        await resident.get(path)
+        cookies = resident.cookies  # the CSRF cookie is a session cookie: phones keep it for days
+
+    async with served(keys["ring"]) as browser:
+        resident = browser(cookies)
+        stale = await post(resident, path, answers(formulier))  # the form loaded before the restart
+        await resident.get(path)  # what the refusal asks: reload the page
+        answered = await post(resident, path, answers(formulier))
+
+    assert stale.status_code == 403
+    assert "Ga terug, laad de pagina opnieuw en probeer het nog eens." in stale.text
+    assert answered.status_code == 302
+    assert await Antwoord.count() == 1
