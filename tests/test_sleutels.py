@@ -423,3 +423,19 @@ async def test_a_browser_holding_a_form_cookie_of_the_old_key_can_answer_after_r
     assert "Ga terug, laad de pagina opnieuw en probeer het nog eens." in stale.text
     assert answered.status_code == 302
     assert await Antwoord.count() == 1
+
+
+async def test_a_link_token_with_other_characters_is_refused_not_a_500(mensen, keys):
+    formulier = await peilingen.load_formulier(peiling_id=await make_peiling(mensen))
+
+    async with served(keys["ring"]) as browser:
+        resident = browser()
+        links = [
+            await resident.get(path)
+            for path in ("/f/1/afmelden/é", "/f/1/bijeenkomsten/1/é", "/r/1/afmelden/abc/é")
+        ]
+        cookie = f"{BROWSER_COOKIE}=waarde.é".encode()  # as a browser may send it: raw bytes
+        page = await resident.get(f"/p/{formulier.sleutel}", headers={"cookie": cookie})
+
+    assert [r.status_code for r in links] == [404, 404, 404]
+    assert page.status_code == 200
