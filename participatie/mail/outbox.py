@@ -729,6 +729,8 @@ async def retry_failed(groep: str) -> int:
                 Bericht.pogingen: 0,
                 Bericht.volgende_poging_at: now(),
                 Bericht.afgehandeld_at: None,
+                # A new try gets the full patience with an absent server again.
+                Bericht.server_weg_sinds: None,
             }
         )
         .where(

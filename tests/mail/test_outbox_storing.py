@@ -186,3 +186,16 @@ async def test_a_mail_cut_off_in_flight_goes_again_with_the_same_message_id(
 
     (message,) = smtp.received
     assert message["Message-ID"] == f"<{hashlib.sha256(b'k1').hexdigest()[:32]}@participatie.test>"
+
+
+async def test_a_retry_after_giving_up_gets_the_full_patience_again(database, mail_settings, smtp) -> None:
+    await _queue(1)
+    start = outbox.now()
+    smtp.stop()
+    await outbox.drain(mail_settings, moment=start)
+    await outbox.drain(mail_settings, moment=start + outbox.SERVER_GEDULD + timedelta(hours=1))
+
+    retried = await outbox.retry_failed("test")
+    again = await outbox.drain(mail_settings, moment=start + outbox.SERVER_GEDULD + timedelta(hours=2))
+
+    assert (retried, again.definitief_mislukt, again.wacht_op_server) == (1, 0, 1)
