@@ -7,10 +7,11 @@ PARTICIPATIE_REQUIRE_POSTGRES=1, where a missing server fails the run instead.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,25 +291,48 @@ async def mensen(database, settings):
     return result
 
 
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    """Every line the app's loggers write (audit trail, errors), as the JSON the server prints."""
+@contextmanager
+def _captured(logger_name: str, keep: Callable[[str], object]) -> Iterator[list]:
+    """What a logger writes, as the server prints it (one JSON line each), passed through keep."""
     import logging
 
     from participatie.auditlog import JsonFormatter
 
-    lines: list[str] = []
+    kept: list = []
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
+            kept.append(keep(self.format(record)))
 
     handler = Keep()
     handler.setFormatter(JsonFormatter())
-    root = logging.getLogger("participatie")
-    old_level = root.level
-    root.setLevel(logging.INFO)
-    root.addHandler(handler)
-    yield lines
-    root.removeHandler(handler)
-    root.setLevel(old_level)
+    logger = logging.getLogger(logger_name)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield kept
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Every line the app's loggers write (audit trail, errors), as the JSON the server prints."""
+    with _captured("participatie", str) as lines:
+        yield lines
+
+
+@pytest.fixture
+def audit_lines() -> Iterator[list[str]]:
+    """The security log as it is written: one JSON line per event."""
+    with _captured("participatie.audit", str) as lines:
+        yield lines
+
+
+@pytest.fixture
+def audit_actions() -> Iterator[list[dict]]:
+    """The security log as it is written, one parsed JSON object per event."""
+    with _captured("participatie.audit", json.loads) as events:
+        yield events

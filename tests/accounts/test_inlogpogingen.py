@@ -1,12 +1,10 @@
 """Login limits: an attempt is counted before its password is hashed, per account and address."""
 
 import asyncio
-import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-import pytest
 
 from participatie.accounts import passwords
 from participatie.accounts.domain import (
@@ -14,7 +12,6 @@ from participatie.accounts.domain import (
     ACCOUNT_MAX_FAILURES,
 )
 from participatie.accounts.tables import Inlogpoging, Sessie
-from participatie.auditlog import JsonFormatter
 from tests.conftest import PASSWORD, csrf_token, login, make_gebruiker
 
 WRONG = "fout fout fout fout"
@@ -26,26 +23,6 @@ async def client_from(app, address: str) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=(address, 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-@pytest.fixture
-def audit_lines() -> Iterator[list[str]]:
-    """The security log as it is written: one JSON line per event."""
-    lines: list[str] = []
-    formatter = JsonFormatter()
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(formatter.format(record))
-
-    handler = Collect()
-    audit = logging.getLogger("participatie.audit")
-    old_level = audit.level
-    audit.setLevel(logging.INFO)
-    audit.addHandler(handler)
-    yield lines
-    audit.removeHandler(handler)
-    audit.setLevel(old_level)
 
 
 async def test_100_parallel_wrong_passwords_for_one_account_check_at_most_5(client, settings):

@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
-import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import openpyxl
@@ -17,7 +15,6 @@ import pytest
 
 from participatie import csvexport
 from participatie.accounts.tables import Gebruiker
-from participatie.auditlog import JsonFormatter
 from participatie.peilingen import domain
 from participatie.peilingen.domain import ItemInvoer
 from participatie.peilingen.export import KLEINE_GROEP
@@ -41,25 +38,6 @@ async def bezoeker(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("198.51.100.4", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-@pytest.fixture
-def audit_actions() -> Iterator[list[dict]]:
-    events: list[dict] = []
-    formatter = JsonFormatter()
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            events.append(json.loads(formatter.format(record)))
-
-    handler = Collect()
-    audit = logging.getLogger("participatie.audit")
-    old_level = audit.level
-    audit.setLevel(logging.INFO)
-    audit.addHandler(handler)
-    yield events
-    audit.removeHandler(handler)
-    audit.setLevel(old_level)
 
 
 async def _poll_met_leeftijd(mensen) -> domain.Formulier:

@@ -9,18 +9,15 @@ request that stands for every other visitor.
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import os
 import statistics
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from participatie.auditlog import JsonFormatter
 from participatie.rapporten import domain, pdf
 from participatie.rapporten.tables import Rapport
 from participatie.vragen import domain as vragen
@@ -37,26 +34,6 @@ async def bezoeker(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("198.51.100.4", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-@pytest.fixture
-def audit_actions() -> Iterator[list[dict]]:
-    """The security log as it is written: one JSON object per event."""
-    events: list[dict] = []
-    formatter = JsonFormatter()
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            events.append(json.loads(formatter.format(record)))
-
-    handler = Collect()
-    audit = logging.getLogger("participatie.audit")
-    old_level = audit.level
-    audit.setLevel(logging.INFO)
-    audit.addHandler(handler)
-    yield events
-    audit.removeHandler(handler)
-    audit.setLevel(old_level)
 
 
 async def _pings(client: httpx.AsyncClient, stop: asyncio.Event) -> list[float]:
