@@ -395,22 +395,40 @@ async def move_item(user: Ingelogd, item_id: int, richting: int) -> None:
     _changed()
 
 
+def publish_bezwaar(
+    *, status: Any, stap: Any, gewone_vragen: int, sluit_at: datetime | None, moment: datetime
+) -> tuple[str | None, str] | None:
+    """The first reason a poll cannot be published yet, as (form field or None, Dutch message);
+    None when it can. The one rule: publish() enforces it and the builder page shows it, so the
+    "Publiceren" button is offered exactly when pressing it would work."""
+    if status != Status.CONCEPT:
+        return None, "Deze peiling is al gepubliceerd."
+    if stap != Stap.VOORLEGGEN:
+        return None, "Een peiling gaat open als de vraag in de stap voorleggen is."
+    if gewone_vragen == 0:
+        return None, "Voeg eerst minstens één vraag toe."
+    if sluit_at is None:
+        return "sluit_at", "Kies wanneer de peiling sluit."
+    if sluit_at <= moment:
+        return "sluit_at", "Het sluitmoment is al voorbij. Kies een moment in de toekomst."
+    return None
+
+
 async def publish(user: Ingelogd, peiling_id: int) -> Status:
     """Make the poll available: open now, or at opent_at through the planner."""
     peiling = await _peiling_voor(user, peiling_id)
-    if peiling["status"] != Status.CONCEPT:
-        raise PeilingError("Deze peiling is al gepubliceerd.")
     vraag = await vragen.load_vraag(peiling["vraag"])
-    if vraag["stap"] != Stap.VOORLEGGEN:
-        raise PeilingError("Een peiling gaat open als de vraag in de stap voorleggen is.")
     gewone = await Item.count().where((Item.peiling == peiling_id) & (Item.is_achtergrond == False))  # noqa: E712
-    if gewone == 0:
-        raise PeilingError("Voeg eerst minstens één vraag toe.")
-    if peiling["sluit_at"] is None:
-        raise OngeldigeInvoer({"sluit_at": "Kies wanneer de peiling sluit."})
     moment = now()
-    if peiling["sluit_at"] <= moment:
-        raise OngeldigeInvoer({"sluit_at": "Het sluitmoment is al voorbij. Kies een moment in de toekomst."})
+    if bezwaar := publish_bezwaar(
+        status=peiling["status"],
+        stap=vraag["stap"],
+        gewone_vragen=gewone,
+        sluit_at=peiling["sluit_at"],
+        moment=moment,
+    ):
+        veld, melding = bezwaar
+        raise OngeldigeInvoer({veld: melding}) if veld else PeilingError(melding)
     status = Status.OPEN if peiling["opent_at"] is None or peiling["opent_at"] <= moment else Status.GEPLAND
     changes: dict[Any, Any] = {Peiling.status: status.value, Peiling.versie: Peiling.versie + 1}
     if status is Status.OPEN:

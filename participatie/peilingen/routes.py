@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import segno
@@ -15,7 +16,7 @@ from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 
 from participatie import csvexport, sleutels
@@ -36,6 +37,10 @@ KIOSK_COOKIE = "participatie_kiosk"
 # Council pages hold names and numbers: never kept by the browser, so that Back on a shared
 # device (a kiosk tablet, a library computer) cannot show them after the session ended.
 NO_STORE = {"Cache-Control": "no-store"}
+# The poster's QR code, in mm on the A4 page: 110 mm scans from a few metres, centred.
+POSTER_QR_MM = 110
+POSTER_QR_X = (210 - POSTER_QR_MM) / 2
+POSTER_QR_Y = 70
 
 
 async def _beheer(request: Request, peiling_id: int) -> Formulier:
@@ -116,13 +121,23 @@ async def _beheer_page(
     invoer: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
+    vraag = await vragen.load_vraag(formulier.vraag_id)
+    # The same rule publish() enforces: the button shows only when pressing it would work.
+    bezwaar = domain.publish_bezwaar(
+        status=formulier.status,
+        stap=vraag["stap"],
+        gewone_vragen=sum(1 for item in formulier.items if not item.is_achtergrond),
+        sluit_at=formulier.sluit_at,
+        moment=domain.now(),
+    )
     return Template(
         "peilingen/beheer.html",
         status_code=status,
         context={
             "gemeente": await gemeente_or_404(gemeente),
             "peiling": formulier,
-            "vraag": await vragen.load_vraag(formulier.vraag_id),
+            "vraag": vraag,
+            "nog_nodig": bezwaar[1] if bezwaar else "",
             "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
             "codes": await queries.code_counts(formulier.peiling_id),
             "lokaal": queries.lokaal,
@@ -146,8 +161,12 @@ async def beheer_page(request: Request, gemeente: FromPath[str], peiling_id: Fro
 
 
 async def _change(
-    request: Request, gemeente: str, peiling_id: int, change, data: dict[str, str] | None = None
-):
+    request: Request,
+    gemeente: str,
+    peiling_id: int,
+    change: Callable[[], Awaitable[object]],
+    data: dict[str, str] | None = None,
+) -> Template | Redirect:
     formulier = await _beheer(request, peiling_id)
     try:
         await change()
@@ -162,7 +181,9 @@ async def _change(
 
 
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}", guards=raad)
-async def update_peiling(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+async def update_peiling(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Template | Redirect:
     data = await read_form(request)
     user = current(request)
     assert user is not None
@@ -184,7 +205,9 @@ async def update_peiling(request: Request, gemeente: FromPath[str], peiling_id: 
 
 
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/items", guards=raad)
-async def add_item(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+async def add_item(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Template | Redirect:
     data = await read_form(request)
     user = current(request)
     assert user is not None
@@ -210,7 +233,7 @@ async def add_item(request: Request, gemeente: FromPath[str], peiling_id: FromPa
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/items/{item_id:int}", guards=raad)
 async def change_item(
     request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], item_id: FromPath[int]
-) -> Any:
+) -> Template | Redirect:
     formulier = await _beheer(request, peiling_id)
     if item_id not in {i.id for i in formulier.items}:
         raise NotFoundException()
@@ -232,21 +255,25 @@ async def change_item(
 
 
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/publiceren", guards=raad)
-async def publish(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+async def publish(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Template | Redirect:
     user = current(request)
     assert user is not None
     return await _change(request, gemeente, peiling_id, lambda: domain.publish(user, peiling_id))
 
 
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/sluiten", guards=raad)
-async def close(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+async def close(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template | Redirect:
     user = current(request)
     assert user is not None
     return await _change(request, gemeente, peiling_id, lambda: domain.close_early(user, peiling_id))
 
 
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/codes", guards=raad)
-async def create_codes(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+async def create_codes(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Template | Response[str]:
     """The codes are shown once, as a download for the mail merge; only their hashes stay."""
     formulier = await _beheer(request, peiling_id)
     data = await read_form(request)
@@ -271,10 +298,15 @@ async def poster(request: Request, gemeente: FromPath[str], peiling_id: FromPath
     info = await gemeente_or_404(gemeente)
     link = _link(request, formulier)
     qr = segno.make(link, error="m")
-    modules = qr.symbol_size(scale=1, border=0)[0]
-    size = 110  # mm
-    scale = size / modules
-    paths = qr.svg_inline(scale=scale, border=0, dark="#000", omitsize=True)
+    # The QR is its own <svg> with an explicit place and size on the 210 x 297 page: without
+    # width/height a nested <svg> fills the whole page. The four-module white margin (quiet
+    # zone) is part of the symbol; phone cameras need it to find the code.
+    paths = qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True)
+    qr_svg = paths.replace(
+        "<svg ",
+        f'<svg x="{POSTER_QR_X}" y="{POSTER_QR_Y}" width="{POSTER_QR_MM}" height="{POSTER_QR_MM}" ',
+        1,
+    )
     return Template(
         "peilingen/poster.svg",
         media_type="image/svg+xml",
@@ -282,7 +314,7 @@ async def poster(request: Request, gemeente: FromPath[str], peiling_id: FromPath
             "titel": formulier.titel,
             "link": link,
             "raad_naam": info["raad_naam"],
-            "qr": Markup(paths),  # noqa: S704 - segno's own SVG, nothing of ours in it but the link it encodes
+            "qr": Markup(qr_svg),  # noqa: S704 - segno's own SVG, nothing of ours in it but the link it encodes
         },
     )
 
@@ -396,11 +428,24 @@ async def _public(sleutel: str) -> Formulier:
     return formulier
 
 
-def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = False) -> Template:
+async def _verder(formulier: Formulier) -> dict[str, Any]:
+    """Where a resident can go after a poll, so that its last page is no dead end: the
+    council's public page with reports, and the report itself once it is published."""
+    raad = await vragen.raad_of({"gemeente": formulier.gemeente_id})
+    rapport = await rapporten.load_rapport(formulier.vraag_id)
+    gepubliceerd = rapport is not None and rapport["gepubliceerd_at"] is not None
+    return {
+        "raad": raad,
+        "rapport_pad": f"/rapporten/{raad['slug']}/{rapport['sleutel']}" if gepubliceerd else "",
+    }
+
+
+async def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = False) -> Template:
     return Template(
         "peilingen/niet_open.html",
         status_code=status,
         context={
+            **(await _verder(formulier)),
             "kiosk": kiosk,
             "lokaal": queries.lokaal,
             "peiling": formulier,
@@ -416,7 +461,7 @@ def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = Fal
 async def answer_page(request: Request, sleutel: FromPath[str]) -> Template:
     formulier = await _public(sleutel)
     if not domain.is_open(formulier):
-        return _not_open_page(formulier)
+        return await _not_open_page(formulier)
     context = _form_context(formulier, actie=f"/p/{sleutel}", code=request.query_params.get("code", "")[:20])
     context["items_html"] = _blank_items(request, formulier)
     return Template(
@@ -479,7 +524,7 @@ def _next_minute() -> str:
 async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirect:
     formulier = await _public(sleutel)
     if not domain.is_open(formulier):
-        return _not_open_page(formulier, status=409)
+        return await _not_open_page(formulier, status=409)
     data = await _form_values(request)
     settings = settings_of(request)
     secret = settings.secret_key
@@ -544,7 +589,7 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
             headers={"Retry-After": _next_minute()},
         )
     except domain.NietOpen:
-        return _not_open_page(formulier, status=409)
+        return await _not_open_page(formulier, status=409)
     await _slow_down_if_busy(ontvangen, drempels)
     # The proof that this browser just answered: it may leave one address (adressen.py).
     return Redirect(path=f"/p/{sleutel}/bedankt", cookies=[_adres_bewijs_cookie(request, formulier)])
@@ -628,6 +673,7 @@ async def _thanks_page(
         "peilingen/bedankt.html",
         status_code=status_code,
         context={
+            **(await _verder(formulier)),
             "peiling": formulier,
             "al": al,
             "opgeslagen": opgeslagen,
@@ -677,7 +723,9 @@ async def preview(request: Request, gemeente: FromPath[str], peiling_id: FromPat
 
 
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
-async def unlock_kiosk(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Any:
+async def unlock_kiosk(
+    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+) -> Template | Redirect:
     """Turn this device into a kiosk for one poll. The council member's session ends here and
     now: the tablet keeps only a kiosk token that opens this poll's kiosk form, so nobody at
     the tablet can reach the council's pages, not even with Back."""
@@ -723,7 +771,7 @@ async def unlock_kiosk(request: Request, gemeente: FromPath[str], peiling_id: Fr
 @post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk/{kiosk_id:int}/intrekken", guards=raad)
 async def revoke_kiosk(
     request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], kiosk_id: FromPath[int]
-) -> Any:
+) -> Template | Redirect:
     user = current(request)
     assert user is not None
     return await _change(
@@ -755,7 +803,7 @@ async def kiosk_page(request: Request) -> Template:
     if formulier is None:
         return _kiosk_closed()
     if not domain.is_open(formulier):
-        return _not_open_page(formulier, kiosk=True)
+        return await _not_open_page(formulier, kiosk=True)
     melding = (
         "Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt."
         if request.query_params.get("klaar")
@@ -776,7 +824,7 @@ async def kiosk_submit(request: Request) -> Template | Redirect:
     if formulier is None:
         return _kiosk_closed()
     if not domain.is_open(formulier):
-        return _not_open_page(formulier, status=409, kiosk=True)
+        return await _not_open_page(formulier, status=409, kiosk=True)
     data = await _form_values(request)
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     if fouten:
@@ -807,7 +855,7 @@ async def kiosk_submit(request: Request) -> Template | Redirect:
             headers={"Retry-After": _next_minute()},
         )
     except domain.NietOpen:
-        return _not_open_page(formulier, status=409, kiosk=True)
+        return await _not_open_page(formulier, status=409, kiosk=True)
     await _slow_down_if_busy(ontvangen, drempels)
     return Redirect(path="/kiosk?klaar=1", status_code=303)
 
