@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page
 
+from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Peiling
 from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e.conftest import log_in
-from tests.peilingen.test_domain import make_peiling
+from tests.peilingen.test_domain import answers, make_peiling
 from tests.vragen.test_domain import _aanvraag
 
 pytestmark = pytest.mark.browser
@@ -142,6 +143,10 @@ async def test_buttons_errors_and_targets_are_visible_as_people_see_them(
     vraag_id = await _aanvraag(mensen["ambtenaar"])
     peiling_id = await make_peiling(mensen)
     sleutel = (await Peiling.select(Peiling.sleutel).where(Peiling.id == peiling_id).first())["sleutel"]
+    # One response with an open answer, so the results page shows its "Verbergen" button.
+    formulier = await peilingen.load_formulier(peiling_id=peiling_id)
+    gegeven, _ = peilingen.parse_antwoorden(formulier, answers(formulier))
+    await peilingen.submit(formulier, gegeven, bron="link", deelname_sleutel="browser-1")
 
     problems: list[str] = []
 
@@ -156,6 +161,9 @@ async def test_buttons_errors_and_targets_are_visible_as_people_see_them(
     problems += await _check(raadslid, "raad-bord", width)
     await raadslid.goto(f"{live_server}/raad/beverwijk/peilingen/{peiling_id}")
     problems += await _check(raadslid, "peiling-beheer", width)
+    await raadslid.goto(f"{live_server}/raad/beverwijk/peilingen/{peiling_id}/uitslag")
+    await raadslid.get_by_role("button", name="Verbergen").wait_for()
+    problems += await _check(raadslid, "uitslag", width)
 
     ambtenaar = await new_page()
     await log_in(ambtenaar, live_server, "marja@beverwijk.example", PASSWORD)
