@@ -568,6 +568,10 @@ async def advance_stap(
 ) -> Stap:
     """Move a vraag to another step if the stappenplan allows it and its requirements are met."""
     vraag = await _guarded(vraag_id, user)
+    if vraag["versie"] != versie:
+        # The form was made from an older version: judging the step against the newer row
+        # would answer "kan niet van X naar Y" about a step the person never saw.
+        raise GelijktijdigGewijzigd()
     try:
         target = Stap(naar)
     except ValueError:

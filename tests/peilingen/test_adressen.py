@@ -271,7 +271,8 @@ async def test_deleted_addresses_do_not_linger_in_the_database_files(browsers, m
 
     after = await database_files(database, settings)
 
-    assert [before.count(email_of(n).encode()) for n in range(RESIDENTS)] == [1] * RESIDENTS
+    # Present before (the files are read right); old row versions may add copies under load.
+    assert all(before.count(email_of(n).encode()) >= 1 for n in range(RESIDENTS))
     assert [after.count(email_of(n).encode()) for n in range(RESIDENTS)] == [0] * RESIDENTS
 
 
