@@ -105,6 +105,12 @@ PROBLEMEN_JS = r"""
     const [r, g, b] = rgba(s.borderLeftColor);
     if (parseFloat(s.borderLeftWidth) < 3 || !(r >= 150 && g < 80 && b < 80))
       problems.push(`${name(el)}: geen rode balk (${s.borderLeftWidth} ${s.borderLeftColor})`);
+    const fields = "input:not([type=radio]):not([type=checkbox]), select, textarea";
+    for (const field of el.querySelectorAll(fields)) {
+      const [fr, fg, fb] = rgba(getComputedStyle(field).borderTopColor);
+      if (field.type !== "hidden" && !(fr >= 150 && fg < 80 && fb < 80))
+        problems.push(`${name(el)}: invoerveld zonder rode rand (${getComputedStyle(field).borderTopColor})`);
+    }
   }
   // Forms held to their reading width (36rem).
   for (const el of all(".formulier, .peiling")) {
