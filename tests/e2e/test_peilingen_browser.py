@@ -1,4 +1,5 @@
 import pytest
+from playwright.async_api import expect
 
 from participatie.peilingen import domain
 from participatie.peilingen.tables import Adreswachtrij, Antwoord, Peiling
@@ -79,8 +80,10 @@ async def test_council_member_builds_and_publishes_a_poll(live_server, desktop, 
     await desktop.get_by_label("De vraag", exact=True).fill("Zit u graag buiten?")
     await desktop.get_by_role("button", name="Vraag toevoegen").click()
     await desktop.get_by_role("button", name="Omhoog : Zit u graag buiten?").click()
-    items = await desktop.locator(".items .item strong").all_inner_texts()
-    assert items == ["Zit u graag buiten?", "Waar mist u een bankje?"]
+    # expect() waits for the page that the click loads; reading at once raced the reload.
+    await expect(desktop.locator(".items .item strong")).to_have_text(
+        ["Zit u graag buiten?", "Waar mist u een bankje?"]
+    )
     await desktop.get_by_label("Sluit op").fill("2099-12-31T17:00")
     await desktop.get_by_role("button", name="Instellingen opslaan").click()
     await desktop.get_by_role("button", name="Publiceren").click()
