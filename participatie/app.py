@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -27,41 +24,26 @@ from participatie import db, gezondheid, instellingen
 from participatie.accounts import routes as accounts_routes
 from participatie.accounts.guards import PUBLIEK, session_middleware
 from participatie.auditlog import configure_logging
-from participatie.config import STATIC_DIR, TEMPLATES_DIR, Settings
+from participatie.config import STATIC_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.focusgroepen import routes as focusgroepen_routes
-from participatie.markdown import render_markdown
+from participatie.fouten import Geweigerd, refusal_handler
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
 from participatie.rapporten import routes as rapporten_routes
 from participatie.security import security_middleware, stale_csrf_cookie_dropped
+from participatie.sjablonen import create_environment, environment
 from participatie.vragen import portaal as vragen_portaal
 from participatie.vragen import routes as vragen_routes
+from participatie.web import DEPENDENCIES
 
 CSRF_COOKIE = "participatie_csrf"
 
 
-@cache
-def _static_version(name: str) -> str:
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
-
-
-def static_url(name: str) -> str:
-    """URL of a static file with its content hash, so browsers may cache it for a long time."""
-    return f"/static/{name}?v={_static_version(name)}"
-
-
 def template_config(settings: Settings) -> TemplateConfig:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=settings.debug,
-    )
-    env.globals["static_url"] = static_url
-    env.filters["markdown"] = render_markdown
+    # The pages use the same environment (filters, escaping) as mails and the PDF; only
+    # auto_reload differs, for a developer editing templates.
+    env = create_environment(auto_reload=True) if settings.debug else environment()
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
 
 
@@ -109,7 +91,7 @@ def create_app(settings: Settings) -> Litestar:
         opt=PUBLIEK,
         cache_control=CacheControlHeader(max_age=86400, public=True),
     )
-    exception_handlers: dict = {HTTPException: http_exception_handler}
+    exception_handlers: dict = {HTTPException: http_exception_handler, Geweigerd: refusal_handler}
     if not settings.debug:
         exception_handlers[Exception] = internal_error_handler
 
@@ -126,6 +108,7 @@ def create_app(settings: Settings) -> Litestar:
             static,
         ],
         lifespan=[lifespan],
+        dependencies=DEPENDENCIES,
         template_config=template_config(settings),
         plugins=[HTMXPlugin()],
         csrf_config=CSRFConfig(

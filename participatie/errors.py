@@ -26,6 +26,10 @@ PAGES: dict[int, tuple[str, str]] = {
         "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina.",
     ),
     405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
+    409: (
+        "Iemand was u voor",
+        "Iemand anders heeft dit net gewijzigd. Laad de pagina opnieuw en probeer het nog eens.",
+    ),
     413: ("Dit is te groot", "Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
     422: (
         "Niet goed ingevuld",

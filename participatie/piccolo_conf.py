@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "participatie.peilingen.piccolo_app",
         "participatie.focusgroepen.piccolo_app",
         "participatie.rapporten.piccolo_app",
+        "participatie.spoor.piccolo_app",
     ]
 )

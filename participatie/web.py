@@ -1,13 +1,22 @@
-"""Small helpers every domain's routes share."""
+"""What every domain's routes share: the dependencies (`Provide`) Litestar injects.
+
+A handler names what it needs as a parameter: `user: Ingelogd` (the signed-in person, put on
+the request by the session middleware; a guard has already refused anonymous visitors),
+`settings: Settings`, and `gemeente_info` (the council of the `{gemeente}` path parameter,
+404 when unknown). Registered once on the app, so no handler calls these helpers itself.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request
-from litestar.exceptions import NotFoundException
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 
 from participatie.accounts import queries as account_queries
+from participatie.accounts.domain import Ingelogd
 from participatie.config import Settings
 
 
@@ -21,3 +30,26 @@ async def gemeente_or_404(slug: str) -> dict[str, Any]:
     if info is None:
         raise NotFoundException()
     return info
+
+
+def provide_settings(state: State) -> Settings:
+    return state["settings"]
+
+
+def provide_user(request: Request) -> Ingelogd:
+    """The signed-in person. Only on guarded routes: a visitor without a session never gets here."""
+    user = request.scope.get("user")
+    if not isinstance(user, Ingelogd):
+        raise NotAuthorizedException("Log in om deze pagina te zien.")
+    return user
+
+
+async def provide_gemeente_info(gemeente: str) -> dict[str, Any]:
+    return await gemeente_or_404(gemeente)
+
+
+DEPENDENCIES = {
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "user": Provide(provide_user, sync_to_thread=False),
+    "gemeente_info": Provide(provide_gemeente_info),
+}

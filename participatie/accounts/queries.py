@@ -50,11 +50,15 @@ async def get_gebruiker(gebruiker_id: int) -> dict[str, Any] | None:
     return await Gebruiker.select(*_GEBRUIKER_COLUMNS).where(Gebruiker.id == gebruiker_id).first()
 
 
-async def list_raadsleden(gemeente_slug: str) -> list[dict[str, Any]]:
+async def raadsleden(gemeente_id: int) -> list[dict[str, Any]]:
+    """The active council members of one council, by name: the one query every page uses.
+
+    A member whose account was switched off is no longer offered as responsible or as host.
+    """
     return (
         await Gebruiker.select(Gebruiker.id, Gebruiker.naam)
         .where(
-            (Gebruiker.gemeente.slug == gemeente_slug)
+            (Gebruiker.gemeente == gemeente_id)
             & (Gebruiker.rol == Rol.RAADSLID.value)
             & (Gebruiker.is_actief == True)  # noqa: E712 -- piccolo builds SQL from ==
         )

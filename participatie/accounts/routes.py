@@ -357,7 +357,7 @@ async def werkbank(request: Request, gemeente: FromPath[str]) -> Template:
         raise NotFoundException()
     return Template(
         "accounts/werkbank.html",
-        context={"gemeente": info, "raadsleden": await queries.list_raadsleden(gemeente)},
+        context={"gemeente": info, "raadsleden": await queries.raadsleden(info["id"])},
     )
 
 

@@ -98,18 +98,6 @@ def invoer_van(bijeenkomst: dict[str, Any]) -> dict[str, str]:
     }
 
 
-async def raadsleden(gemeente_id: int) -> list[dict[str, Any]]:
-    return (
-        await Gebruiker.select(Gebruiker.id, Gebruiker.naam)
-        .where(
-            (Gebruiker.gemeente == gemeente_id)
-            & (Gebruiker.rol == Rol.RAADSLID.value)
-            & (Gebruiker.is_actief == True)  # noqa: E712
-        )
-        .order_by(Gebruiker.naam)
-    )
-
-
 async def kandidaten(groep_id: int, gemeente_id: int) -> list[dict[str, Any]]:
     """Accounts of the municipality that could join: raadsleden and beleidsmedewerkers."""
     in_groep = {

@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from participatie.accounts import queries as account_queries
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
 from participatie.accounts.tables import Rol
@@ -162,7 +163,9 @@ async def _nieuw(
         context={
             "gemeente": info,
             "vraag": vraag,
-            "raadsleden": [(str(r["id"]), r["naam"]) for r in await queries.raadsleden(vraag["gemeente"])],
+            "raadsleden": [
+                (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
+            ],
             "waarden": {"thema": "", "doel": "", "eind_op": "", "verantwoordelijke": "", **waarden},
             "fouten": fouten,
         },

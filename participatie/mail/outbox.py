@@ -40,13 +40,14 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import TemplateNotFound
 from piccolo.query.functions.aggregate import Count
 
 from participatie.auditlog import log_event
-from participatie.config import TEMPLATES_DIR, Settings
+from participatie.config import Settings
 from participatie.db import as_utc
 from participatie.mail.tables import Bericht, Status
+from participatie.sjablonen import environment
 
 logger = logging.getLogger("participatie.mail")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -147,16 +148,6 @@ async def enqueue(
 
 # --- rendering ------------------------------------------------------------------------------
 
-# Plain-text mail is not HTML: escaping would show "&amp;" to the reader. The HTML part uses
-# its own autoescaping environment.
-_text_env = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=False,  # noqa: S701
-    undefined=StrictUndefined,
-)
-_html_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
-
-
 # A mail to many people with the same attachment (a report's PDF) names its source in the
 # context ("bijlage_bron": "rapport:12") instead of storing the bytes in every row. A domain
 # registers how to load it; the drainer loads it once per batch.
@@ -207,14 +198,14 @@ def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None 
     sending (about 5 ms per mail, measured with bench/terugkoppeling_fanout.py).
     """
     context = {**bericht["context"], "base_url": settings.base_url.rstrip("/")}
-    text_template = _text_env.get_template(f"emails/{bericht['sjabloon']}.txt")
+    text_template = environment().get_template(f"emails/{bericht['sjabloon']}.txt")
     text_ctx = text_template.new_context(context)
     onderwerp = _one_line("".join(text_template.blocks["onderwerp"](text_ctx)))
     tekst = "".join(text_template.blocks["tekst"](text_template.new_context(context))).strip() + "\n"
 
     body: Message = MIMEText(tekst, "plain", _UTF8)
     try:
-        html_template = _html_env.get_template(f"emails/{bericht['sjabloon']}.html")
+        html_template = environment().get_template(f"emails/{bericht['sjabloon']}.html")
     except TemplateNotFound:
         pass
     else:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from participatie.accounts.tables import Gemeente
-from participatie.config import STATIC_DIR, TEMPLATES_DIR
+from participatie.config import STATIC_DIR
 from participatie.db import as_utc
 from participatie.focusgroepen import domain as focusgroepen
 from participatie.focusgroepen import queries as focusgroep_queries
@@ -21,6 +20,7 @@ from participatie.peilingen import queries as peiling_queries
 from participatie.peilingen.tables import Soort, Status
 from participatie.rapporten.pdf import PdfNietBeschikbaar, PdfTeZwaar, html_to_pdf
 from participatie.rapporten.tables import Rapport
+from participatie.sjablonen import environment
 from participatie.vragen import domain as vragen
 from participatie.vragen import queries as vraag_queries
 
@@ -101,17 +101,8 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
     }
 
 
-_env = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
 async def render_html(rapport_id: int, nieuw: dict[str, Any] | None = None) -> str:
     """The report as one self-contained HTML document, the input for the PDF."""
     ctx = await context(rapport_id, nieuw)
     ctx["css"] = (STATIC_DIR / "rapport-pdf.css").read_text()
-    return _env.get_template("rapporten/pdf.html").render(ctx)
+    return environment().get_template("rapporten/pdf.html").render(ctx)

@@ -8,7 +8,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Min
 
-from participatie.accounts.tables import Gebruiker, Gemeente, Rol
+from participatie.accounts.tables import Gemeente
 from participatie.vragen.domain import today
 from participatie.vragen.stappen import VOLGORDE, Stap
 from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
@@ -114,14 +114,6 @@ async def activiteiten(vraag_id: int) -> list[dict[str, Any]]:
         await Activiteit.select(Activiteit.waar, Activiteit.op, Activiteit.bereikt, Activiteit.notities)
         .where(Activiteit.vraag == vraag_id)
         .order_by(Activiteit.op)
-    )
-
-
-async def raadsleden(gemeente_id: int) -> list[dict[str, Any]]:
-    return (
-        await Gebruiker.select(Gebruiker.id, Gebruiker.naam)
-        .where((Gebruiker.gemeente == gemeente_id) & (Gebruiker.rol == Rol.RAADSLID.value))
-        .order_by(Gebruiker.naam)
     )
 
 

@@ -14,6 +14,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from participatie import csvexport
+from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
 from participatie.accounts.guards import alleen, current, eigen_gemeente
@@ -101,7 +102,7 @@ async def _vraag_page(
             "oordelen": domain.REACTIE_OORDELEN,
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "raadslid_opties": [
-                (str(r["id"]), r["naam"]) for r in await queries.raadsleden(vraag["gemeente"])
+                (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
             ],
             "themas": stappen.THEMAS,
             "prioriteiten": stappen.PRIORITEITEN,

@@ -1,0 +1,61 @@
+"""The one Jinja environment: pages, mails (text and HTML) and the report PDF render with it.
+
+One set of filters (dates by Babel on the Dutch clock, Markdown, static URLs) everywhere, so a
+date in a mail reads like the same date on the page. Autoescaping follows the file name: HTML,
+SVG and XML are escaped; plain-text mails (.txt) are not, since "&amp;" would reach the reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from participatie import tijd
+from participatie.config import STATIC_DIR, TEMPLATES_DIR
+from participatie.markdown import render_markdown
+
+
+@cache
+def _static_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+
+
+def static_url(name: str) -> str:
+    """URL of a static file with its content hash, so browsers may cache it for a long time."""
+    return f"/static/{name}?v={_static_version(name)}"
+
+
+def getal(value: float | int | None, decimalen: int = 1) -> str:
+    """A number as Dutch readers write it: decimal comma ('3,5')."""
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimalen if decimalen else "")
+    return format_decimal(value, format=pattern, locale=tijd.LOCALE)
+
+
+def create_environment(*, auto_reload: bool = False) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "svg", "xml"), disabled_extensions=("txt",), default_for_string=True
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=auto_reload,
+    )
+    env.globals["static_url"] = static_url
+    env.filters["markdown"] = render_markdown
+    env.filters["getal"] = getal
+    env.filters.update(tijd.FILTERS)
+    return env
+
+
+@cache
+def environment() -> Environment:
+    """The shared environment for code outside a request (mails, the PDF)."""
+    return create_environment()

@@ -1,0 +1,183 @@
+"""The trail of every council action (Decidim's traceability, pretalx's log_action).
+
+Each domain function that changes something on behalf of a council member, ambtenaar or
+beheerder calls `record` inside its own transaction, so the change and its trace are stored
+together or not at all. A regel names who, when, what (actie on onderwerp), and the fields
+before and after. Residents' personal data never goes in: no addresses, names, phone numbers
+or the text of their answers (an answer is named by its number only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from participatie import tijd
+
+
+class Actor(Protocol):
+    """Who acts: the signed-in person (accounts.domain.Ingelogd fits)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def naam(self) -> str: ...
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can hold it (dates as ISO text, sets as sorted lists)."""
+    if isinstance(value, datetime):
+        return tijd.as_utc(value).isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def changed(voor: dict[str, Any], na: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, so a trail line reads as what was changed."""
+    keys = [k for k in na if _plain(voor.get(k)) != _plain(na.get(k))]
+    return {k: _plain(voor.get(k)) for k in keys}, {k: _plain(na.get(k)) for k in keys}
+
+
+async def record(
+    door: Actor | None,
+    actie: str,
+    *,
+    onderwerp: str,
+    onderwerp_id: int | None = None,
+    vraag_id: int | None = None,
+    gemeente_id: int | None = None,
+    voor: dict[str, Any] | None = None,
+    na: dict[str, Any] | None = None,
+) -> None:
+    """Write one trail line. Call it inside the domain function's transaction.
+
+    `voor`/`na` hold only council-side fields (titles, texts the council wrote, settings,
+    numbers of hidden answers); never a resident's address, name or answer text.
+    """
+    from participatie.spoor.tables import Spoorregel
+
+    await Spoorregel.insert(
+        Spoorregel(
+            at=tijd.now(),
+            door=door.id if door is not None else None,
+            door_naam=door.naam if door is not None else "",
+            gemeente=gemeente_id,
+            vraag_id=vraag_id,
+            onderwerp=onderwerp,
+            onderwerp_id=onderwerp_id,
+            actie=actie,
+            voor=_plain(voor or {}),
+            na=_plain(na or {}),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Regel:
+    """One line of the trail as pages show it."""
+
+    id: int
+    at: datetime
+    door_naam: str
+    gemeente_id: int | None
+    vraag_id: int | None
+    onderwerp: str
+    onderwerp_id: int | None
+    actie: str
+    voor: dict[str, Any]
+    na: dict[str, Any]
+
+    @property
+    def velden(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field this action changed."""
+        keys = list(dict.fromkeys([*self.voor, *self.na]))
+        return [(k, self.voor.get(k), self.na.get(k)) for k in keys]
+
+
+def _regel(row: dict[str, Any]) -> Regel:
+    import json
+
+    def parsed(value: Any) -> dict[str, Any]:
+        return json.loads(value) if isinstance(value, str) else (value or {})
+
+    return Regel(
+        id=row["id"],
+        at=tijd.as_utc(row["at"]),
+        door_naam=row["door_naam"],
+        gemeente_id=row["gemeente"],
+        vraag_id=row["vraag_id"],
+        onderwerp=row["onderwerp"],
+        onderwerp_id=row["onderwerp_id"],
+        actie=row["actie"],
+        voor=parsed(row["voor"]),
+        na=parsed(row["na"]),
+    )
+
+
+async def van_vraag(vraag_id: int, *, limit: int = 200) -> list[Regel]:
+    """Every council action on a vraag and on its polls, focus groups and report, newest first."""
+    from participatie.spoor.tables import Spoorregel
+
+    rows = (
+        await Spoorregel.select()
+        .where(Spoorregel.vraag_id == vraag_id)
+        .order_by(Spoorregel.at, ascending=False)
+        .order_by(Spoorregel.id, ascending=False)
+        .limit(limit)
+    )
+    return [_regel(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Zoekopdracht:
+    """What a beheerder searches the trail on; empty fields do not filter."""
+
+    door: str = ""  # part of the name
+    actie: str = ""  # part of the action's name
+    onderwerp: str = ""
+    vraag_id: int | None = None
+    gemeente_id: int | None = None
+    van: datetime | None = None
+    tot: datetime | None = None
+
+
+async def zoek(z: Zoekopdracht, *, limit: int = 200, offset: int = 0) -> list[Regel]:
+    """The trail for a beheerder, newest first."""
+    from participatie.spoor.tables import Spoorregel
+
+    query = Spoorregel.select()
+    if z.door:
+        query = query.where(Spoorregel.door_naam.ilike(f"%{_escape_like(z.door)}%"))
+    if z.actie:
+        query = query.where(Spoorregel.actie.ilike(f"%{_escape_like(z.actie)}%"))
+    if z.onderwerp:
+        query = query.where(Spoorregel.onderwerp == z.onderwerp)
+    if z.vraag_id is not None:
+        query = query.where(Spoorregel.vraag_id == z.vraag_id)
+    if z.gemeente_id is not None:
+        query = query.where(Spoorregel.gemeente == z.gemeente_id)
+    if z.van is not None:
+        query = query.where(Spoorregel.at >= z.van)
+    if z.tot is not None:
+        query = query.where(Spoorregel.at < z.tot)
+    rows = (
+        await query.order_by(Spoorregel.at, ascending=False)
+        .order_by(Spoorregel.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_regel(r) for r in rows]
+
+
+def _escape_like(text: str) -> str:
+    # Piccolo's ilike passes the pattern as a parameter; only the wildcards need taming.
+    return text.replace("%", "").replace("_", "")
