@@ -121,6 +121,75 @@ VEREISTEN: dict[Stap, tuple[Vereiste, ...]] = {
     Stap.AFGEWEZEN: (Vereiste("afwijsreden", "de reden van afwijzen"),),
 }
 
+
+class Actie(StrEnum):
+    """What a council member can do to (or for) a vraag; which step allows it is in MAG."""
+
+    TRECHTEREN = "trechteren"  # scope, theme, priority, duplicate of
+    CONCRETISEREN = "concretiseren"  # the precise question, approach, target group, planning
+    PEILING_MAKEN = "peiling_maken"
+    PEILING_PUBLICEREN = "peiling_publiceren"
+    FOCUSGROEP_STARTEN = "focusgroep_starten"
+    ACTIVITEIT_VASTLEGGEN = "activiteit_vastleggen"  # an outreach visit (food bank, choir ...)
+    RAPPORT_SCHRIJVEN = "rapport_schrijven"
+    RAPPORT_PUBLICEREN = "rapport_publiceren"
+    ADVIES_GEVEN = "advies_geven"
+    REACTIE_VASTLEGGEN = "reactie_vastleggen"  # the municipality's answer to the advice
+
+
+# Per step, which actions are allowed: the one table the domain functions check and the vraag
+# page reads to decide which forms to offer. A form is shown exactly when using it would work.
+MAG: dict[Stap, frozenset[Actie]] = {
+    Stap.BINNENGEKOMEN: frozenset({Actie.TRECHTEREN}),
+    Stap.TRECHTEREN: frozenset({Actie.TRECHTEREN, Actie.CONCRETISEREN}),
+    Stap.CONCRETISEREN: frozenset({Actie.CONCRETISEREN, Actie.PEILING_MAKEN, Actie.FOCUSGROEP_STARTEN}),
+    Stap.VOORLEGGEN: frozenset(
+        {
+            Actie.CONCRETISEREN,
+            Actie.PEILING_MAKEN,
+            Actie.PEILING_PUBLICEREN,
+            Actie.FOCUSGROEP_STARTEN,
+            Actie.ACTIVITEIT_VASTLEGGEN,
+            Actie.RAPPORT_SCHRIJVEN,
+        }
+    ),
+    Stap.TERUGKOPPELEN: frozenset({Actie.RAPPORT_SCHRIJVEN, Actie.RAPPORT_PUBLICEREN}),
+    Stap.ADVIES: frozenset({Actie.RAPPORT_SCHRIJVEN, Actie.RAPPORT_PUBLICEREN, Actie.ADVIES_GEVEN}),
+    Stap.BORGING: frozenset({Actie.RAPPORT_SCHRIJVEN, Actie.RAPPORT_PUBLICEREN, Actie.REACTIE_VASTLEGGEN}),
+    Stap.AFGEROND: frozenset({Actie.RAPPORT_SCHRIJVEN, Actie.RAPPORT_PUBLICEREN}),
+    Stap.AFGEWEZEN: frozenset(),
+}
+
+# Why an action is refused, in the words the council member reads on the page.
+WAAROM_NIET: dict[Actie, str] = {
+    Actie.TRECHTEREN: "Dit hoort bij het trechteren; die stap is al voorbij.",
+    Actie.CONCRETISEREN: "De vraag is niet (meer) in de stap concretiseren.",
+    Actie.PEILING_MAKEN: "Een peiling maakt u bij een vraag in de stap concretiseren of voorleggen.",
+    Actie.PEILING_PUBLICEREN: "Een peiling gaat open als de vraag in de stap voorleggen is.",
+    Actie.FOCUSGROEP_STARTEN: "Een focusgroep start u bij een vraag in de stap concretiseren of voorleggen.",
+    Actie.ACTIVITEIT_VASTLEGGEN: "Activiteiten horen bij de stap voorleggen.",
+    Actie.RAPPORT_SCHRIJVEN: "Een rapport maakt u vanaf de stap voorleggen.",
+    Actie.RAPPORT_PUBLICEREN: "Publiceren kan vanaf de stap terugkoppelen.",
+    Actie.ADVIES_GEVEN: "Het advies schrijft u in de stap advies.",
+    Actie.REACTIE_VASTLEGGEN: "Een reactie op het advies legt u vast in de stap borging.",
+}
+
+
+def mag(stap: Stap | str, actie: Actie) -> bool:
+    """Whether a vraag in `stap` allows `actie` (templates call this too)."""
+    return actie in MAG[Stap(stap)]
+
+
+def weigering(stap: Stap | str, actie: Actie) -> str | None:
+    """The Dutch reason `actie` is not allowed in `stap`, or None when it is."""
+    return None if mag(stap, actie) else WAAROM_NIET[actie]
+
+
+def stappen_voor(actie: Actie) -> tuple[Stap, ...]:
+    """The steps that allow `actie`, in funnel order (for queries that select by step)."""
+    return tuple(s for s in VOLGORDE if actie in MAG[s])
+
+
 THEMAS = [
     ("toegankelijkheid", "Toegankelijkheid"),
     ("minimabeleid", "Minimabeleid"),
