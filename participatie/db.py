@@ -17,11 +17,26 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
 
+from piccolo.columns import Serial
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 T = TypeVar("T")
+
+
+class AutoId:
+    """Mixin for every table whose primary key is the `id` Piccolo adds at class creation.
+
+    Piccolo's Table.__init_subclass__ sets `id = Serial(...)` on a table without a primary key,
+    so mypy never sees it. This declares it once, as an annotation only: the mixin has no `id`
+    attribute, so Piccolo still creates exactly the same column (same migrations, same
+    `_meta.default_columns`), while mypy types `Vraag.id` as the column and `vraag.id` as int.
+    An explicit `id = Serial(primary_key=True)` on each table would change Piccolo's metadata
+    (an inherited or declared key counts as a non-default column) for a typing gap.
+    """
+
+    id: Serial
 
 
 class _LoopLocks:

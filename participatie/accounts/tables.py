@@ -9,6 +9,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from participatie.db import AutoId
+
 
 class Rol(StrEnum):
     BEHEERDER = "beheerder"
@@ -16,14 +18,14 @@ class Rol(StrEnum):
     AMBTENAAR = "ambtenaar"
 
 
-class Regio(Table):
+class Regio(AutoId, Table):
     """A region of municipalities that share IJmond-wide themes."""
 
     slug = Varchar(length=40, unique=True, null=False)
     naam = Varchar(length=100, null=False)
 
 
-class Gemeente(Table):
+class Gemeente(AutoId, Table):
     """A municipality and its Participatieraad (one council per municipality)."""
 
     slug = Varchar(length=40, unique=True, null=False)
@@ -32,7 +34,7 @@ class Gemeente(Table):
     regio = ForeignKey(references=Regio, null=False, on_delete=OnDelete.restrict)
 
 
-class Gebruiker(Table):
+class Gebruiker(AutoId, Table):
     """A person with an account: beheerder, raadslid (of one council) or ambtenaar."""
 
     email = Varchar(length=254, unique=True, null=False)
@@ -45,7 +47,7 @@ class Gebruiker(Table):
     aangemaakt_at = Timestamptz(null=False)
 
 
-class Sessie(Table):
+class Sessie(AutoId, Table):
     """A login. Only a hash of the cookie's token is stored, so a database copy logs no one in."""
 
     token_hash = Varchar(length=64, unique=True, null=False)
@@ -54,14 +56,14 @@ class Sessie(Table):
     laatst_gezien_at = Timestamptz(null=False, index=True)
 
 
-class Inlogpoging(Table):
+class Inlogpoging(AutoId, Table):
     """A failed login, keyed by a keyed hash of the account or the address (never stored plain)."""
 
     sleutel = Varchar(length=64, null=False, index=True)
     at = Timestamptz(null=False, index=True)
 
 
-class Instelling(Table):
+class Instelling(AutoId, Table):
     """A setting a beheerder changes in the web UI (retention periods), as opposed to the
     deployment settings in PARTICIPATIE_* variables."""
 
@@ -69,7 +71,7 @@ class Instelling(Table):
     waarde = Varchar(length=200, null=False)
 
 
-class Wachtwoordherstel(Table):
+class Wachtwoordherstel(AutoId, Table):
     """A link to set a new password, mailed to the account's address.
 
     Only a hash of the link's token is stored, so a database copy resets no password. A link

@@ -13,6 +13,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from participatie.accounts.tables import Gebruiker, Gemeente
+from participatie.db import AutoId
 from participatie.vragen.tables import Vraag
 
 
@@ -35,7 +36,7 @@ class Steun(StrEnum):
     MINDERHEID = "minderheid"
 
 
-class Focusgroep(Table):
+class Focusgroep(AutoId, Table):
     """A temporary group on one theme of one vraag.
 
     The counts (`aantal_inwoners`) are filled in when the planner removes the residents'
@@ -55,7 +56,7 @@ class Focusgroep(Table):
     aangemaakt_at = Timestamptz(null=False)
 
 
-class Lid(Table):
+class Lid(AutoId, Table):
     """A member. A resident has no account: name and contact with the consent they gave,
     removed by the planner after the retention period. Council members and policy officers
     point to their account."""
@@ -72,7 +73,7 @@ class Lid(Table):
     aangemaakt_at = Timestamptz(null=False)
 
 
-class Aanmelding(Table):
+class Aanmelding(AutoId, Table):
     """A single-use e-mail invitation to sign up. Only the keyed hash of the link's token is
     stored; the row (with its address) is deleted when used or when the group closes."""
 
@@ -82,7 +83,7 @@ class Aanmelding(Table):
     verloopt_at = Timestamptz(null=False)
 
 
-class Bijeenkomst(Table):
+class Bijeenkomst(AutoId, Table):
     """A meeting. `uid` and `sequence` make every change an update of the same calendar item."""
 
     focusgroep = ForeignKey(references=Focusgroep, null=False, on_delete=OnDelete.cascade, index=True)
@@ -100,7 +101,7 @@ class Bijeenkomst(Table):
     aanwezig_inwoners = Integer(null=True, default=None)
 
 
-class Reactie(Table):
+class Reactie(AutoId, Table):
     """A member's answer to an invitation, and afterwards whether they came.
     Unique per (bijeenkomst, lid): index in the migration."""
 
@@ -110,7 +111,7 @@ class Reactie(Table):
     aanwezig = Boolean(null=True, default=None)
 
 
-class Bevinding(Table):
+class Bevinding(AutoId, Table):
     """A short finding of the group, for the report of the vraag."""
 
     focusgroep = ForeignKey(references=Focusgroep, null=False, on_delete=OnDelete.cascade, index=True)
@@ -119,7 +120,7 @@ class Bevinding(Table):
     aangemaakt_at = Timestamptz(null=False)
 
 
-class BevindingBijeenkomst(Table):
+class BevindingBijeenkomst(AutoId, Table):
     """Where a finding came up."""
 
     bevinding = ForeignKey(references=Bevinding, null=False, on_delete=OnDelete.cascade, index=True)

@@ -3,6 +3,8 @@ from enum import StrEnum
 from piccolo.columns import JSON, Bytea, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
+from participatie.db import AutoId
+
 
 class Status(StrEnum):
     WACHTEND = "wachtend"  # queued, or waiting for its next attempt
@@ -12,7 +14,7 @@ class Status(StrEnum):
     MISLUKT = "mislukt"  # refused for good (5xx) or out of attempts
 
 
-class Bericht(Table):
+class Bericht(AutoId, Table):
     """One e-mail in the outbox.
 
     The mail is rendered when it is sent, from `sjabloon` and `context`, so links use the

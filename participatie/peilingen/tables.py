@@ -14,6 +14,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from participatie.accounts.tables import Gebruiker, Gemeente
+from participatie.db import AutoId
 from participatie.vragen.tables import Vraag
 
 
@@ -38,7 +39,7 @@ class Soort(StrEnum):
     TEKST = "tekst"  # open text up to max_lengte
 
 
-class Peiling(Table):
+class Peiling(AutoId, Table):
     """A flash poll on one vraag in voorleggen."""
 
     vraag = ForeignKey(references=Vraag, null=False, on_delete=OnDelete.restrict, index=True)
@@ -58,7 +59,7 @@ class Peiling(Table):
     aangemaakt_at = Timestamptz(null=False)
 
 
-class Item(Table):
+class Item(AutoId, Table):
     """One question of a peiling."""
 
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
@@ -77,13 +78,13 @@ class Item(Table):
     label_hoog = Varchar(length=60, null=False, default="")
 
 
-class Keuze(Table):
+class Keuze(AutoId, Table):
     item = ForeignKey(references=Item, null=False, on_delete=OnDelete.cascade, index=True)
     positie = Integer(null=False)
     tekst = Varchar(length=200, null=False)
 
 
-class Antwoord(Table):
+class Antwoord(AutoId, Table):
     """One person's response. Holds no address, browser, code or e-mail: nothing that points
     back to a person. `ingediend_at` is kept to the hour for the responses-over-time chart."""
 
@@ -92,7 +93,7 @@ class Antwoord(Table):
     bron = Varchar(length=10, null=False)  # link | code | kiosk
 
 
-class Waarde(Table):
+class Waarde(AutoId, Table):
     """The answer to one item; a multiple-choice item has one row per ticked choice."""
 
     antwoord = ForeignKey(references=Antwoord, null=False, on_delete=OnDelete.cascade, index=True)
@@ -104,7 +105,7 @@ class Waarde(Table):
     verborgen = Boolean(null=False, default=False)
 
 
-class Deelname(Table):
+class Deelname(AutoId, Table):
     """That someone took part, never what they answered: a keyed hash of the invitation code,
     the browser's cookie or the kiosk form, unique per peiling (index in the migration)."""
 
@@ -112,7 +113,7 @@ class Deelname(Table):
     sleutel = Varchar(length=64, null=False)
 
 
-class Uitnodiging(Table):
+class Uitnodiging(AutoId, Table):
     """A personal single-use code. Only its keyed hash is stored; the code itself is printed
     or mailed once and then known only to the resident."""
 
@@ -134,7 +135,7 @@ class Rapportadres(Table):
     bewijs = Varchar(length=64, null=False, default="")
 
 
-class Teller(Table):
+class Teller(AutoId, Table):
     """Counts per poll and time window, kept in the database so that limits hold across app
     processes. `soort` says what is counted:
 
@@ -159,7 +160,7 @@ class Teller(Table):
     geweigerd = Integer(null=False, default=0)
 
 
-class Kiosk(Table):
+class Kiosk(AutoId, Table):
     """A tablet unlocked by a council member for one poll. The tablet holds a random token
     (cookie); only its hash is stored. It opens that poll's kiosk form and nothing else, until
     `verloopt_at` (the end of the day at the latest) or until the council revokes it."""
@@ -172,7 +173,7 @@ class Kiosk(Table):
     ingetrokken_at = Timestamptz(null=True, default=None)
 
 
-class Adreswachtrij(Table):
+class Adreswachtrij(AutoId, Table):
     """An address waiting to join Rapportadres in the next batch (see adressen.py). Holds only
     ciphertext: while it waits, its row order and transaction still sit next to its response.
     Unique (peiling, bewijs): index in the migration."""
@@ -182,7 +183,7 @@ class Adreswachtrij(Table):
     inhoud = Bytea(null=False)
 
 
-class Adresbatch(Table):
+class Adresbatch(AutoId, Table):
     """Per poll: how many responses there were when addresses last moved into Rapportadres.
     Its row is also the poll's lock for leaving, moving and mailing addresses. Unique
     (peiling): index in the migration."""

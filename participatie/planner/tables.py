@@ -1,8 +1,10 @@
 from piccolo.columns import Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
+from participatie.db import AutoId
 
-class TaakRun(Table):
+
+class TaakRun(AutoId, Table):
     """One run of a planner job that did work: what, when, and how much it did."""
 
     taak = Varchar(length=80, null=False, index=True)

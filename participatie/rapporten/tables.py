@@ -2,10 +2,11 @@ from piccolo.columns import Boolean, Bytea, ForeignKey, Integer, OnDelete, Text,
 from piccolo.table import Table
 
 from participatie.accounts.tables import Gemeente
+from participatie.db import AutoId
 from participatie.vragen.tables import Vraag
 
 
-class Rapport(Table):
+class Rapport(AutoId, Table):
     """The report of one vraag. Composed by the council, published as a page and a PDF, and
     mailed once to every address left for the vraag's polls and focus groups."""
 

@@ -5,9 +5,10 @@ from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from participatie.accounts.tables import Gebruiker, Gemeente
+from participatie.db import AutoId
 
 
-class Spoorregel(Table):
+class Spoorregel(AutoId, Table):
     """One council action: who did what to which object, with the fields before and after."""
 
     at = Timestamptz(null=False, index=True)

@@ -15,6 +15,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from participatie.accounts.tables import Gebruiker, Gemeente
+from participatie.db import AutoId
 from participatie.vragen.stappen import Stap
 
 
@@ -29,7 +30,7 @@ class Scope(StrEnum):
     REGIO = "regio"
 
 
-class Vraag(Table):
+class Vraag(AutoId, Table):
     """A policy question on its way through the stappenplan."""
 
     titel = Varchar(length=200, null=False)
@@ -44,7 +45,7 @@ class Vraag(Table):
     stap = Varchar(length=20, choices=Stap, null=False, default=Stap.BINNENGEKOMEN.value, index=True)
     # Raised by every change, so two people editing the same vraag cannot overwrite each other.
     versie = Integer(null=False, default=1)
-    dubbel_van = ForeignKey(references="self", null=True, on_delete=OnDelete.set_null)
+    dubbel_van: ForeignKey["Vraag"] = ForeignKey(references="self", null=True, on_delete=OnDelete.set_null)
     afwijsreden = Text(null=False, default="")
 
     # adviesaanvraag
@@ -78,7 +79,7 @@ class Vraag(Table):
     stap_sinds_at = Timestamptz(null=False)
 
 
-class Gebeurtenis(Table):
+class Gebeurtenis(AutoId, Table):
     """One entry of a vraag's timeline: a step change, a change of content, or a note."""
 
     vraag = ForeignKey(references=Vraag, null=False, on_delete=OnDelete.cascade, index=True)
@@ -92,7 +93,7 @@ class Gebeurtenis(Table):
     is_intern = Boolean(null=False, default=True)
 
 
-class Activiteit(Table):
+class Activiteit(AutoId, Table):
     """Outreach during voorleggen: where the council went and how many residents it reached."""
 
     vraag = ForeignKey(references=Vraag, null=False, on_delete=OnDelete.cascade, index=True)
@@ -103,7 +104,7 @@ class Activiteit(Table):
     door = ForeignKey(references=Gebruiker, null=True, on_delete=OnDelete.set_null)
 
 
-class Bijlage(Table):
+class Bijlage(AutoId, Table):
     """A background document with an adviesaanvraag. Stored in the database so backups and
     several app processes need nothing else."""
 
