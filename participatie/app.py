@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
 from litestar.logging.config import LoggingConfig
@@ -22,17 +23,21 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from participatie import db, gezondheid, instellingen
 from participatie.accounts import routes as accounts_routes
+from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, session_middleware
 from participatie.auditlog import configure_logging
 from participatie.config import STATIC_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
+from participatie.focusgroepen import queries as focusgroepen_queries
 from participatie.focusgroepen import routes as focusgroepen_routes
 from participatie.fouten import Geweigerd, refusal_handler
+from participatie.peilingen import queries as peilingen_queries
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
 from participatie.rapporten import routes as rapporten_routes
 from participatie.security import security_middleware, stale_csrf_cookie_dropped
 from participatie.sjablonen import create_environment, environment
+from participatie.vragen import panelen, stappen
 from participatie.vragen import portaal as vragen_portaal
 from participatie.vragen import routes as vragen_routes
 from participatie.web import DEPENDENCIES
@@ -61,8 +66,33 @@ def _check_every_route_is_guarded(app: Litestar) -> None:
                 )
 
 
+async def _peilingen_van(vraag: dict[str, Any]) -> list[dict[str, Any]]:
+    return await peilingen_queries.peilingen_van(vraag["id"])
+
+
+async def _focusgroepen_van(vraag: dict[str, Any]) -> list[dict[str, Any]]:
+    return await focusgroepen_queries.groepen_van(vraag["id"])
+
+
+async def _rapport_mogelijk(vraag: dict[str, Any]) -> bool:
+    return stappen.mag(vraag["stap"], stappen.Actie.RAPPORT_SCHRIJVEN)
+
+
+async def _focusgroepen_van_lid(user: Ingelogd) -> list[dict[str, Any]]:
+    return await focusgroepen_queries.groepen_van_lid(user.id)
+
+
+def register_panelen() -> None:
+    """The parts of vragen's pages that other domains fill: vragen builds on none of them."""
+    panelen.register_vraag("peilingen", _peilingen_van)
+    panelen.register_vraag("focusgroepen", _focusgroepen_van)
+    panelen.register_vraag("rapport_mogelijk", _rapport_mogelijk)
+    panelen.register_portaal("focusgroepen", _focusgroepen_van_lid)
+
+
 def create_app(settings: Settings) -> Litestar:
     settings.check()
+    register_panelen()
     engine = db.create_engine(settings.database_url)
     planner = Planner(settings) if settings.planner_enabled else None
 
@@ -128,7 +158,8 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[lambda app: session_middleware(app, settings=settings)],
         debug=settings.debug,
         openapi_config=None,
-        state={"settings": settings},
+        # A State, not a dict: the `settings` dependency reads it through Litestar's `state` kwarg.
+        state=State({"settings": settings}),
     )
     _check_every_route_is_guarded(app)
     # Wrapped around the whole app so 404s and static files get the headers too.

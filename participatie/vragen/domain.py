@@ -1,23 +1,30 @@
 """Vraag use cases: the only code that writes vragen, their timeline and their activities.
 
-Every function checks its rule, writes in one transaction, and records who did what in the
-timeline (Gebeurtenis) in that same transaction.
+Every function checks its rule, writes in one transaction, and records in that same
+transaction who did what: in the timeline (Gebeurtenis, which residents and ambtenaren partly
+see) and in the council's trail (spoor). Which step allows which change is the table in
+stappen.MAG; the refusal sentences come from there too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from participatie import spoor, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.auditlog import log_event
+from participatie.fouten import GeenToegang as _GeenToegang
+from participatie.fouten import GelijktijdigGewijzigd as _GelijktijdigGewijzigd
+from participatie.fouten import Geweigerd, NietGevonden
+from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer  # the one of fouten.py, named here too
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.markdown import render_markdown
 from participatie.vragen import stappen
-from participatie.vragen.stappen import Stap
+from participatie.vragen.stappen import Actie, Stap
 from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
 
 REACTIE_TERMIJN = timedelta(weeks=6)
@@ -30,7 +37,7 @@ REACTIE_OORDELEN = [
 THEMA_KEYS = {key for key, _ in stappen.THEMAS}
 
 
-class VraagError(Exception):
+class VraagError(Geweigerd):
     """A refused change; `str(error)` is the Dutch message for the person."""
 
 
@@ -45,22 +52,49 @@ class OntbrekendeGegevens(VraagError):
         super().__init__(f"De vraag kan nog niet naar {naar.label.lower()}. Vul eerst in: {labels}.")
 
 
-class GelijktijdigGewijzigd(VraagError):
+class GelijktijdigGewijzigd(_GelijktijdigGewijzigd, VraagError):
     def __init__(self) -> None:
         super().__init__(
             "Iemand anders heeft deze vraag net gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw."
         )
 
 
-class GeenToegang(VraagError):
+class GeenToegang(_GeenToegang, VraagError):
     def __init__(self) -> None:
         super().__init__("U kunt deze vraag niet wijzigen.")
 
 
-class OngeldigeInvoer(VraagError):
-    def __init__(self, fouten: dict[str, str]) -> None:
-        self.fouten = fouten
-        super().__init__("Niet alle velden zijn goed ingevuld.")
+class VraagNietGevonden(NietGevonden, VraagError):
+    def __init__(self) -> None:
+        super().__init__("Deze vraag bestaat niet (meer).")
+
+
+@dataclass(frozen=True)
+class Regel:
+    """What a change writes in the council's trail (spoor) about the vraag, beside the timeline.
+
+    `voor`/`na` hold council-side fields only: never a resident's address or text.
+    """
+
+    door: Ingelogd | None
+    actie: str
+    voor: dict[str, Any] = field(default_factory=dict)
+    na: dict[str, Any] = field(default_factory=dict)
+    onderwerp: str = "vraag"
+    onderwerp_id: int | None = None  # the vraag itself unless named
+
+
+async def _record(regel: Regel, vraag_id: int, gemeente_id: int) -> None:
+    await spoor.record(
+        regel.door,
+        regel.actie,
+        onderwerp=regel.onderwerp,
+        onderwerp_id=regel.onderwerp_id if regel.onderwerp_id is not None else vraag_id,
+        vraag_id=vraag_id,
+        gemeente_id=gemeente_id,
+        voor=regel.voor,
+        na=regel.na,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,12 +103,10 @@ class NieuweBijlage:
     inhoud: bytes
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    return now().date()
+# Other domains still call these through this module; they are the one clock of tijd.py.
+now = tijd.now
+today = tijd.today
+parse_date = tijd.parse_date
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -102,25 +134,14 @@ def may_follow_as_ambtenaar(user: Ingelogd, vraag: dict[str, Any]) -> bool:
     )
 
 
+def check_stap(vraag: dict[str, Any], actie: Actie) -> None:
+    """Refuse `actie` when the vraag's step does not allow it (the table stappen.MAG)."""
+    reden = stappen.weigering(vraag["stap"], actie)
+    if reden is not None:
+        raise StapNietToegestaan(reden)
+
+
 # --- validation helpers --------------------------------------------------------------------
-
-
-def parse_date(
-    fouten: dict[str, str], veld: str, value: str, *, required: bool, future: bool = False
-) -> date | None:
-    value = value.strip()
-    if not value:
-        if required:
-            fouten[veld] = "Vul een datum in."
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        fouten[veld] = "Vul een geldige datum in, zoals 31-12-2026."
-        return None
-    if future and parsed < today():
-        fouten[veld] = "Deze datum ligt in het verleden. Kies een datum vanaf vandaag."
-    return parsed
 
 
 def _thema(fouten: dict[str, str], value: str, *, required: bool) -> str | None:
@@ -159,8 +180,12 @@ def check_bijlage(bijlage: NieuweBijlage) -> tuple[str | None, str | None]:
 
 
 async def _insert_vraag(
-    values: dict[str, Any], door: int | None, notitie: str, bijlagen: list[tuple[NieuweBijlage, str]] = ()
-) -> int:  # type: ignore[assignment]
+    values: dict[str, Any],
+    door: int | None,
+    notitie: str,
+    regel: Regel,
+    bijlagen: tuple[tuple[NieuweBijlage, str], ...] = (),
+) -> int:
     moment = now()
     async with Vraag._meta.db.transaction():
         rows = await Vraag.insert(Vraag(**values, aangemaakt_at=moment, stap_sinds_at=moment))
@@ -187,6 +212,7 @@ async def _insert_vraag(
                     at=moment,
                 )
             )
+        await _record(regel, vraag_id, values["gemeente"])
     return vraag_id
 
 
@@ -229,7 +255,8 @@ async def create_adviesaanvraag(
             checked.append((bijlage, soort))
     if fouten:
         raise OngeldigeInvoer(fouten)
-    vraag_id = await _insert_vraag(values, user.id, "Adviesaanvraag ingediend.", checked)
+    regel = Regel(user, "adviesaanvraag_ingediend", na={"titel": values["titel"], "thema": values["thema"]})
+    vraag_id = await _insert_vraag(values, user.id, "Adviesaanvraag ingediend.", regel, tuple(checked))
     log_event("adviesaanvraag_ingediend", door=user.id, vraag=vraag_id)
     return vraag_id
 
@@ -249,7 +276,8 @@ async def create_eigen_agendering(user: Ingelogd, *, titel: str, tekst: str, the
     }
     if fouten:
         raise OngeldigeInvoer(fouten)
-    vraag_id = await _insert_vraag(values, user.id, "Door de raad zelf op de agenda gezet.")
+    regel = Regel(user, "vraag_geagendeerd", na={"titel": values["titel"], "thema": values["thema"]})
+    vraag_id = await _insert_vraag(values, user.id, "Door de raad zelf op de agenda gezet.", regel)
     log_event("eigen_agendering", door=user.id, vraag=vraag_id)
     return vraag_id
 
@@ -281,6 +309,8 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str) -> int:
         },
         None,
         "Idee of vraag van een inwoner.",
+        # No one of the council acted, and the resident's text and address stay out of the trail.
+        Regel(None, "idee_ontvangen", na={"herkomst": Herkomst.INWONER.value}),
     )
     log_event("idee_ontvangen", vraag=vraag_id, gemeente=gemeente_slug)
     return vraag_id
@@ -311,7 +341,7 @@ async def load_vraag(vraag_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise VraagError("Deze vraag bestaat niet (meer).")
+        raise VraagNietGevonden()
     return row
 
 
@@ -341,14 +371,16 @@ class Mail:
 
 
 async def _write(
-    vraag_id: int,
+    vraag: dict[str, Any],
     versie: int,
     changes: dict[Any, Any],
     gebeurtenis: Gebeurtenis,
+    regel: Regel,
     mails: list[Mail] | None = None,
 ) -> None:
     """Apply `changes` only if nobody changed the vraag since `versie`; record the timeline and
-    queue the mails about it, all in one transaction."""
+    the trail and queue the mails about it, all in one transaction."""
+    vraag_id = vraag["id"]
     async with Vraag._meta.db.transaction():
         updated = (
             await Vraag.update({**changes, Vraag.versie: versie + 1})
@@ -358,6 +390,7 @@ async def _write(
         if not updated:
             raise GelijktijdigGewijzigd()
         await Gebeurtenis.insert(gebeurtenis)
+        await _record(regel, vraag_id, vraag["gemeente"])
         for mail in mails or []:
             await outbox.enqueue(
                 mail.aan, mail.sjabloon, mail.context, groep=f"vraag:{vraag_id}", sleutel=mail.sleutel
@@ -443,8 +476,7 @@ async def update_trechter(
 ) -> None:
     """Set what trechteren decides: local or regional, theme, priority, duplicate of."""
     vraag = await _guarded(vraag_id, user)
-    if vraag["stap"] not in (Stap.BINNENGEKOMEN, Stap.TRECHTEREN):
-        raise StapNietToegestaan("Dit hoort bij het trechteren; die stap is al voorbij.")
+    check_stap(vraag, Actie.TRECHTEREN)
     fouten: dict[str, str] = {}
     if scope not in {s.value for s in Scope}:
         fouten["scope"] = "Kies of de vraag voor één gemeente of voor heel de IJmond is."
@@ -484,8 +516,13 @@ async def update_trechter(
     if dubbel_id:
         notitie += f", samengevoegd met vraag {dubbel_id}"
     mails = await _stap_mails(vraag, Stap.TRECHTEREN, "", "") if Vraag.stap in changes else []
+    voor, na = spoor.changed(
+        {c._meta.name: vraag[c._meta.name] for c in changes}, {c._meta.name: v for c, v in changes.items()}
+    )
+    voor.pop("stap_sinds_at", None)
+    na.pop("stap_sinds_at", None)
     await _write(
-        vraag_id,
+        vraag,
         versie,
         changes,
         Gebeurtenis(
@@ -498,6 +535,7 @@ async def update_trechter(
             notitie=notitie + ".",
             is_intern=True,
         ),
+        Regel(user, "vraag_getrechterd", voor, na),
         mails,
     )
 
@@ -517,8 +555,7 @@ async def update_concretisering(
 ) -> None:
     """Record the answers of concretiseren. Partial answers may be saved along the way."""
     vraag = await _guarded(vraag_id, user)
-    if vraag["stap"] not in (Stap.TRECHTEREN, Stap.CONCRETISEREN, Stap.VOORLEGGEN):
-        raise StapNietToegestaan("De vraag is niet (meer) in de stap concretiseren.")
+    check_stap(vraag, Actie.CONCRETISEREN)
     fouten: dict[str, str] = {}
     vormen = []
     for vorm in participatievormen:
@@ -555,11 +592,15 @@ async def update_concretisering(
     }
     if fouten:
         raise OngeldigeInvoer(fouten)
+    voor, na = spoor.changed(
+        {c._meta.name: vraag[c._meta.name] for c in values}, {c._meta.name: v for c, v in values.items()}
+    )
     await _write(
-        vraag_id,
+        vraag,
         versie,
         values,
         _inhoud(vraag, user, "Concretisering bijgewerkt."),
+        Regel(user, "concretisering_gewijzigd", voor, na),
     )
 
 
@@ -595,8 +636,11 @@ async def advance_stap(
     mails = await _stap_mails(vraag, target, tekst, values.get("afwijsreden", ""))
     if target is Stap.AFGEWEZEN:
         tekst = f"Afgewezen: {values['afwijsreden']}" + (f" ({tekst})" if tekst else "")
+    na: dict[str, Any] = {"stap": target.value}
+    if target is Stap.AFGEWEZEN:
+        na["afwijsreden"] = changes[Vraag.afwijsreden]
     await _write(
-        vraag_id,
+        vraag,
         versie,
         changes,
         Gebeurtenis(
@@ -609,6 +653,7 @@ async def advance_stap(
             notitie=tekst,
             is_intern=False,
         ),
+        Regel(user, "stap_terug" if soort == "terug" else "stap_gewijzigd", {"stap": van.value}, na),
         mails,
     )
     log_event("stap_gewijzigd", door=user.id, vraag=vraag_id, van=van.value, naar=target.value)
@@ -620,8 +665,7 @@ async def add_activiteit(
 ) -> int:
     """Record an outreach visit (the food bank, a choir rehearsal) during voorleggen."""
     vraag = await _guarded(vraag_id, user)
-    if vraag["stap"] != Stap.VOORLEGGEN:
-        raise StapNietToegestaan("Activiteiten horen bij de stap voorleggen.")
+    check_stap(vraag, Actie.ACTIVITEIT_VASTLEGGEN)
     fouten: dict[str, str] = {}
     waar = _text(fouten, "waar", waar, "waar het was", max_length=200)
     datum = parse_date(fouten, "op", op, required=True)
@@ -642,22 +686,32 @@ async def add_activiteit(
             Activiteit(vraag=vraag_id, waar=waar, op=datum, bereikt=aantal, notities=notities, door=user.id)
         )
         await Gebeurtenis.insert(_inhoud(vraag, user, f"Activiteit: {waar}, {aantal} inwoners bereikt."))
-    return int(rows[0]["id"])
+        activiteit_id = int(rows[0]["id"])
+        # The notes may name the people met, so only where, when and how many go in the trail.
+        na = {"waar": waar, "op": datum, "bereikt": aantal}
+        regel = Regel(
+            user, "activiteit_vastgelegd", na=na, onderwerp="activiteit", onderwerp_id=activiteit_id
+        )
+        await _record(regel, vraag_id, vraag["gemeente"])
+    return activiteit_id
 
 
 async def record_advies(vraag_id: int, user: Ingelogd, *, versie: int, tekst: str, aan: str) -> None:
     """Write the council's advice (Markdown) and to whom it goes. Sending happens on BORGING."""
     vraag = await _guarded(vraag_id, user)
-    if vraag["stap"] != Stap.ADVIES:
-        raise StapNietToegestaan("Het advies schrijft u in de stap advies.")
+    check_stap(vraag, Actie.ADVIES_GEVEN)
     fouten: dict[str, str] = {}
     tekst = _text(fouten, "advies_tekst", tekst, "de tekst van het advies", max_length=50_000)
     aan = _text(fouten, "advies_aan", aan, "aan wie het advies gaat", max_length=200)
     if fouten:
         raise OngeldigeInvoer(fouten)
     moment = now()
+    voor, na = spoor.changed(
+        {"advies_tekst": vraag["advies_tekst"], "advies_aan": vraag["advies_aan"]},
+        {"advies_tekst": tekst, "advies_aan": aan},
+    )
     await _write(
-        vraag_id,
+        vraag,
         versie,
         {
             Vraag.advies_tekst: tekst,
@@ -666,6 +720,7 @@ async def record_advies(vraag_id: int, user: Ingelogd, *, versie: int, tekst: st
             Vraag.reactie_verwacht_op: (moment + REACTIE_TERMIJN).date(),
         },
         _inhoud(vraag, user, f"Advies opgesteld voor {aan}."),
+        Regel(user, "advies_gewijzigd", voor, na),
     )
 
 
@@ -676,8 +731,7 @@ async def record_reactie(
     vraag = await load_vraag(vraag_id)
     if not (may_follow_as_ambtenaar(user, vraag) or may_work_on(user, vraag)):
         raise GeenToegang()
-    if vraag["stap"] != Stap.BORGING:
-        raise StapNietToegestaan("Een reactie op het advies legt u vast in de stap borging.")
+    check_stap(vraag, Actie.REACTIE_VASTLEGGEN)
     fouten: dict[str, str] = {}
     if oordeel not in {o for o, _ in REACTIE_OORDELEN}:
         fouten["reactie_oordeel"] = "Kies: overgenomen, deels overgenomen of niet overgenomen."
@@ -685,8 +739,10 @@ async def record_reactie(
     vervolg = parse_date(fouten, "vervolg_op", vervolg_op, required=False, future=True)
     if fouten:
         raise OngeldigeInvoer(fouten)
+    nieuw = {"reactie_oordeel": oordeel, "reactie_toelichting": toelichting, "vervolg_op": vervolg}
+    voor, na = spoor.changed({k: vraag[k] for k in nieuw}, nieuw)
     await _write(
-        vraag_id,
+        vraag,
         vraag["versie"],
         {
             Vraag.reactie_oordeel: oordeel,
@@ -695,6 +751,7 @@ async def record_reactie(
             Vraag.vervolg_op: vervolg,
         },
         _inhoud(vraag, user, f"Reactie van de gemeente vastgelegd: {oordeel}.", is_intern=False),
+        Regel(user, "reactie_vastgelegd", voor, na),
     )
 
 

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from participatie import tijd
+from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
-from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
+from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.vragen import domain, queries, stappen
+from participatie.fouten import OngeldigeInvoer
+from participatie.vragen import domain, panelen, queries, stappen
 from participatie.vragen.routes import bijlage_response
 from participatie.vragen.stappen import Stap
-from participatie.web import gemeente_or_404
 
 ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
 MAX_BIJLAGEN = 5
@@ -30,27 +33,20 @@ AANVRAAG_VELDEN = ("titel", "tekst", "achtergrond", "thema", "advies_gewenst_op"
 
 
 @get("/gemeente/{gemeente:str}", guards=[alleen(Rol.AMBTENAAR, Rol.BEHEERDER), eigen_gemeente])
-async def portaal(request: Request, gemeente: FromPath[str]) -> Template:
-    info = await gemeente_or_404(gemeente)
-    user = current(request)
-    assert user is not None
+async def portaal(
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+) -> Template:
     return Template(
         "vragen/portaal.html",
         context={
-            "gemeente": info,
-            "aanvragen": await queries.aanvragen_van(info["id"]),
-            "focusgroepen": await _focusgroepen_van(user.id),
+            "gemeente": gemeente_info,
+            "aanvragen": await queries.aanvragen_van(gemeente_info["id"]),
+            # The focus groups this ambtenaar sits in: focusgroepen fills this key (panelen).
+            **await panelen.voor_portaal(user),
             "mijn_id": user.id,
             "Stap": Stap,
         },
     )
-
-
-async def _focusgroepen_van(gebruiker_id: int) -> list[dict[str, Any]]:
-    # Imported here: focusgroepen builds on vragen, not the other way round.
-    from participatie.focusgroepen import queries as focusgroep_queries
-
-    return await focusgroep_queries.groepen_van_lid(gebruiker_id)
 
 
 def _nieuw_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:
@@ -60,31 +56,25 @@ def _nieuw_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[s
         "fouten": fouten,
         "themas": stappen.THEMAS,
         "max_bijlagen": MAX_BIJLAGEN,
-        "vandaag": domain.today().isoformat(),
+        "vandaag": tijd.today().isoformat(),
     }
 
 
-@get("/gemeente/{gemeente:str}/aanvragen/nieuw", guards=ambtenaar)
-async def new_aanvraag_page(request: Request, gemeente: FromPath[str]) -> Template:
-    user = current(request)
-    assert user is not None
+@get("/nieuw")
+async def new_aanvraag_page(
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+) -> Template:
     waarden = dict.fromkeys(AANVRAAG_VELDEN, "")
     waarden["contactpersoon"] = user.naam
-    return Template(
-        "vragen/aanvraag_nieuw.html", context=_nieuw_context(await gemeente_or_404(gemeente), waarden, {})
-    )
+    return Template("vragen/aanvraag_nieuw.html", context=_nieuw_context(gemeente_info, waarden, {}))
 
 
-@post(
-    "/gemeente/{gemeente:str}/aanvragen/nieuw",
-    guards=ambtenaar,
-    request_max_body_size=AANVRAAG_MAX_BODY,
-)
-async def create_aanvraag(request: Request, gemeente: FromPath[str]) -> Template | Redirect:
+@post("/nieuw", request_max_body_size=AANVRAAG_MAX_BODY)
+async def create_aanvraag(
+    request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+) -> Template | Redirect:
     form = await request.form()
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     uploads = [f for f in form.getall("bijlagen", []) if isinstance(f, UploadFile) and f.filename]
     fouten: dict[str, str] = {}
     if len(uploads) > MAX_BIJLAGEN:
@@ -92,7 +82,7 @@ async def create_aanvraag(request: Request, gemeente: FromPath[str]) -> Template
     bijlagen = [domain.NieuweBijlage(bestandsnaam=f.filename, inhoud=await f.read()) for f in uploads]
     try:
         if fouten:
-            raise domain.OngeldigeInvoer(fouten)
+            raise OngeldigeInvoer(fouten)
         vraag_id = await domain.create_adviesaanvraag(
             user,
             titel=data.get("titel", ""),
@@ -103,31 +93,30 @@ async def create_aanvraag(request: Request, gemeente: FromPath[str]) -> Template
             contactpersoon=data.get("contactpersoon", ""),
             bijlagen=bijlagen,
         )
-    except domain.OngeldigeInvoer as exc:
+    except OngeldigeInvoer as exc:
         waarden = {k: data.get(k, "") for k in AANVRAAG_VELDEN}
         return Template(
             "vragen/aanvraag_nieuw.html",
-            status_code=422,
-            context=_nieuw_context(await gemeente_or_404(gemeente), waarden, exc.fouten),
+            status_code=exc.status,
+            context=_nieuw_context(gemeente_info, waarden, exc.fouten),
         )
-    return Redirect(path=f"/gemeente/{gemeente}/aanvragen/{vraag_id}?ingediend=1")
+    return Redirect(path=f"/gemeente/{gemeente_info['slug']}/aanvragen/{vraag_id}?ingediend=1")
 
 
-async def _aanvraag_for(request: Request, vraag_id: int) -> dict[str, Any]:
+async def _aanvraag_for(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
     """The request, if this ambtenaar may follow it; otherwise the same 404 as a missing one."""
-    user = current(request)
     try:
         vraag = await domain.load_vraag(vraag_id)
     except domain.VraagError:
         raise NotFoundException() from None
-    if user is None or not domain.may_follow_as_ambtenaar(user, vraag):
+    if not domain.may_follow_as_ambtenaar(user, vraag):
         raise NotFoundException()
     return vraag
 
 
 async def _aanvraag_page(
     request: Request,
-    gemeente: str,
+    info: dict[str, Any],
     vraag: dict[str, Any],
     *,
     fouten: dict[str, str] | None = None,
@@ -139,7 +128,7 @@ async def _aanvraag_page(
         "vragen/aanvraag.html",
         status_code=status,
         context={
-            "gemeente": await gemeente_or_404(gemeente),
+            "gemeente": info,
             "vraag": vraag,
             "stap": Stap(vraag["stap"]),
             "uitleg": stappen.UITLEG[Stap(vraag["stap"])],
@@ -156,19 +145,25 @@ async def _aanvraag_page(
     )
 
 
-@get("/gemeente/{gemeente:str}/aanvragen/{vraag_id:int}", guards=ambtenaar)
-async def aanvraag_page(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
-    return await _aanvraag_page(request, gemeente, await _aanvraag_for(request, vraag_id))
+@get("/{vraag_id:int}")
+async def aanvraag_page(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
+) -> Template:
+    return await _aanvraag_page(request, gemeente_info, await _aanvraag_for(user, vraag_id))
 
 
-@post("/gemeente/{gemeente:str}/aanvragen/{vraag_id:int}/reactie", guards=ambtenaar)
+@post("/{vraag_id:int}/reactie")
 async def record_reactie(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
-    await _aanvraag_for(request, vraag_id)
+    await _aanvraag_for(user, vraag_id)
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     try:
         await domain.record_reactie(
             vraag_id,
@@ -177,20 +172,24 @@ async def record_reactie(
             toelichting=data.get("reactie_toelichting", ""),
             vervolg_op=data.get("vervolg_op", ""),
         )
-    except domain.OngeldigeInvoer as exc:
+    except OngeldigeInvoer as exc:
         vraag = await domain.load_vraag(vraag_id)
-        return await _aanvraag_page(request, gemeente, vraag, fouten=exc.fouten, invoer=data, status=422)
+        return await _aanvraag_page(
+            request, gemeente_info, vraag, fouten=exc.fouten, invoer=data, status=exc.status
+        )
     except domain.VraagError as exc:
         vraag = await domain.load_vraag(vraag_id)
-        return await _aanvraag_page(request, gemeente, vraag, melding=str(exc), invoer=data, status=422)
-    return Redirect(path=f"/gemeente/{gemeente}/aanvragen/{vraag_id}#reactie")
+        return await _aanvraag_page(
+            request, gemeente_info, vraag, melding=exc.melding, invoer=data, status=exc.status
+        )
+    return Redirect(path=f"/gemeente/{gemeente_info['slug']}/aanvragen/{vraag_id}#reactie")
 
 
-@get("/gemeente/{gemeente:str}/aanvragen/{vraag_id:int}/bijlagen/{bijlage_id:int}", guards=ambtenaar)
+@get("/{vraag_id:int}/bijlagen/{bijlage_id:int}")
 async def aanvraag_bijlage(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int], bijlage_id: FromPath[int]
+    user: NamedDependency[Ingelogd], vraag_id: FromPath[int], bijlage_id: FromPath[int]
 ) -> Response[bytes]:
-    await _aanvraag_for(request, vraag_id)
+    await _aanvraag_for(user, vraag_id)
     return await bijlage_response(vraag_id, bijlage_id)
 
 
@@ -201,45 +200,45 @@ def _idee_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[st
     return {"gemeente": info, "waarden": waarden, "fouten": fouten, "thema": info["slug"]}
 
 
-@get("/idee/{gemeente:str}", opt=PUBLIEK)
-async def idee_page(request: Request, gemeente: FromPath[str]) -> Template:
-    return Template(
-        "vragen/idee.html",
-        context=_idee_context(await gemeente_or_404(gemeente), {"tekst": "", "email": ""}, {}),
-    )
+@get("/", opt=PUBLIEK)
+async def idee_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+    return Template("vragen/idee.html", context=_idee_context(gemeente_info, {"tekst": "", "email": ""}, {}))
 
 
-@post("/idee/{gemeente:str}", opt=PUBLIEK)
-async def create_idee(request: Request, gemeente: FromPath[str]) -> Template | Redirect:
-    info = await gemeente_or_404(gemeente)
+@post("/", opt=PUBLIEK)
+async def create_idee(
+    request: Request, gemeente_info: NamedDependency[dict[str, Any]]
+) -> Template | Redirect:
+    slug = gemeente_info["slug"]
     data = await read_form(request)
     if data.get("website"):
         # Only a robot fills in the field that people cannot see; it gets the same thank-you.
-        return Redirect(path=f"/idee/{gemeente}/bedankt")
+        return Redirect(path=f"/idee/{slug}/bedankt")
     try:
-        await domain.create_idee(
-            gemeente_slug=gemeente, tekst=data.get("tekst", ""), email=data.get("email", "")
-        )
-    except domain.OngeldigeInvoer as exc:
+        await domain.create_idee(gemeente_slug=slug, tekst=data.get("tekst", ""), email=data.get("email", ""))
+    except OngeldigeInvoer as exc:
         waarden = {"tekst": data.get("tekst", ""), "email": data.get("email", "")}
-        return Template("vragen/idee.html", status_code=422, context=_idee_context(info, waarden, exc.fouten))
-    return Redirect(path=f"/idee/{gemeente}/bedankt")
+        return Template(
+            "vragen/idee.html",
+            status_code=exc.status,
+            context=_idee_context(gemeente_info, waarden, exc.fouten),
+        )
+    return Redirect(path=f"/idee/{slug}/bedankt")
 
 
-@get("/idee/{gemeente:str}/bedankt", opt=PUBLIEK)
-async def idee_bedankt(request: Request, gemeente: FromPath[str]) -> Template:
-    info = await gemeente_or_404(gemeente)
-    return Template("vragen/idee_bedankt.html", context={"gemeente": info, "thema": info["slug"]})
+@get("/bedankt", opt=PUBLIEK)
+async def idee_bedankt(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+    return Template(
+        "vragen/idee_bedankt.html", context={"gemeente": gemeente_info, "thema": gemeente_info["slug"]}
+    )
 
 
 ROUTES = [
     portaal,
-    new_aanvraag_page,
-    create_aanvraag,
-    aanvraag_page,
-    record_reactie,
-    aanvraag_bijlage,
-    idee_page,
-    create_idee,
-    idee_bedankt,
+    Router(
+        path="/gemeente/{gemeente:str}/aanvragen",
+        guards=ambtenaar,
+        route_handlers=[new_aanvraag_page, create_aanvraag, aanvraag_page, record_reactie, aanvraag_bijlage],
+    ),
+    Router(path="/idee/{gemeente:str}", route_handlers=[idee_page, create_idee, idee_bedankt]),
 ]

@@ -7,41 +7,37 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from participatie import csvexport
+from participatie import csvexport, spoor, tijd
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
-from participatie.accounts.guards import alleen, current, eigen_gemeente
+from participatie.accounts.guards import alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
-from participatie.vragen import domain, queries, stappen
-from participatie.vragen.stappen import Stap
-from participatie.web import gemeente_or_404
+from participatie.fouten import OngeldigeInvoer
+from participatie.vragen import domain, panelen, queries, stappen
+from participatie.vragen.stappen import Actie, Stap
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 
 
-async def _vraag_for(request: Request, vraag_id: int) -> dict[str, Any]:
+async def _vraag_for(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
     """The vraag, if this person may work on it; otherwise the same 404 as a missing one."""
-    user = current(request)
-    try:
-        vraag = await domain.load_vraag(vraag_id)
-    except domain.VraagError:
-        raise NotFoundException() from None
-    if user is None or not domain.may_work_on(user, vraag):
+    vraag = await domain.load_vraag_for(user, vraag_id)
+    if vraag is None:
         raise NotFoundException()
     return vraag
 
 
-@get("/raad/{gemeente:str}/vragen", guards=raad)
+@get("/")
 async def board(
-    request: Request,
-    gemeente: FromPath[str],
+    gemeente_info: NamedDependency[dict[str, Any]],
     thema: FromQuery[str] = "",
     stap: FromQuery[str] = "",
     herkomst: FromQuery[str] = "",
@@ -49,11 +45,10 @@ async def board(
     zoek: FromQuery[str] = "",
 ) -> Template:
     f = queries.BoardFilter(thema=thema, stap=stap, herkomst=herkomst, deadline=deadline, zoek=zoek.strip())
-    return Template("vragen/board.html", context=await _board_context(gemeente, f))
+    return Template("vragen/board.html", context=await _board_context(gemeente_info, f))
 
 
-async def _board_context(gemeente: str, f: queries.BoardFilter, melding: str = "") -> dict[str, Any]:
-    info = await gemeente_or_404(gemeente)
+async def _board_context(info: dict[str, Any], f: queries.BoardFilter, melding: str = "") -> dict[str, Any]:
     return {
         "gemeente": info,
         "kolommen": await queries.board(info["id"], f),
@@ -66,8 +61,7 @@ async def _board_context(gemeente: str, f: queries.BoardFilter, melding: str = "
 
 
 async def _vraag_page(
-    request: Request,
-    gemeente: str,
+    info: dict[str, Any],
     vraag: dict[str, Any],
     *,
     fouten: dict[str, str] | None = None,
@@ -75,7 +69,6 @@ async def _vraag_page(
     status: int = 200,
     invoer: dict[str, str] | None = None,
 ) -> Template:
-    info = await gemeente_or_404(gemeente)
     huidige = Stap(vraag["stap"])
     volgende = stappen.allowed_next(huidige)
     ontbrekend = {
@@ -96,9 +89,13 @@ async def _vraag_page(
             "invoer": invoer or {},
             "tijdlijn": await queries.timeline(vraag["id"], with_internal=True),
             "bijlagen": await queries.bijlagen(vraag["id"]),
-            "peilingen": await _peilingen(vraag["id"]),
-            "focusgroepen": await _focusgroepen(vraag["id"]),
-            "rapport_mogelijk": _rapport_mogelijk(vraag),
+            # Polls, focus groups and the report: their domains fill these keys (panelen).
+            **await panelen.voor_vraag(vraag),
+            # Which forms the page offers: exactly the actions the table stappen.MAG allows.
+            "Actie": Actie,
+            "wijzigingen": await spoor.van_vraag(vraag["id"]),
+            "actie_tekst": actie_tekst,
+            "waarde_tekst": waarde_tekst,
             "oordelen": domain.REACTIE_OORDELEN,
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "raadslid_opties": [
@@ -113,28 +110,51 @@ async def _vraag_page(
     )
 
 
-async def _peilingen(vraag_id: int) -> list[dict[str, Any]]:
-    # Imported here: peilingen builds on vragen, not the other way round.
-    from participatie.peilingen import queries as peiling_queries
+# "Wie wijzigde wat": the trail's action names as a council member reads them. Names of other
+# domains not listed here are shown as they are, with spaces for underscores.
+ACTIE_TEKSTEN = {
+    "adviesaanvraag_ingediend": "Adviesaanvraag ingediend",
+    "vraag_geagendeerd": "Vraag op de agenda gezet",
+    "idee_ontvangen": "Idee van een inwoner ontvangen",
+    "vraag_getrechterd": "Trechteren opgeslagen",
+    "concretisering_gewijzigd": "Concretisering gewijzigd",
+    "stap_gewijzigd": "Naar een volgende stap",
+    "stap_terug": "Terug naar een eerdere stap",
+    "activiteit_vastgelegd": "Activiteit vastgelegd",
+    "advies_gewijzigd": "Advies opgeslagen",
+    "reactie_vastgelegd": "Reactie van de gemeente vastgelegd",
+    "peiling_aangemaakt": "Peiling gemaakt",
+    "peiling_gewijzigd": "Peiling gewijzigd",
+    "peiling_gepubliceerd": "Peiling geopend",
+    "peiling_gesloten": "Peiling gesloten",
+    "vraag_toegevoegd": "Vraag aan peiling toegevoegd",
+    "antwoord_verborgen": "Antwoord verborgen",
+    "focusgroep_gestart": "Focusgroep gestart",
+    "bevinding_verwijderd": "Bevinding verwijderd",
+    "rapport_gewijzigd": "Rapport gewijzigd",
+    "rapport_gepubliceerd": "Rapport gepubliceerd",
+}
 
-    return await peiling_queries.peilingen_van(vraag_id)
+
+def actie_tekst(actie: str) -> str:
+    return ACTIE_TEKSTEN.get(actie) or actie.replace("_", " ").capitalize()
 
 
-def _rapport_mogelijk(vraag: dict[str, Any]) -> bool:
-    from participatie.rapporten.domain import STAPPEN_SAMENSTELLEN
-
-    return vraag["stap"] in STAPPEN_SAMENSTELLEN
-
-
-async def _focusgroepen(vraag_id: int) -> list[dict[str, Any]]:
-    from participatie.focusgroepen import queries as focusgroep_queries
-
-    return await focusgroep_queries.groepen_van(vraag_id)
+def waarde_tekst(value: object) -> str:
+    """A before/after value of the trail in a few words: long texts are cut, empty says so."""
+    if value is None or value == "" or value == []:
+        return "(leeg)"
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 80 else text[:77].rstrip() + "..."
 
 
-@get("/raad/{gemeente:str}/vragen/{vraag_id:int}", guards=raad)
-async def vraag_page(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
-    return await _vraag_page(request, gemeente, await _vraag_for(request, vraag_id))
+@get("/{vraag_id:int}")
+async def vraag_page(
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], vraag_id: FromPath[int]
+) -> Template:
+    return await _vraag_page(gemeente_info, await _vraag_for(user, vraag_id))
 
 
 def _versie(data: dict[str, str]) -> int:
@@ -145,35 +165,38 @@ def _versie(data: dict[str, str]) -> int:
 
 
 async def _apply(
-    request: Request,
-    gemeente: str,
+    user: Ingelogd,
+    info: dict[str, Any],
     vraag_id: int,
     change: Callable[[], Awaitable[object]],
     invoer: dict[str, str] | None = None,
     anker: str = "",
 ) -> Template | Redirect:
-    """Run one domain change; on a refusal show the vraag page again with the Dutch message."""
-    await _vraag_for(request, vraag_id)
+    """Run one domain change; on a refusal show the vraag page again with the Dutch message
+    and the refusal's own status (409 for a concurrent change, 422 for a rule)."""
+    await _vraag_for(user, vraag_id)
     try:
         await change()
-    except domain.OngeldigeInvoer as exc:
+    except OngeldigeInvoer as exc:
         vraag = await domain.load_vraag(vraag_id)
-        return await _vraag_page(request, gemeente, vraag, fouten=exc.fouten, status=422, invoer=invoer)
+        return await _vraag_page(info, vraag, fouten=exc.fouten, status=exc.status, invoer=invoer)
     except domain.VraagError as exc:
         vraag = await domain.load_vraag(vraag_id)
-        status = 409 if isinstance(exc, domain.GelijktijdigGewijzigd) else 422
-        return await _vraag_page(request, gemeente, vraag, melding=str(exc), status=status, invoer=invoer)
-    return Redirect(path=f"/raad/{gemeente}/vragen/{vraag_id}{anker}")
+        return await _vraag_page(info, vraag, melding=exc.melding, status=exc.status, invoer=invoer)
+    return Redirect(path=f"/raad/{info['slug']}/vragen/{vraag_id}{anker}")
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/trechter", guards=raad)
-async def trechter(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
+@post("/{vraag_id:int}/trechter")
+async def trechter(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
+) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     return await _apply(
-        request,
-        gemeente,
+        user,
+        gemeente_info,
         vraag_id,
         lambda: domain.update_trechter(
             vraag_id,
@@ -187,19 +210,20 @@ async def trechter(request: Request, gemeente: FromPath[str], vraag_id: FromPath
     )
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/concretisering", guards=raad)
+@post("/{vraag_id:int}/concretisering")
 async def concretisering(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
     form = await request.form()
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     vormen = [v for v in form.getall("participatievormen", []) if isinstance(v, str)]
     vormen += [v.strip() for v in data.get("andere_vorm", "").split(",") if v.strip()]
     return await _apply(
-        request,
-        gemeente,
+        user,
+        gemeente_info,
         vraag_id,
         lambda: domain.update_concretisering(
             vraag_id,
@@ -216,18 +240,19 @@ async def concretisering(
     )
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/stap", guards=raad)
+@post("/{vraag_id:int}/stap")
 async def stap(
-    request: HTMXRequest, gemeente: FromPath[str], vraag_id: FromPath[int]
+    request: HTMXRequest,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
 ) -> Template | Redirect | HTMXBlockTemplate:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     if request.htmx and data.get("terug") == "bord":
-        return await _move_on_board(request, gemeente, vraag_id, user, data)
+        return await _move_on_board(gemeente_info, vraag_id, user, data)
     response = await _apply(
-        request,
-        gemeente,
+        user,
+        gemeente_info,
         vraag_id,
         lambda: domain.advance_stap(
             vraag_id,
@@ -239,19 +264,19 @@ async def stap(
         ),
     )
     if isinstance(response, Redirect) and data.get("terug") == "bord":
-        return Redirect(path=f"/raad/{gemeente}/vragen")
+        return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen")
     return response
 
 
 async def _move_on_board(
-    request: HTMXRequest, gemeente: str, vraag_id: int, user: Ingelogd, data: dict[str, str]
+    info: dict[str, Any], vraag_id: int, user: Ingelogd, data: dict[str, str]
 ) -> HTMXBlockTemplate:
     """htmx: move the card and answer with the board alone, carrying a message either way.
 
     The answer is a 200 even when the move is refused: htmx swaps only successful answers, and
     the refusal is shown in the board's message area, which screen readers announce.
     """
-    vraag = await _vraag_for(request, vraag_id)
+    vraag = await _vraag_for(user, vraag_id)
     try:
         naar = await domain.advance_stap(vraag_id, user, versie=_versie(data), naar=data.get("naar", ""))
         melding = f"Vraag {vraag_id} ({vraag['titel']}) staat nu in de stap {naar.label.lower()}."
@@ -262,7 +287,7 @@ async def _move_on_board(
         block_name="bord",
         # The filters travel along (hx-include), so the board comes back as the person saw it.
         context=await _board_context(
-            gemeente,
+            info,
             queries.BoardFilter(
                 thema=data.get("thema", ""),
                 herkomst=data.get("herkomst", ""),
@@ -274,16 +299,17 @@ async def _move_on_board(
     )
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/activiteiten", guards=raad)
+@post("/{vraag_id:int}/activiteiten")
 async def activiteit(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     return await _apply(
-        request,
-        gemeente,
+        user,
+        gemeente_info,
         vraag_id,
         lambda: domain.add_activiteit(
             vraag_id,
@@ -298,14 +324,17 @@ async def activiteit(
     )
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/advies", guards=raad)
-async def advies(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
+@post("/{vraag_id:int}/advies")
+async def advies(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
+) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     return await _apply(
-        request,
-        gemeente,
+        user,
+        gemeente_info,
         vraag_id,
         lambda: domain.record_advies(
             vraag_id,
@@ -319,14 +348,17 @@ async def advies(request: Request, gemeente: FromPath[str], vraag_id: FromPath[i
     )
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/reactie", guards=raad)
-async def reactie(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
+@post("/{vraag_id:int}/reactie")
+async def reactie(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
+) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     return await _apply(
-        request,
-        gemeente,
+        user,
+        gemeente_info,
         vraag_id,
         lambda: domain.record_reactie(
             vraag_id,
@@ -340,11 +372,11 @@ async def reactie(request: Request, gemeente: FromPath[str], vraag_id: FromPath[
     )
 
 
-@get("/raad/{gemeente:str}/vragen/{vraag_id:int}/bijlagen/{bijlage_id:int}", guards=raad)
+@get("/{vraag_id:int}/bijlagen/{bijlage_id:int}")
 async def bijlage(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int], bijlage_id: FromPath[int]
+    user: NamedDependency[Ingelogd], vraag_id: FromPath[int], bijlage_id: FromPath[int]
 ) -> Response[bytes]:
-    await _vraag_for(request, vraag_id)
+    await _vraag_for(user, vraag_id)
     return await bijlage_response(vraag_id, bijlage_id)
 
 
@@ -387,10 +419,10 @@ CSV_KOLOMMEN = [
 ]
 
 
-@get("/raad/{gemeente:str}/vragen/export.csv", guards=raad)
-async def export_csv(request: Request, gemeente: FromPath[str]) -> Response[str]:
+@get("/export.csv")
+async def export_csv(gemeente_info: NamedDependency[dict[str, Any]]) -> Response[str]:
     """The council's own evaluation: every vraag with the date it first reached each step."""
-    info = await gemeente_or_404(gemeente)
+    info = gemeente_info
     rows = await queries.export_rows(info["id"])
     datums = await queries.stap_data([r["id"] for r in rows])
     regels: list[list[object]] = [list(CSV_KOLOMMEN)]
@@ -413,15 +445,16 @@ async def export_csv(request: Request, gemeente: FromPath[str]) -> Response[str]
             ]
         )
     # The one CSV writer: semicolons, a BOM and formula escaping, like every other download.
-    return csvexport.response(regels, f"vragen-{info['slug']}-{domain.today()}.csv")
+    return csvexport.response(regels, f"vragen-{info['slug']}-{tijd.today()}.csv")
 
 
-@get("/raad/{gemeente:str}/vragen/nieuw", guards=[alleen(Rol.RAADSLID), eigen_gemeente])
-async def new_vraag_page(request: Request, gemeente: FromPath[str]) -> Template:
+# Only a raadslid puts something on the council's own agenda (on top of the router's guards).
+@get("/nieuw", guards=[alleen(Rol.RAADSLID)])
+async def new_vraag_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
     return Template(
         "vragen/nieuw.html",
         context={
-            "gemeente": await gemeente_or_404(gemeente),
+            "gemeente": gemeente_info,
             "waarden": {"titel": "", "tekst": "", "thema": ""},
             "fouten": {},
             "themas": stappen.THEMAS,
@@ -429,40 +462,46 @@ async def new_vraag_page(request: Request, gemeente: FromPath[str]) -> Template:
     )
 
 
-@post("/raad/{gemeente:str}/vragen/nieuw", guards=[alleen(Rol.RAADSLID), eigen_gemeente])
-async def create_vraag(request: Request, gemeente: FromPath[str]) -> Template | Redirect:
+@post("/nieuw", guards=[alleen(Rol.RAADSLID)])
+async def create_vraag(
+    request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     try:
         vraag_id = await domain.create_eigen_agendering(
             user, titel=data.get("titel", ""), tekst=data.get("tekst", ""), thema=data.get("thema", "")
         )
-    except domain.OngeldigeInvoer as exc:
+    except OngeldigeInvoer as exc:
         return Template(
             "vragen/nieuw.html",
-            status_code=422,
+            status_code=exc.status,
             context={
-                "gemeente": await gemeente_or_404(gemeente),
+                "gemeente": gemeente_info,
                 "fouten": exc.fouten,
                 "waarden": {k: data.get(k, "") for k in ("titel", "tekst", "thema")},
                 "themas": stappen.THEMAS,
             },
         )
-    return Redirect(path=f"/raad/{gemeente}/vragen/{vraag_id}")
+    return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen/{vraag_id}")
 
 
 ROUTES = [
-    board,
-    export_csv,
-    new_vraag_page,
-    create_vraag,
-    vraag_page,
-    trechter,
-    concretisering,
-    stap,
-    activiteit,
-    advies,
-    reactie,
-    bijlage,
+    Router(
+        path="/raad/{gemeente:str}/vragen",
+        guards=raad,
+        route_handlers=[
+            board,
+            export_csv,
+            new_vraag_page,
+            create_vraag,
+            vraag_page,
+            trechter,
+            concretisering,
+            stap,
+            activiteit,
+            advies,
+            reactie,
+            bijlage,
+        ],
+    )
 ]
