@@ -41,21 +41,18 @@ class _DutchContext(click.Context):
     formatter_class = _DutchFormatter
 
 
-class _DutchHelp:
-    context_class = _DutchContext
+class _DutchCommand(click.Command):
+    # Typed as click declares it, so _DutchGroup may inherit it alongside click.Group's.
+    context_class: type[click.Context] = _DutchContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+        option = super().get_help_option(ctx)
         if option is not None:
             option.help = "Toon deze hulp en stop."
         return option
 
 
-class _DutchCommand(_DutchHelp, click.Command):
-    pass
-
-
-class _DutchGroup(_DutchHelp, click.Group):
+class _DutchGroup(_DutchCommand, click.Group):
     command_class = _DutchCommand
     group_class = type  # subgroups are of this class too
 

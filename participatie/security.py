@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hmac
 
+from litestar.enums import ScopeType
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 CSP = "; ".join(
     [
@@ -41,7 +42,8 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
         headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # ScopeType, not "http": only the enum member narrows Scope to HTTPScope for mypy.
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
 
@@ -69,7 +71,8 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
         if scope["method"] == "HEAD":
             # Litestar answers HEAD only where a route declares it. Monitors, link checkers and
             # caches ask HEAD of pages that exist: run the GET and send its headers only.
-            await app({**scope, "method": "GET"}, receive, _without_body(send_with_headers))
+            get_scope: HTTPScope = {**scope, "method": "GET"}
+            await app(get_scope, receive, _without_body(send_with_headers))
             return
         await app(scope, receive, send_with_headers)
 
@@ -98,7 +101,7 @@ async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, by
             ],
         }
     )
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def stale_csrf_cookie_dropped(app: ASGIApp, *, secret: str, cookie_name: str) -> ASGIApp:
@@ -122,12 +125,12 @@ def stale_csrf_cookie_dropped(app: ASGIApp, *, secret: str, cookie_name: str) ->
         return not part.startswith(prefix) or signed_now(part[len(prefix) :])
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+        if scope["type"] == ScopeType.HTTP and scope["method"] in ("GET", "HEAD"):
             headers = [
                 (name, b";".join(p for p in value.split(b";") if keep(p)) if name == b"cookie" else value)
                 for name, value in scope["headers"]
             ]
-            scope = {**scope, "headers": headers}  # type: ignore[assignment]
+            scope = {**scope, "headers": headers}
         await app(scope, receive, send)
 
     return middleware

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.params import FromPath
 
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
@@ -44,7 +45,9 @@ def provide_user(request: Request) -> Ingelogd:
     return user
 
 
-async def provide_gemeente_info(gemeente: str) -> dict[str, Any]:
+async def provide_gemeente_info(gemeente: FromPath[str]) -> dict[str, Any]:
+    # FromPath, not a bare `str`: Litestar 2.25 warns about inferred parameters as soon as a
+    # handler names this dependency with NamedDependency, and pytest turns warnings into errors.
     return await gemeente_or_404(gemeente)
 
 

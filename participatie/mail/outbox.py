@@ -31,7 +31,7 @@ from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import formatdate, parseaddr
 from functools import lru_cache
@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 import aiosmtplib
 from jinja2 import TemplateNotFound
+from piccolo.columns import Column
 from piccolo.query.functions.aggregate import Count
 
 from participatie.auditlog import log_event
@@ -188,6 +189,14 @@ _UTF8.header_encoding = QP
 _UTF8.body_encoding = QP
 
 
+def _text_part(text: str, subtype: str) -> MIMENonMultipart:
+    """What MIMEText(text, subtype, _UTF8) builds, byte for byte: typeshed types MIMEText's
+    charset as a name only, and the name would bring back base64 bodies."""
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(text, _UTF8)
+    return part
+
+
 def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> Message:
     """Build the message: emails/<sjabloon>.txt gives blocks `onderwerp` and `tekst`; an
     emails/<sjabloon>.html beside it adds an HTML alternative. `gedeeld` is a shared
@@ -203,7 +212,7 @@ def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None 
     onderwerp = _one_line("".join(text_template.blocks["onderwerp"](text_ctx)))
     tekst = "".join(text_template.blocks["tekst"](text_template.new_context(context))).strip() + "\n"
 
-    body: Message = MIMEText(tekst, "plain", _UTF8)
+    body: Message = _text_part(tekst, "plain")
     try:
         html_template = environment().get_template(f"emails/{bericht['sjabloon']}.html")
     except TemplateNotFound:
@@ -211,7 +220,7 @@ def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None 
     else:
         alternative = MIMEMultipart("alternative")
         alternative.attach(body)
-        alternative.attach(MIMEText(html_template.render(context, onderwerp=onderwerp), "html", _UTF8))
+        alternative.attach(_text_part(html_template.render(context, onderwerp=onderwerp), "html"))
         body = alternative
     message = body
     if bericht["bijlage"] is not None or gedeeld is not None:
@@ -219,7 +228,8 @@ def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None 
         message.attach(body)
         if bericht["bijlage"] is not None:
             message.attach(_part(bericht["bijlage_naam"], bericht["bijlage_type"], bytes(bericht["bijlage"])))
-    message["Subject"] = Header(onderwerp, _UTF8) if not onderwerp.isascii() else onderwerp
+    # compat32 folds a Header; typeshed lets MIME classes take str headers only.
+    message["Subject"] = Header(onderwerp, _UTF8) if not onderwerp.isascii() else onderwerp  # type: ignore[assignment]
     message["From"] = settings.mail_from
     message["To"] = bericht["aan"]  # one plain address: check_address allowed nothing else
     message["Date"] = formatdate(localtime=False)
@@ -411,6 +421,7 @@ async def _mark_failed(
     bericht: dict[str, Any], reden: str, *, permanent: bool, moment: datetime, eigenaar: str = ""
 ) -> None:
     """A refusal by the recipient's side: 5xx is final, 4xx is retried MAX_POGINGEN times."""
+    changes: dict[Column | str, Any]
     if permanent or bericht["pogingen"] >= MAX_POGINGEN:
         changes = {Bericht.status: Status.MISLUKT.value, Bericht.afgehandeld_at: moment}
     else:
@@ -426,6 +437,7 @@ async def _server_away(bericht: dict[str, Any], reden: str, moment: datetime, ei
     is no attempt. Retried for SERVER_GEDULD from the first such failure; True if given up."""
     sinds = as_utc(bericht["server_weg_sinds"]) if bericht["server_weg_sinds"] else moment
     reden = without_addresses(reden)[:400]
+    changes: dict[Column | str, Any]
     if moment - sinds >= SERVER_GEDULD:
         changes = {
             Bericht.status: Status.MISLUKT.value,
