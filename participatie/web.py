@@ -1,9 +1,11 @@
 """What every domain's routes share: the dependencies (`Provide`) Litestar injects.
 
-A handler names what it needs as a parameter: `user: Ingelogd` (the signed-in person, put on
-the request by the session middleware; a guard has already refused anonymous visitors),
-`settings: Settings`, and `gemeente_info` (the council of the `{gemeente}` path parameter,
-404 when unknown). Registered once on the app, so no handler calls these helpers itself.
+A handler names what it needs as a parameter marked `NamedDependency` (litestar.di; a bare
+annotation is an "inferred dependency", a deprecation warning and so an error in the tests):
+`user: NamedDependency[Ingelogd]` (the signed-in person, put on the request by the session
+middleware; a guard has already refused anonymous visitors), `settings: NamedDependency[Settings]`,
+and `gemeente_info: NamedDependency[dict[str, Any]]` (the council of the `{gemeente}` path
+parameter, 404 when unknown). Registered once on the app, so no handler calls these helpers itself.
 """
 
 from __future__ import annotations
