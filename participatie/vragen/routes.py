@@ -137,7 +137,7 @@ ACTIE_TEKSTEN = {
 
 
 def actie_tekst(actie: str) -> str:
-    return ACTIE_TEKSTEN.get(actie) or actie.replace("_", " ").capitalize()
+    return ACTIE_TEKSTEN.get(actie) or actie.replace("_", " ")
 
 
 def waarde_tekst(value: object) -> str:
