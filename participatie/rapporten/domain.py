@@ -5,107 +5,185 @@ one transaction marks the report published and queues one mail per address. The 
 people who only wanted the report are deleted from the poll tables in that same transaction:
 from then on they exist only in the outbox, which blanks them a day after delivery. Those who
 also want to hear the municipality's reaction are kept until that follow-up (or a maximum
-period a beheerder sets).
+period a beheerder sets). The addresses belong to peilingen: they are read and forgotten
+through `peilingen.rapportadressen`, inside this domain's transactions.
+
+Every change a council member makes writes one line of the trail (spoor) in its transaction;
+the mail-out is traced by its number of recipients, never by an address.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from participatie import sleutels
+from participatie import sleutels, spoor
 from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
-from participatie.db import as_utc
-from participatie.focusgroepen.domain import plus_months
 from participatie.focusgroepen.tables import Focusgroep, Lid, Soort
+from participatie.fouten import GeenToegang, GelijktijdigGewijzigd, Geweigerd, NietGevonden
+
+# Re-exported: the settings page (instellingen.py) catches rapporten.OngeldigeInvoer.
+from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.markdown import MAX_MARKDOWN, MarkdownTeZwaar, render_isolated
-from participatie.peilingen import adressen
-from participatie.peilingen.tables import Peiling, Rapportadres, Status
+from participatie.peilingen import adressen, rapportadressen
 from participatie.rapporten import inhoud, pdf
 from participatie.rapporten.tables import Rapport
 from participatie.sleutels import keyed
+from participatie.tijd import as_utc, now, plus_months
 from participatie.vragen import domain as vragen
-from participatie.vragen.stappen import Stap
+from participatie.vragen import stappen
+from participatie.vragen.stappen import Actie
 
 # A report's PDF goes along as an attachment up to this size; above it the mail links to it,
 # so 10,000 mails do not carry megabytes each.
 PDF_BIJLAGE_MAX = 1_000_000
 VERVOLG_SLEUTEL = "vervolg_bewaartermijn_maanden"
 VERVOLG_STANDAARD = 12
-STAPPEN_SAMENSTELLEN = (Stap.VOORLEGGEN, Stap.TERUGKOPPELEN, Stap.ADVIES, Stap.BORGING, Stap.AFGEROND)
-STAPPEN_PUBLICEREN = (Stap.TERUGKOPPELEN, Stap.ADVIES, Stap.BORGING, Stap.AFGEROND)
 TE_ZWAAR = "Deze tekst is te ingewikkeld om te tonen. Gebruik minder opmaak of maak de tekst korter."
 PDF_TE_ZWAAR = (
     "De PDF van dit rapport kost te veel tijd om te maken. "
     "Gebruik minder opmaak, zoals vet of schuin, of maak de tekst korter."
 )
+NIET_GOEDGEKEURD = "Schrijf eerst de conclusies; daarna kunt u goedkeuren."
+NIET_GEPUBLICEERD = "Schrijf de conclusies voordat u publiceert."
+# Only for vragen/routes.py (`_rapport_mogelijk`), until it asks stappen.mag itself.
+STAPPEN_SAMENSTELLEN = stappen.stappen_voor(Actie.RAPPORT_SCHRIJVEN)
+# The fields the council writes; the trail shows which of them a save changed.
+TEKSTVELDEN = ("titel", "inleiding", "conclusies", "automatisch")
 
 
-class RapportError(Exception):
-    """A refused change; `str(error)` is the Dutch message."""
+class RapportError(Geweigerd):
+    """A refused change to a report; `str(error)` is the Dutch message (status 422)."""
 
 
-class GeenToegang(RapportError):
+class RapportNietGevonden(RapportError, NietGevonden):
+    """The vraag is not one this person works on, or has no report yet: a 404."""
+
+    def __init__(self, melding: str = "Dit rapport bestaat niet (meer).") -> None:
+        super().__init__(melding)
+
+
+class RapportGelijktijdigGewijzigd(RapportError, GelijktijdigGewijzigd):
+    """Someone else saved the report since this form was opened: a 409."""
+
     def __init__(self) -> None:
-        super().__init__("U kunt dit rapport niet wijzigen.")
+        super().__init__("Iemand anders heeft het rapport net gewijzigd. Laad de pagina opnieuw.")
 
 
-class OngeldigeInvoer(RapportError):
-    def __init__(self, fouten: dict[str, str]) -> None:
-        self.fouten = fouten
-        super().__init__("Niet alles is goed ingevuld.")
+class OngeldigeLink(RapportError, NietGevonden):
+    """A remove-me link that was not made by us (any key of the ring): a 404."""
 
-
-class OngeldigeLink(RapportError):
     def __init__(self) -> None:
         super().__init__("Deze link werkt niet (meer).")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
+    """The vraag, if this person works on it; otherwise as if it did not exist."""
     try:
         vraag = await vragen.load_vraag(vraag_id)
     except vragen.VraagError:
-        raise GeenToegang() from None
+        raise RapportNietGevonden() from None
     if not vragen.may_work_on(user, vraag):
-        raise GeenToegang()
+        raise RapportNietGevonden()
     return vraag
+
+
+def _check_stap(vraag: dict[str, Any], actie: Actie) -> None:
+    reden = stappen.weigering(vraag["stap"], actie)
+    if reden is not None:
+        raise RapportError(reden)
 
 
 async def load_rapport(vraag_id: int) -> dict[str, Any] | None:
     return await Rapport.select().where(Rapport.vraag == vraag_id).first()
 
 
-async def rapport_voor(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
-    """The vraag's report, made (empty) on first visit by the council."""
+async def rapport_van(user: Ingelogd, vraag_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(vraag, report) for the council's page. Reads only: before a report is stored this is
+    its draft (`concept`, id None), refused where the step allows no report yet."""
+    vraag = await _vraag(user, vraag_id)
+    rapport = await load_rapport(vraag_id)
+    if rapport is None:
+        _check_stap(vraag, Actie.RAPPORT_SCHRIJVEN)
+        rapport = concept(vraag)
+    return vraag, rapport
+
+
+def concept(vraag: dict[str, Any]) -> dict[str, Any]:
+    """The report the page shows before one is stored: saving it creates it (versie 0)."""
+    return {
+        "id": None,
+        "vraag": vraag["id"],
+        "titel": _standaard_titel(vraag),
+        "inleiding": "",
+        "conclusies": "",
+        "automatisch": False,
+        "goedgekeurd_at": None,
+        "gepubliceerd_at": None,
+        "gewijzigd_at": None,
+        "ontvangers": None,
+        "versie": 0,
+    }
+
+
+def _standaard_titel(vraag: dict[str, Any]) -> str:
+    return f"Wat inwoners zeiden over: {vraag['titel']}"[:200]
+
+
+async def _insert(user: Ingelogd, vraag: dict[str, Any], velden: dict[Any, Any]) -> int | None:
+    """Store the vraag's report with `velden` and trace it; None if one exists already.
+    Call inside a transaction."""
+    rows = (
+        await Rapport.insert(
+            Rapport(
+                vraag=vraag["id"],
+                gemeente=vraag["gemeente"],
+                sleutel=secrets.token_urlsafe(9)[:12],
+                aangemaakt_at=now(),
+                **{column._meta.name: value for column, value in velden.items()},
+            )
+        )
+        .on_conflict(target=Rapport.vraag, action="DO NOTHING")
+        .returning(Rapport.id)
+    )
+    if not rows:
+        return None
+    await spoor.record(
+        user,
+        "rapport_aangemaakt",
+        onderwerp="rapport",
+        onderwerp_id=rows[0]["id"],
+        vraag_id=vraag["id"],
+        gemeente_id=vraag["gemeente"],
+        na={column._meta.name: value for column, value in velden.items() if column._meta.name in TEKSTVELDEN},
+    )
+    return int(rows[0]["id"])
+
+
+async def create_rapport(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
+    """The vraag's report, stored empty (with a title) if there is none yet. A POST's work:
+    the page itself only shows a draft."""
     vraag = await _vraag(user, vraag_id)
     rapport = await load_rapport(vraag_id)
     if rapport is not None:
         return rapport
-    if vraag["stap"] not in STAPPEN_SAMENSTELLEN:
-        raise RapportError("Een rapport maakt u vanaf de stap voorleggen.")
-    await Rapport.insert(
-        Rapport(
-            vraag=vraag_id,
-            gemeente=vraag["gemeente"],
-            sleutel=secrets.token_urlsafe(9)[:12],
-            titel=f"Wat inwoners zeiden over: {vraag['titel']}"[:200],
-            aangemaakt_at=now(),
-        )
-    ).on_conflict(target=Rapport.vraag, action="DO NOTHING")
+    _check_stap(vraag, Actie.RAPPORT_SCHRIJVEN)
+    async with Rapport._meta.db.transaction():
+        await _insert(user, vraag, {Rapport.titel: _standaard_titel(vraag)})
     rapport = await load_rapport(vraag_id)
-    assert rapport is not None
+    assert rapport is not None  # inserted just now, or by someone else meanwhile
     return rapport
+
+
+# Older name: scripts (demo.py) and tests get or make the report with it.
+rapport_voor = create_rapport
 
 
 async def update_rapport(
@@ -118,7 +196,14 @@ async def update_rapport(
     conclusies: str,
     automatisch: bool,
 ) -> None:
-    rapport = await rapport_voor(user, vraag_id)
+    """Save the council's texts. `versie` is the version the form showed: 0 for the draft of a
+    report not stored yet (this save stores it), and a save over someone else's is refused.
+    After publication the PDF is made of the new text first; a text it cannot be made of is
+    refused, and nothing is written."""
+    vraag = await _vraag(user, vraag_id)
+    rapport = await load_rapport(vraag_id)
+    if rapport is None:
+        _check_stap(vraag, Actie.RAPPORT_SCHRIJVEN)
     fouten: dict[str, str] = {}
     titel = _text(fouten, "titel", titel, "een titel", max_length=200, required=True)
     inleiding = _text(
@@ -129,6 +214,8 @@ async def update_rapport(
     )
     if fouten:
         raise OngeldigeInvoer(fouten)
+    if (rapport is None) != (versie == 0) or (rapport is not None and rapport["versie"] != versie):
+        raise RapportGelijktijdigGewijzigd()
     # Rendered once, here, beside the server: page views only show the stored HTML.
     try:
         inleiding_html, conclusies_html = await render_isolated([inleiding, conclusies])
@@ -141,8 +228,13 @@ async def update_rapport(
         Rapport.inleiding_html: inleiding_html,
         Rapport.conclusies_html: conclusies_html,
         Rapport.automatisch: automatisch,
-        Rapport.versie: versie + 1,
     }
+    if rapport is None:
+        async with Rapport._meta.db.transaction():
+            if await _insert(user, vraag, changes) is None:
+                raise RapportGelijktijdigGewijzigd()  # someone else stored one just now
+        return
+    changes[Rapport.versie] = versie + 1
     is_published = rapport["gepubliceerd_at"] is not None
     if not is_published:
         # A change withdraws an earlier approval: approve what will be sent.
@@ -154,42 +246,65 @@ async def update_rapport(
         nieuw = {"titel": titel, "inleiding_html": inleiding_html, "conclusies_html": conclusies_html}
         nieuw["gewijzigd_at"] = changes[Rapport.gewijzigd_at]
         changes[Rapport.pdf] = await render_pdf(rapport["id"], nieuw)
-    updated = (
-        await Rapport.update(changes)
-        .where((Rapport.id == rapport["id"]) & (Rapport.versie == versie))
-        .returning(Rapport.id)
-    )
-    if not updated:
-        raise RapportError("Iemand anders heeft het rapport net gewijzigd. Laad de pagina opnieuw.")
+    voor = {veld: rapport[veld] for veld in TEKSTVELDEN}
+    na = {"titel": titel, "inleiding": inleiding, "conclusies": conclusies, "automatisch": automatisch}
+    if rapport["goedgekeurd_at"] is not None and not is_published:
+        voor["goedgekeurd"], na["goedgekeurd"] = True, False
+    voor, na = spoor.changed(voor, na)
+    async with Rapport._meta.db.transaction():
+        updated = (
+            await Rapport.update(changes)
+            .where((Rapport.id == rapport["id"]) & (Rapport.versie == versie))
+            .returning(Rapport.id)
+        )
+        if not updated:
+            raise RapportGelijktijdigGewijzigd()
+        await spoor.record(
+            user,
+            "rapport_gewijzigd_na_publicatie" if is_published else "rapport_gewijzigd",
+            onderwerp="rapport",
+            onderwerp_id=rapport["id"],
+            vraag_id=vraag_id,
+            gemeente_id=rapport["gemeente"],
+            voor=voor,
+            na=na,
+        )
     if is_published:
         log_event("rapport_gewijzigd_na_publicatie", door=user.id, rapport=rapport["id"], versie=versie + 1)
 
 
 async def approve(user: Ingelogd, vraag_id: int) -> None:
-    rapport = await rapport_voor(user, vraag_id)
-    if not rapport["conclusies"].strip():
-        raise OngeldigeInvoer({"conclusies": "Schrijf eerst de conclusies; daarna kunt u goedkeuren."})
-    await Rapport.update({Rapport.goedgekeurd_at: now()}).where(Rapport.id == rapport["id"])
+    await _vraag(user, vraag_id)
+    rapport = await load_rapport(vraag_id)
+    if rapport is None or not rapport["conclusies"].strip():
+        raise OngeldigeInvoer({"conclusies": NIET_GOEDGEKEURD})
+    moment = now()
+    async with Rapport._meta.db.transaction():
+        await Rapport.update({Rapport.goedgekeurd_at: moment}).where(Rapport.id == rapport["id"])
+        await spoor.record(
+            user,
+            "rapport_goedgekeurd",
+            onderwerp="rapport",
+            onderwerp_id=rapport["id"],
+            vraag_id=vraag_id,
+            gemeente_id=rapport["gemeente"],
+            voor={"goedgekeurd_at": rapport["goedgekeurd_at"]},
+            na={"goedgekeurd_at": moment},
+        )
     log_event("rapport_goedgekeurd", door=user.id, rapport=rapport["id"])
 
 
 # --- recipients ------------------------------------------------------------------------------
 
 
-async def _peiling_ids(vraag_id: int) -> list[int]:
-    return [p["id"] for p in await Peiling.select(Peiling.id).where(Peiling.vraag == vraag_id)]
-
-
 async def recipients(vraag_id: int) -> dict[str, bool]:
     """Every address left for this vraag's polls and its focus groups' residents, once each
     (lower-cased), with whether they want the follow-up on the municipality's reaction."""
     out: dict[str, bool] = {}
-    peilingen = await _peiling_ids(vraag_id)
-    for row in await Rapportadres.select(Rapportadres.email, Rapportadres.wil_vervolg).where(
-        Rapportadres.peiling.is_in(peilingen or [-1])
-    ):
-        email = row["email"].strip().lower()
-        out[email] = out.get(email, False) or bool(row["wil_vervolg"])
+    peilingen = await rapportadressen.peiling_ids(vraag_id)
+    for adres in await rapportadressen.adressen_voor(peilingen):
+        email = adres.email.strip().lower()
+        out[email] = out.get(email, False) or adres.wil_vervolg
     groepen = [g["id"] for g in await Focusgroep.select(Focusgroep.id).where(Focusgroep.vraag == vraag_id)]
     for row in await Lid.select(Lid.email).where(
         Lid.focusgroep.is_in(groepen or [-1])
@@ -222,18 +337,19 @@ def check_afmeld_token(secret: sleutels.Sleutels, rapport_id: int, h: str, token
 
 
 async def remove_me(secret: sleutels.Sleutels, rapport_id: int, h: str, token: str) -> None:
-    """The remove-me link: forget this address for the report's follow-up."""
+    """The remove-me link: forget this address for the report's follow-up. The resident's own
+    act: no trail line (it would name them), only a count in the log."""
     check_afmeld_token(secret, rapport_id, h, token)
     rapport = await Rapport.select(Rapport.id, Rapport.vraag).where(Rapport.id == rapport_id).first()
     if rapport is None:
         raise OngeldigeLink()
-    peilingen = await _peiling_ids(rapport["vraag"])
-    rows = await Rapportadres.select(Rapportadres.id, Rapportadres.email).where(
-        Rapportadres.peiling.is_in(peilingen or [-1])
-    )
-    mine = [r["id"] for r in rows if sleutels.matches(secret, _adres(r["email"]), h, 32)]
-    if mine:
-        await Rapportadres.delete().where(Rapportadres.id.is_in(mine))
+    peilingen = await rapportadressen.peiling_ids(rapport["vraag"])
+    mine = [
+        a.id
+        for a in await rapportadressen.adressen_voor(peilingen)
+        if sleutels.matches(secret, _adres(a.email), h, 32)
+    ]
+    await rapportadressen.vergeet(mine)
     log_event("rapport_afgemeld", rapport=rapport_id, aantal=len(mine))  # "adres" keys are dropped
 
 
@@ -275,31 +391,33 @@ outbox.register_bijlage_bron("rapport", pdf_bijlage)
 
 
 async def publish(user: Ingelogd | None, vraag_id: int, settings: Settings) -> int:
-    """Publish and queue the mail-out; returns how many mails were queued. Publishing twice
-    queues nothing twice: the mails have a key per report and address."""
+    """Publish and queue the mail-out; returns how many mails were queued. `user` None is the
+    planner (a report set to go by itself). Publishing twice queues nothing twice: the mails
+    have a key per report and address."""
     if user is not None:
-        rapport = await rapport_voor(user, vraag_id)
+        vraag = await _vraag(user, vraag_id)
     else:
-        rapport = await load_rapport(vraag_id)
-        assert rapport is not None
-    vraag = await vragen.load_vraag(vraag_id)
-    if rapport["gepubliceerd_at"] is not None:
+        vraag = await vragen.load_vraag(vraag_id)
+    rapport = await load_rapport(vraag_id)
+    if rapport is not None and rapport["gepubliceerd_at"] is not None:
         return 0
-    if vraag["stap"] not in STAPPEN_PUBLICEREN:
-        raise RapportError("Publiceren kan vanaf de stap terugkoppelen.")
-    if not rapport["conclusies"].strip():
-        raise OngeldigeInvoer({"conclusies": "Schrijf de conclusies voordat u publiceert."})
+    _check_stap(vraag, Actie.RAPPORT_PUBLICEREN)
+    if rapport is None or not rapport["conclusies"].strip():
+        raise OngeldigeInvoer({"conclusies": NIET_GEPUBLICEERD})
     # The PDF is rendered first, outside the transaction: WeasyPrint takes a moment.
     await _store_pdf(rapport["id"])
-    queued = await _queue_mailout(rapport, vraag, settings)
+    queued = await _queue_mailout(user, rapport, vraag, settings)
     if queued is None:
         return 0  # someone else published it just now
     log_event("rapport_gepubliceerd", door=user.id if user else None, rapport=rapport["id"], mails=queued)
     return queued
 
 
-async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], settings: Settings) -> int | None:
-    """In one transaction: mark the report published and queue one mail per address.
+async def _queue_mailout(
+    user: Ingelogd | None, rapport: dict[str, Any], vraag: dict[str, Any], settings: Settings
+) -> int | None:
+    """In one transaction: mark the report published, queue one mail per address and trace
+    it (the number of recipients only).
 
     The polls' address locks are taken first, so an address left meanwhile either got in
     before (and is mailed here) or waits and is then refused with a link to the report. The
@@ -309,10 +427,11 @@ async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], setting
     pad = f"/rapporten/{raad['slug']}/{rapport['sleutel']}"
     groep = f"rapport:{rapport['id']}"
     async with Rapport._meta.db.transaction():
-        peilingen = await _peiling_ids(vraag["id"])
+        peilingen = await rapportadressen.peiling_ids(vraag["id"])
         await adressen.lock(peilingen)
+        moment = now()
         claimed = (
-            await Rapport.update({Rapport.gepubliceerd_at: now()})
+            await Rapport.update({Rapport.gepubliceerd_at: moment})
             .where((Rapport.id == rapport["id"]) & Rapport.gepubliceerd_at.is_null())
             .returning(Rapport.id)
         )
@@ -320,10 +439,8 @@ async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], setting
             return None
         for peiling_id in peilingen:
             await adressen.finalize(peiling_id, settings.secret_ring)
-        rows = await Rapportadres.select(Rapportadres.id, Rapportadres.email, Rapportadres.wil_vervolg).where(
-            Rapportadres.peiling.is_in(peilingen or [-1])
-        )
-        uit_peiling = {r["email"].strip().lower() for r in rows}
+        rows = await rapportadressen.adressen_voor(peilingen)
+        uit_peiling = {r.email.strip().lower() for r in rows}
         ontvangers = await recipients(vraag["id"])
         await Rapport.update({Rapport.ontvangers: len(ontvangers)}).where(Rapport.id == rapport["id"])
         vervolg_maanden = await vervolg_bewaartermijn_maanden()
@@ -347,26 +464,33 @@ async def _queue_mailout(rapport: dict[str, Any], vraag: dict[str, Any], setting
                 sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",
             )
         # Whoever only wanted the report is now only in the outbox: exactly the rows just read.
-        mailed = [r["id"] for r in rows if not r["wil_vervolg"]]
-        for start in range(0, len(mailed), 1000):
-            await Rapportadres.delete().where(Rapportadres.id.is_in(mailed[start : start + 1000]))
+        await rapportadressen.vergeet([r.id for r in rows if not r.wil_vervolg])
+        await spoor.record(
+            user,
+            "rapport_gepubliceerd",
+            onderwerp="rapport",
+            onderwerp_id=rapport["id"],
+            vraag_id=vraag["id"],
+            gemeente_id=rapport["gemeente"],
+            voor={"gepubliceerd_at": None},
+            na={"gepubliceerd_at": moment, "ontvangers": len(ontvangers)},
+        )
     return len(ontvangers)
 
 
 async def publish_automatic(settings: Settings) -> int:
     """Reports set to go by themselves, approved, whose vraag's polls have all closed."""
     due = await Rapport.select(Rapport.vraag).where(
-        (Rapport.automatisch == True)  # noqa: E712
+        (Rapport.automatisch == True)  # noqa: E712 - a piccolo expression
         & Rapport.goedgekeurd_at.is_not_null()
         & Rapport.gepubliceerd_at.is_null()
     )
     published = 0
     for row in due:
-        statussen = {
-            p["status"] for p in await Peiling.select(Peiling.status).where(Peiling.vraag == row["vraag"])
-        }
         vraag = await vragen.load_vraag(row["vraag"])
-        if statussen == {Status.GESLOTEN.value} and vraag["stap"] in STAPPEN_PUBLICEREN:
+        if await rapportadressen.alle_gesloten(row["vraag"]) and stappen.mag(
+            vraag["stap"], Actie.RAPPORT_PUBLICEREN
+        ):
             await publish(None, row["vraag"], settings)
             published += 1
     return published
@@ -376,7 +500,9 @@ async def send_followups(settings: Settings) -> int:
     """When the municipality's reaction is recorded: add it to the report (the page shows it
     by itself; the PDF is rendered again) and tell those who asked, then forget them."""
     # Only reports whose vraag has its reaction: the job runs every few minutes.
-    due = await Rapport.select(Rapport.id, Rapport.vraag, Rapport.titel, Rapport.sleutel).where(
+    due = await Rapport.select(
+        Rapport.id, Rapport.vraag, Rapport.titel, Rapport.sleutel, Rapport.gemeente
+    ).where(
         Rapport.gepubliceerd_at.is_not_null()
         & Rapport.vervolg_at.is_null()
         & Rapport.vraag.reactie_at.is_not_null()
@@ -386,7 +512,7 @@ async def send_followups(settings: Settings) -> int:
         vraag = await vragen.load_vraag(rapport["vraag"])
         await _refresh_pdf(rapport["id"])
         raad = await vragen.raad_of(vraag)
-        peilingen = await _peiling_ids(vraag["id"])
+        peilingen = await rapportadressen.peiling_ids(vraag["id"])
         oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")
         groep = f"rapport:{rapport['id']}:vervolg"
         pad = f"/rapporten/{raad['slug']}/{rapport['sleutel']}"
@@ -401,10 +527,8 @@ async def send_followups(settings: Settings) -> int:
             # Read inside the transaction: a remove-me click just before is respected.
             vervolg = sorted(
                 {
-                    r["email"].strip().lower()
-                    for r in await Rapportadres.select(Rapportadres.email).where(
-                        Rapportadres.peiling.is_in(peilingen or [-1]) & (Rapportadres.wil_vervolg == True)  # noqa: E712
-                    )
+                    a.email.strip().lower()
+                    for a in await rapportadressen.adressen_voor(peilingen, alleen_vervolg=True)
                 }
             )
             await Rapport.update({Rapport.vervolg_ontvangers: len(vervolg)}).where(
@@ -426,7 +550,17 @@ async def send_followups(settings: Settings) -> int:
                     groep=groep,
                     sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",
                 )
-            await Rapportadres.delete().where(Rapportadres.peiling.is_in(peilingen or [-1]))
+            await rapportadressen.vergeet_alle(peilingen)
+            # The planner's act, traced like the first mail-out: a number, never an address.
+            await spoor.record(
+                None,
+                "rapport_vervolg_verstuurd",
+                onderwerp="rapport",
+                onderwerp_id=rapport["id"],
+                vraag_id=vraag["id"],
+                gemeente_id=rapport["gemeente"],
+                na={"vervolg_ontvangers": len(vervolg)},
+            )
         sent += len(vervolg)
         log_event("rapport_vervolg", rapport=rapport["id"], mails=len(vervolg))
     return sent
@@ -437,12 +571,24 @@ async def vervolg_bewaartermijn_maanden() -> int:
 
 
 async def set_vervolg_bewaartermijn(user: Ingelogd, maanden: str) -> None:
+    """A beheerder's setting; runs in the caller's transaction when there is one (the settings
+    page saves all its fields at once)."""
     if user.rol is not Rol.BEHEERDER:
-        raise GeenToegang()
+        raise GeenToegang("Alleen een beheerder kan dit instellen.")
     value = instellingen.parse_int(maanden)
     if value is None or not 1 <= value <= 36:
         raise OngeldigeInvoer({"vervolg_maanden": "Kies een bewaartermijn van 1 tot en met 36 maanden."})
-    await instellingen.write(VERVOLG_SLEUTEL, value)
+    oud = await vervolg_bewaartermijn_maanden()
+    async with Rapport._meta.db.transaction():
+        await instellingen.write(VERVOLG_SLEUTEL, value)
+        if oud != value:
+            await spoor.record(
+                user,
+                "vervolg_bewaartermijn_gewijzigd",
+                onderwerp="instelling",
+                voor={VERVOLG_SLEUTEL: oud},
+                na={VERVOLG_SLEUTEL: value},
+            )
     log_event("vervolg_bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
@@ -457,13 +603,7 @@ async def purge_followup_addresses(moment: datetime | None = None) -> int:
     for rapport in waiting:
         if plus_months(as_utc(rapport["gepubliceerd_at"]), maanden) > moment:
             continue
-        peilingen = await _peiling_ids(rapport["vraag"])
-        rows = (
-            await Rapportadres.delete()
-            .where(Rapportadres.peiling.is_in(peilingen or [-1]))
-            .returning(Rapportadres.id)
-        )
-        deleted += len(rows)
+        deleted += await rapportadressen.vergeet_alle(await rapportadressen.peiling_ids(rapport["vraag"]))
     return deleted
 
 
@@ -481,7 +621,22 @@ async def delivery(rapport_id: int) -> dict[str, Any]:
 
 
 async def retry_failed(user: Ingelogd, vraag_id: int) -> int:
-    rapport = await rapport_voor(user, vraag_id)
-    return await outbox.retry_failed(f"rapport:{rapport['id']}") + await outbox.retry_failed(
-        f"rapport:{rapport['id']}:vervolg"
-    )
+    """Queue the report's finally failed mails again; traced with how many, if any."""
+    await _vraag(user, vraag_id)
+    rapport = await load_rapport(vraag_id)
+    if rapport is None:
+        raise RapportNietGevonden()
+    groep = f"rapport:{rapport['id']}"
+    async with Rapport._meta.db.transaction():
+        aantal = await outbox.retry_failed(groep) + await outbox.retry_failed(f"{groep}:vervolg")
+        if aantal:
+            await spoor.record(
+                user,
+                "rapport_mails_opnieuw",
+                onderwerp="rapport",
+                onderwerp_id=rapport["id"],
+                vraag_id=vraag_id,
+                gemeente_id=rapport["gemeente"],
+                na={"opnieuw": aantal},
+            )
+    return aantal

@@ -4,16 +4,13 @@ rendered to HTML (the public page, the preview) and to PDF (WeasyPrint)."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from participatie.accounts.tables import Gemeente
 from participatie.config import STATIC_DIR
-from participatie.db import as_utc
 from participatie.focusgroepen import domain as focusgroepen
 from participatie.focusgroepen import queries as focusgroep_queries
-from participatie.focusgroepen.tables import Focusgroep
 from participatie.markdown import render_markdown_async
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen import queries as peiling_queries
@@ -21,15 +18,16 @@ from participatie.peilingen.tables import Soort, Status
 from participatie.rapporten.pdf import PdfNietBeschikbaar, PdfTeZwaar, html_to_pdf
 from participatie.rapporten.tables import Rapport
 from participatie.sjablonen import environment
+from participatie.tijd import local
 from participatie.vragen import domain as vragen
 from participatie.vragen import queries as vraag_queries
 
 __all__ = ["PdfNietBeschikbaar", "PdfTeZwaar", "context", "html_to_pdf", "render_html"]
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def _datum(moment: Any) -> str:
-    return as_utc(moment).astimezone(TIJDZONE).strftime("%d-%m-%Y") if moment else ""
+    """The date on the Dutch clock, as the report and its PDF print it."""
+    return local(moment).strftime("%d-%m-%Y") if moment else ""
 
 
 async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -57,7 +55,7 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         items = [r for r in uitslag.items if not r.item.is_achtergrond]
         polls.append({"titel": p["titel"], "totaal": uitslag.totaal, "uitslagen": items})
     groepen = []
-    for g in await Focusgroep.select().where(Focusgroep.vraag == vraag["id"]).order_by(Focusgroep.id):
+    for g in await focusgroep_queries.groepen_van(vraag["id"]):
         telling = await focusgroep_queries.tellingen(g["id"])
         bijeenkomsten = [b for b in await focusgroep_queries.bijeenkomsten(g["id"]) if not b["geannuleerd"]]
         aanwezig = [

@@ -1,21 +1,28 @@
-"""Report pages: the council composes and publishes, everyone reads the published report."""
+"""Report pages: the council composes and publishes, everyone reads the published report.
+
+The council's page only reads: before a report is stored it shows an empty draft, and the
+first "Opslaan" stores it. Refusals the form cannot show (another council's vraag: 404) reach
+the app's handler.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
-from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
+from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
+from participatie.config import Settings
+from participatie.fouten import NietGevonden, OngeldigeInvoer
 from participatie.rapporten import domain, inhoud
 from participatie.rapporten.tables import Rapport
-from participatie.vragen import domain as vragen
-from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 MELDINGEN = {
@@ -24,96 +31,101 @@ MELDINGEN = {
     "gepubliceerd": "Het rapport staat op de website. De e-mails worden nu verstuurd.",
     "opnieuw": "De mislukte e-mails worden opnieuw geprobeerd.",
 }
-
-
-async def _rapport(request: Request, vraag_id: int) -> tuple[Any, dict[str, Any]]:
-    user = current(request)
-    if user is None:
-        raise NotFoundException()
-    try:
-        return user, await domain.rapport_voor(user, vraag_id)
-    except domain.GeenToegang:
-        raise NotFoundException() from None
+PDF_ONMOGELIJK = "De PDF kan op deze server niet gemaakt worden. Vraag de beheerder om Pango te installeren."
 
 
 async def _beheer_page(
     request: Request,
-    gemeente: str,
+    user: Ingelogd,
+    gemeente_info: dict[str, Any],
     vraag_id: int,
     *,
     fouten: dict[str, str] | None = None,
     invoer: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
-    _, rapport = await _rapport(request, vraag_id)
-    waarden = {
+    # Before the first save this is a draft that is not stored: a visit writes nothing.
+    vraag, rapport = await domain.rapport_van(user, vraag_id)
+    waarden: dict[str, Any] = {
         "titel": rapport["titel"],
         "inleiding": rapport["inleiding"],
         "conclusies": rapport["conclusies"],
         "automatisch": rapport["automatisch"],
     }
     if invoer is not None:
-        waarden = {**{k: invoer.get(k, "") for k in ("titel", "inleiding", "conclusies")}}
+        waarden = {k: invoer.get(k, "") for k in ("titel", "inleiding", "conclusies")}
         waarden["automatisch"] = invoer.get("automatisch") == "ja"
     return Template(
         "rapporten/beheer.html",
         status_code=status,
         context={
-            "gemeente": await gemeente_or_404(gemeente),
-            "vraag": await vragen.load_vraag(vraag_id),
+            "gemeente": gemeente_info,
+            "vraag": vraag,
             "rapport": rapport,
+            "is_opgeslagen": rapport["id"] is not None,
             "waarden": waarden,
             "fouten": fouten or {},
             "melding": MELDINGEN.get(request.query_params.get("gelukt", ""), ""),
-            "verzending": await domain.delivery(rapport["id"]),
+            "verzending": await domain.delivery(rapport["id"]) if rapport["id"] is not None else None,
             "aantal_ontvangers": len(await domain.recipients(vraag_id)),
         },
     )
 
 
-@get("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport", guards=raad)
-async def beheer_page(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
-    try:
-        return await _beheer_page(request, gemeente, vraag_id)
-    except domain.RapportError as exc:
-        if isinstance(exc, domain.GeenToegang):
-            raise NotFoundException() from None
-        return Template(
-            "fout.html",
-            status_code=409,
-            context={"titel": "Nog geen rapport", "tekst": str(exc), "status": 409},
-        )
-
-
 async def _act(
-    request: Request, gemeente: str, vraag_id: int, action: Any, gelukt: str
+    request: Request,
+    user: Ingelogd,
+    gemeente_info: dict[str, Any],
+    vraag_id: int,
+    action: Callable[[dict[str, str]], Awaitable[Any]],
+    gelukt: str,
 ) -> Template | Redirect:
-    user, _ = await _rapport(request, vraag_id)
+    """Run one domain call with the posted form; a refusal re-shows the page with the input
+    and its status, except one that means "not yours" (404), which the app's handler shows."""
     data = await read_form(request)
     try:
-        await action(user, data)
-    except domain.GeenToegang:
-        raise NotFoundException() from None
+        await action(data)
     except inhoud.PdfNietBeschikbaar:
         return await _beheer_page(
-            request,
-            gemeente,
-            vraag_id,
-            fouten={
-                "titel": "De PDF kan op deze server niet gemaakt worden. "
-                "Vraag de beheerder om Pango te installeren."
-            },
-            status=503,
+            request, user, gemeente_info, vraag_id, fouten={"titel": PDF_ONMOGELIJK}, status=503
+        )
+    except NietGevonden:
+        raise
+    except OngeldigeInvoer as exc:
+        return await _beheer_page(
+            request, user, gemeente_info, vraag_id, fouten=exc.fouten, invoer=data or None, status=exc.status
         )
     except domain.RapportError as exc:
-        fouten = getattr(exc, "fouten", {"titel": str(exc)})
-        return await _beheer_page(request, gemeente, vraag_id, fouten=fouten, invoer=data or None, status=422)
-    return Redirect(path=f"/raad/{gemeente}/vragen/{vraag_id}/rapport?gelukt={gelukt}")
+        return await _beheer_page(
+            request,
+            user,
+            gemeente_info,
+            vraag_id,
+            fouten={"titel": exc.melding},
+            invoer=data or None,
+            status=exc.status,
+        )
+    return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen/{vraag_id}/rapport?gelukt={gelukt}")
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport", guards=raad)
-async def save(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
-    async def action(user: Any, data: dict[str, str]) -> None:
+@get("/")
+async def beheer_page(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: int,
+) -> Template:
+    return await _beheer_page(request, user, gemeente_info, vraag_id)
+
+
+@post("/")
+async def save(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: int,
+) -> Template | Redirect:
+    async def action(data: dict[str, str]) -> None:
         versie = data.get("versie", "")
         await domain.update_rapport(
             user,
@@ -125,51 +137,77 @@ async def save(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int
             automatisch=data.get("automatisch") == "ja",
         )
 
-    return await _act(request, gemeente, vraag_id, action, "opgeslagen")
+    return await _act(request, user, gemeente_info, vraag_id, action, "opgeslagen")
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport/goedkeuren", guards=raad)
-async def approve(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
-    async def action(user: Any, data: dict[str, str]) -> None:
-        await domain.approve(user, vraag_id)
-
-    return await _act(request, gemeente, vraag_id, action, "goedgekeurd")
-
-
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport/publiceren", guards=raad)
-async def publish(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
-    async def action(user: Any, data: dict[str, str]) -> None:
-        await domain.publish(user, vraag_id, settings_of(request))
-
-    return await _act(request, gemeente, vraag_id, action, "gepubliceerd")
+@post("/goedkeuren")
+async def approve(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: int,
+) -> Template | Redirect:
+    return await _act(
+        request, user, gemeente_info, vraag_id, lambda _: domain.approve(user, vraag_id), "goedgekeurd"
+    )
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport/opnieuw", guards=raad)
-async def retry(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template | Redirect:
-    async def action(user: Any, data: dict[str, str]) -> None:
-        await domain.retry_failed(user, vraag_id)
+@post("/publiceren")
+async def publish(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    settings: NamedDependency[Settings],
+    vraag_id: int,
+) -> Template | Redirect:
+    return await _act(
+        request,
+        user,
+        gemeente_info,
+        vraag_id,
+        lambda _: domain.publish(user, vraag_id, settings),
+        "gepubliceerd",
+    )
 
-    return await _act(request, gemeente, vraag_id, action, "opnieuw")
+
+@post("/opnieuw")
+async def retry(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: int,
+) -> Template | Redirect:
+    return await _act(
+        request, user, gemeente_info, vraag_id, lambda _: domain.retry_failed(user, vraag_id), "opnieuw"
+    )
 
 
-@get("/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport/voorbeeld", guards=raad)
-async def preview(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
-    _, rapport = await _rapport(request, vraag_id)
+@get("/voorbeeld")
+async def preview(user: NamedDependency[Ingelogd], vraag_id: int) -> Template:
+    _, rapport = await domain.rapport_van(user, vraag_id)
+    if rapport["id"] is None:
+        raise domain.RapportNietGevonden("Er is nog geen rapport. Sla het eerst op.")
     return Template(
         "rapporten/rapport.html", context={**await inhoud.context(rapport["id"]), "voorbeeld": True}
     )
 
 
+raad_router = Router(
+    path="/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport",
+    guards=raad,
+    route_handlers=[beheer_page, save, approve, publish, retry, preview],
+)
+
+
 # --- public -----------------------------------------------------------------------------------
 
 
-async def _published(gemeente: str, sleutel: str) -> dict[str, Any]:
-    info = await gemeente_or_404(gemeente)
+async def _published(gemeente_info: dict[str, Any], sleutel: str) -> dict[str, Any]:
     rapport = (
         await Rapport.select()
         .where(
             (Rapport.sleutel == sleutel)
-            & (Rapport.gemeente == info["id"])
+            & (Rapport.gemeente == gemeente_info["id"])
             & Rapport.gepubliceerd_at.is_not_null()
         )
         .first()
@@ -179,29 +217,31 @@ async def _published(gemeente: str, sleutel: str) -> dict[str, Any]:
     return rapport
 
 
-@get("/rapporten/{gemeente:str}", opt=PUBLIEK)
-async def list_page(gemeente: FromPath[str]) -> Template:
-    info = await gemeente_or_404(gemeente)
+@get("/", opt=PUBLIEK)
+async def list_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
     rapporten = (
         await Rapport.select(Rapport.titel, Rapport.sleutel, Rapport.gepubliceerd_at)
-        .where((Rapport.gemeente == info["id"]) & Rapport.gepubliceerd_at.is_not_null())
+        .where((Rapport.gemeente == gemeente_info["id"]) & Rapport.gepubliceerd_at.is_not_null())
         .order_by(Rapport.gepubliceerd_at, ascending=False)
     )
-    return Template("rapporten/lijst.html", context={"raad": info, "rapporten": rapporten, "thema": gemeente})
-
-
-@get("/rapporten/{gemeente:str}/{sleutel:str}", opt=PUBLIEK)
-async def report_page(gemeente: FromPath[str], sleutel: FromPath[str]) -> Template:
-    rapport = await _published(gemeente, sleutel)
     return Template(
-        "rapporten/rapport.html",
-        context={**await inhoud.context(rapport["id"]), "voorbeeld": False, "thema": gemeente},
+        "rapporten/lijst.html",
+        context={"raad": gemeente_info, "rapporten": rapporten, "thema": gemeente_info["slug"]},
     )
 
 
-@get("/rapporten/{gemeente:str}/{sleutel:str}/pdf", opt=PUBLIEK)
-async def report_pdf(gemeente: FromPath[str], sleutel: FromPath[str]) -> Response[bytes]:
-    rapport = await _published(gemeente, sleutel)
+@get("/{sleutel:str}", opt=PUBLIEK)
+async def report_page(gemeente_info: NamedDependency[dict[str, Any]], sleutel: str) -> Template:
+    rapport = await _published(gemeente_info, sleutel)
+    return Template(
+        "rapporten/rapport.html",
+        context={**await inhoud.context(rapport["id"]), "voorbeeld": False, "thema": gemeente_info["slug"]},
+    )
+
+
+@get("/{sleutel:str}/pdf", opt=PUBLIEK)
+async def report_pdf(gemeente_info: NamedDependency[dict[str, Any]], sleutel: str) -> Response[bytes]:
+    rapport = await _published(gemeente_info, sleutel)
     if rapport["pdf"] is None:
         raise NotFoundException()
     return Response(
@@ -211,14 +251,15 @@ async def report_pdf(gemeente: FromPath[str], sleutel: FromPath[str]) -> Respons
     )
 
 
-@get("/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", opt=PUBLIEK)
+publiek_router = Router(path="/rapporten/{gemeente:str}", route_handlers=[list_page, report_page, report_pdf])
+
+
+@get("/", opt=PUBLIEK)
 async def remove_me_page(
-    request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
+    settings: NamedDependency[Settings], rapport_id: int, h: str, token: str
 ) -> Template:
-    try:
-        domain.check_afmeld_token(settings_of(request).secret_ring, rapport_id, h, token)
-    except domain.OngeldigeLink:
-        raise NotFoundException() from None
+    # An unknown link is OngeldigeLink, a NietGevonden: the app's handler shows the 404.
+    domain.check_afmeld_token(settings.secret_ring, rapport_id, h, token)
     return Template(
         "rapporten/afmelden.html", context={"klaar": False}, headers={"Cache-Control": "no-store"}
     )
@@ -230,27 +271,14 @@ async def remove_me_page(
 EEN_KLIK = {**PUBLIEK, "exclude_from_csrf": True}
 
 
-@post("/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", opt=EEN_KLIK)
-async def remove_me(
-    request: Request, rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
-) -> Template:
-    try:
-        await domain.remove_me(settings_of(request).secret_ring, rapport_id, h, token)
-    except domain.OngeldigeLink:
-        raise NotFoundException() from None
+@post("/", opt=EEN_KLIK)
+async def remove_me(settings: NamedDependency[Settings], rapport_id: int, h: str, token: str) -> Template:
+    await domain.remove_me(settings.secret_ring, rapport_id, h, token)
     return Template("rapporten/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"})
 
 
-ROUTES = [
-    beheer_page,
-    save,
-    approve,
-    publish,
-    retry,
-    preview,
-    list_page,
-    report_page,
-    report_pdf,
-    remove_me_page,
-    remove_me,
-]
+afmeld_router = Router(
+    path="/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", route_handlers=[remove_me_page, remove_me]
+)
+
+ROUTES = [raad_router, publiek_router, afmeld_router]

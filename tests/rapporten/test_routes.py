@@ -1,9 +1,21 @@
 """Report pages through the whole app: the council's page, the public report and its PDF."""
 
+import re
+
 from participatie.peilingen.tables import Rapportadres
 from participatie.rapporten import domain
+from participatie.rapporten.tables import Rapport
+from participatie.spoor.tables import Spoorregel
 from tests.conftest import login, post_form
-from tests.rapporten.test_domain import CONCLUSIES, make_vraag_met_deelnemers
+from tests.peilingen.test_domain import _vraag_in_voorleggen
+from tests.rapporten.test_domain import CONCLUSIES, _to, make_vraag_met_deelnemers
+
+
+def versie_in(html: str) -> str:
+    """The version the council's form would post back (0 for a report not stored yet)."""
+    match = re.search(r'name="versie" value="(\d+)"', html)
+    assert match is not None
+    return match.group(1)
 
 
 async def test_council_writes_and_publishes_then_everyone_reads(client, mensen, settings):
@@ -12,13 +24,13 @@ async def test_council_writes_and_publishes_then_everyone_reads(client, mensen, 
     base = f"/raad/beverwijk/vragen/{vraag_id}/rapport"
 
     page = await client.get(base)
-    versie = (await domain.load_rapport(vraag_id))["versie"]
-    empty = await post_form(client, base, {"versie": str(versie), "titel": "", "conclusies": ""})
+    versie = versie_in(page.text)
+    empty = await post_form(client, base, {"versie": versie, "titel": "", "conclusies": ""})
     early = await post_form(client, f"{base}/publiceren", {})
     saved = await post_form(
         client,
         base,
-        {"versie": str(versie), "titel": "Wat u ons vertelde", "inleiding": "", "conclusies": CONCLUSIES},
+        {"versie": versie, "titel": "Wat u ons vertelde", "inleiding": "", "conclusies": CONCLUSIES},
     )
     published = await post_form(client, f"{base}/publiceren", {})
     after = await client.get(base)
@@ -26,6 +38,7 @@ async def test_council_writes_and_publishes_then_everyone_reads(client, mensen, 
     await post_form(client, "/uitloggen", {})
 
     assert page.status_code == 200 and "nu 3 adressen" in page.text
+    assert versie == "0"  # a draft: the first save stores it
     assert empty.status_code == 422 and "Vul een titel in." in empty.text
     assert early.status_code == 422 and "Schrijf de conclusies" in early.text
     assert saved.status_code == 302 and published.status_code == 302
@@ -73,3 +86,76 @@ async def test_remove_me_link(client, mensen, settings):
         "INWONER0@example.org",
         "inwoner0@example.org",
     ]
+
+
+async def test_council_page_get_stores_nothing(client, mensen):
+    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=1)
+    await login(client, "kees@beverwijk.example")
+    before = (await Rapport.count(), await Spoorregel.count())
+
+    page = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport")
+    again = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport")
+    preview = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport/voorbeeld")
+
+    assert (page.status_code, again.status_code, preview.status_code) == (200, 200, 404)
+    assert "Er is nog geen rapport." in page.text
+    assert "Wat inwoners zeiden over: " in page.text  # the draft's title, shown, not stored
+    assert (await Rapport.count(), await Spoorregel.count()) == before
+
+
+async def test_council_page_of_a_stored_report_stores_nothing(client, mensen):
+    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=1)
+    await domain.create_rapport(mensen["raadslid"], vraag_id)
+    await login(client, "kees@beverwijk.example")
+    before = (
+        await Rapport.count(),
+        await Spoorregel.count(),
+        (await domain.load_rapport(vraag_id))["versie"],
+    )
+
+    page = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport")
+    preview = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport/voorbeeld")
+
+    assert (page.status_code, preview.status_code) == (200, 200)
+    assert versie_in(page.text) == "1"
+    after = (await Rapport.count(), await Spoorregel.count(), (await domain.load_rapport(vraag_id))["versie"])
+    assert after == before
+
+
+async def test_council_page_before_voorleggen_says_why_and_stores_nothing(client, mensen):
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    await _to(vraag_id, mensen["raadslid"], "concretiseren")
+    await login(client, "kees@beverwijk.example")
+    before = (await Rapport.count(), await Spoorregel.count())
+
+    page = await client.get(f"/raad/beverwijk/vragen/{vraag_id}/rapport")
+    save = await post_form(
+        client,
+        f"/raad/beverwijk/vragen/{vraag_id}/rapport",
+        {"versie": "0", "titel": "Te vroeg", "inleiding": "", "conclusies": ""},
+    )
+
+    assert page.status_code == 422 and "Een rapport maakt u vanaf de stap voorleggen." in page.text
+    assert save.status_code == 422 and "Een rapport maakt u vanaf de stap voorleggen." in save.text
+    assert (await Rapport.count(), await Spoorregel.count()) == before
+
+
+async def test_first_save_from_the_draft_stores_the_report_once(client, mensen):
+    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=1)
+    await login(client, "kees@beverwijk.example")
+    base = f"/raad/beverwijk/vragen/{vraag_id}/rapport"
+    versie = versie_in((await client.get(base)).text)
+    form = {"versie": versie, "titel": "Eerste", "inleiding": "", "conclusies": "Klaar."}
+
+    saved = await post_form(client, base, form)
+    stale = await post_form(client, base, {**form, "titel": "Tweede"})
+    page = await client.get(f"{base}?gelukt=opgeslagen")
+
+    assert saved.status_code == 302 and saved.headers["location"] == f"{base}?gelukt=opgeslagen"
+    assert stale.status_code == 409 and "Iemand anders heeft het rapport net gewijzigd" in stale.text
+    assert 'value="Tweede"' in stale.text  # the input is shown again
+    assert "Het rapport is opgeslagen." in page.text and versie_in(page.text) == "1"
+    assert [r["titel"] for r in await Rapport.select(Rapport.titel)] == ["Eerste"]
+    assert [
+        r["actie"] for r in await Spoorregel.select(Spoorregel.actie).where(Spoorregel.onderwerp == "rapport")
+    ] == ["rapport_aangemaakt"]
