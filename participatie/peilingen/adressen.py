@@ -36,21 +36,21 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from participatie import sleutels
+from participatie import sleutels, spoor, tijd
 from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
 from participatie.auditlog import log_event
-from participatie.db import as_utc
-from participatie.focusgroepen.domain import plus_months
+from participatie.fouten import GeenToegang
+from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer  # instellingen.py catches it by this name
 from participatie.mail import outbox
-from participatie.peilingen.domain import OngeldigeInvoer, PeilingError
+from participatie.peilingen.domain import PeilingError
 from participatie.peilingen.queries import MIN_GROEP
 from participatie.peilingen.tables import (
     Adresbatch,
@@ -83,10 +83,6 @@ class AdresGeweigerd(PeilingError):
     def __init__(self, melding: str, rapport_pad: str | None = None) -> None:
         self.rapport_pad = rapport_pad
         super().__init__(melding)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- the proof that this browser answered ------------------------------------------------------
@@ -159,7 +155,7 @@ async def _published_report(vraag_id: int) -> dict[str, Any] | None:
 
 
 async def adres_status(peiling_id: int, moment: datetime | None = None) -> AdresStatus:
-    moment = moment or now()
+    moment = moment or tijd.now()
     peiling = (
         await Peiling.select(Peiling.status, Peiling.sluit_at, Peiling.vraag, Peiling.gemeente)
         .where(Peiling.id == peiling_id)
@@ -176,7 +172,7 @@ async def adres_status(peiling_id: int, moment: datetime | None = None) -> Adres
             "U kunt het rapport hier lezen:",
             f"/rapporten/{raad['slug']}/{rapport['sleutel']}",
         )
-    sluit_at = as_utc(peiling["sluit_at"]) if peiling["sluit_at"] is not None else None
+    sluit_at = tijd.as_utc(peiling["sluit_at"]) if peiling["sluit_at"] is not None else None
     if peiling["status"] != Status.OPEN.value or (sluit_at is not None and sluit_at <= moment):
         return AdresStatus(
             False,
@@ -333,7 +329,7 @@ async def compact() -> bool:
 
 async def finalize_closed(secret: sleutels.Sleutels, moment: datetime | None = None) -> int:
     """Planner job: closed polls get their one final batch. Returns how many polls."""
-    moment = moment or now()
+    moment = moment or tijd.now()
     rows = await Peiling.select(Peiling.id, Peiling.status, Peiling.sluit_at).where(
         (Peiling.status == Status.GESLOTEN.value)
         | (Peiling.sluit_at.is_not_null() & (Peiling.sluit_at <= moment))
@@ -364,26 +360,37 @@ async def bewaartermijn_maanden() -> int:
 
 
 async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
+    """A beheerder's setting; written in the caller's transaction with its trail line."""
     if user.rol is not Rol.BEHEERDER:
-        raise AdresGeweigerd("Alleen een beheerder kan dit wijzigen.")
+        raise GeenToegang("Alleen een beheerder kan dit wijzigen.")
     value = instellingen.parse_int(maanden)
     if value is None or not 1 <= value <= 36:
         raise OngeldigeInvoer({"adres_maanden": "Kies een bewaartermijn van 1 tot en met 36 maanden."})
-    await instellingen.write(BEWAAR_SLEUTEL, value)
+    async with Adreswachtrij._meta.db.transaction():
+        oud = await bewaartermijn_maanden()
+        await instellingen.write(BEWAAR_SLEUTEL, value)
+        if oud != value:
+            await spoor.record(
+                user,
+                "bewaartermijn_gewijzigd",
+                onderwerp="instelling",
+                voor={"adres_bewaartermijn_maanden": oud},
+                na={"adres_bewaartermijn_maanden": value},
+            )
     log_event("adres_bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
 async def purge_unpublished(moment: datetime | None = None) -> int:
     """Addresses of a poll whose report never went out are deleted `bewaartermijn` months after
     the poll closed. Returns how many addresses were deleted."""
-    moment = moment or now()
+    moment = moment or tijd.now()
     maanden = await bewaartermijn_maanden()
     deleted = 0
     for peiling in await Peiling.select(
         Peiling.id, Peiling.vraag, Peiling.gesloten_at, Peiling.sluit_at
     ).where(Peiling.status == Status.GESLOTEN.value):
         gesloten = peiling["gesloten_at"] or peiling["sluit_at"]
-        if gesloten is None or plus_months(as_utc(gesloten), maanden) > moment:
+        if gesloten is None or tijd.plus_months(tijd.as_utc(gesloten), maanden) > moment:
             continue
         if await _published_report(peiling["vraag"]) is not None:
             continue  # its follow-up addresses have their own period (rapporten)

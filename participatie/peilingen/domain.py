@@ -14,12 +14,16 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from participatie import spoor, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
 from participatie.db import SerialisedSQLiteEngine
+from participatie.fouten import GeenToegang as _GeenToegang
+from participatie.fouten import Geweigerd, TeVaak
+from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer  # the one of fouten.py, named here too
 from participatie.invoer import text_field as _text
 from participatie.peilingen.tables import (
     Antwoord,
@@ -34,9 +38,10 @@ from participatie.peilingen.tables import (
     Uitnodiging,
     Waarde,
 )
-from participatie.sleutels import keyed as keyed  # re-exported: callers import it from here
+from participatie.sleutels import keyed as keyed  # only tests/fault/conftest.py still imports it from here
 from participatie.vragen import domain as vragen
-from participatie.vragen.stappen import Stap
+from participatie.vragen import stappen
+from participatie.vragen.stappen import Actie
 
 SOORT_LABELS = {
     Soort.ENKEL: "Eén antwoord kiezen",
@@ -52,19 +57,16 @@ MAX_TEKST = 2000
 CODE_ALFABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from a letter
 
 
-class PeilingError(Exception):
-    """A refused change or submission; `str(error)` is the Dutch message."""
+class PeilingError(Geweigerd):
+    """A refused change or submission; `str(error)` is the Dutch message. Most are about the
+    poll's state (closed, already published, answers in), hence a conflict by default."""
+
+    status = 409
 
 
-class GeenToegang(PeilingError):
+class GeenToegang(_GeenToegang, PeilingError):
     def __init__(self) -> None:
         super().__init__("U kunt deze peiling niet wijzigen.")
-
-
-class OngeldigeInvoer(PeilingError):
-    def __init__(self, fouten: dict[str, str]) -> None:
-        self.fouten = fouten
-        super().__init__("Niet alle vragen zijn goed ingevuld.")
 
 
 class NietOpen(PeilingError):
@@ -77,14 +79,19 @@ class AlBeantwoord(PeilingError):
 
 
 class OngeldigeCode(PeilingError):
+    status = 422
+
     def __init__(self) -> None:
         super().__init__("Deze code kennen we niet, of hij is al gebruikt. Kijk de code nog eens na.")
 
 
-class TeVeelInzendingen(PeilingError):
-    def __init__(self) -> None:
+class TeVeelInzendingen(TeVaak, PeilingError):
+    """The poll is flooded this minute; `retry_after` is the rest of that minute in seconds."""
+
+    def __init__(self, retry_after: int = 60) -> None:
         super().__init__(
-            "Er komen op dit moment erg veel antwoorden binnen. Probeer het over een minuut opnieuw."
+            "Er komen op dit moment erg veel antwoorden binnen. Probeer het over een minuut opnieuw.",
+            retry_after,
         )
 
 
@@ -96,8 +103,8 @@ class VastNaAntwoorden(PeilingError):
         )
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+# Other domains and tests still call these through this module; they are the one clock of tijd.py.
+now = tijd.now
 
 
 # --- building --------------------------------------------------------------------------------
@@ -135,19 +142,39 @@ def _moment(fouten: dict[str, str], veld: str, value: str) -> datetime | None:
     except ValueError:
         fouten[veld] = "Vul een geldige datum en tijd in."
         return None
-    if parsed.tzinfo is None:
-        from zoneinfo import ZoneInfo
+    return tijd.from_local(parsed)
 
-        parsed = parsed.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
-    return parsed.astimezone(UTC)
+
+async def _record(
+    user: Ingelogd,
+    actie: str,
+    peiling: dict[str, Any],
+    *,
+    voor: dict[str, Any] | None = None,
+    na: dict[str, Any] | None = None,
+) -> None:
+    """One line in the council's trail about this poll, inside the caller's transaction.
+
+    `voor`/`na` hold what the council set or wrote; an answer is named by its id, never by
+    its text, and neither a code nor a kiosk token ever goes in."""
+    await spoor.record(
+        user,
+        actie,
+        onderwerp="peiling",
+        onderwerp_id=peiling["id"],
+        vraag_id=peiling["vraag"],
+        gemeente_id=peiling["gemeente"],
+        voor=voor,
+        na=na,
+    )
 
 
 async def create_peiling(user: Ingelogd, vraag_id: int, *, titel: str, intro: str, toegang: str) -> int:
     vraag = await vragen.load_vraag(vraag_id)
     if not vragen.may_work_on(user, vraag):
         raise GeenToegang()
-    if vraag["stap"] not in (Stap.CONCRETISEREN, Stap.VOORLEGGEN):
-        raise PeilingError("Een peiling maakt u bij een vraag in de stap concretiseren of voorleggen.")
+    if reden := stappen.weigering(vraag["stap"], Actie.PEILING_MAKEN):
+        raise PeilingError(reden)
     fouten: dict[str, str] = {}
     titel = _text(fouten, "titel", titel, "een titel", max_length=200)
     intro = _text(fouten, "intro", intro, "een korte uitleg", max_length=2000, required=False)
@@ -155,19 +182,31 @@ async def create_peiling(user: Ingelogd, vraag_id: int, *, titel: str, intro: st
         fouten["toegang"] = "Kies hoe inwoners de peiling bereiken."
     if fouten:
         raise OngeldigeInvoer(fouten)
-    rows = await Peiling.insert(
-        Peiling(
-            vraag=vraag_id,
-            gemeente=vraag["gemeente"],
-            titel=titel,
-            intro=intro,
-            toegang=toegang,
-            sleutel=secrets.token_urlsafe(6),
-            aangemaakt_at=now(),
+    async with Peiling._meta.db.transaction():
+        rows = await Peiling.insert(
+            Peiling(
+                vraag=vraag_id,
+                gemeente=vraag["gemeente"],
+                titel=titel,
+                intro=intro,
+                toegang=toegang,
+                sleutel=secrets.token_urlsafe(6),
+                aangemaakt_at=tijd.now(),
+            )
         )
-    )
-    log_event("peiling_aangemaakt", door=user.id, peiling=rows[0]["id"], vraag=vraag_id)
-    return int(rows[0]["id"])
+        peiling_id = int(rows[0]["id"])
+        await _record(
+            user,
+            "peiling_aangemaakt",
+            {"id": peiling_id, "vraag": vraag_id, "gemeente": vraag["gemeente"]},
+            na={"titel": titel, "intro": intro, "toegang": toegang},
+        )
+    log_event("peiling_aangemaakt", door=user.id, peiling=peiling_id, vraag=vraag_id)
+    return peiling_id
+
+
+# The settings of a poll the trail shows before and after a change.
+_INSTELLINGEN = ("titel", "intro", "toegang", "opent_at", "sluit_at")
 
 
 async def update_peiling(
@@ -187,20 +226,30 @@ async def update_peiling(
     sluit = _moment(fouten, "sluit_at", sluit_at)
     if opent and sluit and sluit <= opent:
         fouten["sluit_at"] = "De peiling moet sluiten na het moment dat hij opent."
-    elif sluit and sluit <= now():
+    elif sluit and sluit <= tijd.now():
         fouten["sluit_at"] = "Dit moment is al voorbij. Kies een moment in de toekomst."
     if fouten:
         raise OngeldigeInvoer(fouten)
-    await Peiling.update(
-        {
-            Peiling.titel: titel,
-            Peiling.intro: intro,
-            Peiling.toegang: toegang,
-            Peiling.opent_at: opent,
-            Peiling.sluit_at: sluit,
-            Peiling.versie: Peiling.versie + 1,
-        }
-    ).where(Peiling.id == peiling_id)
+    waren = {k: peiling[k] for k in _INSTELLINGEN}
+    for k in ("opent_at", "sluit_at"):
+        # SQLite hands stored moments back without a zone: compare them as UTC.
+        waren[k] = tijd.as_utc(waren[k]) if waren[k] is not None else None
+    voor, na = spoor.changed(
+        waren, {"titel": titel, "intro": intro, "toegang": toegang, "opent_at": opent, "sluit_at": sluit}
+    )
+    async with Peiling._meta.db.transaction():
+        await Peiling.update(
+            {
+                Peiling.titel: titel,
+                Peiling.intro: intro,
+                Peiling.toegang: toegang,
+                Peiling.opent_at: opent,
+                Peiling.sluit_at: sluit,
+                Peiling.versie: Peiling.versie + 1,
+            }
+        ).where(Peiling.id == peiling_id)
+        if na:
+            await _record(user, "peiling_gewijzigd", peiling, voor=voor, na=na)
     _changed()
     if peiling["status"] == Status.OPEN:
         log_event(
@@ -309,7 +358,7 @@ def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
 
 
 async def add_item(user: Ingelogd, peiling_id: int, invoer: ItemInvoer) -> int:
-    await _peiling_voor(user, peiling_id)
+    peiling = await _peiling_voor(user, peiling_id)
     if await has_antwoorden(peiling_id):
         raise VastNaAntwoorden()
     values, keuzes = _check_item(invoer)
@@ -323,16 +372,31 @@ async def add_item(user: Ingelogd, peiling_id: int, invoer: ItemInvoer) -> int:
         if keuzes:
             await Keuze.insert(*[Keuze(item=item_id, positie=n, tekst=t) for n, t in enumerate(keuzes, 1)])
         await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == peiling_id)
+        await _record(
+            user,
+            "peilingvraag_toegevoegd",
+            peiling,
+            na={"item": item_id, "soort": values["soort"], "tekst": values["tekst"], "keuzes": keuzes},
+        )
     _changed()
     return item_id
 
 
-async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelichting: str) -> None:
-    """Improve the wording; allowed also after answers came in, since it changes no result."""
-    item = await Item.select(Item.peiling).where(Item.id == item_id).first()
+async def _item_voor(user: Ingelogd, item_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The item and its poll, if this person may change that poll."""
+    item = (
+        await Item.select(Item.id, Item.peiling, Item.positie, Item.tekst, Item.toelichting)
+        .where(Item.id == item_id)
+        .first()
+    )
     if item is None:
         raise GeenToegang()
-    await _peiling_voor(user, item["peiling"])
+    return item, await _peiling_voor(user, item["peiling"])
+
+
+async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelichting: str) -> None:
+    """Improve the wording; allowed also after answers came in, since it changes no result."""
+    item, peiling = await _item_voor(user, item_id)
     fouten: dict[str, str] = {}
     tekst = _text(fouten, "tekst", tekst, "de vraag", max_length=500)
     toelichting = _text(fouten, "toelichting", toelichting, "", max_length=500, required=False)
@@ -342,6 +406,16 @@ async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelich
         oud = await Item.select(Item.tekst, Item.toelichting).where(Item.id == item_id).first()
         await Item.update({Item.tekst: tekst, Item.toelichting: toelichting}).where(Item.id == item_id)
         await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
+        voor, na = spoor.changed(oud or {}, {"tekst": tekst, "toelichting": toelichting})
+        if na:
+            # The council's own wording, before and after: no resident's data.
+            await _record(
+                user,
+                "peilingvraag_herschreven",
+                peiling,
+                voor={"item": item_id, **voor},
+                na={"item": item_id, **na},
+            )
     _changed()
     # A security event when residents are already answering: changed wording changes what
     # the answers mean (ASVS 7.2). Council text only, no resident's data.
@@ -358,24 +432,21 @@ async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelich
 
 
 async def remove_item(user: Ingelogd, item_id: int) -> None:
-    item = await Item.select(Item.peiling).where(Item.id == item_id).first()
-    if item is None:
-        raise GeenToegang()
-    await _peiling_voor(user, item["peiling"])
+    item, peiling = await _item_voor(user, item_id)
     if await has_antwoorden(item["peiling"]):
         raise VastNaAntwoorden()
     async with Peiling._meta.db.transaction():
         await Item.delete().where(Item.id == item_id)
         await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
+        await _record(
+            user, "peilingvraag_verwijderd", peiling, voor={"item": item_id, "tekst": item["tekst"]}
+        )
     _changed()
 
 
 async def move_item(user: Ingelogd, item_id: int, richting: int) -> None:
     """Swap an item with its neighbour above (-1) or below (+1)."""
-    item = await Item.select(Item.peiling, Item.positie).where(Item.id == item_id).first()
-    if item is None:
-        raise GeenToegang()
-    await _peiling_voor(user, item["peiling"])
+    item, peiling = await _item_voor(user, item_id)
     if await has_antwoorden(item["peiling"]):
         raise VastNaAntwoorden()
     items = (
@@ -392,6 +463,14 @@ async def move_item(user: Ingelogd, item_id: int, richting: int) -> None:
         await Item.update({Item.positie: a["positie"]}).where(Item.id == b["id"])
         await Item.update({Item.positie: b["positie"]}).where(Item.id == a["id"])
         await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == item["peiling"])
+        # Positions as the council counts them: 1 is the first question.
+        await _record(
+            user,
+            "peilingvraag_verplaatst",
+            peiling,
+            voor={"item": item_id, "plaats": index + 1},
+            na={"item": item_id, "plaats": other + 1},
+        )
     _changed()
 
 
@@ -403,8 +482,8 @@ def publish_bezwaar(
     "Publiceren" button is offered exactly when pressing it would work."""
     if status != Status.CONCEPT:
         return None, "Deze peiling is al gepubliceerd."
-    if stap != Stap.VOORLEGGEN:
-        return None, "Een peiling gaat open als de vraag in de stap voorleggen is."
+    if reden := stappen.weigering(stap, Actie.PEILING_PUBLICEREN):
+        return None, reden
     if gewone_vragen == 0:
         return None, "Voeg eerst minstens één vraag toe."
     if sluit_at is None:
@@ -419,7 +498,7 @@ async def publish(user: Ingelogd, peiling_id: int) -> Status:
     peiling = await _peiling_voor(user, peiling_id)
     vraag = await vragen.load_vraag(peiling["vraag"])
     gewone = await Item.count().where((Item.peiling == peiling_id) & (Item.is_achtergrond == False))  # noqa: E712
-    moment = now()
+    moment = tijd.now()
     if bezwaar := publish_bezwaar(
         status=peiling["status"],
         stap=vraag["stap"],
@@ -433,7 +512,20 @@ async def publish(user: Ingelogd, peiling_id: int) -> Status:
     changes: dict[Any, Any] = {Peiling.status: status.value, Peiling.versie: Peiling.versie + 1}
     if status is Status.OPEN:
         changes[Peiling.geopend_at] = moment
-    await Peiling.update(changes).where((Peiling.id == peiling_id) & (Peiling.status == Status.CONCEPT.value))
+    async with Peiling._meta.db.transaction():
+        published = (
+            await Peiling.update(changes)
+            .where((Peiling.id == peiling_id) & (Peiling.status == Status.CONCEPT.value))
+            .returning(Peiling.id)
+        )
+        if published:
+            await _record(
+                user,
+                "peiling_gepubliceerd",
+                peiling,
+                voor={"status": Status.CONCEPT.value},
+                na={"status": status.value},
+            )
     _changed()
     log_event("peiling_gepubliceerd", door=user.id, peiling=peiling_id, status=status.value)
     return status
@@ -443,14 +535,28 @@ async def close_early(user: Ingelogd, peiling_id: int) -> None:
     peiling = await _peiling_voor(user, peiling_id)
     if peiling["status"] not in (Status.OPEN, Status.GEPLAND):
         raise PeilingError("Deze peiling is niet open.")
-    await Peiling.update(
-        {
-            Peiling.status: Status.GESLOTEN.value,
-            Peiling.gesloten_at: now(),
-            Peiling.versie: Peiling.versie + 1,
-        }
-    ).where(Peiling.id == peiling_id)
-    _changed()
+    async with Peiling._meta.db.transaction():
+        closed = (
+            await Peiling.update(
+                {
+                    Peiling.status: Status.GESLOTEN.value,
+                    Peiling.gesloten_at: tijd.now(),
+                    Peiling.versie: Peiling.versie + 1,
+                }
+            )
+            .where(
+                (Peiling.id == peiling_id) & Peiling.status.is_in([Status.OPEN.value, Status.GEPLAND.value])
+            )
+            .returning(Peiling.id)
+        )
+        if closed:
+            await _record(
+                user,
+                "peiling_vroeg_gesloten",
+                peiling,
+                voor={"status": peiling["status"]},
+                na={"status": Status.GESLOTEN.value},
+            )
     _changed()
     log_event("peiling_vroeg_gesloten", door=user.id, peiling=peiling_id)
 
@@ -458,7 +564,7 @@ async def close_early(user: Ingelogd, peiling_id: int) -> None:
 async def open_and_close_due(moment: datetime | None = None) -> int:
     """The planner's job: open what is due to open, close what is due to close. Idempotent:
     each update names the status it moves from."""
-    moment = moment or now()
+    moment = moment or tijd.now()
     opened = (
         await Peiling.update(
             {
@@ -491,8 +597,9 @@ async def open_and_close_due(moment: datetime | None = None) -> int:
 
 
 async def create_codes(user: Ingelogd, peiling_id: int, aantal: int, secret: str) -> list[str]:
-    """Generate personal single-use codes. Returned once, for letters or mail; stored as hashes."""
-    await _peiling_voor(user, peiling_id)
+    """Generate personal single-use codes. Returned once, for letters or mail; stored as hashes.
+    The trail names how many, never a code."""
+    peiling = await _peiling_voor(user, peiling_id)
     if not 1 <= aantal <= 5000:
         raise OngeldigeInvoer({"aantal": "Maak tussen 1 en 5000 codes tegelijk."})
     codes = ["".join(secrets.choice(CODE_ALFABET) for _ in range(8)) for _ in range(aantal)]
@@ -500,22 +607,32 @@ async def create_codes(user: Ingelogd, peiling_id: int, aantal: int, secret: str
     async with Peiling._meta.db.transaction():
         for start in range(0, len(rows), 500):
             await Uitnodiging.insert(*rows[start : start + 500])
+        await _record(user, "codes_gemaakt", peiling, na={"aantal": aantal})
     log_event("codes_gemaakt", door=user.id, peiling=peiling_id, aantal=aantal)
     return codes
 
 
 async def hide_open_answer(user: Ingelogd, peiling_id: int, waarde_id: int, verborgen: bool) -> None:
-    await _peiling_voor(user, peiling_id)
-    changed = (
-        await Waarde.update({Waarde.verborgen: verborgen})
-        .where(
-            (Waarde.id == waarde_id)
-            & Waarde.antwoord.is_in(Antwoord.select(Antwoord.id).where(Antwoord.peiling == peiling_id))
-        )
-        .returning(Waarde.id)
+    peiling = await _peiling_voor(user, peiling_id)
+    van_peiling = (Waarde.id == waarde_id) & Waarde.antwoord.is_in(
+        Antwoord.select(Antwoord.id).where(Antwoord.peiling == peiling_id)
     )
+    async with Peiling._meta.db.transaction():
+        changed = (
+            await Waarde.update({Waarde.verborgen: verborgen})
+            .where(van_peiling & (Waarde.verborgen != verborgen))
+            .returning(Waarde.id)
+        )
+        if changed:
+            # Which answer, by its number; never its text.
+            await _record(
+                user,
+                "antwoord_verborgen" if verborgen else "antwoord_getoond",
+                peiling,
+                voor={"antwoord": waarde_id, "verborgen": not verborgen},
+                na={"antwoord": waarde_id, "verborgen": verborgen},
+            )
     if changed:
-        # Who hid or showed which answer; never the answer's text.
         log_event(
             "open_antwoord_verborgen" if verborgen else "open_antwoord_getoond",
             door=user.id,
@@ -622,7 +739,7 @@ def _changed() -> None:
 async def load_formulier(*, sleutel: str | None = None, peiling_id: int | None = None) -> Formulier | None:
     if sleutel is not None:
         cached = _rows.get(sleutel)
-        moment = now()
+        moment = tijd.now()
         if cached is not None and moment - cached[0] < ROW_TTL:
             return cached[1]
         formulier = await _load_formulier(Peiling.sleutel == sleutel)
@@ -671,7 +788,7 @@ async def _load_formulier(where: Any) -> Formulier | None:
 
 
 def is_open(formulier: Formulier, moment: datetime | None = None) -> bool:
-    moment = moment or now()
+    moment = moment or tijd.now()
     return formulier.status is Status.OPEN and (formulier.sluit_at is None or formulier.sluit_at > moment)
 
 
@@ -776,15 +893,15 @@ MAX_FOUTE_CODES_PER_ADRES = 20
 MAX_FOUTE_CODES_PER_PEILING = 200
 
 
-class TeVeelCodes(PeilingError):
+class TeVeelCodes(TeVaak, PeilingError):
     """Too many wrong invitation codes from this address or on this poll; retry after `retry_after` s."""
 
     def __init__(self, retry_after: int) -> None:
-        self.retry_after = retry_after
         minuten = max(1, -(-retry_after // 60))
         super().__init__(
             "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over "
-            f"{minuten} {'minuut' if minuten == 1 else 'minuten'} opnieuw."
+            f"{minuten} {'minuut' if minuten == 1 else 'minuten'} opnieuw.",
+            retry_after,
         )
 
 
@@ -795,6 +912,11 @@ def _minuut(moment: datetime) -> int:
 
 def _tien_minuten(moment: datetime) -> int:
     return _minuut(moment) // 10 * 10
+
+
+def _rest_van_minuut(moment: datetime) -> int:
+    """Seconds until the counter's next minute, when a flooded poll takes answers again."""
+    return 60 - moment.second
 
 
 def _hour(moment: datetime) -> datetime:
@@ -829,7 +951,7 @@ async def submit(
     limit before the code is even looked at. `code_hashes` is the typed code's keyed hash under
     each key of the ring (sleutels.keyed_all): a code handed out before a key rotation works.
     """
-    moment = now()
+    moment = tijd.now()
     if not is_open(formulier, moment):
         raise NietOpen("Deze peiling is gesloten. U kunt niet meer meedoen.")
     if code_hashes is not None:
@@ -879,9 +1001,9 @@ async def submit(
             await _count_foute_code(formulier.peiling_id, adres_sleutel or "", moment)
         raise
     except _Vol:
-        raise TeVeelInzendingen() from None
+        raise TeVeelInzendingen(_rest_van_minuut(moment)) from None
     if not ok:
-        raise TeVeelInzendingen()
+        raise TeVeelInzendingen(_rest_van_minuut(moment))
     return Ontvangen(is_druk=eerder + 1 > drempels.druk_per_minuut)
 
 
@@ -1142,7 +1264,7 @@ async def purge_tellers(moment: datetime | None = None) -> int:
     """The planner's job: forget counters that hold an address hash once their window is an
     hour past, and poll-wide code counters after a day. Per-minute poll counts stay: the
     results page shows bursts from them."""
-    minuut = _minuut(moment or now())
+    minuut = _minuut(moment or tijd.now())
     deleted = (
         await Teller.delete()
         .where(
@@ -1158,6 +1280,8 @@ async def purge_tellers(moment: datetime | None = None) -> int:
 
 
 class KioskGeweigerd(PeilingError):
+    status = 403
+
     def __init__(self) -> None:
         super().__init__("Deze kiosk is gesloten. Vraag een raadslid om hem opnieuw te starten.")
 
@@ -1169,12 +1293,9 @@ def _kiosk_hash(token: str) -> str:
 
 def kiosk_einde(moment: datetime, sluit_at: datetime | None) -> datetime:
     """When a kiosk unlocked at `moment` stops: midnight in Amsterdam, or when the poll closes."""
-    from zoneinfo import ZoneInfo
-
-    amsterdam = ZoneInfo("Europe/Amsterdam")
-    lokaal = moment.astimezone(amsterdam)
-    middernacht = datetime.combine(lokaal.date() + timedelta(days=1), datetime.min.time(), amsterdam)
-    einde = middernacht.astimezone(UTC)
+    lokaal = tijd.local(moment)
+    middernacht = datetime.combine(lokaal.date() + timedelta(days=1), datetime.min.time(), tijd.AMSTERDAM)
+    einde = tijd.as_utc(middernacht)
     return min(einde, sluit_at) if sluit_at is not None else einde
 
 
@@ -1187,34 +1308,45 @@ class Ontgrendeld:
 async def unlock_kiosk(user: Ingelogd, peiling_id: int) -> Ontgrendeld:
     """Unlock a tablet for this poll's kiosk form: a new random token (only its hash is kept)
     that opens this form and nothing else, until the end of the day at the latest."""
-    await _peiling_voor(user, peiling_id)
+    peiling = await _peiling_voor(user, peiling_id)
     formulier = await load_formulier(peiling_id=peiling_id)
-    assert formulier is not None
-    moment = now()
+    if formulier is None:
+        raise GeenToegang()
+    moment = tijd.now()
     if not is_open(formulier, moment):
         raise PeilingError("Een kiosk starten kan alleen als de peiling open is.")
     token = secrets.token_urlsafe(32)
     verloopt_at = kiosk_einde(moment, formulier.sluit_at)
-    rows = await Kiosk.insert(
-        Kiosk(
-            peiling=peiling_id,
-            token_hash=_kiosk_hash(token),
-            gemaakt_door=user.id,
-            aangemaakt_at=moment,
-            verloopt_at=verloopt_at,
+    async with Peiling._meta.db.transaction():
+        rows = await Kiosk.insert(
+            Kiosk(
+                peiling=peiling_id,
+                token_hash=_kiosk_hash(token),
+                gemaakt_door=user.id,
+                aangemaakt_at=moment,
+                verloopt_at=verloopt_at,
+            )
         )
-    )
+        # Which kiosk and until when; never its token.
+        await _record(
+            user, "kiosk_ontgrendeld", peiling, na={"kiosk": rows[0]["id"], "verloopt_at": verloopt_at}
+        )
     log_event("kiosk_ontgrendeld", door=user.id, peiling=peiling_id, kiosk=rows[0]["id"], tot=verloopt_at)
     return Ontgrendeld(token=token, verloopt_at=verloopt_at)
 
 
 async def revoke_kiosk(user: Ingelogd, peiling_id: int, kiosk_id: int) -> None:
-    await _peiling_voor(user, peiling_id)
-    revoked = (
-        await Kiosk.update({Kiosk.ingetrokken_at: now()})
-        .where((Kiosk.id == kiosk_id) & (Kiosk.peiling == peiling_id) & Kiosk.ingetrokken_at.is_null())
-        .returning(Kiosk.id)
-    )
+    peiling = await _peiling_voor(user, peiling_id)
+    async with Peiling._meta.db.transaction():
+        revoked = (
+            await Kiosk.update({Kiosk.ingetrokken_at: tijd.now()})
+            .where((Kiosk.id == kiosk_id) & (Kiosk.peiling == peiling_id) & Kiosk.ingetrokken_at.is_null())
+            .returning(Kiosk.id)
+        )
+        if revoked:
+            await _record(
+                user, "kiosk_ingetrokken", peiling, voor={"kiosk": kiosk_id}, na={"ingetrokken": True}
+            )
     if revoked:
         log_event("kiosk_ingetrokken", door=user.id, peiling=peiling_id, kiosk=kiosk_id)
 
@@ -1228,7 +1360,7 @@ async def load_kiosk(token: str) -> Formulier:
         .where(
             (Kiosk.token_hash == _kiosk_hash(token))
             & Kiosk.ingetrokken_at.is_null()
-            & (Kiosk.verloopt_at > now())
+            & (Kiosk.verloopt_at > tijd.now())
         )
         .first()
     )

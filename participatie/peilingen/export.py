@@ -21,22 +21,20 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from participatie import csvexport
-from participatie.accounts.guards import alleen, current, eigen_gemeente
-from participatie.accounts.tables import Rol
+from participatie import csvexport, tijd
+from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
-from participatie.db import as_utc
 from participatie.peilingen import domain
 from participatie.peilingen.domain import FormItem, Formulier
 from participatie.peilingen.queries import MIN_GROEP
 from participatie.peilingen.tables import Antwoord, Waarde
 
-raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 PAGINA = 1_000  # responses per page: a few milliseconds of work between two awaits
 KLEINE_GROEP = "(kleine groep)"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -144,7 +142,7 @@ async def rows(formulier: Formulier) -> AsyncIterator[list[list[str]]]:
             batch.append(
                 [
                     str(number),
-                    as_utc(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
+                    tijd.as_utc(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
                     a["bron"],
                     *[_cell(i, answers, is_hidden) for i in items],
                 ]
@@ -158,20 +156,20 @@ def _cell(item: FormItem, answers: dict[int, list[str]], is_hidden: bool) -> str
     return "; ".join(answers.get(item.id, []))
 
 
-async def _formulier(request: Request, peiling_id: int, formaat: str) -> Formulier:
-    user = current(request)
-    if user is None or not await domain.may_manage(user, peiling_id):
+async def _formulier(user: Ingelogd, peiling_id: int, formaat: str) -> Formulier:
+    if not await domain.may_manage(user, peiling_id):
         raise NotFoundException()
     formulier = await domain.load_formulier(peiling_id=peiling_id)
-    assert formulier is not None
+    if formulier is None:
+        raise NotFoundException()
     # Raw answers leave the system: a security event, who and which poll (no content).
     log_event("antwoorden_geexporteerd", door=user.id, peiling=peiling_id, formaat=formaat)
     return formulier
 
 
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.csv", guards=raad)
-async def export_csv(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Stream:
-    formulier = await _formulier(request, peiling_id, "csv")
+@get("/antwoorden.csv")
+async def export_csv(user: NamedDependency[Ingelogd], peiling_id: FromPath[int]) -> Stream:
+    formulier = await _formulier(user, peiling_id, "csv")
     return csvexport.stream(rows(formulier), f"peiling-{peiling_id}-antwoorden.csv")
 
 
@@ -194,11 +192,9 @@ def _xlsx(all_rows: list[list[str]], titel: str) -> bytes:
     return buffer.getvalue()
 
 
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.xlsx", guards=raad)
-async def export_xlsx(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
-) -> Response[bytes]:
-    formulier = await _formulier(request, peiling_id, "xlsx")
+@get("/antwoorden.xlsx")
+async def export_xlsx(user: NamedDependency[Ingelogd], peiling_id: FromPath[int]) -> Response[bytes]:
+    formulier = await _formulier(user, peiling_id, "xlsx")
     all_rows = [row async for batch in rows(formulier) for row in batch]
     # An XLSX file is a zip written at the end: built in a thread, the rows read page by page.
     content = await asyncio.to_thread(_xlsx, all_rows, "Antwoorden")
@@ -212,4 +208,6 @@ async def export_xlsx(
     )
 
 
-ROUTES = [export_csv, export_xlsx]
+# Mounted in routes.py's router of one poll (/raad/{gemeente}/peilingen/{peiling_id}), which
+# holds the council's guards for all of that poll's pages.
+HANDLERS = [export_csv, export_xlsx]

@@ -6,16 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from piccolo.query.functions.aggregate import Count
 
-from participatie.db import as_utc
-from participatie.peilingen.domain import FormItem, Formulier, now
+from participatie import tijd
+from participatie.peilingen.domain import FormItem, Formulier
 from participatie.peilingen.tables import Antwoord, Kiosk, Peiling, Soort, Teller, Uitnodiging, Waarde
 
 MIN_GROEP = 10  # a breakdown never shows a group smaller than this
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 async def peilingen_van(vraag_id: int) -> list[dict[str, Any]]:
@@ -48,22 +46,19 @@ class ActieveKiosk:
     verloopt_at: str
 
 
-def lokaal(value: Any) -> datetime:
-    """A stored (UTC) timestamp in the time the council and residents read: Amsterdam."""
-    return as_utc(value).astimezone(AMSTERDAM)
-
-
-def _tijd(value: Any, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    return lokaal(value).strftime(fmt)
+def _tijd(value: datetime, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    """A stored (UTC) moment on the Dutch clock, in the short form of the council's tables."""
+    return tijd.local(value).strftime(fmt)
 
 
 async def kiosks_van(peiling_id: int) -> list[ActieveKiosk]:
     """Tablets that can still answer this poll (not expired, not revoked), oldest first."""
+    geldig = Kiosk.ingetrokken_at.is_null() & (Kiosk.verloopt_at > tijd.now())
     rows = (
         await Kiosk.select(
             Kiosk.id, Kiosk.gemaakt_door.naam.as_alias("naam"), Kiosk.aangemaakt_at, Kiosk.verloopt_at
         )
-        .where((Kiosk.peiling == peiling_id) & Kiosk.ingetrokken_at.is_null() & (Kiosk.verloopt_at > now()))
+        .where((Kiosk.peiling == peiling_id) & geldig)
         .order_by(Kiosk.id)
     )
     return [
@@ -109,7 +104,7 @@ async def bursts(peiling_id: int, druk_per_minuut: int) -> list[Drukte]:
     for first, last, aantal, geweigerd in runs:
         start = datetime.fromtimestamp(first * 60, UTC)
         end = start + timedelta(minutes=last - first + 1)
-        same_day = start.astimezone(AMSTERDAM).date() == end.astimezone(AMSTERDAM).date()
+        same_day = tijd.local(start).date() == tijd.local(end).date()
         result.append(
             Drukte(
                 van=_tijd(start),
@@ -186,7 +181,7 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
         .group_by(Antwoord.ingediend_uur)
         .order_by(Antwoord.ingediend_uur)
     )
-    per_uur = [(lokaal(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
+    per_uur = [(tijd.local(r["ingediend_uur"]), r["n"]) for r in per_uur_rows]
     counts: dict[int, dict[tuple[str, int], int]] = {}
     beantwoord: dict[int, int] = {}
     if item_ids:

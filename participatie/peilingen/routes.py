@@ -1,7 +1,9 @@
 """Poll pages: the council builds and follows a peiling; a resident answers it on a phone.
 
 Thin: parse, guard, one domain call, render. The resident's form works as a plain form post;
-errors come back next to the item they concern.
+errors come back next to the item they concern. The council's pages are two routers (a new
+poll under its vraag, and everything of one poll) that name the guards once; the signed-in
+person, the settings and the council of the URL come in as dependencies (participatie/web.py).
 """
 
 from __future__ import annotations
@@ -12,24 +14,27 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import segno
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 
-from participatie import csvexport, sleutels
+from participatie import csvexport, sleutels, tijd
 from participatie.accounts import domain as accounts
+from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
-from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, current, eigen_gemeente
+from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
+from participatie.config import Settings
+from participatie.fouten import OngeldigeInvoer, TeVaak
 from participatie.peilingen import adressen, domain, export, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.rapporten import domain as rapporten
 from participatie.vragen import domain as vragen
-from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 BROWSER_COOKIE = "participatie_deelname"
@@ -42,78 +47,91 @@ POSTER_QR_MM = 110
 POSTER_QR_X = (210 - POSTER_QR_MM) / 2
 POSTER_QR_Y = 70
 
+Gemeente = NamedDependency[dict[str, Any]]
 
-async def _beheer(request: Request, peiling_id: int) -> Formulier:
+
+async def _beheer(user: Ingelogd, peiling_id: int) -> Formulier:
     """The poll, if this council member may manage it; otherwise the same 404 as a missing one."""
-    user = current(request)
-    if user is None or not await domain.may_manage(user, peiling_id):
+    if not await domain.may_manage(user, peiling_id):
         raise NotFoundException()
     formulier = await domain.load_formulier(peiling_id=peiling_id)
-    assert formulier is not None
+    if formulier is None:
+        raise NotFoundException()
     return formulier
 
 
-def _link(request: Request, formulier: Formulier) -> str:
-    return f"{settings_of(request).base_url.rstrip('/')}/p/{formulier.sleutel}"
+def _link(settings: Settings, formulier: Formulier) -> str:
+    return f"{settings.base_url.rstrip('/')}/p/{formulier.sleutel}"
 
 
-# --- the council ----------------------------------------------------------------------------
+def _pad(gemeente_info: dict[str, Any], peiling_id: int, rest: str = "") -> str:
+    return f"/raad/{gemeente_info['slug']}/peilingen/{peiling_id}{rest}"
 
 
-@get("/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen/nieuw", guards=raad)
-async def new_peiling_page(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
-    vraag = await _vraag(request, vraag_id)
-    return Template(
-        "peilingen/nieuw.html",
-        context={
-            "gemeente": await gemeente_or_404(gemeente),
-            "vraag": vraag,
-            "waarden": {"titel": "", "intro": "", "toegang": "link"},
-            "fouten": {},
-        },
-    )
+# --- the council: a new poll under its vraag --------------------------------------------------
 
 
-async def _vraag(request: Request, vraag_id: int) -> dict[str, Any]:
-    vraag = await vragen.load_vraag_for(current(request), vraag_id)
+async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
+    vraag = await vragen.load_vraag_for(user, vraag_id)
     if vraag is None:
         raise NotFoundException()
     return vraag
 
 
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen/nieuw", guards=raad)
+def _nieuw(
+    gemeente_info: dict[str, Any],
+    vraag: dict[str, Any],
+    waarden: dict[str, str],
+    *,
+    fouten: dict[str, str] | None = None,
+    melding: str = "",
+    status: int = 200,
+) -> Template:
+    return Template(
+        "peilingen/nieuw.html",
+        status_code=status,
+        context={
+            "gemeente": gemeente_info,
+            "vraag": vraag,
+            "waarden": waarden,
+            "fouten": fouten or {},
+            "melding": melding,
+        },
+    )
+
+
+@get("/nieuw")
+async def new_peiling_page(
+    user: NamedDependency[Ingelogd], gemeente_info: Gemeente, vraag_id: FromPath[int]
+) -> Template:
+    vraag = await _vraag(user, vraag_id)
+    return _nieuw(gemeente_info, vraag, {"titel": "", "intro": "", "toegang": "link"})
+
+
+@post("/nieuw")
 async def create_peiling(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]
+    request: Request, user: NamedDependency[Ingelogd], gemeente_info: Gemeente, vraag_id: FromPath[int]
 ) -> Template | Redirect:
-    vraag = await _vraag(request, vraag_id)
+    vraag = await _vraag(user, vraag_id)
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
+    waarden = {k: data.get(k, "") for k in ("titel", "intro", "toegang")}
     try:
         peiling_id = await domain.create_peiling(
-            user,
-            vraag_id,
-            titel=data.get("titel", ""),
-            intro=data.get("intro", ""),
-            toegang=data.get("toegang", ""),
+            user, vraag_id, titel=waarden["titel"], intro=waarden["intro"], toegang=waarden["toegang"]
         )
+    except OngeldigeInvoer as exc:
+        return _nieuw(gemeente_info, vraag, waarden, fouten=exc.fouten, status=exc.status)
     except domain.PeilingError as exc:
-        return Template(
-            "peilingen/nieuw.html",
-            status_code=422,
-            context={
-                "gemeente": await gemeente_or_404(gemeente),
-                "vraag": vraag,
-                "waarden": {k: data.get(k, "") for k in ("titel", "intro", "toegang")},
-                "fouten": getattr(exc, "fouten", {"titel": str(exc)}),
-            },
-        )
-    return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}")
+        return _nieuw(gemeente_info, vraag, waarden, melding=exc.melding, status=exc.status)
+    return Redirect(path=_pad(gemeente_info, peiling_id))
+
+
+# --- the council: one poll ---------------------------------------------------------------------
 
 
 async def _beheer_page(
-    request: Request,
-    gemeente: str,
+    settings: Settings,
+    gemeente_info: dict[str, Any],
     formulier: Formulier,
     *,
     fouten: dict[str, str] | None = None,
@@ -128,21 +146,20 @@ async def _beheer_page(
         stap=vraag["stap"],
         gewone_vragen=sum(1 for item in formulier.items if not item.is_achtergrond),
         sluit_at=formulier.sluit_at,
-        moment=domain.now(),
+        moment=tijd.now(),
     )
     return Template(
         "peilingen/beheer.html",
         status_code=status,
         context={
-            "gemeente": await gemeente_or_404(gemeente),
+            "gemeente": gemeente_info,
             "peiling": formulier,
             "vraag": vraag,
             "nog_nodig": bezwaar[1] if bezwaar else "",
             "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
             "codes": await queries.code_counts(formulier.peiling_id),
-            "lokaal": queries.lokaal,
             "kiosks": await queries.kiosks_van(formulier.peiling_id),
-            "link": _link(request, formulier),
+            "link": _link(settings, formulier),
             "soorten": list(domain.SOORT_LABELS.items()),
             "fouten": fouten or {},
             "melding": melding,
@@ -155,41 +172,52 @@ async def _beheer_page(
     )
 
 
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}", guards=raad)
-async def beheer_page(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
-    return await _beheer_page(request, gemeente, await _beheer(request, peiling_id))
+@get("/")
+async def beheer_page(
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+) -> Template:
+    return await _beheer_page(settings, gemeente_info, await _beheer(user, peiling_id))
 
 
 async def _change(
-    request: Request,
-    gemeente: str,
+    user: Ingelogd,
+    settings: Settings,
+    gemeente_info: dict[str, Any],
     peiling_id: int,
     change: Callable[[], Awaitable[object]],
     data: dict[str, str] | None = None,
 ) -> Template | Redirect:
-    formulier = await _beheer(request, peiling_id)
+    """Run one council action on the poll; a refusal of this domain shows the builder page
+    with the message (by its field for invalid input) and the refusal's own status."""
+    await _beheer(user, peiling_id)
     try:
         await change()
-    except domain.OngeldigeInvoer as exc:
-        formulier = await domain.load_formulier(peiling_id=peiling_id)
-        return await _beheer_page(request, gemeente, formulier, fouten=exc.fouten, invoer=data, status=422)
-    except domain.PeilingError as exc:
-        formulier = await domain.load_formulier(peiling_id=peiling_id)
-        return await _beheer_page(request, gemeente, formulier, melding=str(exc), invoer=data, status=409)
-    del formulier
-    return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}")
+    except (OngeldigeInvoer, domain.PeilingError) as exc:
+        formulier = await _beheer(user, peiling_id)
+        fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else None
+        melding = "" if isinstance(exc, OngeldigeInvoer) else exc.melding
+        return await _beheer_page(
+            settings, gemeente_info, formulier, fouten=fouten, melding=melding, invoer=data, status=exc.status
+        )
+    return Redirect(path=_pad(gemeente_info, peiling_id))
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}", guards=raad)
+@post("/")
 async def update_peiling(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     return await _change(
-        request,
-        gemeente,
+        user,
+        settings,
+        gemeente_info,
         peiling_id,
         lambda: domain.update_peiling(
             user,
@@ -204,13 +232,15 @@ async def update_peiling(
     )
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/items", guards=raad)
+@post("/items")
 async def add_item(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     invoer = ItemInvoer(
         soort=data.get("soort", ""),
         tekst=data.get("tekst", ""),
@@ -226,21 +256,25 @@ async def add_item(
         label_hoog=data.get("label_hoog", ""),
     )
     return await _change(
-        request, gemeente, peiling_id, lambda: domain.add_item(user, peiling_id, invoer), data
+        user, settings, gemeente_info, peiling_id, lambda: domain.add_item(user, peiling_id, invoer), data
     )
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/items/{item_id:int}", guards=raad)
+@post("/items/{item_id:int}")
 async def change_item(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], item_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+    item_id: FromPath[int],
 ) -> Template | Redirect:
-    formulier = await _beheer(request, peiling_id)
+    formulier = await _beheer(user, peiling_id)
     if item_id not in {i.id for i in formulier.items}:
         raise NotFoundException()
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     actie = data.get("actie", "")
+    change: Callable[[], Awaitable[object]]
     if actie == "omhoog":
         change = lambda: domain.move_item(user, item_id, -1)  # noqa: E731
     elif actie == "omlaag":
@@ -251,52 +285,65 @@ async def change_item(
         change = lambda: domain.update_item_tekst(  # noqa: E731
             user, item_id, tekst=data.get("tekst", ""), toelichting=data.get("toelichting", "")
         )
-    return await _change(request, gemeente, peiling_id, change, data)
+    return await _change(user, settings, gemeente_info, peiling_id, change, data)
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/publiceren", guards=raad)
+@post("/publiceren")
 async def publish(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
 ) -> Template | Redirect:
-    user = current(request)
-    assert user is not None
-    return await _change(request, gemeente, peiling_id, lambda: domain.publish(user, peiling_id))
+    return await _change(user, settings, gemeente_info, peiling_id, lambda: domain.publish(user, peiling_id))
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/sluiten", guards=raad)
-async def close(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template | Redirect:
-    user = current(request)
-    assert user is not None
-    return await _change(request, gemeente, peiling_id, lambda: domain.close_early(user, peiling_id))
+@post("/sluiten")
+async def close(
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+) -> Template | Redirect:
+    return await _change(
+        user, settings, gemeente_info, peiling_id, lambda: domain.close_early(user, peiling_id)
+    )
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/codes", guards=raad)
+@post("/codes")
 async def create_codes(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
 ) -> Template | Response[str]:
     """The codes are shown once, as a download for the mail merge; only their hashes stay."""
-    formulier = await _beheer(request, peiling_id)
+    formulier = await _beheer(user, peiling_id)
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     try:
         aantal = int(data.get("aantal", ""))
     except ValueError:
         aantal = 0
     try:
-        codes = await domain.create_codes(user, peiling_id, aantal, settings_of(request).secret_key)
-    except domain.OngeldigeInvoer as exc:
-        return await _beheer_page(request, gemeente, formulier, fouten=exc.fouten, status=422)
-    rows = [["code", "link"], *[[code, f"{_link(request, formulier)}?code={code}"] for code in codes]]
+        codes = await domain.create_codes(user, peiling_id, aantal, settings.secret_key)
+    except OngeldigeInvoer as exc:
+        return await _beheer_page(settings, gemeente_info, formulier, fouten=exc.fouten, status=exc.status)
+    link = _link(settings, formulier)
+    rows = [["code", "link"], *[[code, f"{link}?code={code}"] for code in codes]]
     return csvexport.response(rows, f"codes-peiling-{peiling_id}.csv")
 
 
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/poster.svg", guards=raad)
-async def poster(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
+@get("/poster.svg")
+async def poster(
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+) -> Template:
     """An A4 poster (SVG, prints at its size) with the title, the short link and a QR code."""
-    formulier = await _beheer(request, peiling_id)
-    info = await gemeente_or_404(gemeente)
-    link = _link(request, formulier)
+    formulier = await _beheer(user, peiling_id)
+    link = _link(settings, formulier)
     qr = segno.make(link, error="m")
     # The QR is its own <svg> with an explicit place and size on the 210 x 297 page: without
     # width/height a nested <svg> fills the whole page. The four-module white margin (quiet
@@ -313,28 +360,32 @@ async def poster(request: Request, gemeente: FromPath[str], peiling_id: FromPath
         context={
             "titel": formulier.titel,
             "link": link,
-            "raad_naam": info["raad_naam"],
+            "raad_naam": gemeente_info["raad_naam"],
             "qr": Markup(qr_svg),  # noqa: S704 - segno's own SVG, nothing of ours in it but the link it encodes
         },
     )
 
 
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/uitslag", guards=raad)
-async def uitslag(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
-    formulier = await _beheer(request, peiling_id)
+@get("/uitslag")
+async def uitslag(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+) -> Template:
+    formulier = await _beheer(user, peiling_id)
     try:
-        achtergrond_id = int(request.query_params.get("uitsplitsen", ""))
+        achtergrond_id: int | None = int(request.query_params.get("uitsplitsen", ""))
     except ValueError:
         achtergrond_id = None
     return Template(
         "peilingen/uitslag.html",
         context={
-            "gemeente": await gemeente_or_404(gemeente),
+            "gemeente": gemeente_info,
             "peiling": formulier,
             "uitslag": await queries.results(formulier, achtergrond_id=achtergrond_id),
-            "drukte": await queries.bursts(
-                formulier.peiling_id, settings_of(request).peiling_druk_per_minuut
-            ),
+            "drukte": await queries.bursts(formulier.peiling_id, settings.peiling_druk_per_minuut),
             "achtergronden": [i for i in formulier.items if i.is_achtergrond],
             "achtergrond_id": achtergrond_id,
             "min_groep": queries.MIN_GROEP,
@@ -345,39 +396,111 @@ async def uitslag(request: Request, gemeente: FromPath[str], peiling_id: FromPat
     )
 
 
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden/{waarde_id:int}", guards=raad)
+@post("/antwoorden/{waarde_id:int}")
 async def hide_answer(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], waarde_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+    waarde_id: FromPath[int],
 ) -> Redirect:
-    await _beheer(request, peiling_id)
+    await _beheer(user, peiling_id)
     data = await read_form(request)
-    user = current(request)
-    assert user is not None
     await domain.hide_open_answer(user, peiling_id, waarde_id, data.get("verborgen") == "ja")
-    return Redirect(path=f"/raad/{gemeente}/peilingen/{peiling_id}/uitslag#open-antwoorden")
+    return Redirect(path=_pad(gemeente_info, peiling_id, "/uitslag#open-antwoorden"))
+
+
+@get("/voorbeeld")
+async def preview(user: NamedDependency[Ingelogd], peiling_id: FromPath[int]) -> Template:
+    formulier = await _beheer(user, peiling_id)
+    return Template(
+        "peilingen/formulier.html",
+        context=_form_context(formulier, actie="", voorbeeld=True),
+        headers=NO_STORE,
+    )
+
+
+@post("/kiosk")
+async def unlock_kiosk(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+) -> Template | Redirect:
+    """Turn this device into a kiosk for one poll. The council member's session ends here and
+    now: the tablet keeps only a kiosk token that opens this poll's kiosk form, so nobody at
+    the tablet can reach the council's pages, not even with Back."""
+    formulier = await _beheer(user, peiling_id)
+    try:
+        ontgrendeld = await domain.unlock_kiosk(user, peiling_id)
+    except domain.PeilingError as exc:
+        return await _beheer_page(settings, gemeente_info, formulier, melding=exc.melding, status=exc.status)
+    if token := request.cookies.get(SESSION_COOKIE):
+        await accounts.logout(token)
+    seconds = max(1, int((ontgrendeld.verloopt_at - tijd.now()).total_seconds()))
+    return Redirect(
+        path="/kiosk",
+        status_code=303,
+        cookies=[
+            Cookie(
+                key=KIOSK_COOKIE,
+                value=ontgrendeld.token,
+                max_age=seconds,
+                path="/kiosk",
+                httponly=True,
+                samesite="strict",
+                secure=settings.is_https,
+            ),
+            Cookie(
+                key=SESSION_COOKIE,
+                value="",
+                max_age=0,
+                path="/",
+                httponly=True,
+                samesite="lax",
+                secure=settings.is_https,
+            ),
+        ],
+        # Drop the council pages this browser kept (HTTP cache, back/forward cache).
+        headers={"Clear-Site-Data": '"cache"', **NO_STORE},
+    )
+
+
+@post("/kiosk/{kiosk_id:int}/intrekken")
+async def revoke_kiosk(
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: Gemeente,
+    peiling_id: FromPath[int],
+    kiosk_id: FromPath[int],
+) -> Template | Redirect:
+    return await _change(
+        user, settings, gemeente_info, peiling_id, lambda: domain.revoke_kiosk(user, peiling_id, kiosk_id)
+    )
 
 
 # --- answering: the resident, and the kiosk -------------------------------------------------
 
 
-def _browser_id(request: Request) -> tuple[str, str] | None:
+def _browser_id(request: Request, settings: Settings) -> tuple[str, str] | None:
     """The browser's random id from its signed cookie and the key of the ring that signed it,
     or None (no cookie, forged, or signed by a key no longer in the ring)."""
     raw = request.cookies.get(BROWSER_COOKIE, "")
     value, _, signature = raw.partition(".")
     if not value:
         return None
-    secret = sleutels.key_of(settings_of(request).secret_ring, value, signature, 32)
+    secret = sleutels.key_of(settings.secret_ring, value, signature, 32)
     return None if secret is None else (value, secret)
 
 
-def _browser_cookie(request: Request) -> list[Cookie]:
+def _browser_cookie(request: Request, settings: Settings) -> list[Cookie]:
     # A cookie signed by an older key of the ring is kept: its participation keys were made
     # with that key (submit), so re-signing it would let the browser answer once more.
-    if _browser_id(request) is not None:
+    if _browser_id(request, settings) is not None:
         return []
     value = secrets.token_urlsafe(16)
-    signed = f"{value}.{domain.keyed(settings_of(request).secret_key, value)[:32]}"
+    signed = f"{value}.{sleutels.keyed(settings.secret_key, value)[:32]}"
     return [
         Cookie(
             key=BROWSER_COOKIE,
@@ -386,7 +509,7 @@ def _browser_cookie(request: Request) -> list[Cookie]:
             path="/p/",
             httponly=True,
             samesite="lax",
-            secure=settings_of(request).is_https,
+            secure=settings.is_https,
         )
     ]
 
@@ -436,7 +559,7 @@ async def _verder(formulier: Formulier) -> dict[str, Any]:
     gepubliceerd = rapport is not None and rapport["gepubliceerd_at"] is not None
     return {
         "raad": raad,
-        "rapport_pad": f"/rapporten/{raad['slug']}/{rapport['sleutel']}" if gepubliceerd else "",
+        "rapport_pad": f"/rapporten/{raad['slug']}/{rapport['sleutel']}" if rapport and gepubliceerd else "",
     }
 
 
@@ -447,18 +570,19 @@ async def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool
         context={
             **(await _verder(formulier)),
             "kiosk": kiosk,
-            "lokaal": queries.lokaal,
             "peiling": formulier,
             "Status": Status,
             "is_gesloten": formulier.status is Status.GESLOTEN
-            or (formulier.sluit_at is not None and formulier.sluit_at <= domain.now()),
+            or (formulier.sluit_at is not None and formulier.sluit_at <= tijd.now()),
         },
         headers={"Cache-Control": "no-store"},
     )
 
 
-@get("/p/{sleutel:str}", opt=PUBLIEK)
-async def answer_page(request: Request, sleutel: FromPath[str]) -> Template:
+@get("/{sleutel:str}", opt=PUBLIEK)
+async def answer_page(
+    request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
+) -> Template:
     formulier = await _public(sleutel)
     if not domain.is_open(formulier):
         return await _not_open_page(formulier)
@@ -467,7 +591,7 @@ async def answer_page(request: Request, sleutel: FromPath[str]) -> Template:
     return Template(
         "peilingen/formulier.html",
         context=context,
-        cookies=_browser_cookie(request),
+        cookies=_browser_cookie(request, settings),
         headers={"Cache-Control": "no-store"},
     )
 
@@ -499,8 +623,7 @@ async def _form_values(request: Request) -> dict[str, list[str]]:
     return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
 
 
-def _drempels(request: Request) -> domain.Drempels:
-    settings = settings_of(request)
+def _drempels(settings: Settings) -> domain.Drempels:
     return domain.Drempels(
         druk_per_minuut=settings.peiling_druk_per_minuut,
         max_per_minuut=settings.peiling_max_per_minuut,
@@ -516,22 +639,19 @@ async def _slow_down_if_busy(ontvangen: domain.Ontvangen, drempels: domain.Dremp
         await asyncio.sleep(drempels.vertraging_s)
 
 
-def _next_minute() -> str:
-    return str(60 - domain.now().second)
-
-
-@post("/p/{sleutel:str}", opt=PUBLIEK)
-async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirect:
+@post("/{sleutel:str}", opt=PUBLIEK)
+async def submit(
+    request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
+) -> Template | Redirect:
     formulier = await _public(sleutel)
     if not domain.is_open(formulier):
         return await _not_open_page(formulier, status=409)
     data = await _form_values(request)
-    settings = settings_of(request)
     secret = settings.secret_key
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     code = (data.get("code") or [""])[0].strip().upper().replace(" ", "")
     code_hashes = None
-    adres_sleutel = domain.keyed(secret, f"adres:{request.client.host if request.client else ''}")
+    adres_sleutel = sleutels.keyed(secret, f"adres:{request.client.host if request.client else ''}")
     if formulier.toegang is Toegang.CODES:
         if not code:
             fouten["code"] = "Vul de code in die u kreeg."
@@ -540,19 +660,19 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
         deelname = code_hashes[0]
         bron = "code"
     else:
-        browser = _browser_id(request)
+        browser = _browser_id(request, settings)
         token = (data.get("formulier") or [""])[0][:64]
         # Keyed with the key that signed the cookie: a browser that answered before a key
         # rotation is still recognised. Without cookies the form's own token stops a double click.
         deelname = (
-            domain.keyed(browser[1], f"browser:{formulier.peiling_id}:{browser[0]}")
+            sleutels.keyed(browser[1], f"browser:{formulier.peiling_id}:{browser[0]}")
             if browser
-            else domain.keyed(secret, f"formulier:{token}")
+            else sleutels.keyed(secret, f"formulier:{token}")
         )
         bron = "link"
     if fouten:
         return _answer_again(formulier, f"/p/{sleutel}", fouten, data, code)
-    drempels = _drempels(request)
+    drempels = _drempels(settings)
     try:
         ontvangen = await domain.submit(
             formulier,
@@ -563,36 +683,18 @@ async def submit(request: Request, sleutel: FromPath[str]) -> Template | Redirec
             adres_sleutel=adres_sleutel,
             drempels=drempels,
         )
-    except domain.OngeldigeCode as exc:
-        return _answer_again(formulier, f"/p/{sleutel}", {"code": str(exc)}, data, code)
-    except domain.TeVeelCodes as exc:
-        return _answer_again(
-            formulier,
-            f"/p/{sleutel}",
-            {"code": str(exc)},
-            data,
-            code,
-            status=429,
-            headers={"Retry-After": str(exc.retry_after)},
-        )
     except domain.AlBeantwoord:
         return Redirect(path=f"/p/{sleutel}/bedankt?al=1")
-    except domain.TeVeelInzendingen as exc:
-        return _answer_again(
-            formulier,
-            f"/p/{sleutel}",
-            {},
-            data,
-            code,
-            melding=str(exc),
-            status=429,
-            headers={"Retry-After": _next_minute()},
-        )
     except domain.NietOpen:
         return await _not_open_page(formulier, status=409)
+    except (domain.OngeldigeCode, domain.TeVeelCodes) as exc:
+        # About the code: the message goes by the code field.
+        return _answer_again(formulier, f"/p/{sleutel}", {"code": exc.melding}, data, code, refusal=exc)
+    except domain.TeVeelInzendingen as exc:
+        return _answer_again(formulier, f"/p/{sleutel}", {}, data, code, melding=exc.melding, refusal=exc)
     await _slow_down_if_busy(ontvangen, drempels)
     # The proof that this browser just answered: it may leave one address (adressen.py).
-    return Redirect(path=f"/p/{sleutel}/bedankt", cookies=[_adres_bewijs_cookie(request, formulier)])
+    return Redirect(path=f"/p/{sleutel}/bedankt", cookies=[_adres_bewijs_cookie(settings, formulier)])
 
 
 def _answer_again(
@@ -603,25 +705,29 @@ def _answer_again(
     code: str,
     *,
     melding: str = "",
-    status: int = 422,
     kiosk: bool = False,
-    headers: dict[str, str] | None = None,
+    refusal: domain.PeilingError | None = None,
 ) -> Template:
+    """The form again with what was filled in; with `refusal`, its status (and Retry-After)."""
+    headers = {"Cache-Control": "no-store"}
+    if isinstance(refusal, TeVaak):
+        headers["Retry-After"] = str(refusal.retry_after)
     return Template(
         "peilingen/formulier.html",
-        status_code=status,
+        status_code=refusal.status if refusal is not None else 422,
         context=_form_context(
             formulier, actie=actie, fouten=fouten, gekozen=data, melding=melding, code=code, kiosk=kiosk
         ),
-        headers={"Cache-Control": "no-store", **(headers or {})},
+        headers=headers,
     )
 
 
-@get("/p/{sleutel:str}/bedankt", opt=PUBLIEK)
-async def thanks(request: Request, sleutel: FromPath[str]) -> Template:
+@get("/{sleutel:str}/bedankt", opt=PUBLIEK)
+async def thanks(request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]) -> Template:
     formulier = await _public(sleutel)
     return await _thanks_page(
         request,
+        settings,
         formulier,
         al=request.query_params.get("al") == "1",
         opgeslagen=request.query_params.get("adres") == "1",
@@ -631,25 +737,26 @@ async def thanks(request: Request, sleutel: FromPath[str]) -> Template:
 # --- the address for the final report (adressen.py) -----------------------------------------
 
 
-def _adres_bewijs_cookie(request: Request, formulier: Formulier) -> Cookie:
+def _adres_bewijs_cookie(settings: Settings, formulier: Formulier) -> Cookie:
     return Cookie(
         key=adressen.BEWIJS_COOKIE,
-        value=adressen.new_bewijs(settings_of(request).secret_key, formulier.peiling_id),
+        value=adressen.new_bewijs(settings.secret_key, formulier.peiling_id),
         max_age=adressen.BEWIJS_GELDIG_S,
         path=f"/p/{formulier.sleutel}",
         httponly=True,
         samesite="lax",
-        secure=settings_of(request).is_https,
+        secure=settings.is_https,
     )
 
 
-def _adres_bewijs(request: Request, formulier: Formulier) -> str | None:
+def _adres_bewijs(request: Request, settings: Settings, formulier: Formulier) -> str | None:
     cookie = request.cookies.get(adressen.BEWIJS_COOKIE, "")
-    return adressen.read_bewijs(settings_of(request).secret_ring, formulier.peiling_id, cookie)
+    return adressen.read_bewijs(settings.secret_ring, formulier.peiling_id, cookie)
 
 
 async def _thanks_page(
     request: Request,
+    settings: Settings,
     formulier: Formulier,
     *,
     al: bool = False,
@@ -662,13 +769,13 @@ async def _thanks_page(
     """The thank-you page; the address form only where an address would be kept."""
     status = await adressen.adres_status(formulier.peiling_id)
     if geweigerd is not None:
-        melding, rapport_pad = str(geweigerd), geweigerd.rapport_pad
+        melding, rapport_pad = geweigerd.melding, geweigerd.rapport_pad
     elif not status.kan and not opgeslagen:
         melding, rapport_pad = status.melding, status.rapport_pad
     else:
         melding, rapport_pad = "", None
-    heeft_bewijs = _adres_bewijs(request, formulier) is not None
-    base_url = settings_of(request).base_url.rstrip("/")
+    heeft_bewijs = _adres_bewijs(request, settings, formulier) is not None
+    base_url = settings.base_url.rstrip("/")
     return Template(
         "peilingen/bedankt.html",
         status_code=status_code,
@@ -689,8 +796,10 @@ async def _thanks_page(
     )
 
 
-@post("/p/{sleutel:str}/adres", opt=PUBLIEK)
-async def leave_address(request: Request, sleutel: FromPath[str]) -> Template | Redirect:
+@post("/{sleutel:str}/adres", opt=PUBLIEK)
+async def leave_address(
+    request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
+) -> Template | Redirect:
     formulier = await _public(sleutel)
     data = await read_form(request)
     try:
@@ -698,85 +807,23 @@ async def leave_address(request: Request, sleutel: FromPath[str]) -> Template | 
             formulier.peiling_id,
             data.get("email", ""),
             wil_vervolg=data.get("vervolg") == "ja",
-            bewijs=_adres_bewijs(request, formulier),
-            secret=settings_of(request).secret_ring,
+            bewijs=_adres_bewijs(request, settings, formulier),
+            secret=settings.secret_ring,
         )
-    except domain.OngeldigeInvoer as exc:
+    except OngeldigeInvoer as exc:
         return await _thanks_page(
-            request, formulier, status_code=422, fouten=exc.fouten, email=data.get("email", "")
+            request,
+            settings,
+            formulier,
+            status_code=exc.status,
+            fouten=exc.fouten,
+            email=data.get("email", ""),
         )
     except adressen.AdresGeweigerd as exc:
-        return await _thanks_page(request, formulier, status_code=409, geweigerd=exc)
+        return await _thanks_page(request, settings, formulier, status_code=exc.status, geweigerd=exc)
     # The proof is used up: the browser may forget it.
     spent = Cookie(key=adressen.BEWIJS_COOKIE, value="", max_age=0, path=f"/p/{formulier.sleutel}")
     return Redirect(path=f"/p/{sleutel}/bedankt?adres=1", cookies=[spent])
-
-
-@get("/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld", guards=raad)
-async def preview(request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]) -> Template:
-    formulier = await _beheer(request, peiling_id)
-    return Template(
-        "peilingen/formulier.html",
-        context=_form_context(formulier, actie="", voorbeeld=True),
-        headers=NO_STORE,
-    )
-
-
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk", guards=raad)
-async def unlock_kiosk(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int]
-) -> Template | Redirect:
-    """Turn this device into a kiosk for one poll. The council member's session ends here and
-    now: the tablet keeps only a kiosk token that opens this poll's kiosk form, so nobody at
-    the tablet can reach the council's pages, not even with Back."""
-    formulier = await _beheer(request, peiling_id)
-    user = current(request)
-    assert user is not None
-    try:
-        ontgrendeld = await domain.unlock_kiosk(user, peiling_id)
-    except domain.PeilingError as exc:
-        return await _beheer_page(request, gemeente, formulier, melding=str(exc), status=409)
-    if token := request.cookies.get(SESSION_COOKIE):
-        await accounts.logout(token)
-    settings = settings_of(request)
-    seconds = max(1, int((ontgrendeld.verloopt_at - domain.now()).total_seconds()))
-    return Redirect(
-        path="/kiosk",
-        status_code=303,
-        cookies=[
-            Cookie(
-                key=KIOSK_COOKIE,
-                value=ontgrendeld.token,
-                max_age=seconds,
-                path="/kiosk",
-                httponly=True,
-                samesite="strict",
-                secure=settings.is_https,
-            ),
-            Cookie(
-                key=SESSION_COOKIE,
-                value="",
-                max_age=0,
-                path="/",
-                httponly=True,
-                samesite="lax",
-                secure=settings.is_https,
-            ),
-        ],
-        # Drop the council pages this browser kept (HTTP cache, back/forward cache).
-        headers={"Clear-Site-Data": '"cache"', **NO_STORE},
-    )
-
-
-@post("/raad/{gemeente:str}/peilingen/{peiling_id:int}/kiosk/{kiosk_id:int}/intrekken", guards=raad)
-async def revoke_kiosk(
-    request: Request, gemeente: FromPath[str], peiling_id: FromPath[int], kiosk_id: FromPath[int]
-) -> Template | Redirect:
-    user = current(request)
-    assert user is not None
-    return await _change(
-        request, gemeente, peiling_id, lambda: domain.revoke_kiosk(user, peiling_id, kiosk_id)
-    )
 
 
 def _kiosk_closed(status: int = 403) -> Template:
@@ -817,7 +864,7 @@ async def kiosk_page(request: Request) -> Template:
 
 
 @post("/kiosk", opt=PUBLIEK)
-async def kiosk_submit(request: Request) -> Template | Redirect:
+async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
     """One tablet, many people: each form carries its own token, so a double tap stores one
     response while the next person can answer again."""
     formulier = await _kiosk(request)
@@ -830,30 +877,20 @@ async def kiosk_submit(request: Request) -> Template | Redirect:
     if fouten:
         return _answer_again(formulier, "/kiosk", fouten, data, "", kiosk=True)
     token = (data.get("formulier") or [""])[0][:64]
-    drempels = _drempels(request)
+    drempels = _drempels(settings)
     try:
         ontvangen = await domain.submit(
             formulier,
             gegeven,
             bron="kiosk",
-            deelname_sleutel=domain.keyed(settings_of(request).secret_key, f"kiosk:{token}"),
+            deelname_sleutel=sleutels.keyed(settings.secret_key, f"kiosk:{token}"),
             drempels=drempels,
         )
     except domain.AlBeantwoord:
         # The same form twice (a double tap): the first one counted.
         return Redirect(path="/kiosk?klaar=1", status_code=303)
     except domain.TeVeelInzendingen as exc:
-        return _answer_again(
-            formulier,
-            "/kiosk",
-            {},
-            data,
-            "",
-            melding=str(exc),
-            status=429,
-            kiosk=True,
-            headers={"Retry-After": _next_minute()},
-        )
+        return _answer_again(formulier, "/kiosk", {}, data, "", melding=exc.melding, kiosk=True, refusal=exc)
     except domain.NietOpen:
         return await _not_open_page(formulier, status=409, kiosk=True)
     await _slow_down_if_busy(ontvangen, drempels)
@@ -861,26 +898,33 @@ async def kiosk_submit(request: Request) -> Template | Redirect:
 
 
 ROUTES = [
-    new_peiling_page,
-    create_peiling,
-    beheer_page,
-    update_peiling,
-    add_item,
-    change_item,
-    publish,
-    close,
-    create_codes,
-    poster,
-    uitslag,
-    hide_answer,
-    *export.ROUTES,
-    answer_page,
-    submit,
-    thanks,
-    leave_address,
-    preview,
-    unlock_kiosk,
-    revoke_kiosk,
+    Router(
+        path="/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen",
+        guards=raad,
+        route_handlers=[new_peiling_page, create_peiling],
+    ),
+    Router(
+        path="/raad/{gemeente:str}/peilingen/{peiling_id:int}",
+        guards=raad,
+        route_handlers=[
+            beheer_page,
+            update_peiling,
+            add_item,
+            change_item,
+            publish,
+            close,
+            create_codes,
+            poster,
+            uitslag,
+            hide_answer,
+            preview,
+            unlock_kiosk,
+            revoke_kiosk,
+            *export.HANDLERS,
+        ],
+    ),
+    # Residents, without an account: each handler says it is public; the link's key opens it.
+    Router(path="/p", route_handlers=[answer_page, submit, thanks, leave_address]),
     kiosk_page,
     kiosk_submit,
 ]
