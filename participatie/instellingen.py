@@ -1,18 +1,28 @@
-"""The beheerder's settings page: retention periods that belong to more than one domain."""
+"""The beheerder's settings page: retention periods that belong to more than one domain.
+
+Each period belongs to its own domain, whose setter checks the value and writes the trail
+line of its change; this page changes them together, all or nothing.
+"""
 
 from __future__ import annotations
 
-from litestar import Request, get, post
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request, Router, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 
-from participatie.accounts.forms import read_form
-from participatie.accounts.guards import alleen, current
+from participatie.accounts.domain import Ingelogd
+from participatie.accounts.guards import alleen
 from participatie.accounts.tables import Instelling, Rol
 from participatie.focusgroepen import domain as focusgroepen
+from participatie.fouten import OngeldigeInvoer
+from participatie.invoer import read_form
 from participatie.peilingen import adressen
 from participatie.rapporten import domain as rapporten
 
-beheerder = [alleen(Rol.BEHEERDER)]
+VELDEN = ("maanden", "vervolg_maanden", "adres_maanden")
 
 
 async def _waarden() -> dict[str, str]:
@@ -23,52 +33,56 @@ async def _waarden() -> dict[str, str]:
     }
 
 
-@get("/beheer/instellingen", guards=beheerder)
-async def settings_page(request: Request) -> Template:
-    return Template("instellingen.html", context={"waarden": await _waarden(), "fouten": {}, "melding": ""})
+async def change_bewaartermijnen(user: Ingelogd, data: Mapping[str, str]) -> None:
+    """Set the three retention periods in one transaction: one wrong field changes nothing.
 
-
-@post("/beheer/instellingen", guards=beheerder)
-async def change_settings(request: Request) -> Template:
-    data = await read_form(request)
-    user = current(request)
-    assert user is not None
+    Every field is checked, so the form can show all its messages at once. Raises
+    OngeldigeInvoer with a message per wrong field; the trail lines of the valid fields'
+    changes are rolled back with them.
+    """
     fouten: dict[str, str] = {}
-    try:
-        # One transaction: a form with one wrong field changes nothing at all.
-        async with Instelling._meta.db.transaction():
-            for change in (
-                lambda: focusgroepen.set_bewaartermijn(user, data.get("maanden", "")),
-                lambda: rapporten.set_vervolg_bewaartermijn(user, data.get("vervolg_maanden", "")),
-                lambda: adressen.set_bewaartermijn(user, data.get("adres_maanden", "")),
-            ):
-                try:
-                    await change()
-                except (
-                    focusgroepen.OngeldigeInvoer,
-                    rapporten.OngeldigeInvoer,
-                    adressen.OngeldigeInvoer,
-                ) as exc:
-                    fouten.update(exc.fouten)
-            if fouten:
-                raise _Teruggedraaid()
-    except _Teruggedraaid:
-        pass
-    if fouten:
-        waarden = {k: data.get(k, "") for k in ("maanden", "vervolg_maanden", "adres_maanden")}
-        return Template(
-            "instellingen.html",
-            status_code=422,
-            context={"waarden": waarden, "fouten": fouten, "melding": ""},
-        )
+    async with Instelling._meta.db.transaction():
+        for change in (
+            lambda: focusgroepen.set_bewaartermijn(user, data.get("maanden", "")),
+            lambda: rapporten.set_vervolg_bewaartermijn(user, data.get("vervolg_maanden", "")),
+            lambda: adressen.set_bewaartermijn(user, data.get("adres_maanden", "")),
+        ):
+            try:
+                await change()
+            except OngeldigeInvoer as exc:
+                fouten.update(exc.fouten)
+        if fouten:
+            # Raised inside the block, so what the valid fields wrote is rolled back.
+            raise OngeldigeInvoer(fouten)
+
+
+def _page(waarden: dict[str, str], fouten: dict[str, str], melding: str = "", status: int = 200) -> Template:
     return Template(
         "instellingen.html",
-        context={"waarden": await _waarden(), "fouten": {}, "melding": "De bewaartermijnen zijn opgeslagen."},
+        status_code=status,
+        context={"waarden": waarden, "fouten": fouten, "melding": melding},
     )
 
 
-class _Teruggedraaid(Exception):
-    """Rolls the settings transaction back."""
+@get("/")
+async def settings_page() -> Template:
+    return _page(await _waarden(), {})
 
 
-ROUTES = [settings_page, change_settings]
+@post("/")
+async def change_settings(request: Request[Any, Any, Any], user: NamedDependency[Ingelogd]) -> Template:
+    data = await read_form(request)
+    try:
+        await change_bewaartermijnen(user, data)
+    except OngeldigeInvoer as exc:
+        return _page({k: data.get(k, "") for k in VELDEN}, exc.fouten, status=422)
+    return _page(await _waarden(), {}, melding="De bewaartermijnen zijn opgeslagen.")
+
+
+ROUTES = [
+    Router(
+        path="/beheer/instellingen",
+        guards=[alleen(Rol.BEHEERDER)],
+        route_handlers=[settings_page, change_settings],
+    )
+]

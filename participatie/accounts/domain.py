@@ -5,18 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+from participatie import sleutels, spoor, tijd
 from participatie.accounts import passwords
 from participatie.accounts.tables import Gebruiker, Gemeente, Inlogpoging, Rol, Sessie, Wachtwoordherstel
 from participatie.auditlog import log_event
 from participatie.config import Settings
-from participatie.db import as_utc
+from participatie.fouten import Geweigerd, OngeldigeInvoer, TeVaak
 from participatie.mail import outbox
+from participatie.tijd import as_utc
+
+# OngeldigeInvoer is the one of participatie.fouten; callers (routes, the CLI) still name it
+# domain.OngeldigeInvoer, so it stays importable from here.
+__all__ = ["OngeldigeInvoer"]
 
 # Failed logins within FAILURE_WINDOW, per limit. The tight limit is per account *and* client
 # network, so whoever guesses from one place locks out only that place, never the real person
@@ -38,7 +44,7 @@ TOUCH_AFTER = timedelta(seconds=60)
 _ADVISORY_CLASS = 1091
 
 
-class AccountError(Exception):
+class AccountError(Geweigerd):
     """A refused account action; `str(error)` is the Dutch message for the person."""
 
 
@@ -47,22 +53,21 @@ class InloggenMislukt(AccountError):
         super().__init__("Het e-mailadres of het wachtwoord klopt niet.")
 
 
-class TeVeelPogingen(AccountError):
+class TeVeelPogingen(AccountError, TeVaak):
+    """A login limit was reached: a 429 with Retry-After, through the app's refusal handler."""
+
+    TEKST = "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minuten} minuten opnieuw."
+
     def __init__(self, retry_after: int, grens: str = "") -> None:
-        self.retry_after = retry_after
         self.grens = grens
-        minutes = max(1, round(retry_after / 60))
-        super().__init__(
-            f"Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minutes} minuten opnieuw."
-        )
+        minuten = max(1, round(retry_after / 60))
+        TeVaak.__init__(self, self.TEKST.format(minuten=minuten), retry_after)
 
 
-class OngeldigeInvoer(AccountError):
-    """Input that fails a rule; `fouten` maps field names to Dutch messages."""
+class TeVeelHerstelVerzoeken(TeVeelPogingen):
+    """Too many 'wachtwoord vergeten' requests from one network."""
 
-    def __init__(self, fouten: dict[str, str]) -> None:
-        self.fouten = fouten
-        super().__init__("Niet alle velden zijn goed ingevuld.")
+    TEKST = "Er zijn vanaf hier te veel nieuwe links gevraagd. Probeer het over {minuten} minuten opnieuw."
 
 
 class HerstellinkOngeldig(AccountError):
@@ -92,8 +97,8 @@ class Ingelogd:
         return self.rol is Rol.BEHEERDER or self.gemeente_slug == slug
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+# The one clock; kept under this name for the callers that import it from here.
+now = tijd.now
 
 
 def _token_hash(token: str) -> str:
@@ -101,7 +106,8 @@ def _token_hash(token: str) -> str:
 
 
 def _limit_key(settings: Settings, kind: str, value: str) -> str:
-    return hmac.new(settings.secret_key.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    # The current key only: a limit counts over minutes, so a key rotation may simply reset it.
+    return sleutels.keyed(settings.secret_key, f"{kind}:{value}")
 
 
 def normalise_email(email: str) -> str:
@@ -296,10 +302,10 @@ async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
             Sessie.gebruiker.naam.as_alias("naam"),
             Sessie.gebruiker.rol.as_alias("rol"),
             Sessie.gebruiker.is_actief.as_alias("is_actief"),
-            Sessie.gebruiker.gemeente.id.as_alias("gemeente_id"),
-            Sessie.gebruiker.gemeente.slug.as_alias("gemeente_slug"),
-            Sessie.gebruiker.gemeente.naam.as_alias("gemeente_naam"),
-            Sessie.gebruiker.gemeente.regio.as_alias("regio_id"),
+            Sessie.gebruiker._.gemeente._.id.as_alias("gemeente_id"),
+            Sessie.gebruiker._.gemeente._.slug.as_alias("gemeente_slug"),
+            Sessie.gebruiker._.gemeente._.naam.as_alias("gemeente_naam"),
+            Sessie.gebruiker._.gemeente._.regio.as_alias("regio_id"),
         )
         .where(Sessie.token_hash == _token_hash(token))
         .first()
@@ -384,9 +390,13 @@ async def create_gebruiker(
     wachtwoord: str,
     rol: str,
     gemeente_slug: str | None,
-    door: int | None,
+    door: Ingelogd | None,
 ) -> int:
-    """Create an account. Raises OngeldigeInvoer with a message per field."""
+    """Create an account. Raises OngeldigeInvoer with a message per field.
+
+    `door` is the beheerder who does it, or None for the CLI and the demo data (the security
+    log has those). A beheerder's creation leaves a trail line (no e-mail address in it).
+    """
     fouten: dict[str, str] = {}
     email = normalise_email(email)
     naam = naam.strip()
@@ -404,24 +414,38 @@ async def create_gebruiker(
     if fouten or parsed_rol is None:
         raise OngeldigeInvoer(fouten)
     wachtwoord_hash = await passwords.hash_password(wachtwoord, settings.password_profile)
-    rows = await Gebruiker.insert(
-        Gebruiker(
-            email=email,
-            naam=naam,
-            wachtwoord_hash=wachtwoord_hash,
-            rol=parsed_rol.value,
-            gemeente=gemeente_id,
-            is_actief=True,
-            aangemaakt_at=now(),
-        )
-    ).on_conflict(target=Gebruiker.email, action="DO NOTHING")
-    if not rows:
-        # Another request created the same address between our check and this insert.
-        raise OngeldigeInvoer({"email": "Er is al een account met dit e-mailadres."})
-    gebruiker_id: int = rows[0]["id"]
+    async with Gebruiker._meta.db.transaction():
+        rows = await Gebruiker.insert(
+            Gebruiker(
+                email=email,
+                naam=naam,
+                wachtwoord_hash=wachtwoord_hash,
+                rol=parsed_rol.value,
+                gemeente=gemeente_id,
+                is_actief=True,
+                aangemaakt_at=now(),
+            )
+        ).on_conflict(target=Gebruiker.email, action="DO NOTHING")
+        if not rows:
+            # Another request created the same address between our check and this insert.
+            raise OngeldigeInvoer({"email": "Er is al een account met dit e-mailadres."})
+        gebruiker_id: int = rows[0]["id"]
+        if door is not None:
+            await spoor.record(
+                door,
+                "gebruiker_aangemaakt",
+                onderwerp="gebruiker",
+                onderwerp_id=gebruiker_id,
+                gemeente_id=gemeente_id,
+                na={
+                    "rol": parsed_rol.value,
+                    "gemeente": gemeente_slug if gemeente_id else None,
+                    "is_actief": True,
+                },
+            )
     log_event(
         "gebruiker_aangemaakt",
-        door=door,
+        door=door.id if door is not None else None,
         gebruiker=gebruiker_id,
         rol=parsed_rol.value,
         gemeente=gemeente_slug,
@@ -429,35 +453,74 @@ async def create_gebruiker(
     return gebruiker_id
 
 
+async def _account_state(gebruiker_id: int) -> dict[str, Any] | None:
+    """Role, council and on/off of an account: the fields a beheerder changes, as the trail shows them."""
+    return (
+        await Gebruiker.select(
+            Gebruiker.rol,
+            Gebruiker.gemeente.id.as_alias("gemeente_id"),
+            Gebruiker.gemeente.slug.as_alias("gemeente"),
+            Gebruiker.is_actief,
+        )
+        .where(Gebruiker.id == gebruiker_id)
+        .first()
+    )
+
+
+def _update_actie(voor: dict[str, Any], is_actief: bool) -> str:
+    if bool(voor["is_actief"]) and not is_actief:
+        return "gebruiker_uitgezet"
+    if not voor["is_actief"] and is_actief:
+        return "gebruiker_aangezet"
+    return "gebruiker_gewijzigd"
+
+
 async def update_gebruiker(
-    *, gebruiker_id: int, rol: str, gemeente_slug: str | None, is_actief: bool, door: int
+    *, gebruiker_id: int, rol: str, gemeente_slug: str | None, is_actief: bool, door: Ingelogd
 ) -> None:
-    """Change role, council and whether the account may log in. Disabling ends its sessions."""
+    """Change role, council and whether the account may log in. Disabling ends its sessions.
+
+    A real change leaves one trail line (gebruiker_gewijzigd, _uitgezet or _aangezet) with the
+    changed fields; saving the form unchanged leaves none.
+    """
     fouten: dict[str, str] = {}
     parsed_rol, gemeente_id = await _validate_account(rol, gemeente_slug, fouten)
-    if gebruiker_id == door and (not is_actief or parsed_rol is not Rol.BEHEERDER):
+    if gebruiker_id == door.id and (not is_actief or parsed_rol is not Rol.BEHEERDER):
         fouten["rol"] = "U kunt uw eigen beheerdersaccount niet uitzetten of een andere rol geven."
     if fouten or parsed_rol is None:
         raise OngeldigeInvoer(fouten)
     async with Gebruiker._meta.db.transaction():
-        updated = (
-            await Gebruiker.update(
-                {
-                    Gebruiker.rol: parsed_rol.value,
-                    Gebruiker.gemeente: gemeente_id,
-                    Gebruiker.is_actief: is_actief,
-                }
-            )
-            .where(Gebruiker.id == gebruiker_id)
-            .returning(Gebruiker.id)
-        )
-        if not updated:
+        oud = await _account_state(gebruiker_id)
+        if oud is None:
             raise OngeldigeInvoer({"gebruiker": "Dit account bestaat niet (meer)."})
+        await Gebruiker.update(
+            {
+                Gebruiker.rol: parsed_rol.value,
+                Gebruiker.gemeente: gemeente_id,
+                Gebruiker.is_actief: is_actief,
+            }
+        ).where(Gebruiker.id == gebruiker_id)
         # A changed role must not keep the rights of the old one in an open session.
         await Sessie.delete().where(Sessie.gebruiker == gebruiker_id)
+        nieuw = {
+            "rol": parsed_rol.value,
+            "gemeente": gemeente_slug if gemeente_id is not None else None,
+            "is_actief": is_actief,
+        }
+        voor, na = spoor.changed({k: oud[k] for k in nieuw}, nieuw)
+        if na:
+            await spoor.record(
+                door,
+                _update_actie(oud, is_actief),
+                onderwerp="gebruiker",
+                onderwerp_id=gebruiker_id,
+                gemeente_id=gemeente_id if gemeente_id is not None else oud["gemeente_id"],
+                voor=voor,
+                na=na,
+            )
     log_event(
         "gebruiker_gewijzigd",
-        door=door,
+        door=door.id,
         gebruiker=gebruiker_id,
         rol=parsed_rol.value,
         gemeente=gemeente_slug,
@@ -518,6 +581,14 @@ async def change_password(
             (Wachtwoordherstel.gebruiker == user.id) & Wachtwoordherstel.gebruikt_at.is_null()
         )
         await _queue_changed_notice(row["email"], row["naam"], user.id)
+        # Only that it happened: no password, no hash.
+        await spoor.record(
+            user,
+            "wachtwoord_gewijzigd",
+            onderwerp="gebruiker",
+            onderwerp_id=user.id,
+            gemeente_id=user.gemeente_id,
+        )
     log_event("wachtwoord_gewijzigd", door=user.id, sessies_beeindigd=len(ended))
 
 
@@ -526,7 +597,7 @@ async def _queue_changed_notice(email: str, naam: str, gebruiker_id: int) -> Non
     await outbox.enqueue(email, "wachtwoord_gewijzigd", {"naam": naam}, groep=f"gebruiker:{gebruiker_id}")
 
 
-async def _queue_reset_link(gebruiker: dict, moment: datetime, *, door_beheerder: bool) -> None:
+async def _queue_reset_link(gebruiker: dict[str, Any], moment: datetime, *, door_beheerder: bool) -> None:
     """Store a new link (its hash only) and queue the mail with it; inside a transaction."""
     token = secrets.token_urlsafe(32)
     await Wachtwoordherstel.insert(
@@ -551,12 +622,17 @@ async def _queue_reset_link(gebruiker: dict, moment: datetime, *, door_beheerder
     )
 
 
-async def send_reset_link(settings: Settings, *, gebruiker_id: int, door: int) -> None:
-    """A beheerder mails someone a link to set a new password (their sessions stay until it is used)."""
+async def send_reset_link(settings: Settings, *, gebruiker_id: int, door: Ingelogd) -> None:
+    """A beheerder mails someone a link to set a new password (their sessions stay until it is used).
+
+    Leaves a trail line naming the account by its id; the link and the address stay out.
+    """
     moment = now()
     async with Gebruiker._meta.db.transaction():
         gebruiker = (
-            await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief)
+            await Gebruiker.select(
+                Gebruiker.id, Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief, Gebruiker.gemeente
+            )
             .where(Gebruiker.id == gebruiker_id)
             .first()
         )
@@ -567,7 +643,14 @@ async def send_reset_link(settings: Settings, *, gebruiker_id: int, door: int) -
                 {"herstellink": "Dit account staat uit. Zet het eerst aan, dan kunt u een link sturen."}
             )
         await _queue_reset_link(gebruiker, moment, door_beheerder=True)
-    log_event("herstellink_verstuurd", door=door, gebruiker=gebruiker_id)
+        await spoor.record(
+            door,
+            "herstellink_verstuurd",
+            onderwerp="gebruiker",
+            onderwerp_id=gebruiker_id,
+            gemeente_id=gebruiker["gemeente"],
+        )
+    log_event("herstellink_verstuurd", door=door.id, gebruiker=gebruiker_id)
 
 
 async def request_reset(settings: Settings, *, email: str, adres: str) -> None:
@@ -580,7 +663,10 @@ async def request_reset(settings: Settings, *, email: str, adres: str) -> None:
     moment = now()
     email = normalise_email(email)
     netwerk = _limit_key(settings, "herstel_adres", client_network(adres))
-    await _reserve([_Grens("herstel_adres", netwerk, HERSTEL_MAX_PER_ADRES)], moment)
+    try:
+        await _reserve([_Grens("herstel_adres", netwerk, HERSTEL_MAX_PER_ADRES)], moment)
+    except TeVeelPogingen as exc:
+        raise TeVeelHerstelVerzoeken(exc.retry_after, exc.grens) from None
     async with Gebruiker._meta.db.transaction():
         # One request at a time per account, so parallel requests cannot pass the hourly cap.
         await _lock_keys([_limit_key(settings, "herstel", email)])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from participatie.accounts import domain
@@ -15,25 +17,51 @@ from participatie.config import Settings
 
 SESSION_COOKIE = "participatie_sessie"
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 PUBLIEK = {"publiek": True}
 
 
+class SessionAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    """The signed-in person (`Ingelogd`, or None) as `request.user`, from the session cookie.
+
+    `request.auth` is the cookie's token when it opened a session. Static files need no
+    session lookup. Every response to a signed-in person is kept out of caches (`_no_store`).
+    Registered on the app with `DefineMiddleware(SessionAuthenticationMiddleware, settings=...)`.
+    """
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        super().__init__(app, exclude="^/static/")
+        self.settings = settings
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        token = connection.cookies.get(SESSION_COOKIE)
+        user = await domain.load_sessie(self.settings, token) if token else None
+        return AuthenticationResult(user=user, auth=token if user is not None else None)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Excluded paths (static files) get no lookup, but still read as "nobody signed in".
+        scope.setdefault("user", None)
+        await super().__call__(scope, receive, _no_store_when_signed_in(scope, send))
+
+
 def session_middleware(app: ASGIApp, *, settings: Settings) -> ASGIApp:
-    """Put the logged-in person (or None) in scope["user"] before the route runs."""
+    """Alias for app.py until it registers SessionAuthenticationMiddleware by DefineMiddleware."""
+    return SessionAuthenticationMiddleware(app, settings=settings)
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/static/"):
-            scope["user"] = None  # static files need no session lookup
-        elif scope["type"] == "http":
-            token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
-            scope["user"] = await domain.load_sessie(settings, token) if token else None
-            if scope["user"] is not None:
-                await app(scope, receive, _no_store(send))
-                return
-        await app(scope, receive, send)
 
-    return middleware
+def _no_store_when_signed_in(scope: Scope, send: Send) -> Send:
+    """Add no-store once the middleware has found a signed-in person in this request's scope."""
+    no_store = _no_store(send)
+
+    async def send_checked(message: Message) -> None:
+        if scope.get("user") is not None:
+            await no_store(message)
+        else:
+            await send(message)
+
+    return send_checked
 
 
 def _no_store(send: Send) -> Send:
@@ -52,7 +80,8 @@ def _no_store(send: Send) -> Send:
     return send_no_store
 
 
-def current(connection: ASGIConnection) -> domain.Ingelogd | None:
+def current(connection: ASGIConnection[Any, Any, Any, Any]) -> domain.Ingelogd | None:
+    """The signed-in person, or None (on static files and pages nobody needs to log in for)."""
     user = connection.scope.get("user")
     return user if isinstance(user, domain.Ingelogd) else None
 
@@ -60,7 +89,7 @@ def current(connection: ASGIConnection) -> domain.Ingelogd | None:
 def alleen(*rollen: Rol) -> Guard:
     """Guard: logged in with one of these roles."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = current(connection)
         if user is None:
             raise NotAuthorizedException("Log in om deze pagina te zien.")
@@ -71,7 +100,7 @@ def alleen(*rollen: Rol) -> Guard:
     return guard
 
 
-def eigen_gemeente(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def eigen_gemeente(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: the {gemeente} in the path is the person's own (a beheerder may open all).
 
     Runs after a role guard. An unknown slug and someone else's slug both end in a refusal, so

@@ -18,6 +18,8 @@ import anyio.to_thread
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from participatie.fouten import TeVaak
+
 T = TypeVar("T")
 
 MIN_LENGTH = 12
@@ -100,13 +102,14 @@ def check_strength(wachtwoord: str) -> str | None:
     return None
 
 
-class TeDruk(Exception):
-    """Too many password checks are running or waiting in this process; retry in a moment."""
+class TeDruk(TeVaak):
+    """Too many password checks are running or waiting in this process; retry in a moment.
 
-    retry_after = RETRY_AFTER_BUSY
+    A 429 with Retry-After through the app's refusal handler, like every other limit.
+    """
 
     def __init__(self) -> None:
-        super().__init__("Het is nu erg druk. Probeer het over een paar seconden opnieuw.")
+        super().__init__("Het is nu erg druk. Probeer het over een paar seconden opnieuw.", RETRY_AFTER_BUSY)
 
 
 class Begrenzer:

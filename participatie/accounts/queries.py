@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
+from participatie.spoor.tables import Spoorregel
 
 
 async def list_gemeenten() -> list[dict[str, Any]]:
@@ -64,3 +65,9 @@ async def raadsleden(gemeente_id: int) -> list[dict[str, Any]]:
         )
         .order_by(Gebruiker.naam)
     )
+
+
+async def spoor_onderwerpen() -> list[str]:
+    """The kinds of object the trail has lines about, for the beheerder's search form."""
+    rows = await Spoorregel.select(Spoorregel.onderwerp).distinct().order_by(Spoorregel.onderwerp)
+    return [row["onderwerp"] for row in rows]
