@@ -55,7 +55,9 @@ def plus_months(moment: datetime, months: int) -> datetime:
 def parse_date(
     fouten: dict[str, str], veld: str, value: str, *, required: bool, future: bool = False
 ) -> date | None:
-    """A date typed in a form (YYYY-MM-DD from the date input); Dutch messages in `fouten`."""
+    """A date typed in a form: YYYY-MM-DD from the date input, or 31-12-2026 typed by hand
+    where a browser shows a plain text field (the form our message gives as the example).
+    Dutch messages in `fouten`."""
     value = value.strip()
     if not value:
         if required:
@@ -64,8 +66,11 @@ def parse_date(
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        fouten[veld] = "Vul een geldige datum in, zoals 31-12-2026."
-        return None
+        try:
+            parsed = datetime.strptime(value, "%d-%m-%Y").date()
+        except ValueError:
+            fouten[veld] = "Vul een geldige datum in, zoals 31-12-2026."
+            return None
     if future and parsed < today():
         fouten[veld] = "Deze datum ligt in het verleden. Kies een datum vanaf vandaag."
     return parsed
