@@ -179,7 +179,9 @@ def behind_proxies(handler: ASGIApp, settings: Settings) -> ASGIApp:
     """
     if not settings.trusted_proxies:
         return handler
-    return ProxyHeadersMiddleware(handler, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type]
+    # uvicorn and Litestar each type the ASGI callable with their own (equivalent) aliases.
+    proxied = ProxyHeadersMiddleware(handler, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type]
+    return proxied  # type: ignore[return-value]
 
 
 def app_from_env() -> Litestar:

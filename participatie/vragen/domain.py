@@ -503,7 +503,7 @@ async def update_trechter(
                 fouten["dubbel_van"] = "Die vraag hoort bij een andere raad."
     if fouten:
         raise OngeldigeInvoer(fouten)
-    changes = {
+    changes: dict[Any, Any] = {
         Vraag.scope: scope,
         Vraag.thema: parsed_thema,
         Vraag.prioriteit: prioriteit,
@@ -717,7 +717,7 @@ async def record_advies(vraag_id: int, user: Ingelogd, *, versie: int, tekst: st
             Vraag.advies_tekst: tekst,
             Vraag.advies_aan: aan,
             Vraag.advies_at: moment,
-            Vraag.reactie_verwacht_op: (moment + REACTIE_TERMIJN).date(),
+            Vraag.reactie_verwacht_op: tijd.local(moment + REACTIE_TERMIJN).date(),
         },
         _inhoud(vraag, user, f"Advies opgesteld voor {aan}."),
         Regel(user, "advies_gewijzigd", voor, na),
@@ -791,7 +791,7 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
         basis = {
             "titel": vraag["titel"],
             "raad_naam": raad["raad_naam"],
-            "advies_datum": vraag["advies_at"].date().strftime("%d-%m-%Y") if vraag["advies_at"] else "",
+            "advies_datum": tijd.local(vraag["advies_at"]).strftime("%d-%m-%Y") if vraag["advies_at"] else "",
             "verwacht_op": vraag["reactie_verwacht_op"].strftime("%d-%m-%Y"),
         }
         async with Vraag._meta.db.transaction():

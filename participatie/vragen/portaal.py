@@ -12,6 +12,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -233,7 +234,7 @@ async def idee_bedankt(gemeente_info: NamedDependency[dict[str, Any]]) -> Templa
     )
 
 
-ROUTES = [
+ROUTES: list[HTTPRouteHandler | Router] = [
     portaal,
     Router(
         path="/gemeente/{gemeente:str}/aanvragen",

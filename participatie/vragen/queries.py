@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from piccolo.query.functions.aggregate import Min
 
+from participatie import tijd
 from participatie.accounts.tables import Gemeente
 from participatie.vragen.domain import today
 from participatie.vragen.stappen import VOLGORDE, Stap
@@ -90,11 +91,37 @@ async def board(gemeente_id: int, f: BoardFilter) -> dict[Stap, Kolom]:
     return columns
 
 
-async def timeline(vraag_id: int, *, with_internal: bool) -> list[dict[str, Any]]:
-    where = Gebeurtenis.vraag == vraag_id
+@dataclass(frozen=True)
+class TijdlijnRegel:
+    """One entry of a vraag's timeline as the pages show it."""
+
+    at: datetime  # aware UTC; the pages show it on the Dutch clock
+    soort: str  # stap | terug | inhoud | notitie
+    van_stap: str | None
+    naar_stap: str | None
+    notitie: str
+    door_naam: str | None
+
+
+@dataclass(frozen=True)
+class ActiviteitRegel:
+    """An outreach visit as the vraag page and the report show it."""
+
+    waar: str
+    op: date
+    bereikt: int
+    notities: str
+
+    def __getitem__(self, key: str) -> Any:
+        # The bridge for rapporten/inhoud.py, which reads activities as dicts (a["waar"]).
+        return getattr(self, key)
+
+
+async def timeline(vraag_id: int, *, with_internal: bool) -> list[TijdlijnRegel]:
+    where: Any = Gebeurtenis.vraag == vraag_id  # Where, then And: piccolo's combinators differ in type
     if not with_internal:
         where &= Gebeurtenis.is_intern == False  # noqa: E712 -- piccolo builds SQL from ==
-    return (
+    rows = (
         await Gebeurtenis.select(
             Gebeurtenis.at,
             Gebeurtenis.soort,
@@ -107,14 +134,16 @@ async def timeline(vraag_id: int, *, with_internal: bool) -> list[dict[str, Any]
         .order_by(Gebeurtenis.at, ascending=False)
         .order_by(Gebeurtenis.id, ascending=False)
     )
+    return [TijdlijnRegel(**{**r, "at": tijd.as_utc(r["at"])}) for r in rows]
 
 
-async def activiteiten(vraag_id: int) -> list[dict[str, Any]]:
-    return (
+async def activiteiten(vraag_id: int) -> list[ActiviteitRegel]:
+    rows = (
         await Activiteit.select(Activiteit.waar, Activiteit.op, Activiteit.bereikt, Activiteit.notities)
         .where(Activiteit.vraag == vraag_id)
         .order_by(Activiteit.op)
     )
+    return [ActiviteitRegel(**r) for r in rows]
 
 
 async def aanvragen_van(gemeente_id: int) -> list[dict[str, Any]]:
@@ -195,6 +224,6 @@ async def export_rows(gemeente_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def aanvraag_timeline(vraag_id: int) -> list[dict[str, Any]]:
+async def aanvraag_timeline(vraag_id: int) -> list[TijdlijnRegel]:
     """What the ambtenaar may see: step changes and public entries, never internal notes."""
     return await timeline(vraag_id, with_internal=False)

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from participatie import tijd
 from participatie.accounts import domain as accounts
 from participatie.vragen import domain
 from participatie.vragen.domain import NieuweBijlage
@@ -136,7 +137,7 @@ async def test_a_vraag_goes_all_the_way_from_intake_to_afgerond(mensen):
 
     vraag = await domain.load_vraag(vraag_id)
     assert vraag["stap"] == "afgerond"
-    assert vraag["reactie_verwacht_op"] == (vraag["advies_at"] + domain.REACTIE_TERMIJN).date()
+    assert vraag["reactie_verwacht_op"] == tijd.local(vraag["advies_at"] + domain.REACTIE_TERMIJN).date()
     steps = (
         await Gebeurtenis.select(Gebeurtenis.naar_stap)
         .where((Gebeurtenis.vraag == vraag_id) & (Gebeurtenis.soort == "stap"))
