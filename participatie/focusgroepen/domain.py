@@ -12,20 +12,19 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 import icalendar
 
-from participatie import sleutels
+from participatie import sleutels, spoor, tijd
 from participatie.accounts import instellingen
+from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.tables import Gebruiker, Rol
+from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
-from participatie.db import as_utc
 from participatie.focusgroepen.tables import (
     Aanmelding,
     Antwoord,
@@ -38,13 +37,15 @@ from participatie.focusgroepen.tables import (
     Soort,
     Steun,
 )
+from participatie.fouten import GeenToegang, Geweigerd, NietGevonden, OngeldigeInvoer
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.sleutels import keyed
+from participatie.tijd import as_utc, now
 from participatie.vragen import domain as vragen
-from participatie.vragen.stappen import Stap
+from participatie.vragen import stappen
+from participatie.vragen.stappen import Actie
 
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 AANMELDING_GELDIG = timedelta(days=14)
 BEWAARTERMIJN_SLEUTEL = "focusgroep_bewaartermijn_maanden"
 BEWAARTERMIJN_STANDAARD = 3
@@ -58,22 +59,14 @@ TOESTEMMING_TEKST = (
 _TELEFOON = re.compile(r"^\+?[0-9 ()-]{8,20}$")
 
 
-class FocusgroepError(Exception):
-    """A refused change; `str(error)` is the Dutch message."""
-
-
-class GeenToegang(FocusgroepError):
-    def __init__(self) -> None:
-        super().__init__("U kunt deze focusgroep niet wijzigen.")
-
-
-class OngeldigeInvoer(FocusgroepError):
-    def __init__(self, fouten: dict[str, str]) -> None:
-        self.fouten = fouten
-        super().__init__("Niet alles is goed ingevuld.")
+class FocusgroepError(Geweigerd):
+    """A refused change; `str(error)` is the Dutch message. Invalid input is
+    `fouten.OngeldigeInvoer`, no access `fouten.GeenToegang`, both re-exported here."""
 
 
 class OngeldigeLink(FocusgroepError):
+    status = 404
+
     def __init__(self) -> None:
         super().__init__("Deze link werkt niet (meer). Misschien is hij al gebruikt of verlopen.")
 
@@ -83,9 +76,7 @@ class Gesloten(FocusgroepError):
         super().__init__("Deze focusgroep is afgesloten. Er kan niets meer bij.")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
+GEEN_TOEGANG = "U kunt deze focusgroep niet wijzigen."
 
 # --- links without accounts ----------------------------------------------------------------
 
@@ -116,8 +107,56 @@ def reactie_pad(secret: str, lid_id: int, bijeenkomst_id: int) -> str:
 # --- who may do what -----------------------------------------------------------------------
 
 
-async def load_groep(groep_id: int) -> dict[str, Any] | None:
-    return await Focusgroep.select().where(Focusgroep.id == groep_id).first()
+@dataclass(frozen=True)
+class Groep:
+    """A focus group as the domain and its pages read it."""
+
+    id: int
+    vraag: int
+    gemeente: int
+    thema: str
+    doel: str
+    eind_op: date
+    verantwoordelijke: int | None
+    samenvatting: str
+    gesloten_at: datetime | None
+    gegevens_verwijderd_at: datetime | None
+    aantal_inwoners: int | None
+    aangemaakt_at: datetime
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+async def load_groep(groep_id: int) -> Groep | None:
+    row = await Focusgroep.select().where(Focusgroep.id == groep_id).first()
+    if row is None:
+        return None
+    return Groep(
+        id=row["id"],
+        vraag=row["vraag"],
+        gemeente=row["gemeente"],
+        thema=row["thema"],
+        doel=row["doel"],
+        eind_op=row["eind_op"],
+        verantwoordelijke=row["verantwoordelijke"],
+        samenvatting=row["samenvatting"],
+        gesloten_at=_moment(row["gesloten_at"]),
+        gegevens_verwijderd_at=_moment(row["gegevens_verwijderd_at"]),
+        aantal_inwoners=row["aantal_inwoners"],
+        aangemaakt_at=as_utc(row["aangemaakt_at"]),
+    )
+
+
+async def _raad(groep: Groep) -> dict[str, Any]:
+    """Slug and name of the group's council, for mails and links."""
+    raad = (
+        await Gemeente.select(Gemeente.slug, Gemeente.raad_naam).where(Gemeente.id == groep.gemeente).first()
+    )
+    if raad is None:  # a foreign key with ON DELETE RESTRICT: cannot happen
+        raise NietGevonden()
+    return raad
 
 
 async def rol_in_groep(user: Ingelogd, groep_id: int) -> str | None:
@@ -126,10 +165,10 @@ async def rol_in_groep(user: Ingelogd, groep_id: int) -> str | None:
     groep = await load_groep(groep_id)
     if groep is None:
         return None
-    vraag = await vragen.load_vraag(groep["vraag"])
+    vraag = await vragen.load_vraag(groep.vraag)
     if vragen.may_work_on(user, vraag):
         return "beheer"
-    if user.rol is Rol.AMBTENAAR and groep["gemeente"] == user.gemeente_id:
+    if user.rol is Rol.AMBTENAAR and groep.gemeente == user.gemeente_id:
         member = await Lid.exists().where(
             (Lid.focusgroep == groep_id) & (Lid.gebruiker == user.id) & Lid.vertrokken_at.is_null()
         )
@@ -137,12 +176,36 @@ async def rol_in_groep(user: Ingelogd, groep_id: int) -> str | None:
     return None
 
 
-async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> dict[str, Any]:
+async def _spoor(
+    user: Ingelogd | None,
+    actie: str,
+    groep: Groep,
+    *,
+    onderwerp: str = "focusgroep",
+    onderwerp_id: int | None = None,
+    voor: dict[str, Any] | None = None,
+    na: dict[str, Any] | None = None,
+) -> None:
+    """One trail line about this group (or one of its meetings or findings), filed under the
+    group's vraag and council. Call inside the change's transaction."""
+    await spoor.record(
+        user,
+        actie,
+        onderwerp=onderwerp,
+        onderwerp_id=groep.id if onderwerp_id is None else onderwerp_id,
+        vraag_id=groep.vraag,
+        gemeente_id=groep.gemeente,
+        voor=voor,
+        na=na,
+    )
+
+
+async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> Groep:
     if await rol_in_groep(user, groep_id) != "beheer":
-        raise GeenToegang()
+        raise GeenToegang(GEEN_TOEGANG)
     groep = await load_groep(groep_id)
     assert groep is not None
-    if open_only and groep["gesloten_at"] is not None:
+    if open_only and groep.gesloten_at is not None:
         raise Gesloten()
     return groep
 
@@ -192,22 +255,26 @@ async def bewaartermijn_maanden() -> int:
 
 async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     if user.rol is not Rol.BEHEERDER:
-        raise GeenToegang()
+        raise GeenToegang(GEEN_TOEGANG)
     value = instellingen.parse_int(maanden)
     if value is None or not 1 <= value <= 24:
         raise OngeldigeInvoer({"maanden": "Kies een bewaartermijn van 1 tot en met 24 maanden."})
-    await instellingen.write(BEWAARTERMIJN_SLEUTEL, value)
+    async with Focusgroep._meta.db.transaction():
+        voor = await bewaartermijn_maanden()
+        await instellingen.write(BEWAARTERMIJN_SLEUTEL, value)
+        if voor != value:
+            await spoor.record(
+                user,
+                "bewaartermijn_gewijzigd",
+                onderwerp="instelling",
+                voor={"focusgroep_bewaartermijn_maanden": voor},
+                na={"focusgroep_bewaartermijn_maanden": value},
+            )
     log_event("bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
-def plus_months(moment: datetime, months: int) -> datetime:
-    month = moment.month - 1 + months
-    year = moment.year + month // 12
-    month = month % 12 + 1
-    day = min(
-        moment.day, [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    )
-    return moment.replace(year=year, month=month, day=day)
+# Kept for rapporten and peilingen.adressen until they import it from participatie.tijd.
+plus_months = tijd.plus_months
 
 
 # --- the group -----------------------------------------------------------------------------
@@ -218,28 +285,21 @@ async def create_focusgroep(
 ) -> int:
     vraag = await vragen.load_vraag(vraag_id)
     if not vragen.may_work_on(user, vraag):
-        raise GeenToegang()
-    if vraag["stap"] not in (Stap.CONCRETISEREN, Stap.VOORLEGGEN):
-        raise FocusgroepError("Een focusgroep start u bij een vraag in de stap concretiseren of voorleggen.")
+        raise GeenToegang(GEEN_TOEGANG)
+    weigering = stappen.weigering(vraag["stap"], Actie.FOCUSGROEP_STARTEN)
+    if weigering is not None:
+        raise FocusgroepError(weigering)
     fouten: dict[str, str] = {}
     thema = _text(fouten, "thema", thema, "het thema", max_length=200, required=True)
     doel = _text(fouten, "doel", doel, "het doel", max_length=2000, required=True)
-    einde = vragen.parse_date(fouten, "eind_op", eind_op, required=True, future=True)
-    raadslid = None
-    if verantwoordelijke.strip().isdigit():
-        raadslid = (
-            await Gebruiker.select(Gebruiker.id)
-            .where(
-                (Gebruiker.id == int(verantwoordelijke))
-                & (Gebruiker.rol == Rol.RAADSLID.value)
-                & (Gebruiker.gemeente == vraag["gemeente"])
-                & (Gebruiker.is_actief == True)  # noqa: E712
-            )
-            .first()
-        )
+    einde = tijd.parse_date(fouten, "eind_op", eind_op, required=True, future=True)
+    # The same choice the form offers: an active raadslid of the vraag's own council.
+    keuze = verantwoordelijke.strip()
+    raadsleden = await account_queries.raadsleden(vraag["gemeente"])
+    raadslid = next((r for r in raadsleden if str(r["id"]) == keuze), None)
     if raadslid is None:
         fouten["verantwoordelijke"] = "Kies het raadslid dat verantwoordelijk is."
-    if fouten:
+    if fouten or raadslid is None or einde is None:
         raise OngeldigeInvoer(fouten)
     moment = now()
     async with Focusgroep._meta.db.transaction():
@@ -263,6 +323,15 @@ async def create_focusgroep(
                 aangemaakt_at=moment,
             )
         )
+        await spoor.record(
+            user,
+            "focusgroep_aangemaakt",
+            onderwerp="focusgroep",
+            onderwerp_id=groep_id,
+            vraag_id=vraag_id,
+            gemeente_id=vraag["gemeente"],
+            na={"thema": thema, "doel": doel, "eind_op": einde, "verantwoordelijke": raadslid["id"]},
+        )
     log_event("focusgroep_aangemaakt", door=user.id, focusgroep=groep_id, vraag=vraag_id)
     return groep_id
 
@@ -271,12 +340,15 @@ async def add_inwoner(
     user: Ingelogd, groep_id: int, *, naam: str, email: str, telefoon: str, toestemming: bool
 ) -> int:
     """A resident added by the council, who gave consent on paper or in person."""
-    await _beheer(user, groep_id)
+    groep = await _beheer(user, groep_id)
     fouten: dict[str, str] = {}
     naam, adres, nummer = _contact(fouten, naam=naam, email=email, telefoon=telefoon, toestemming=toestemming)
     if fouten:
         raise OngeldigeInvoer(fouten)
-    lid_id = await _insert_inwoner(groep_id, naam, adres, nummer)
+    async with Focusgroep._meta.db.transaction():
+        lid_id = await _insert_inwoner(groep_id, naam, adres, nummer)
+        # Only the member's number: a resident's name and contact details stay out of the trail.
+        await _spoor(user, "lid_toegevoegd", groep, na={"lid_id": lid_id, "soort": Soort.INWONER.value})
     log_event("focusgroep_lid_toegevoegd", door=user.id, focusgroep=groep_id, lid=lid_id)
     return lid_id
 
@@ -290,7 +362,7 @@ async def _insert_inwoner(groep_id: int, naam: str, email: str | None, telefoon:
             naam=naam,
             email=email,
             telefoon=telefoon,
-            toestemming_op=moment.astimezone(TIJDZONE).date(),
+            toestemming_op=tijd.local(moment).date(),
             toestemming_voor=TOESTEMMING_TEKST.format(maanden=await bewaartermijn_maanden()),
             aangemaakt_at=moment,
         )
@@ -307,7 +379,7 @@ async def add_account_lid(user: Ingelogd, groep_id: int, gebruiker_id: str) -> i
             await Gebruiker.select(Gebruiker.id, Gebruiker.rol)
             .where(
                 (Gebruiker.id == int(gebruiker_id))
-                & (Gebruiker.gemeente == groep["gemeente"])
+                & (Gebruiker.gemeente == groep.gemeente)
                 & Gebruiker.rol.is_in([Rol.RAADSLID.value, Rol.AMBTENAAR.value])
                 & (Gebruiker.is_actief == True)  # noqa: E712
             )
@@ -321,22 +393,34 @@ async def add_account_lid(user: Ingelogd, groep_id: int, gebruiker_id: str) -> i
         .where((Lid.focusgroep == groep_id) & (Lid.gebruiker == persoon["id"]))
         .first()
     )
-    if existing is not None:
-        await Lid.update({Lid.vertrokken_at: None}).where(Lid.id == existing["id"])
-        return int(existing["id"])
-    rows = await Lid.insert(
-        Lid(focusgroep=groep_id, soort=soort.value, gebruiker=persoon["id"], aangemaakt_at=now())
-    )
-    log_event("focusgroep_lid_toegevoegd", door=user.id, focusgroep=groep_id, lid=rows[0]["id"])
-    return int(rows[0]["id"])
+    async with Focusgroep._meta.db.transaction():
+        if existing is not None:
+            # Someone who left comes back as the same member, so earlier attendance stays theirs.
+            await Lid.update({Lid.vertrokken_at: None}).where(Lid.id == existing["id"])
+            lid_id = int(existing["id"])
+        else:
+            rows = await Lid.insert(
+                Lid(focusgroep=groep_id, soort=soort.value, gebruiker=persoon["id"], aangemaakt_at=now())
+            )
+            lid_id = int(rows[0]["id"])
+        await _spoor(
+            user,
+            "lid_toegevoegd",
+            groep,
+            na={"lid_id": lid_id, "soort": soort.value, "gebruiker_id": persoon["id"]},
+        )
+    log_event("focusgroep_lid_toegevoegd", door=user.id, focusgroep=groep_id, lid=lid_id)
+    return lid_id
 
 
 async def remove_lid(user: Ingelogd, groep_id: int, lid_id: int) -> None:
-    await _beheer(user, groep_id, open_only=False)
+    groep = await _beheer(user, groep_id, open_only=False)
     lid = await Lid.select().where((Lid.id == lid_id) & (Lid.focusgroep == groep_id)).first()
     if lid is None:
-        raise GeenToegang()
-    await _leave(lid)
+        raise NietGevonden()
+    async with Focusgroep._meta.db.transaction():
+        await _leave(lid)
+        await _spoor(user, "lid_verwijderd", groep, voor={"lid_id": lid_id, "soort": lid["soort"]})
     log_event("focusgroep_lid_verwijderd", door=user.id, focusgroep=groep_id, lid=lid_id)
 
 
@@ -349,7 +433,7 @@ async def _leave(lid: dict[str, Any]) -> None:
     await Lid.update(changes).where(Lid.id == lid["id"])
 
 
-async def leave_by_link(secret: sleutels.Sleutels, lid_id: int, token: str) -> dict[str, Any]:
+async def leave_by_link(secret: sleutels.Sleutels, lid_id: int, token: str) -> Groep:
     check_token(secret, token, "afmelden", lid_id)
     lid = await Lid.select().where(Lid.id == lid_id).first()
     if lid is None:
@@ -357,7 +441,7 @@ async def leave_by_link(secret: sleutels.Sleutels, lid_id: int, token: str) -> d
     await _leave(lid)
     groep = await load_groep(lid["focusgroep"])
     assert groep is not None
-    log_event("focusgroep_lid_afgemeld", lid=lid_id, focusgroep=groep["id"])
+    log_event("focusgroep_lid_afgemeld", lid=lid_id, focusgroep=groep.id)
     return groep
 
 
@@ -371,8 +455,10 @@ async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, emai
     if fouten or adres is None:
         raise OngeldigeInvoer(fouten)
     token = secrets.token_urlsafe(24)
-    raad = await vragen.raad_of(groep)
+    raad = await _raad(groep)
     async with Focusgroep._meta.db.transaction():
+        # A count, not the address: whom the council invited is none of the trail's business.
+        await _spoor(user, "inwoner_uitgenodigd", groep, na={"uitnodigingen": 1})
         await Aanmelding.insert(
             Aanmelding(
                 focusgroep=groep_id,
@@ -386,10 +472,10 @@ async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, emai
             "focusgroep_aanmelden",
             {
                 "raad_naam": raad["raad_naam"],
-                "thema": groep["thema"],
-                "doel": groep["doel"],
+                "thema": groep.thema,
+                "doel": groep.doel,
                 "pad": f"/f/aanmelden/{token}",
-                "geldig_tot": _dag((now() + AANMELDING_GELDIG).astimezone(TIJDZONE).date()),
+                "geldig_tot": tijd.datum_lang(now() + AANMELDING_GELDIG),
             },
             groep=f"focusgroep:{groep_id}",
         )
@@ -409,7 +495,7 @@ async def load_aanmelding(secret: sleutels.Sleutels, token: str) -> dict[str, An
     if row is None or as_utc(row["verloopt_at"]) < now():
         return None
     groep = await load_groep(row["focusgroep"])
-    if groep is None or groep["gesloten_at"] is not None:
+    if groep is None or groep.gesloten_at is not None:
         return None
     return {**row, "groep": groep}
 
@@ -450,7 +536,7 @@ class BijeenkomstInvoer:
 
 def _check_bijeenkomst(invoer: BijeenkomstInvoer, moment: datetime) -> dict[str, Any]:
     fouten: dict[str, str] = {}
-    dag = vragen.parse_date(fouten, "datum", invoer.datum, required=True)
+    dag = tijd.parse_date(fouten, "datum", invoer.datum, required=True)
     begin = _tijd(fouten, "begintijd", invoer.begintijd)
     einde = _tijd(fouten, "eindtijd", invoer.eindtijd)
     plaats = _text(fouten, "plaats", invoer.plaats, "de plaats", max_length=300, required=False)
@@ -464,8 +550,8 @@ def _check_bijeenkomst(invoer: BijeenkomstInvoer, moment: datetime) -> dict[str,
     agenda = _text(fouten, "agenda", invoer.agenda, "de agenda", max_length=5000, required=False)
     values: dict[str, Any] = {}
     if dag and begin and einde:
-        start = datetime.combine(dag, begin, TIJDZONE).astimezone(UTC)
-        stop = datetime.combine(dag, einde, TIJDZONE).astimezone(UTC)
+        start = tijd.from_local(datetime.combine(dag, begin))
+        stop = tijd.from_local(datetime.combine(dag, einde))
         if start <= moment:
             fouten["datum"] = "Deze bijeenkomst ligt in het verleden. Kies een moment in de toekomst."
         elif stop <= start:
@@ -505,29 +591,10 @@ async def _ontvangers(groep_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def _dag(value: date) -> str:
-    maanden = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ]
-    dagen = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-    return f"{dagen[value.weekday()]} {value.day} {maanden[value.month - 1]} {value.year}"
-
-
 def wanneer(bijeenkomst: dict[str, Any]) -> str:
-    start = as_utc(bijeenkomst["begint_at"]).astimezone(TIJDZONE)
-    stop = as_utc(bijeenkomst["eindigt_at"]).astimezone(TIJDZONE)
-    return f"{_dag(start.date())}, {start:%H:%M} tot {stop:%H:%M}"
+    start = tijd.local(bijeenkomst["begint_at"])
+    stop = tijd.local(bijeenkomst["eindigt_at"])
+    return f"{tijd.datum_lang(start)}, {start:%H:%M} tot {stop:%H:%M}"
 
 
 def calendar(
@@ -571,7 +638,7 @@ def _address_of(mail_from: str) -> str:
 
 
 async def _meeting_mails(
-    groep: dict[str, Any],
+    groep: Groep,
     bijeenkomst: dict[str, Any],
     settings: Settings,
     *,
@@ -581,9 +648,9 @@ async def _meeting_mails(
 ) -> None:
     """Queue one mail per member, inside the caller's transaction. The key includes the
     calendar sequence, so each version of a meeting reaches each member once."""
-    raad = await vragen.raad_of(groep)
+    raad = await _raad(groep)
     base = settings.base_url.rstrip("/")
-    for lid in ontvangers if ontvangers is not None else await _ontvangers(groep["id"]):
+    for lid in ontvangers if ontvangers is not None else await _ontvangers(groep.id):
         reactie = reactie_pad(settings.secret_key, lid["id"], bijeenkomst["id"])
         await outbox.enqueue(
             lid["email"],
@@ -592,7 +659,7 @@ async def _meeting_mails(
                 "soort": soort,
                 "naam": lid["naam"],
                 "raad_naam": raad["raad_naam"],
-                "thema": groep["thema"],
+                "thema": groep.thema,
                 "wanneer": wanneer(bijeenkomst),
                 "plaats": bijeenkomst["plaats"],
                 "online_link": bijeenkomst["online_link"],
@@ -600,14 +667,14 @@ async def _meeting_mails(
                 "reactie_pad": reactie,
                 "afmeld_pad": afmeld_pad(settings.secret_key, lid["id"]),
             },
-            groep=f"focusgroep:{groep['id']}",
+            groep=f"focusgroep:{groep.id}",
             sleutel=f"bijeenkomst:{bijeenkomst['id']}:{sjabloon}:{bijeenkomst['sequence']}:lid:{lid['id']}",
             bijlage=outbox.Bijlage(
                 naam="bijeenkomst.ics",
                 mime_type="text/calendar; method=" + ("CANCEL" if bijeenkomst["geannuleerd"] else "REQUEST"),
                 inhoud=calendar(
                     bijeenkomst,
-                    thema=groep["thema"],
+                    thema=groep.thema,
                     raad_naam=raad["raad_naam"],
                     settings=settings,
                     aan=lid["email"],
@@ -627,18 +694,31 @@ async def plan_bijeenkomst(
         rows = await Bijeenkomst.insert(
             Bijeenkomst(focusgroep=groep_id, uid=f"{uuid.uuid4()}@{host}", sequence=0, **values)
         )
-        bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == rows[0]["id"]).first()
+        bijeenkomst = await _bijeenkomst_row(int(rows[0]["id"]))
         await _meeting_mails(groep, bijeenkomst, settings, sjabloon="focusgroep_uitnodiging", soort="nieuw")
+        await _spoor(
+            user,
+            "bijeenkomst_gepland",
+            groep,
+            onderwerp="bijeenkomst",
+            onderwerp_id=bijeenkomst["id"],
+            na={"focusgroep_id": groep_id, **values},
+        )
     log_event("bijeenkomst_gepland", door=user.id, focusgroep=groep_id, bijeenkomst=rows[0]["id"])
     return int(rows[0]["id"])
 
 
-async def _bijeenkomst_voor(
-    user: Ingelogd, bijeenkomst_id: int, *, open_only: bool = True
-) -> tuple[dict, dict]:
+async def _bijeenkomst_row(bijeenkomst_id: int) -> dict[str, Any]:
     bijeenkomst = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
     if bijeenkomst is None:
-        raise GeenToegang()
+        raise NietGevonden()
+    return bijeenkomst
+
+
+async def _bijeenkomst_voor(
+    user: Ingelogd, bijeenkomst_id: int, *, open_only: bool = True
+) -> tuple[Groep, dict[str, Any]]:
+    bijeenkomst = await _bijeenkomst_row(bijeenkomst_id)
     groep = await _beheer(user, bijeenkomst["focusgroep"], open_only=open_only)
     return groep, bijeenkomst
 
@@ -658,8 +738,18 @@ async def change_bijeenkomst(
                 Bijeenkomst.herinnering_at: None,
             }
         ).where(Bijeenkomst.id == bijeenkomst_id)
-        changed = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
+        changed = await _bijeenkomst_row(bijeenkomst_id)
         await _meeting_mails(groep, changed, settings, sjabloon="focusgroep_uitnodiging", soort="gewijzigd")
+        voor, na = spoor.changed({k: bijeenkomst[k] for k in values}, values)
+        await _spoor(
+            user,
+            "bijeenkomst_gewijzigd",
+            groep,
+            onderwerp="bijeenkomst",
+            onderwerp_id=bijeenkomst_id,
+            voor=voor,
+            na=na,
+        )
     log_event("bijeenkomst_gewijzigd", door=user.id, bijeenkomst=bijeenkomst_id)
 
 
@@ -671,8 +761,17 @@ async def cancel_bijeenkomst(user: Ingelogd, bijeenkomst_id: int, settings: Sett
         await Bijeenkomst.update(
             {Bijeenkomst.geannuleerd: True, Bijeenkomst.sequence: Bijeenkomst.sequence + 1}
         ).where(Bijeenkomst.id == bijeenkomst_id)
-        changed = await Bijeenkomst.select().where(Bijeenkomst.id == bijeenkomst_id).first()
+        changed = await _bijeenkomst_row(bijeenkomst_id)
         await _meeting_mails(groep, changed, settings, sjabloon="focusgroep_uitnodiging", soort="afgezegd")
+        await _spoor(
+            user,
+            "bijeenkomst_afgezegd",
+            groep,
+            onderwerp="bijeenkomst",
+            onderwerp_id=bijeenkomst_id,
+            voor={"geannuleerd": False},
+            na={"geannuleerd": True},
+        )
     log_event("bijeenkomst_afgezegd", door=user.id, bijeenkomst=bijeenkomst_id)
 
 
@@ -720,7 +819,7 @@ async def reply(
 async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, aanwezig: set[int]) -> None:
     """Minutes and attendance, after the meeting has started."""
     groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id, open_only=False)
-    if groep["gegevens_verwijderd_at"] is not None:
+    if groep.gegevens_verwijderd_at is not None:
         raise Gesloten()
     if as_utc(bijeenkomst["begint_at"]) > now():
         raise FocusgroepError("Het verslag en wie er was, vult u in als de bijeenkomst begonnen is.")
@@ -728,11 +827,28 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
     verslag = _text(fouten, "verslag", verslag, "het verslag", max_length=20_000, required=False)
     if fouten:
         raise OngeldigeInvoer(fouten)
-    leden = await Lid.select(Lid.id).where(Lid.focusgroep == groep["id"])
+    leden = await Lid.select(Lid.id).where(Lid.focusgroep == groep.id)
     ids = {lid["id"] for lid in leden}
     if not aanwezig <= ids:
         raise OngeldigeInvoer({"aanwezig": "Kies alleen leden van deze groep."})
     async with Focusgroep._meta.db.transaction():
+        eerder = await Reactie.count().where(
+            (Reactie.bijeenkomst == bijeenkomst_id) & (Reactie.aanwezig == True)  # noqa: E712
+        )
+        # How many came, not who: the attendance list names residents.
+        voor, na = spoor.changed(
+            {"verslag": bijeenkomst["verslag"], "aanwezig": eerder},
+            {"verslag": verslag, "aanwezig": len(aanwezig)},
+        )
+        await _spoor(
+            user,
+            "verslag_vastgelegd",
+            groep,
+            onderwerp="bijeenkomst",
+            onderwerp_id=bijeenkomst_id,
+            voor=voor,
+            na=na,
+        )
         await Bijeenkomst.update({Bijeenkomst.verslag: verslag}).where(Bijeenkomst.id == bijeenkomst_id)
         for lid_id in sorted(ids):
             await Reactie.insert(
@@ -744,8 +860,8 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
 
 
 def herinnering_vanaf(begint_at: datetime) -> datetime:
-    dag_ervoor = as_utc(begint_at).astimezone(TIJDZONE).date() - timedelta(days=1)
-    return datetime.combine(dag_ervoor, HERINNERING_VANAF, TIJDZONE).astimezone(UTC)
+    dag_ervoor = tijd.local(begint_at).date() - timedelta(days=1)
+    return tijd.from_local(datetime.combine(dag_ervoor, HERINNERING_VANAF))
 
 
 async def send_reminders(settings: Settings, moment: datetime | None = None) -> int:
@@ -763,7 +879,7 @@ async def send_reminders(settings: Settings, moment: datetime | None = None) -> 
         if herinnering_vanaf(bijeenkomst["begint_at"]) > moment:
             continue
         groep = await load_groep(bijeenkomst["focusgroep"])
-        if groep is None or groep["gesloten_at"] is not None:
+        if groep is None or groep.gesloten_at is not None:
             continue
         nee = {
             r["lid"]
@@ -771,7 +887,7 @@ async def send_reminders(settings: Settings, moment: datetime | None = None) -> 
                 (Reactie.bijeenkomst == bijeenkomst["id"]) & (Reactie.antwoord.is_in(["nee", "misschien"]))
             )
         }
-        ontvangers = [lid for lid in await _ontvangers(groep["id"]) if lid["id"] not in nee]
+        ontvangers = [lid for lid in await _ontvangers(groep.id) if lid["id"] not in nee]
         async with Focusgroep._meta.db.transaction():
             claimed = (
                 await Bijeenkomst.update({Bijeenkomst.herinnering_at: moment})
@@ -798,7 +914,7 @@ async def send_reminders(settings: Settings, moment: datetime | None = None) -> 
 async def add_bevinding(
     user: Ingelogd, groep_id: int, *, tekst: str, steun: str, bijeenkomsten: list[str]
 ) -> int:
-    await _beheer(user, groep_id)
+    groep = await _beheer(user, groep_id)
     fouten: dict[str, str] = {}
     tekst = _text(fouten, "tekst", tekst, "de bevinding", max_length=500, required=True)
     if steun not in {s.value for s in Steun}:
@@ -820,12 +936,36 @@ async def add_bevinding(
             await BevindingBijeenkomst.insert(
                 *[BevindingBijeenkomst(bevinding=bevinding_id, bijeenkomst=b) for b in sorted(gekozen)]
             )
+        # The council wrote the finding, so its text may be in the trail.
+        await _spoor(
+            user,
+            "bevinding_toegevoegd",
+            groep,
+            onderwerp="bevinding",
+            onderwerp_id=bevinding_id,
+            na={"focusgroep_id": groep_id, "tekst": tekst, "steun": steun, "bijeenkomsten": gekozen},
+        )
     return bevinding_id
 
 
 async def remove_bevinding(user: Ingelogd, groep_id: int, bevinding_id: int) -> None:
-    await _beheer(user, groep_id)
-    await Bevinding.delete().where((Bevinding.id == bevinding_id) & (Bevinding.focusgroep == groep_id))
+    """Delete a finding; one already gone (a second click) changes and records nothing."""
+    groep = await _beheer(user, groep_id)
+    async with Focusgroep._meta.db.transaction():
+        weg = (
+            await Bevinding.delete()
+            .where((Bevinding.id == bevinding_id) & (Bevinding.focusgroep == groep_id))
+            .returning(Bevinding.tekst, Bevinding.steun)
+        )
+        if weg:
+            await _spoor(
+                user,
+                "bevinding_verwijderd",
+                groep,
+                onderwerp="bevinding",
+                onderwerp_id=bevinding_id,
+                voor={"tekst": weg[0]["tekst"], "steun": weg[0]["steun"]},
+            )
 
 
 async def bevindingen(groep_id: int) -> list[dict[str, Any]]:
@@ -837,9 +977,7 @@ async def bevindingen(groep_id: int) -> list[dict[str, Any]]:
     ).where(BevindingBijeenkomst.bevinding.is_in([r["id"] for r in rows] or [-1]))
     per: dict[int, list[str]] = {}
     for link in sorted(links, key=lambda x: as_utc(x["begint_at"])):
-        per.setdefault(link["bevinding"], []).append(
-            _dag(as_utc(link["begint_at"]).astimezone(TIJDZONE).date())
-        )
+        per.setdefault(link["bevinding"], []).append(tijd.datum_lang(link["begint_at"]))
     return [{**r, "bijeenkomsten": per.get(r["id"], [])} for r in rows]
 
 
@@ -857,10 +995,10 @@ async def close_groep(
     if user is not None:
         groep = await _beheer(user, groep_id)
     else:
-        groep = await load_groep(groep_id)
-        assert groep is not None
-        if groep["gesloten_at"] is not None:
+        geladen = await load_groep(groep_id)
+        if geladen is None or geladen.gesloten_at is not None:
             return
+        groep = geladen
     fouten: dict[str, str] = {}
     samenvatting = _text(
         fouten, "samenvatting", samenvatting, "een samenvatting", max_length=10_000, required=False
@@ -868,7 +1006,7 @@ async def close_groep(
     if fouten:
         raise OngeldigeInvoer(fouten)
     samenvatting = samenvatting or _samenvatting(await bevindingen(groep_id))
-    raad = await vragen.raad_of(groep)
+    raad = await _raad(groep)
     async with Focusgroep._meta.db.transaction():
         closed = (
             await Focusgroep.update({Focusgroep.gesloten_at: now(), Focusgroep.samenvatting: samenvatting})
@@ -877,6 +1015,14 @@ async def close_groep(
         )
         if not closed:
             return
+        # The planner closes at the end date: then the line has no person (door is None).
+        await _spoor(
+            user,
+            "focusgroep_gesloten",
+            groep,
+            voor={"gesloten": False},
+            na={"gesloten": True, "samenvatting": samenvatting},
+        )
         await Aanmelding.delete().where(Aanmelding.focusgroep == groep_id)
         for lid in await _ontvangers(groep_id):
             await outbox.enqueue(
@@ -885,7 +1031,7 @@ async def close_groep(
                 {
                     "naam": lid["naam"],
                     "raad_naam": raad["raad_naam"],
-                    "thema": groep["thema"],
+                    "thema": groep.thema,
                     "samenvatting": samenvatting,
                     "rapporten_pad": f"/rapporten/{raad['slug']}",
                     "afmeld_pad": afmeld_pad(settings.secret_key, lid["id"]),
@@ -898,7 +1044,7 @@ async def close_groep(
 
 async def close_ended(settings: Settings, moment: datetime | None = None) -> int:
     """The planner closes groups whose end date has passed."""
-    today = (moment or now()).astimezone(TIJDZONE).date()
+    today = tijd.local(moment or now()).date()
     ended = await Focusgroep.select(Focusgroep.id).where(
         Focusgroep.gesloten_at.is_null() & (Focusgroep.eind_op < today)
     )
@@ -917,7 +1063,7 @@ async def purge_personal_data(moment: datetime | None = None) -> int:
     )
     purged = 0
     for groep in closed:
-        if plus_months(as_utc(groep["gesloten_at"]), maanden) > moment:
+        if tijd.plus_months(as_utc(groep["gesloten_at"]), maanden) > moment:
             continue
         async with Focusgroep._meta.db.transaction():
             claimed = (

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from participatie import tijd
 from participatie.accounts.tables import Gebruiker, Rol
-from participatie.db import as_utc
-from participatie.focusgroepen.domain import TIJDZONE, wanneer
+from participatie.focusgroepen.domain import wanneer
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie, Soort
+from participatie.tijd import as_utc
 
 SOORT_LABELS = {
     Soort.INWONER.value: "Inwoner",
@@ -85,8 +86,8 @@ async def bijeenkomsten(groep_id: int) -> list[dict[str, Any]]:
 
 def invoer_van(bijeenkomst: dict[str, Any]) -> dict[str, str]:
     """The meeting as the change form shows it, in Dutch time."""
-    start = bijeenkomst["begint_at"].astimezone(TIJDZONE)
-    stop = bijeenkomst["eindigt_at"].astimezone(TIJDZONE)
+    start = tijd.local(bijeenkomst["begint_at"])
+    stop = tijd.local(bijeenkomst["eindigt_at"])
     return {
         "datum": start.date().isoformat(),
         "begintijd": start.strftime("%H:%M"),

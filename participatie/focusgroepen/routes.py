@@ -3,25 +3,35 @@ residents answer invitations and sign up through personal links without an accou
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from participatie import tijd
 from participatie.accounts import queries as account_queries
+from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
-from participatie.accounts.guards import PUBLIEK, alleen, current, eigen_gemeente
+from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
+from participatie.config import Settings
 from participatie.focusgroepen import domain, queries
 from participatie.focusgroepen.domain import BijeenkomstInvoer
 from participatie.focusgroepen.tables import Antwoord, Steun
+from participatie.fouten import OngeldigeInvoer
 from participatie.vragen import domain as vragen
-from participatie.web import gemeente_or_404, settings_of
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
+
+# A council action: given the form (first values, and all of them for multi-selects), one
+# domain call. `_handle` runs it and turns a refusal into the page with the message.
+Actie = Callable[[dict[str, str], FormMultiDict], Awaitable[Any]]
 
 STEUN_LABELS = {
     Steun.GEEN.value: "Niet aangegeven",
@@ -50,165 +60,6 @@ LEGE_INVOER = {
     "samenvatting": "",
 }
 BIJEENKOMST_VELDEN = ("datum", "begintijd", "eindtijd", "plaats", "online_link", "agenda")
-
-
-async def _user_and_role(request: Request, groep_id: int, gemeente: str) -> tuple[Any, str]:
-    """The same 404 for a missing group, another council's group, or one of another URL."""
-    user = current(request)
-    if user is None:
-        raise NotFoundException()
-    rol = await domain.rol_in_groep(user, groep_id)
-    groep = await domain.load_groep(groep_id)
-    if rol is None or groep is None:
-        raise NotFoundException()
-    info = await gemeente_or_404(gemeente)
-    if groep["gemeente"] != info["id"] and user.rol is not Rol.BEHEERDER:
-        raise NotFoundException()
-    return user, rol
-
-
-async def _groep_page(
-    request: Request,
-    gemeente: str,
-    groep_id: int,
-    *,
-    rol: str,
-    fouten: dict[str, str] | None = None,
-    invoer: dict[str, str] | None = None,
-    melding: str = "",
-    status: int = 200,
-) -> Template:
-    groep = await domain.load_groep(groep_id)
-    assert groep is not None
-    vraag = await vragen.load_vraag(groep["vraag"])
-    return Template(
-        "focusgroepen/groep.html",
-        status_code=status,
-        context={
-            "gemeente": await gemeente_or_404(gemeente),
-            "groep": groep,
-            "vraag": vraag,
-            "mag_beheren": rol == "beheer",
-            "leden": await queries.leden(groep_id),
-            "bijeenkomsten": await queries.bijeenkomsten(groep_id),
-            "bevindingen": await domain.bevindingen(groep_id),
-            "kandidaten": [
-                (str(k["id"]), k["label"]) for k in await queries.kandidaten(groep_id, groep["gemeente"])
-            ]
-            if rol == "beheer"
-            else [],
-            "tellingen": await queries.tellingen(groep_id),
-            "STEUN_LABELS": STEUN_LABELS,
-            "fouten": fouten or {},
-            "invoer": {**LEGE_INVOER, **(invoer or {})},
-            "melding": melding,
-            "bewaartermijn": await domain.bewaartermijn_maanden(),
-            "toestemming_tekst": domain.TOESTEMMING_TEKST.format(
-                maanden=await domain.bewaartermijn_maanden()
-            ),
-        },
-    )
-
-
-def _pad(gemeente: str, groep_id: int) -> str:
-    return f"/raad/{gemeente}/focusgroepen/{groep_id}"
-
-
-async def _handle(
-    request: Request, gemeente: str, groep_id: int, action: Any, *, anchor: str, melding: str = ""
-) -> Template | Redirect:
-    """Run a council action; on a refusal show the group page with the message by the form."""
-    user, rol = await _user_and_role(request, groep_id, gemeente)
-    if rol != "beheer":
-        raise NotFoundException()
-    data = await read_form(request)
-    form = await request.form()
-    try:
-        await action(user, data, form)
-    except domain.GeenToegang:
-        raise NotFoundException() from None
-    except domain.FocusgroepError as exc:
-        return await _groep_page(
-            request,
-            gemeente,
-            groep_id,
-            rol=rol,
-            fouten=getattr(exc, "fouten", {anchor: str(exc)}),
-            invoer=data,
-            status=422,
-        )
-    return Redirect(
-        path=f"{_pad(gemeente, groep_id)}?gelukt={melding}#{anchor}"
-        if melding
-        else f"{_pad(gemeente, groep_id)}#{anchor}"
-    )
-
-
-# --- the council ----------------------------------------------------------------------------
-
-
-@get("/raad/{gemeente:str}/vragen/{vraag_id:int}/focusgroepen/nieuw", guards=raad)
-async def new_groep_page(request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]) -> Template:
-    vraag = await _vraag(request, vraag_id)
-    return await _nieuw(gemeente, vraag, {}, {})
-
-
-async def _nieuw(
-    gemeente: str, vraag: dict[str, Any], waarden: dict[str, str], fouten: dict[str, str], status: int = 200
-) -> Template:
-    info = await gemeente_or_404(gemeente)
-    return Template(
-        "focusgroepen/nieuw.html",
-        status_code=status,
-        context={
-            "gemeente": info,
-            "vraag": vraag,
-            "raadsleden": [
-                (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
-            ],
-            "waarden": {"thema": "", "doel": "", "eind_op": "", "verantwoordelijke": "", **waarden},
-            "fouten": fouten,
-        },
-    )
-
-
-async def _vraag(request: Request, vraag_id: int) -> dict[str, Any]:
-    vraag = await vragen.load_vraag_for(current(request), vraag_id)
-    if vraag is None:
-        raise NotFoundException()
-    return vraag
-
-
-@post("/raad/{gemeente:str}/vragen/{vraag_id:int}/focusgroepen/nieuw", guards=raad)
-async def create_groep(
-    request: Request, gemeente: FromPath[str], vraag_id: FromPath[int]
-) -> Template | Redirect:
-    vraag = await _vraag(request, vraag_id)
-    data = await read_form(request)
-    user = current(request)
-    assert user is not None
-    try:
-        groep_id = await domain.create_focusgroep(
-            user,
-            vraag_id,
-            thema=data.get("thema", ""),
-            doel=data.get("doel", ""),
-            eind_op=data.get("eind_op", ""),
-            verantwoordelijke=data.get("verantwoordelijke", ""),
-        )
-    except domain.FocusgroepError as exc:
-        waarden = {k: data.get(k, "") for k in ("thema", "doel", "eind_op", "verantwoordelijke")}
-        return await _nieuw(gemeente, vraag, waarden, getattr(exc, "fouten", {"thema": str(exc)}), 422)
-    return Redirect(path=_pad(gemeente, groep_id))
-
-
-@get("/raad/{gemeente:str}/focusgroepen/{groep_id:int}", guards=raad)
-async def groep_page(request: Request, gemeente: FromPath[str], groep_id: FromPath[int]) -> Template:
-    _, rol = await _user_and_role(request, groep_id, gemeente)
-    gelukt = request.query_params.get("gelukt", "")
-    return await _groep_page(request, gemeente, groep_id, rol=rol, melding=MELDINGEN.get(gelukt, ""))
-
-
 MELDINGEN = {
     "lid": "Het lid is toegevoegd.",
     "uitnodiging": "De uitnodiging om zich aan te melden is verstuurd.",
@@ -219,11 +70,190 @@ MELDINGEN = {
 }
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/leden", guards=raad)
-async def add_inwoner(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int]
+async def _rol(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> str:
+    """The same 404 for a missing group, another council's group, or one of another URL."""
+    rol = await domain.rol_in_groep(user, groep_id)
+    groep = await domain.load_groep(groep_id)
+    if rol is None or groep is None:
+        raise NotFoundException()
+    if groep.gemeente != gemeente_info["id"] and user.rol is not Rol.BEHEERDER:
+        raise NotFoundException()
+    return rol
+
+
+async def _beheer(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> None:
+    """Only who runs the group gets its council pages; a policy officer has their own page."""
+    if await _rol(user, groep_id, gemeente_info) != "beheer":
+        raise NotFoundException()
+
+
+async def _groep_page(
+    gemeente_info: dict[str, Any],
+    groep_id: int,
+    *,
+    rol: str,
+    fouten: dict[str, str] | None = None,
+    invoer: dict[str, str] | None = None,
+    melding: str = "",
+    status: int = 200,
+) -> Template:
+    groep = await domain.load_groep(groep_id)
+    if groep is None:
+        raise NotFoundException()
+    vraag = await vragen.load_vraag(groep.vraag)
+    bewaartermijn = await domain.bewaartermijn_maanden()
+    return Template(
+        "focusgroepen/groep.html",
+        status_code=status,
+        context={
+            "gemeente": gemeente_info,
+            "groep": groep,
+            "vraag": vraag,
+            "mag_beheren": rol == "beheer",
+            "leden": await queries.leden(groep_id),
+            "bijeenkomsten": await queries.bijeenkomsten(groep_id),
+            "bevindingen": await domain.bevindingen(groep_id),
+            "kandidaten": [
+                (str(k["id"]), k["label"]) for k in await queries.kandidaten(groep_id, groep.gemeente)
+            ]
+            if rol == "beheer"
+            else [],
+            "tellingen": await queries.tellingen(groep_id),
+            "STEUN_LABELS": STEUN_LABELS,
+            "fouten": fouten or {},
+            "invoer": {**LEGE_INVOER, **(invoer or {})},
+            "melding": melding,
+            "bewaartermijn": bewaartermijn,
+            "toestemming_tekst": domain.TOESTEMMING_TEKST.format(maanden=bewaartermijn),
+        },
+    )
+
+
+def _pad(gemeente: str, groep_id: int) -> str:
+    return f"/raad/{gemeente}/focusgroepen/{groep_id}"
+
+
+async def _handle(
+    request: Request,
+    user: Ingelogd,
+    gemeente_info: dict[str, Any],
+    groep_id: int,
+    action: Actie,
+    *,
+    anchor: str,
+    melding: str = "",
 ) -> Template | Redirect:
-    async def action(user, data, form):
+    """Run a council action; on a refusal of this domain show the group page with the
+    message by the form. Other refusals (no access, gone) reach the app's error page."""
+    await _beheer(user, groep_id, gemeente_info)
+    data = await read_form(request)
+    form = await request.form()
+    try:
+        await action(data, form)
+    except OngeldigeInvoer as exc:
+        return await _groep_page(
+            gemeente_info, groep_id, rol="beheer", fouten=exc.fouten, invoer=data, status=exc.status
+        )
+    except domain.FocusgroepError as exc:
+        return await _groep_page(
+            gemeente_info,
+            groep_id,
+            rol="beheer",
+            fouten={anchor: exc.melding},
+            invoer=data,
+            status=exc.status,
+        )
+    pad = _pad(gemeente_info["slug"], groep_id)
+    return Redirect(path=f"{pad}?gelukt={melding}#{anchor}" if melding else f"{pad}#{anchor}")
+
+
+# --- the council: a new group from the vraag page ---------------------------------------------
+
+
+async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
+    vraag = await vragen.load_vraag_for(user, vraag_id)
+    if vraag is None:
+        raise NotFoundException()
+    return vraag
+
+
+async def _nieuw(
+    gemeente_info: dict[str, Any],
+    vraag: dict[str, Any],
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    status: int = 200,
+) -> Template:
+    return Template(
+        "focusgroepen/nieuw.html",
+        status_code=status,
+        context={
+            "gemeente": gemeente_info,
+            "vraag": vraag,
+            "raadsleden": [
+                (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
+            ],
+            "waarden": {"thema": "", "doel": "", "eind_op": "", "verantwoordelijke": "", **waarden},
+            "fouten": fouten,
+        },
+    )
+
+
+@get("/nieuw")
+async def new_groep_page(
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], vraag_id: FromPath[int]
+) -> Template:
+    return await _nieuw(gemeente_info, await _vraag(user, vraag_id), {}, {})
+
+
+@post("/nieuw")
+async def create_groep(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    vraag_id: FromPath[int],
+) -> Template | Redirect:
+    vraag = await _vraag(user, vraag_id)
+    data = await read_form(request)
+    try:
+        groep_id = await domain.create_focusgroep(
+            user,
+            vraag_id,
+            thema=data.get("thema", ""),
+            doel=data.get("doel", ""),
+            eind_op=data.get("eind_op", ""),
+            verantwoordelijke=data.get("verantwoordelijke", ""),
+        )
+    except (OngeldigeInvoer, domain.FocusgroepError) as exc:
+        waarden = {k: data.get(k, "") for k in ("thema", "doel", "eind_op", "verantwoordelijke")}
+        fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else {"thema": exc.melding}
+        return await _nieuw(gemeente_info, vraag, waarden, fouten, exc.status)
+    return Redirect(path=_pad(gemeente_info["slug"], groep_id))
+
+
+# --- the council runs the group ----------------------------------------------------------------
+
+
+@get("/")
+async def groep_page(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+) -> Template:
+    rol = await _rol(user, groep_id, gemeente_info)
+    gelukt = request.query_params.get("gelukt", "")
+    return await _groep_page(gemeente_info, groep_id, rol=rol, melding=MELDINGEN.get(gelukt, ""))
+
+
+@post("/leden")
+async def add_inwoner(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+) -> Template | Redirect:
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
         await domain.add_inwoner(
             user,
             groep_id,
@@ -233,56 +263,80 @@ async def add_inwoner(
             toestemming=data.get("toestemming") == "ja",
         )
 
-    return await _handle(request, gemeente, groep_id, action, anchor="leden", melding="lid")
+    return await _handle(request, user, gemeente_info, groep_id, action, anchor="leden", melding="lid")
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/leden/account", guards=raad)
+@post("/leden/account")
 async def add_account_lid(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
         await domain.add_account_lid(user, groep_id, data.get("gebruiker", ""))
 
-    return await _handle(request, gemeente, groep_id, action, anchor="leden", melding="lid")
+    return await _handle(request, user, gemeente_info, groep_id, action, anchor="leden", melding="lid")
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/uitnodigen", guards=raad)
-async def invite(request: Request, gemeente: FromPath[str], groep_id: FromPath[int]) -> Template | Redirect:
-    async def action(user, data, form):
-        await domain.invite_inwoner(user, groep_id, settings_of(request), data.get("uitnodiging_email", ""))
-
-    return await _handle(request, gemeente, groep_id, action, anchor="leden", melding="uitnodiging")
-
-
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/leden/{lid_id:int}/verwijderen", guards=raad)
-async def remove_lid(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int], lid_id: FromPath[int]
+@post("/uitnodigen")
+async def invite(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
+        await domain.invite_inwoner(user, groep_id, settings, data.get("uitnodiging_email", ""))
+
+    return await _handle(
+        request, user, gemeente_info, groep_id, action, anchor="leden", melding="uitnodiging"
+    )
+
+
+@post("/leden/{lid_id:int}/verwijderen")
+async def remove_lid(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    lid_id: FromPath[int],
+) -> Template | Redirect:
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
         await domain.remove_lid(user, groep_id, lid_id)
 
-    return await _handle(request, gemeente, groep_id, action, anchor="leden", melding="verwijderd")
+    return await _handle(request, user, gemeente_info, groep_id, action, anchor="leden", melding="verwijderd")
 
 
 def _bijeenkomst_invoer(data: dict[str, str]) -> BijeenkomstInvoer:
     return BijeenkomstInvoer(**{k: data.get(k, "") for k in BIJEENKOMST_VELDEN})
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bijeenkomsten", guards=raad)
+@post("/bijeenkomsten")
 async def plan_bijeenkomst(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
-        await domain.plan_bijeenkomst(user, groep_id, settings_of(request), _bijeenkomst_invoer(data))
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
+        await domain.plan_bijeenkomst(user, groep_id, settings, _bijeenkomst_invoer(data))
 
-    return await _handle(request, gemeente, groep_id, action, anchor="bijeenkomsten", melding="bijeenkomst")
+    return await _handle(
+        request, user, gemeente_info, groep_id, action, anchor="bijeenkomsten", melding="bijeenkomst"
+    )
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bevindingen", guards=raad)
+@post("/bevindingen")
 async def add_bevinding(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
         await domain.add_bevinding(
             user,
             groep_id,
@@ -293,40 +347,46 @@ async def add_bevinding(
             else [],
         )
 
-    return await _handle(request, gemeente, groep_id, action, anchor="bevindingen", melding="bevinding")
+    return await _handle(
+        request, user, gemeente_info, groep_id, action, anchor="bevindingen", melding="bevinding"
+    )
 
 
-@post(
-    "/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bevindingen/{bevinding_id:int}/verwijderen", guards=raad
-)
+@post("/bevindingen/{bevinding_id:int}/verwijderen")
 async def remove_bevinding(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bevinding_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bevinding_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
         await domain.remove_bevinding(user, groep_id, bevinding_id)
 
-    return await _handle(request, gemeente, groep_id, action, anchor="bevindingen")
+    return await _handle(request, user, gemeente_info, groep_id, action, anchor="bevindingen")
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/sluiten", guards=raad)
+@post("/sluiten")
 async def close_groep(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
-        await domain.close_groep(
-            user, groep_id, settings_of(request), samenvatting=data.get("samenvatting", "")
-        )
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
+        await domain.close_groep(user, groep_id, settings, samenvatting=data.get("samenvatting", ""))
 
-    return await _handle(request, gemeente, groep_id, action, anchor="sluiten", melding="gesloten")
+    return await _handle(request, user, gemeente_info, groep_id, action, anchor="sluiten", melding="gesloten")
 
 
 # --- one meeting ----------------------------------------------------------------------------
 
 
-async def _bijeenkomst(request: Request, gemeente: str, groep_id: int, bijeenkomst_id: int) -> dict[str, Any]:
-    _, rol = await _user_and_role(request, groep_id, gemeente)
-    if rol != "beheer":
-        raise NotFoundException()
+async def _bijeenkomst(
+    user: Ingelogd, gemeente_info: dict[str, Any], groep_id: int, bijeenkomst_id: int
+) -> dict[str, Any]:
+    await _beheer(user, groep_id, gemeente_info)
     for bijeenkomst in await queries.bijeenkomsten(groep_id):
         if bijeenkomst["id"] == bijeenkomst_id:
             return bijeenkomst
@@ -334,8 +394,8 @@ async def _bijeenkomst(request: Request, gemeente: str, groep_id: int, bijeenkom
 
 
 async def _bijeenkomst_page(
-    request: Request,
-    gemeente: str,
+    user: Ingelogd,
+    gemeente_info: dict[str, Any],
     groep_id: int,
     bijeenkomst_id: int,
     *,
@@ -343,110 +403,136 @@ async def _bijeenkomst_page(
     invoer: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
-    bijeenkomst = await _bijeenkomst(request, gemeente, groep_id, bijeenkomst_id)
+    bijeenkomst = await _bijeenkomst(user, gemeente_info, groep_id, bijeenkomst_id)
     groep = await domain.load_groep(groep_id)
     return Template(
         "focusgroepen/bijeenkomst.html",
         status_code=status,
         context={
-            "gemeente": await gemeente_or_404(gemeente),
+            "gemeente": gemeente_info,
             "groep": groep,
             "bijeenkomst": bijeenkomst,
             "leden": await queries.leden(groep_id, bijeenkomst_id=bijeenkomst_id),
             "invoer": {**queries.invoer_van(bijeenkomst), **(invoer or {})},
             "fouten": fouten or {},
-            "begonnen": bijeenkomst["begint_at"] <= domain.now(),
+            "begonnen": bijeenkomst["begint_at"] <= tijd.now(),
             "ANTWOORD_LABELS": ANTWOORD_LABELS,
         },
     )
 
 
-@get("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bijeenkomsten/{bijeenkomst_id:int}", guards=raad)
+@get("/bijeenkomsten/{bijeenkomst_id:int}")
 async def bijeenkomst_page(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bijeenkomst_id: FromPath[int]
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bijeenkomst_id: FromPath[int],
 ) -> Template:
-    return await _bijeenkomst_page(request, gemeente, groep_id, bijeenkomst_id)
+    return await _bijeenkomst_page(user, gemeente_info, groep_id, bijeenkomst_id)
 
 
 async def _meeting_action(
-    request: Request, gemeente: str, groep_id: int, bijeenkomst_id: int, action: Any, anchor: str
+    request: Request,
+    user: Ingelogd,
+    gemeente_info: dict[str, Any],
+    groep_id: int,
+    bijeenkomst_id: int,
+    action: Actie,
+    anchor: str,
 ) -> Template | Redirect:
-    await _bijeenkomst(request, gemeente, groep_id, bijeenkomst_id)
-    user = current(request)
+    await _bijeenkomst(user, gemeente_info, groep_id, bijeenkomst_id)
     data = await read_form(request)
     form = await request.form()
     try:
-        await action(user, data, form)
-    except domain.GeenToegang:
-        raise NotFoundException() from None
+        await action(data, form)
+    except OngeldigeInvoer as exc:
+        return await _bijeenkomst_page(
+            user, gemeente_info, groep_id, bijeenkomst_id, fouten=exc.fouten, invoer=data, status=exc.status
+        )
     except domain.FocusgroepError as exc:
         return await _bijeenkomst_page(
-            request,
-            gemeente,
+            user,
+            gemeente_info,
             groep_id,
             bijeenkomst_id,
-            fouten=getattr(exc, "fouten", {anchor: str(exc)}),
+            fouten={anchor: exc.melding},
             invoer=data,
-            status=422,
+            status=exc.status,
         )
-    return Redirect(path=f"{_pad(gemeente, groep_id)}/bijeenkomsten/{bijeenkomst_id}?gelukt=1#{anchor}")
+    pad = _pad(gemeente_info["slug"], groep_id)
+    return Redirect(path=f"{pad}/bijeenkomsten/{bijeenkomst_id}?gelukt=1#{anchor}")
 
 
-@post("/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bijeenkomsten/{bijeenkomst_id:int}", guards=raad)
+@post("/bijeenkomsten/{bijeenkomst_id:int}")
 async def change_bijeenkomst(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bijeenkomst_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bijeenkomst_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
-        await domain.change_bijeenkomst(user, bijeenkomst_id, settings_of(request), _bijeenkomst_invoer(data))
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
+        await domain.change_bijeenkomst(user, bijeenkomst_id, settings, _bijeenkomst_invoer(data))
 
-    return await _meeting_action(request, gemeente, groep_id, bijeenkomst_id, action, "wijzigen")
+    return await _meeting_action(request, user, gemeente_info, groep_id, bijeenkomst_id, action, "wijzigen")
 
 
-@post(
-    "/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bijeenkomsten/{bijeenkomst_id:int}/afzeggen",
-    guards=raad,
-)
+@post("/bijeenkomsten/{bijeenkomst_id:int}/afzeggen")
 async def cancel_bijeenkomst(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bijeenkomst_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    settings: NamedDependency[Settings],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bijeenkomst_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
-        await domain.cancel_bijeenkomst(user, bijeenkomst_id, settings_of(request))
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
+        await domain.cancel_bijeenkomst(user, bijeenkomst_id, settings)
 
-    return await _meeting_action(request, gemeente, groep_id, bijeenkomst_id, action, "afzeggen")
+    return await _meeting_action(request, user, gemeente_info, groep_id, bijeenkomst_id, action, "afzeggen")
 
 
-@post(
-    "/raad/{gemeente:str}/focusgroepen/{groep_id:int}/bijeenkomsten/{bijeenkomst_id:int}/verslag", guards=raad
-)
+@post("/bijeenkomsten/{bijeenkomst_id:int}/verslag")
 async def record_verslag(
-    request: Request, gemeente: FromPath[str], groep_id: FromPath[int], bijeenkomst_id: FromPath[int]
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bijeenkomst_id: FromPath[int],
 ) -> Template | Redirect:
-    async def action(user, data, form):
+    async def action(data: dict[str, str], form: FormMultiDict) -> None:
         gekozen = form.getall("aanwezig") if "aanwezig" in form else []
         if not all(isinstance(v, str) and v.isdigit() for v in gekozen):
-            raise domain.OngeldigeInvoer({"aanwezig": "Kies alleen leden van deze groep."})
+            raise OngeldigeInvoer({"aanwezig": "Kies alleen leden van deze groep."})
         await domain.record_verslag(
             user, bijeenkomst_id, verslag=data.get("verslag", ""), aanwezig={int(v) for v in gekozen}
         )
 
-    return await _meeting_action(request, gemeente, groep_id, bijeenkomst_id, action, "verslag")
+    return await _meeting_action(request, user, gemeente_info, groep_id, bijeenkomst_id, action, "verslag")
 
 
 # --- a policy officer in the group ----------------------------------------------------------
 
 
-@get("/gemeente/{gemeente:str}/focusgroepen/{groep_id:int}", guards=ambtenaar)
-async def groep_als_lid(request: Request, gemeente: FromPath[str], groep_id: FromPath[int]) -> Template:
-    _, rol = await _user_and_role(request, groep_id, gemeente)
-    return await _groep_page(request, gemeente, groep_id, rol=rol)
+@get("/{groep_id:int}")
+async def groep_als_lid(
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], groep_id: FromPath[int]
+) -> Template:
+    rol = await _rol(user, groep_id, gemeente_info)
+    return await _groep_page(gemeente_info, groep_id, rol=rol)
 
 
 # --- residents, through their personal links -------------------------------------------------
 
 
-@get("/f/aanmelden/{token:str}", opt=PUBLIEK)
-async def sign_up_page(request: Request, token: FromPath[str]) -> Template:
-    aanmelding = await domain.load_aanmelding(settings_of(request).secret_ring, token)
+def _link_werkt_niet() -> Template:
+    return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
+
+
+@get("/aanmelden/{token:str}", opt=PUBLIEK)
+async def sign_up_page(settings: NamedDependency[Settings], token: FromPath[str]) -> Template:
+    aanmelding = await domain.load_aanmelding(settings.secret_ring, token)
     return await _aanmelden(aanmelding, {"email": aanmelding["email"] if aanmelding else ""}, {})
 
 
@@ -454,7 +540,7 @@ async def _aanmelden(
     aanmelding: dict[str, Any] | None, waarden: dict[str, str], fouten: dict[str, str], status: int = 200
 ) -> Template:
     if aanmelding is None:
-        return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
+        return _link_werkt_niet()
     return Template(
         "focusgroepen/aanmelden.html",
         status_code=status,
@@ -471,9 +557,9 @@ async def _aanmelden(
     )
 
 
-@post("/f/aanmelden/{token:str}", opt=PUBLIEK)
-async def sign_up(request: Request, token: FromPath[str]) -> Template:
-    secret = settings_of(request).secret_ring
+@post("/aanmelden/{token:str}", opt=PUBLIEK)
+async def sign_up(request: Request, settings: NamedDependency[Settings], token: FromPath[str]) -> Template:
+    secret = settings.secret_ring
     data = await read_form(request)
     try:
         await domain.sign_up(
@@ -484,31 +570,12 @@ async def sign_up(request: Request, token: FromPath[str]) -> Template:
             telefoon=data.get("telefoon", ""),
             toestemming=data.get("toestemming") == "ja",
         )
-    except domain.OngeldigeInvoer as exc:
+    except OngeldigeInvoer as exc:
         waarden = {k: data.get(k, "") for k in ("naam", "email", "telefoon")}
-        return await _aanmelden(await domain.load_aanmelding(secret, token), waarden, exc.fouten, 422)
+        return await _aanmelden(await domain.load_aanmelding(secret, token), waarden, exc.fouten, exc.status)
     except domain.OngeldigeLink:
-        return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
+        return _link_werkt_niet()
     return Template("focusgroepen/aangemeld.html", context={}, headers={"Cache-Control": "no-store"})
-
-
-async def _reactie_info(
-    request: Request, lid_id: int, bijeenkomst_id: int, token: str
-) -> dict[str, Any] | None:
-    try:
-        return await domain.load_reactie_link(settings_of(request).secret_ring, lid_id, bijeenkomst_id, token)
-    except domain.OngeldigeLink:
-        return None
-
-
-@get("/f/{lid_id:int}/bijeenkomsten/{bijeenkomst_id:int}/{token:str}", opt=PUBLIEK)
-async def reply_page(
-    request: Request, lid_id: FromPath[int], bijeenkomst_id: FromPath[int], token: FromPath[str]
-) -> Template:
-    info = await _reactie_info(request, lid_id, bijeenkomst_id, token)
-    if info is None:
-        return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
-    return _reactie_template(info, melding="", fout="")
 
 
 def _reactie_template(info: dict[str, Any], *, melding: str, fout: str, status: int = 200) -> Template:
@@ -520,34 +587,50 @@ def _reactie_template(info: dict[str, Any], *, melding: str, fout: str, status: 
     )
 
 
-@post("/f/{lid_id:int}/bijeenkomsten/{bijeenkomst_id:int}/{token:str}", opt=PUBLIEK)
+@get("/{lid_id:int}/bijeenkomsten/{bijeenkomst_id:int}/{token:str}", opt=PUBLIEK)
+async def reply_page(
+    settings: NamedDependency[Settings],
+    lid_id: FromPath[int],
+    bijeenkomst_id: FromPath[int],
+    token: FromPath[str],
+) -> Template:
+    try:
+        info = await domain.load_reactie_link(settings.secret_ring, lid_id, bijeenkomst_id, token)
+    except domain.OngeldigeLink:
+        return _link_werkt_niet()
+    return _reactie_template(info, melding="", fout="")
+
+
+@post("/{lid_id:int}/bijeenkomsten/{bijeenkomst_id:int}/{token:str}", opt=PUBLIEK)
 async def reply(
-    request: Request, lid_id: FromPath[int], bijeenkomst_id: FromPath[int], token: FromPath[str]
+    request: Request,
+    settings: NamedDependency[Settings],
+    lid_id: FromPath[int],
+    bijeenkomst_id: FromPath[int],
+    token: FromPath[str],
 ) -> Template:
     data = await read_form(request)
-    secret = settings_of(request).secret_ring
+    secret = settings.secret_ring
     try:
         await domain.reply(secret, lid_id, bijeenkomst_id, token, data.get("antwoord", ""))
     except domain.OngeldigeLink:
-        return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
-    except domain.FocusgroepError as exc:
+        return _link_werkt_niet()
+    except (OngeldigeInvoer, domain.FocusgroepError) as exc:
         info = await domain.load_reactie_link(secret, lid_id, bijeenkomst_id, token)
-        return _reactie_template(
-            info,
-            melding="",
-            fout=str(exc) if not hasattr(exc, "fouten") else exc.fouten["antwoord"],
-            status=422,
-        )
+        fout = exc.fouten["antwoord"] if isinstance(exc, OngeldigeInvoer) else exc.melding
+        return _reactie_template(info, melding="", fout=fout, status=exc.status)
     info = await domain.load_reactie_link(secret, lid_id, bijeenkomst_id, token)
     return _reactie_template(info, melding="Dank u wel. Uw antwoord is opgeslagen.", fout="")
 
 
-@get("/f/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)
-async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
+@get("/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)
+async def leave_page(
+    settings: NamedDependency[Settings], lid_id: FromPath[int], token: FromPath[str]
+) -> Template:
     try:
-        domain.check_token(settings_of(request).secret_ring, token, "afmelden", lid_id)
+        domain.check_token(settings.secret_ring, token, "afmelden", lid_id)
     except domain.OngeldigeLink:
-        return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
+        return _link_werkt_niet()
     return Template(
         "focusgroepen/afmelden.html", context={"klaar": False}, headers={"Cache-Control": "no-store"}
     )
@@ -555,38 +638,43 @@ async def leave_page(request: Request, lid_id: FromPath[int], token: FromPath[st
 
 # One-click unsubscribe (RFC 8058) from the mail's List-Unsubscribe header: the link's token
 # authorises it, the provider sends no CSRF cookie (tests/mail/test_uitschrijven.py).
-@post("/f/{lid_id:int}/afmelden/{token:str}", opt={**PUBLIEK, "exclude_from_csrf": True})
-async def leave(request: Request, lid_id: FromPath[int], token: FromPath[str]) -> Template:
+@post("/{lid_id:int}/afmelden/{token:str}", opt={**PUBLIEK, "exclude_from_csrf": True})
+async def leave(settings: NamedDependency[Settings], lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
-        await domain.leave_by_link(settings_of(request).secret_ring, lid_id, token)
+        await domain.leave_by_link(settings.secret_ring, lid_id, token)
     except domain.OngeldigeLink:
-        return Template("focusgroepen/link_werkt_niet.html", status_code=404, context={})
+        return _link_werkt_niet()
     return Template(
         "focusgroepen/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"}
     )
 
 
 ROUTES = [
-    new_groep_page,
-    create_groep,
-    groep_page,
-    add_inwoner,
-    add_account_lid,
-    invite,
-    remove_lid,
-    plan_bijeenkomst,
-    add_bevinding,
-    remove_bevinding,
-    close_groep,
-    bijeenkomst_page,
-    change_bijeenkomst,
-    cancel_bijeenkomst,
-    record_verslag,
-    groep_als_lid,
-    sign_up_page,
-    sign_up,
-    reply_page,
-    reply,
-    leave_page,
-    leave,
+    Router(
+        path="/raad/{gemeente:str}/vragen/{vraag_id:int}/focusgroepen",
+        guards=raad,
+        route_handlers=[new_groep_page, create_groep],
+    ),
+    Router(
+        path="/raad/{gemeente:str}/focusgroepen/{groep_id:int}",
+        guards=raad,
+        route_handlers=[
+            groep_page,
+            add_inwoner,
+            add_account_lid,
+            invite,
+            remove_lid,
+            plan_bijeenkomst,
+            add_bevinding,
+            remove_bevinding,
+            close_groep,
+            bijeenkomst_page,
+            change_bijeenkomst,
+            cancel_bijeenkomst,
+            record_verslag,
+        ],
+    ),
+    Router(path="/gemeente/{gemeente:str}/focusgroepen", guards=ambtenaar, route_handlers=[groep_als_lid]),
+    # Residents, without an account: each handler says it is public; the link's token is the key.
+    Router(path="/f", route_handlers=[sign_up_page, sign_up, reply_page, reply, leave_page, leave]),
 ]

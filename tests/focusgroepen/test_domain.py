@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 import pytest
 
+from participatie import tijd
 from participatie.accounts import domain as accounts
 from participatie.focusgroepen import domain
 from participatie.focusgroepen.domain import BijeenkomstInvoer
@@ -20,7 +21,7 @@ INWONER = {"naam": "Fatima el Amrani", "email": "fatima@example.org", "telefoon"
 
 
 def _later(days: int = 10) -> date:
-    return (domain.now() + timedelta(days=days)).astimezone(domain.TIJDZONE).date()
+    return (tijd.now() + timedelta(days=days)).astimezone(tijd.AMSTERDAM).date()
 
 
 def _meeting(days: int = 10, **changes) -> BijeenkomstInvoer:
@@ -118,7 +119,7 @@ async def test_consent_is_recorded_with_date_and_what_it_covers(mensen):
     lid_id = await domain.add_inwoner(mensen["raadslid"], groep_id, **INWONER)
 
     lid = await Lid.select().where(Lid.id == lid_id).first()
-    assert lid["toestemming_op"] == domain.now().astimezone(domain.TIJDZONE).date()
+    assert lid["toestemming_op"] == tijd.now().astimezone(tijd.AMSTERDAM).date()
     assert "3 maanden nadat de groep klaar is" in lid["toestemming_voor"]
 
 
@@ -163,7 +164,7 @@ async def test_invitation_update_and_cancellation_carry_one_calendar_item(mensen
     assert [int(event["SEQUENCE"]) for _, event in calendars] == [0, 1, 2]
     assert [str(cal["METHOD"]) for cal, _ in calendars] == ["REQUEST", "REQUEST", "CANCEL"]
     first, second = calendars[0][1], calendars[1][1]
-    start = datetime.combine(_later(), datetime.strptime("19:30", "%H:%M").time(), domain.TIJDZONE)
+    start = datetime.combine(_later(), datetime.strptime("19:30", "%H:%M").time(), tijd.AMSTERDAM)
     assert first.decoded("DTSTART") == start.astimezone(UTC)
     assert second.decoded("DTSTART") == (start + timedelta(minutes=30)).astimezone(UTC)
     assert str(first["LOCATION"]) == "Buurthuis De Schakel, Beverwijk"
@@ -315,7 +316,7 @@ async def _closed_group_with_attendance(mensen, settings) -> tuple[int, int]:
     bijeenkomst_id = await domain.plan_bijeenkomst(mensen["raadslid"], groep_id, settings, _meeting())
     # The meeting took place: move it into the past, then record who came.
     await Bijeenkomst.update(
-        {Bijeenkomst.begint_at: domain.now() - timedelta(hours=3), Bijeenkomst.eindigt_at: domain.now()}
+        {Bijeenkomst.begint_at: tijd.now() - timedelta(hours=3), Bijeenkomst.eindigt_at: tijd.now()}
     ).where(Bijeenkomst.id == bijeenkomst_id)
     raadslid = (await Lid.select(Lid.id).where(Lid.soort == "raadslid").first())["id"]
     await domain.record_verslag(
