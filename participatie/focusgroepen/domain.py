@@ -273,10 +273,6 @@ async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     log_event("bewaartermijn_gewijzigd", door=user.id, maanden=value)
 
 
-# Kept for rapporten and peilingen.adressen until they import it from participatie.tijd.
-plus_months = tijd.plus_months
-
-
 # --- the group -----------------------------------------------------------------------------
 
 
