@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from participatie import sleutels
 from participatie.peilingen import domain
 from participatie.peilingen.domain import ItemInvoer
 from participatie.peilingen.tables import (
@@ -144,7 +145,7 @@ async def test_fifty_parallel_submissions_with_one_code_store_one_response(mense
     (code,) = await domain.create_codes(mensen["raadslid"], peiling_id, 1, SECRET)
     formulier = await domain.load_formulier(peiling_id=peiling_id)
     gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
-    code_hash = domain.keyed(SECRET, f"code:{code}")
+    code_hash = sleutels.keyed(SECRET, f"code:{code}")
 
     async def attempt() -> str:
         try:
@@ -182,7 +183,7 @@ async def test_a_refused_submission_gives_its_code_back(mensen):
     (code,) = await domain.create_codes(mensen["raadslid"], peiling_id, 1, SECRET)
     formulier = await domain.load_formulier(peiling_id=peiling_id)
     gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
-    code_hash = domain.keyed(SECRET, f"code:{code}")
+    code_hash = sleutels.keyed(SECRET, f"code:{code}")
     await Deelname.insert(Deelname(peiling=peiling_id, sleutel="al-bezet"))
 
     with pytest.raises(domain.AlBeantwoord):
@@ -199,7 +200,7 @@ async def test_forged_code_stores_nothing(mensen):
     peiling_id = await make_peiling(mensen, toegang="codes")
     formulier = await domain.load_formulier(peiling_id=peiling_id)
     gegeven, _ = domain.parse_antwoorden(formulier, answers(formulier))
-    forged = domain.keyed(SECRET, "code:AAAAAAAA")
+    forged = sleutels.keyed(SECRET, "code:AAAAAAAA")
 
     with pytest.raises(domain.OngeldigeCode):
         await domain.submit(formulier, gegeven, bron="code", deelname_sleutel=forged, code_hashes=[forged])
