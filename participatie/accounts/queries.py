@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
@@ -32,23 +33,50 @@ async def get_gemeente(slug: str) -> dict[str, Any] | None:
     )
 
 
-_GEBRUIKER_COLUMNS = (
+@dataclass(frozen=True)
+class Account:
+    """An account as the beheerder's pages show it."""
+
+    id: int
+    naam: str
+    email: str
+    rol: Rol
+    is_actief: bool
+    gemeente_slug: str | None
+    gemeente_naam: str | None
+
+
+_ACCOUNT_COLUMNS = (
     Gebruiker.id,
     Gebruiker.naam,
     Gebruiker.email,
     Gebruiker.rol,
     Gebruiker.is_actief,
-    Gebruiker.gemeente.slug.as_alias("gemeente_slug"),
-    Gebruiker.gemeente.naam.as_alias("gemeente_naam"),
+    Gebruiker.gemeente._.slug.as_alias("gemeente_slug"),
+    Gebruiker.gemeente._.naam.as_alias("gemeente_naam"),
 )
 
 
-async def list_gebruikers() -> list[dict[str, Any]]:
-    return await Gebruiker.select(*_GEBRUIKER_COLUMNS).order_by(Gebruiker.rol).order_by(Gebruiker.naam)
+def _account(row: dict[str, Any]) -> Account:
+    return Account(
+        id=row["id"],
+        naam=row["naam"],
+        email=row["email"],
+        rol=Rol(row["rol"]),
+        is_actief=bool(row["is_actief"]),
+        gemeente_slug=row["gemeente_slug"],
+        gemeente_naam=row["gemeente_naam"],
+    )
 
 
-async def get_gebruiker(gebruiker_id: int) -> dict[str, Any] | None:
-    return await Gebruiker.select(*_GEBRUIKER_COLUMNS).where(Gebruiker.id == gebruiker_id).first()
+async def list_gebruikers() -> list[Account]:
+    rows = await Gebruiker.select(*_ACCOUNT_COLUMNS).order_by(Gebruiker.rol).order_by(Gebruiker.naam)
+    return [_account(row) for row in rows]
+
+
+async def get_gebruiker(gebruiker_id: int) -> Account | None:
+    row = await Gebruiker.select(*_ACCOUNT_COLUMNS).where(Gebruiker.id == gebruiker_id).first()
+    return _account(row) if row is not None else None
 
 
 async def raadsleden(gemeente_id: int) -> list[dict[str, Any]]:

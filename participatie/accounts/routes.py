@@ -186,7 +186,7 @@ async def gebruikers() -> Template:
 
 async def _gebruiker_form(
     *,
-    gebruiker: dict[str, Any] | None,
+    gebruiker: queries.Account | None,
     waarden: dict[str, Any],
     fouten: dict[str, str],
     status: int = 200,
@@ -206,7 +206,7 @@ async def _gebruiker_form(
     )
 
 
-async def _gebruiker_or_404(gebruiker_id: int) -> dict[str, Any]:
+async def _gebruiker_or_404(gebruiker_id: int) -> queries.Account:
     gebruiker = await queries.get_gebruiker(gebruiker_id)
     if gebruiker is None:
         raise NotFoundException()
@@ -254,11 +254,11 @@ HERSTELLINK_VERSTUURD = (
 )
 
 
-def _waarden(gebruiker: dict[str, Any]) -> dict[str, Any]:
+def _waarden(gebruiker: queries.Account) -> dict[str, Any]:
     return {
-        "rol": gebruiker["rol"],
-        "gemeente": gebruiker["gemeente_slug"],
-        "is_actief": gebruiker["is_actief"],
+        "rol": gebruiker.rol.value,
+        "gemeente": gebruiker.gemeente_slug,
+        "is_actief": gebruiker.is_actief,
     }
 
 
