@@ -15,6 +15,7 @@ the mail-out is traced by its number of recipients, never by an address.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -101,11 +102,100 @@ def _check_stap(vraag: dict[str, Any], actie: Actie) -> None:
         raise RapportError(reden)
 
 
-async def load_rapport(vraag_id: int) -> dict[str, Any] | None:
-    return await Rapport.select().where(Rapport.vraag == vraag_id).first()
+@dataclass(frozen=True)
+class RapportRij:
+    """A vraag's report as stored (or, with `id` None, the draft the page shows before it is)."""
+
+    id: int | None
+    vraag: int
+    gemeente: int
+    sleutel: str
+    titel: str
+    inleiding: str
+    conclusies: str
+    inleiding_html: str
+    conclusies_html: str
+    automatisch: bool
+    goedgekeurd_at: datetime | None
+    gepubliceerd_at: datetime | None
+    ontvangers: int | None
+    vervolg_at: datetime | None
+    vervolg_ontvangers: int | None
+    gewijzigd_at: datetime | None
+    versie: int
+    aangemaakt_at: datetime | None
+    pdf: bytes | None = field(default=None, repr=False)
+
+    @property
+    def opgeslagen_id(self) -> int:
+        """The id of a stored report; a draft has none, as if it did not exist (404)."""
+        if self.id is None:
+            raise RapportNietGevonden()
+        return self.id
+
+    def __getitem__(self, key: str) -> Any:
+        # The bridge for code that reads a report as a dict (peilingen' pages, the CLI, tests).
+        return getattr(self, key)
 
 
-async def rapport_van(user: Ingelogd, vraag_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _moment(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
+def _rij(row: dict[str, Any]) -> RapportRij:
+    """The one loader of a report row; moments as aware UTC on both engines."""
+    return RapportRij(
+        id=row["id"],
+        vraag=row["vraag"],
+        gemeente=row["gemeente"],
+        sleutel=row["sleutel"],
+        titel=row["titel"],
+        inleiding=row["inleiding"],
+        conclusies=row["conclusies"],
+        inleiding_html=row["inleiding_html"],
+        conclusies_html=row["conclusies_html"],
+        automatisch=bool(row["automatisch"]),
+        goedgekeurd_at=_moment(row["goedgekeurd_at"]),
+        gepubliceerd_at=_moment(row["gepubliceerd_at"]),
+        ontvangers=row["ontvangers"],
+        vervolg_at=_moment(row["vervolg_at"]),
+        vervolg_ontvangers=row["vervolg_ontvangers"],
+        gewijzigd_at=_moment(row["gewijzigd_at"]),
+        versie=row["versie"],
+        aangemaakt_at=_moment(row["aangemaakt_at"]),
+        pdf=bytes(row["pdf"]) if row["pdf"] is not None else None,
+    )
+
+
+async def load_rapport(vraag_id: int) -> RapportRij | None:
+    row = await Rapport.select().where(Rapport.vraag == vraag_id).first()
+    return _rij(row) if row is not None else None
+
+
+async def gepubliceerde_rapporten(gemeente_id: int) -> list[dict[str, Any]]:
+    """Title, key and date of a council's published reports, newest first (the public list)."""
+    return await (
+        Rapport.select(Rapport.titel, Rapport.sleutel, Rapport.gepubliceerd_at)
+        .where((Rapport.gemeente == gemeente_id) & Rapport.gepubliceerd_at.is_not_null())
+        .order_by(Rapport.gepubliceerd_at, ascending=False)
+    )
+
+
+async def gepubliceerd_rapport(gemeente_id: int, sleutel: str) -> RapportRij | None:
+    """A council's published report by its public key; None for any other."""
+    row = (
+        await Rapport.select()
+        .where(
+            (Rapport.sleutel == sleutel)
+            & (Rapport.gemeente == gemeente_id)
+            & Rapport.gepubliceerd_at.is_not_null()
+        )
+        .first()
+    )
+    return _rij(row) if row is not None else None
+
+
+async def rapport_van(user: Ingelogd, vraag_id: int) -> tuple[dict[str, Any], RapportRij]:
     """(vraag, report) for the council's page. Reads only: before a report is stored this is
     its draft (`concept`, id None), refused where the step allows no report yet."""
     vraag = await _vraag(user, vraag_id)
@@ -116,21 +206,28 @@ async def rapport_van(user: Ingelogd, vraag_id: int) -> tuple[dict[str, Any], di
     return vraag, rapport
 
 
-def concept(vraag: dict[str, Any]) -> dict[str, Any]:
+def concept(vraag: dict[str, Any]) -> RapportRij:
     """The report the page shows before one is stored: saving it creates it (versie 0)."""
-    return {
-        "id": None,
-        "vraag": vraag["id"],
-        "titel": _standaard_titel(vraag),
-        "inleiding": "",
-        "conclusies": "",
-        "automatisch": False,
-        "goedgekeurd_at": None,
-        "gepubliceerd_at": None,
-        "gewijzigd_at": None,
-        "ontvangers": None,
-        "versie": 0,
-    }
+    return RapportRij(
+        id=None,
+        vraag=vraag["id"],
+        gemeente=vraag["gemeente"],
+        sleutel="",
+        titel=_standaard_titel(vraag),
+        inleiding="",
+        conclusies="",
+        inleiding_html="",
+        conclusies_html="",
+        automatisch=False,
+        goedgekeurd_at=None,
+        gepubliceerd_at=None,
+        ontvangers=None,
+        vervolg_at=None,
+        vervolg_ontvangers=None,
+        gewijzigd_at=None,
+        versie=0,
+        aangemaakt_at=None,
+    )
 
 
 def _standaard_titel(vraag: dict[str, Any]) -> str:
@@ -167,7 +264,7 @@ async def _insert(user: Ingelogd, vraag: dict[str, Any], velden: dict[Any, Any])
     return int(rows[0]["id"])
 
 
-async def create_rapport(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
+async def create_rapport(user: Ingelogd, vraag_id: int) -> RapportRij:
     """The vraag's report, stored empty (with a title) if there is none yet. A POST's work:
     the page itself only shows a draft."""
     vraag = await _vraag(user, vraag_id)
@@ -214,7 +311,7 @@ async def update_rapport(
     )
     if fouten:
         raise OngeldigeInvoer(fouten)
-    if (rapport is None) != (versie == 0) or (rapport is not None and rapport["versie"] != versie):
+    if (rapport is None) != (versie == 0) or (rapport is not None and rapport.versie != versie):
         raise RapportGelijktijdigGewijzigd()
     # Rendered once, here, beside the server: page views only show the stored HTML.
     try:
@@ -235,7 +332,7 @@ async def update_rapport(
                 raise RapportGelijktijdigGewijzigd()  # someone else stored one just now
         return
     changes[Rapport.versie] = versie + 1
-    is_published = rapport["gepubliceerd_at"] is not None
+    is_published = rapport.gepubliceerd_at is not None
     if not is_published:
         # A change withdraws an earlier approval: approve what will be sent.
         changes[Rapport.goedgekeurd_at] = None
@@ -245,16 +342,16 @@ async def update_rapport(
         changes[Rapport.gewijzigd_at] = now()
         nieuw = {"titel": titel, "inleiding_html": inleiding_html, "conclusies_html": conclusies_html}
         nieuw["gewijzigd_at"] = changes[Rapport.gewijzigd_at]
-        changes[Rapport.pdf] = await render_pdf(rapport["id"], nieuw)
+        changes[Rapport.pdf] = await render_pdf(rapport.opgeslagen_id, nieuw)
     voor = {veld: rapport[veld] for veld in TEKSTVELDEN}
     na = {"titel": titel, "inleiding": inleiding, "conclusies": conclusies, "automatisch": automatisch}
-    if rapport["goedgekeurd_at"] is not None and not is_published:
+    if rapport.goedgekeurd_at is not None and not is_published:
         voor["goedgekeurd"], na["goedgekeurd"] = True, False
     voor, na = spoor.changed(voor, na)
     async with Rapport._meta.db.transaction():
         updated = (
             await Rapport.update(changes)
-            .where((Rapport.id == rapport["id"]) & (Rapport.versie == versie))
+            .where((Rapport.id == rapport.id) & (Rapport.versie == versie))
             .returning(Rapport.id)
         )
         if not updated:
@@ -263,35 +360,35 @@ async def update_rapport(
             user,
             "rapport_gewijzigd_na_publicatie" if is_published else "rapport_gewijzigd",
             onderwerp="rapport",
-            onderwerp_id=rapport["id"],
+            onderwerp_id=rapport.id,
             vraag_id=vraag_id,
-            gemeente_id=rapport["gemeente"],
+            gemeente_id=rapport.gemeente,
             voor=voor,
             na=na,
         )
     if is_published:
-        log_event("rapport_gewijzigd_na_publicatie", door=user.id, rapport=rapport["id"], versie=versie + 1)
+        log_event("rapport_gewijzigd_na_publicatie", door=user.id, rapport=rapport.id, versie=versie + 1)
 
 
 async def approve(user: Ingelogd, vraag_id: int) -> None:
     await _vraag(user, vraag_id)
     rapport = await load_rapport(vraag_id)
-    if rapport is None or not rapport["conclusies"].strip():
+    if rapport is None or not rapport.conclusies.strip():
         raise OngeldigeInvoer({"conclusies": NIET_GOEDGEKEURD})
     moment = now()
     async with Rapport._meta.db.transaction():
-        await Rapport.update({Rapport.goedgekeurd_at: moment}).where(Rapport.id == rapport["id"])
+        await Rapport.update({Rapport.goedgekeurd_at: moment}).where(Rapport.id == rapport.id)
         await spoor.record(
             user,
             "rapport_goedgekeurd",
             onderwerp="rapport",
-            onderwerp_id=rapport["id"],
+            onderwerp_id=rapport.id,
             vraag_id=vraag_id,
-            gemeente_id=rapport["gemeente"],
-            voor={"goedgekeurd_at": rapport["goedgekeurd_at"]},
+            gemeente_id=rapport.gemeente,
+            voor={"goedgekeurd_at": rapport.goedgekeurd_at},
             na={"goedgekeurd_at": moment},
         )
-    log_event("rapport_goedgekeurd", door=user.id, rapport=rapport["id"])
+    log_event("rapport_goedgekeurd", door=user.id, rapport=rapport.id)
 
 
 # --- recipients ------------------------------------------------------------------------------
@@ -399,22 +496,22 @@ async def publish(user: Ingelogd | None, vraag_id: int, settings: Settings) -> i
     else:
         vraag = await vragen.load_vraag(vraag_id)
     rapport = await load_rapport(vraag_id)
-    if rapport is not None and rapport["gepubliceerd_at"] is not None:
+    if rapport is not None and rapport.gepubliceerd_at is not None:
         return 0
     _check_stap(vraag, Actie.RAPPORT_PUBLICEREN)
-    if rapport is None or not rapport["conclusies"].strip():
+    if rapport is None or not rapport.conclusies.strip():
         raise OngeldigeInvoer({"conclusies": NIET_GEPUBLICEERD})
     # The PDF is rendered first, outside the transaction: WeasyPrint takes a moment.
-    await _store_pdf(rapport["id"])
+    await _store_pdf(rapport.opgeslagen_id)
     queued = await _queue_mailout(user, rapport, vraag, settings)
     if queued is None:
         return 0  # someone else published it just now
-    log_event("rapport_gepubliceerd", door=user.id if user else None, rapport=rapport["id"], mails=queued)
+    log_event("rapport_gepubliceerd", door=user.id if user else None, rapport=rapport.id, mails=queued)
     return queued
 
 
 async def _queue_mailout(
-    user: Ingelogd | None, rapport: dict[str, Any], vraag: dict[str, Any], settings: Settings
+    user: Ingelogd | None, rapport: RapportRij, vraag: dict[str, Any], settings: Settings
 ) -> int | None:
     """In one transaction: mark the report published, queue one mail per address and trace
     it (the number of recipients only).
@@ -432,7 +529,7 @@ async def _queue_mailout(
         moment = now()
         claimed = (
             await Rapport.update({Rapport.gepubliceerd_at: moment})
-            .where((Rapport.id == rapport["id"]) & Rapport.gepubliceerd_at.is_null())
+            .where((Rapport.id == rapport.id) & Rapport.gepubliceerd_at.is_null())
             .returning(Rapport.id)
         )
         if not claimed:
@@ -442,7 +539,7 @@ async def _queue_mailout(
         rows = await rapportadressen.adressen_voor(peilingen)
         uit_peiling = {r.email.strip().lower() for r in rows}
         ontvangers = await recipients(vraag["id"])
-        await Rapport.update({Rapport.ontvangers: len(ontvangers)}).where(Rapport.id == rapport["id"])
+        await Rapport.update({Rapport.ontvangers: len(ontvangers)}).where(Rapport.id == rapport.id)
         vervolg_maanden = await vervolg_bewaartermijn_maanden()
         for email in sorted(ontvangers):
             await outbox.enqueue(
@@ -450,11 +547,11 @@ async def _queue_mailout(
                 "rapport",
                 {
                     "raad_naam": raad["raad_naam"],
-                    "titel": rapport["titel"],
+                    "titel": rapport.titel,
                     "vraag_titel": vraag["titel"],
                     "pad": pad,
                     "pdf_pad": f"{pad}/pdf",
-                    "afmeld_pad": afmeld_pad(settings.secret_key, rapport["id"], email),
+                    "afmeld_pad": afmeld_pad(settings.secret_key, rapport.opgeslagen_id, email),
                     "wil_vervolg": ontvangers[email],
                     "vervolg_maanden": vervolg_maanden,
                     "uit_peiling": email in uit_peiling,
@@ -469,9 +566,9 @@ async def _queue_mailout(
             user,
             "rapport_gepubliceerd",
             onderwerp="rapport",
-            onderwerp_id=rapport["id"],
+            onderwerp_id=rapport.id,
             vraag_id=vraag["id"],
-            gemeente_id=rapport["gemeente"],
+            gemeente_id=rapport.gemeente,
             voor={"gepubliceerd_at": None},
             na={"gepubliceerd_at": moment, "ontvangers": len(ontvangers)},
         )
@@ -634,9 +731,9 @@ async def retry_failed(user: Ingelogd, vraag_id: int) -> int:
                 user,
                 "rapport_mails_opnieuw",
                 onderwerp="rapport",
-                onderwerp_id=rapport["id"],
+                onderwerp_id=rapport.id,
                 vraag_id=vraag_id,
-                gemeente_id=rapport["gemeente"],
+                gemeente_id=rapport.gemeente,
                 na={"opnieuw": aantal},
             )
     return aantal

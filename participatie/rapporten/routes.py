@@ -22,7 +22,6 @@ from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import NietGevonden, OngeldigeInvoer
 from participatie.rapporten import domain, inhoud
-from participatie.rapporten.tables import Rapport
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 MELDINGEN = {
@@ -47,10 +46,10 @@ async def _beheer_page(
     # Before the first save this is a draft that is not stored: a visit writes nothing.
     vraag, rapport = await domain.rapport_van(user, vraag_id)
     waarden: dict[str, Any] = {
-        "titel": rapport["titel"],
-        "inleiding": rapport["inleiding"],
-        "conclusies": rapport["conclusies"],
-        "automatisch": rapport["automatisch"],
+        "titel": rapport.titel,
+        "inleiding": rapport.inleiding,
+        "conclusies": rapport.conclusies,
+        "automatisch": rapport.automatisch,
     }
     if invoer is not None:
         waarden = {k: invoer.get(k, "") for k in ("titel", "inleiding", "conclusies")}
@@ -62,11 +61,11 @@ async def _beheer_page(
             "gemeente": gemeente_info,
             "vraag": vraag,
             "rapport": rapport,
-            "is_opgeslagen": rapport["id"] is not None,
+            "is_opgeslagen": rapport.id is not None,
             "waarden": waarden,
             "fouten": fouten or {},
             "melding": MELDINGEN.get(request.query_params.get("gelukt", ""), ""),
-            "verzending": await domain.delivery(rapport["id"]) if rapport["id"] is not None else None,
+            "verzending": await domain.delivery(rapport.id) if rapport.id is not None else None,
             "aantal_ontvangers": len(await domain.recipients(vraag_id)),
         },
     )
@@ -185,10 +184,10 @@ async def retry(
 @get("/voorbeeld")
 async def preview(user: NamedDependency[Ingelogd], vraag_id: int) -> Template:
     _, rapport = await domain.rapport_van(user, vraag_id)
-    if rapport["id"] is None:
+    if rapport.id is None:
         raise domain.RapportNietGevonden("Er is nog geen rapport. Sla het eerst op.")
     return Template(
-        "rapporten/rapport.html", context={**await inhoud.context(rapport["id"]), "voorbeeld": True}
+        "rapporten/rapport.html", context={**await inhoud.context(rapport.opgeslagen_id), "voorbeeld": True}
     )
 
 
@@ -202,16 +201,8 @@ raad_router = Router(
 # --- public -----------------------------------------------------------------------------------
 
 
-async def _published(gemeente_info: dict[str, Any], sleutel: str) -> dict[str, Any]:
-    rapport = (
-        await Rapport.select()
-        .where(
-            (Rapport.sleutel == sleutel)
-            & (Rapport.gemeente == gemeente_info["id"])
-            & Rapport.gepubliceerd_at.is_not_null()
-        )
-        .first()
-    )
+async def _published(gemeente_info: dict[str, Any], sleutel: str) -> domain.RapportRij:
+    rapport = await domain.gepubliceerd_rapport(gemeente_info["id"], sleutel)
     if rapport is None:
         raise NotFoundException()
     return rapport
@@ -219,11 +210,7 @@ async def _published(gemeente_info: dict[str, Any], sleutel: str) -> dict[str, A
 
 @get("/", opt=PUBLIEK)
 async def list_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
-    rapporten = (
-        await Rapport.select(Rapport.titel, Rapport.sleutel, Rapport.gepubliceerd_at)
-        .where((Rapport.gemeente == gemeente_info["id"]) & Rapport.gepubliceerd_at.is_not_null())
-        .order_by(Rapport.gepubliceerd_at, ascending=False)
-    )
+    rapporten = await domain.gepubliceerde_rapporten(gemeente_info["id"])
     return Template(
         "rapporten/lijst.html",
         context={"raad": gemeente_info, "rapporten": rapporten, "thema": gemeente_info["slug"]},
@@ -235,17 +222,21 @@ async def report_page(gemeente_info: NamedDependency[dict[str, Any]], sleutel: s
     rapport = await _published(gemeente_info, sleutel)
     return Template(
         "rapporten/rapport.html",
-        context={**await inhoud.context(rapport["id"]), "voorbeeld": False, "thema": gemeente_info["slug"]},
+        context={
+            **await inhoud.context(rapport.opgeslagen_id),
+            "voorbeeld": False,
+            "thema": gemeente_info["slug"],
+        },
     )
 
 
 @get("/{sleutel:str}/pdf", opt=PUBLIEK)
 async def report_pdf(gemeente_info: NamedDependency[dict[str, Any]], sleutel: str) -> Response[bytes]:
     rapport = await _published(gemeente_info, sleutel)
-    if rapport["pdf"] is None:
+    if rapport.pdf is None:
         raise NotFoundException()
     return Response(
-        content=bytes(rapport["pdf"]),
+        content=rapport.pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="rapport-{sleutel}.pdf"'},
     )
