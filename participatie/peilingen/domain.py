@@ -427,7 +427,7 @@ async def update_item_tekst(user: Ingelogd, item_id: int, *, tekst: str, toelich
         na_antwoorden=await has_antwoorden(item["peiling"]),
         voor=oud["tekst"] if oud else None,
         na=tekst,
-        toelichting_gewijzigd=bool(oud) and oud["toelichting"] != toelichting,
+        toelichting_gewijzigd=oud is not None and oud["toelichting"] != toelichting,
     )
 
 

@@ -22,7 +22,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 
-from participatie import csvexport, sleutels, tijd
+from participatie import csvexport, sjablonen, sleutels, tijd
 from participatie.accounts import domain as accounts
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
@@ -587,7 +587,7 @@ async def answer_page(
     if not domain.is_open(formulier):
         return await _not_open_page(formulier)
     context = _form_context(formulier, actie=f"/p/{sleutel}", code=request.query_params.get("code", "")[:20])
-    context["items_html"] = _blank_items(request, formulier)
+    context["items_html"] = _blank_items(formulier)
     return Template(
         "peilingen/formulier.html",
         context=context,
@@ -599,7 +599,7 @@ async def answer_page(
 _blank_cache: dict[tuple[int, str, int], Markup] = {}
 
 
-def _blank_items(request: Request, formulier: Formulier) -> Markup:
+def _blank_items(formulier: Formulier) -> Markup:
     """The poll's questions with nothing filled in, rendered once per poll version: every
     first visit shows the same, and it was a third of the page's cost."""
     # The random sleutel keeps two databases (tests, benchmarks) from sharing an entry.
@@ -608,11 +608,11 @@ def _blank_items(request: Request, formulier: Formulier) -> Markup:
     if html is None:
         if len(_blank_cache) > 200:
             _blank_cache.clear()
-        env = request.app.template_engine.engine
+        # The one environment of sjablonen.py: the same filters and escaping as the pages.
         html = Markup(  # noqa: S704 - the output of our own autoescaping template
-            env.get_template("peilingen/_items.html").render(
-                items=formulier.items, aantal=len(formulier.items), gekozen={}, fouten={}, Soort=Soort
-            )
+            sjablonen.environment()
+            .get_template("peilingen/_items.html")
+            .render(items=formulier.items, aantal=len(formulier.items), gekozen={}, fouten={}, Soort=Soort)
         )
         _blank_cache[key] = html
     return html

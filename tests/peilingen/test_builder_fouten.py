@@ -6,10 +6,15 @@ so the browser showed the page's HTML source (escaped, as `&lt;`) on every error
 
 import re
 
+from markupsafe import escape
+
 from participatie.peilingen import domain
 from participatie.peilingen.tables import Item, Peiling
+from participatie.vragen import stappen
+from participatie.vragen.stappen import Actie, Stap
 from tests.conftest import login, make_gebruiker, post_form
 from tests.peilingen.test_domain import _vraag_in_voorleggen
+from tests.vragen.test_domain import _aanvraag
 
 
 def _is_page(response, status: int) -> None:
@@ -108,3 +113,20 @@ async def test_publish_button_only_when_the_poll_can_be_published(client, settin
     assert not publish_button(no_close) and "Kies wanneer de peiling sluit." in no_close
     assert publish_button(ready)
     assert "Voeg eerst" not in ready and "Kies wanneer" not in ready
+
+
+async def test_a_new_poll_in_the_wrong_step_shows_the_steps_reason_on_the_form(client, settings, mensen):
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="kees.raad@beverwijk.example")
+    await login(client, "kees.raad@beverwijk.example")
+    vraag_id = await _aanvraag(mensen["ambtenaar"])  # binnengekomen: too early for a poll
+
+    refused = await post_form(
+        client,
+        f"/raad/beverwijk/vragen/{vraag_id}/peilingen/nieuw",
+        {"titel": "Bankjes", "intro": "", "toegang": "link"},
+    )
+
+    _is_page(refused, 409)
+    assert escape(stappen.weigering(Stap.BINNENGEKOMEN, Actie.PEILING_MAKEN)) in refused.text
+    assert 'value="Bankjes"' in refused.text  # what was typed stays
+    assert await Peiling.count() == 0
