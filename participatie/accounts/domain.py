@@ -16,13 +16,13 @@ from participatie.accounts import passwords
 from participatie.accounts.tables import Gebruiker, Gemeente, Inlogpoging, Rol, Sessie, Wachtwoordherstel
 from participatie.auditlog import log_event
 from participatie.config import Settings
-from participatie.fouten import Geweigerd, OngeldigeInvoer, TeVaak
+
+# OngeldigeInvoer is the one of participatie.fouten, re-exported ("as"): the CLI still names
+# it domain.OngeldigeInvoer.
+from participatie.fouten import Geweigerd, TeVaak
+from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer
 from participatie.mail import outbox
 from participatie.tijd import as_utc
-
-# OngeldigeInvoer is the one of participatie.fouten; callers (routes, the CLI) still name it
-# domain.OngeldigeInvoer, so it stays importable from here.
-__all__ = ["OngeldigeInvoer"]
 
 # Failed logins within FAILURE_WINDOW, per limit. The tight limit is per account *and* client
 # network, so whoever guesses from one place locks out only that place, never the real person

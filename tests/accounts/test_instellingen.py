@@ -61,6 +61,31 @@ async def test_a_changed_period_is_stored_and_traced_to_the_beheerder(client, se
     ]
 
 
+async def test_every_changed_period_leaves_its_own_line(client, settings):
+    beheerder = await _as_beheerder(client, settings)
+    before = await _current(client)
+
+    await post_form(
+        client, "/beheer/instellingen", {"maanden": "5", "vervolg_maanden": "6", "adres_maanden": "7"}
+    )
+
+    regels = await _regels()
+    assert [r["door"] for r in regels] == [beheerder] * 3
+    changes = [pair for r in regels for pair in zip(r["voor"].values(), r["na"].values(), strict=True)]
+    assert sorted(changes) == sorted(
+        [(int(before["maanden"]), 5), (int(before["vervolg_maanden"]), 6), (int(before["adres_maanden"]), 7)]
+    )
+
+
+async def test_saving_the_periods_unchanged_leaves_no_line(client, settings):
+    await _as_beheerder(client, settings)
+
+    response = await post_form(client, "/beheer/instellingen", await _current(client))
+
+    assert response.status_code == 200
+    assert await _regels() == []
+
+
 async def test_a_raadslid_cannot_open_the_settings(client, settings):
     await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
     await login(client, "anna@velsen.example")
