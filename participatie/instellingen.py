@@ -6,12 +6,13 @@ line of its change; this page changes them together, all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
+from litestar.types import ControllerRouterHandler
 
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import alleen
@@ -22,7 +23,13 @@ from participatie.invoer import read_form
 from participatie.peilingen import adressen
 from participatie.rapporten import domain as rapporten
 
-VELDEN = ("maanden", "vervolg_maanden", "adres_maanden")
+# Each field of the form, and the domain function that checks, stores and traces it.
+SETTERS: tuple[tuple[str, Callable[[Ingelogd, str], Awaitable[None]]], ...] = (
+    ("maanden", focusgroepen.set_bewaartermijn),
+    ("vervolg_maanden", rapporten.set_vervolg_bewaartermijn),
+    ("adres_maanden", adressen.set_bewaartermijn),
+)
+VELDEN = tuple(veld for veld, _ in SETTERS)
 
 
 async def _waarden() -> dict[str, str]:
@@ -42,13 +49,9 @@ async def change_bewaartermijnen(user: Ingelogd, data: Mapping[str, str]) -> Non
     """
     fouten: dict[str, str] = {}
     async with Instelling._meta.db.transaction():
-        for change in (
-            lambda: focusgroepen.set_bewaartermijn(user, data.get("maanden", "")),
-            lambda: rapporten.set_vervolg_bewaartermijn(user, data.get("vervolg_maanden", "")),
-            lambda: adressen.set_bewaartermijn(user, data.get("adres_maanden", "")),
-        ):
+        for veld, setter in SETTERS:
             try:
-                await change()
+                await setter(user, data.get(veld, ""))
             except OngeldigeInvoer as exc:
                 fouten.update(exc.fouten)
         if fouten:
@@ -79,7 +82,7 @@ async def change_settings(request: Request[Any, Any, Any], user: NamedDependency
     return _page(await _waarden(), {}, melding="De bewaartermijnen zijn opgeslagen.")
 
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     Router(
         path="/beheer/instellingen",
         guards=[alleen(Rol.BEHEERDER)],

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
 
 from participatie import spoor
 from participatie.accounts import domain, queries
@@ -385,7 +386,7 @@ async def werkbank(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
     )
 
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     home,
     login_page,
     login,
