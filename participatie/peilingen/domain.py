@@ -110,11 +110,59 @@ now = tijd.now
 # --- building --------------------------------------------------------------------------------
 
 
-async def _peiling_voor(user: Ingelogd, peiling_id: int) -> dict[str, Any]:
-    peiling = await Peiling.select().where(Peiling.id == peiling_id).first()
+@dataclass(frozen=True)
+class Peilingrij:
+    """A poll as the builder's rules read it: its settings and state, moments in UTC."""
+
+    id: int
+    vraag_id: int
+    gemeente_id: int
+    titel: str
+    intro: str
+    toegang: Toegang
+    status: Status
+    opent_at: datetime | None
+    sluit_at: datetime | None
+
+
+async def load_peiling(peiling_id: int) -> Peilingrij | None:
+    row = (
+        await Peiling.select(
+            Peiling.id,
+            Peiling.vraag,
+            Peiling.gemeente,
+            Peiling.titel,
+            Peiling.intro,
+            Peiling.toegang,
+            Peiling.status,
+            Peiling.opent_at,
+            Peiling.sluit_at,
+        )
+        .where(Peiling.id == peiling_id)
+        .first()
+    )
+    if row is None:
+        return None
+    return Peilingrij(
+        id=row["id"],
+        vraag_id=row["vraag"],
+        gemeente_id=row["gemeente"],
+        titel=row["titel"],
+        intro=row["intro"],
+        toegang=Toegang(row["toegang"]),
+        status=Status(row["status"]),
+        # SQLite hands stored moments back without a zone.
+        opent_at=tijd.as_utc(row["opent_at"]) if row["opent_at"] is not None else None,
+        sluit_at=tijd.as_utc(row["sluit_at"]) if row["sluit_at"] is not None else None,
+    )
+
+
+async def _peiling_voor(user: Ingelogd, peiling_id: int) -> Peilingrij:
+    """The poll, if this person may change it; GeenToegang for a missing one too."""
+    peiling = await load_peiling(peiling_id)
     if peiling is None:
         raise GeenToegang()
-    vraag = await vragen.load_vraag(peiling["vraag"])
+    vraag = await vragen.load_vraag(peiling.vraag_id)
     if not vragen.may_work_on(user, vraag):
         raise GeenToegang()
     return peiling
@@ -148,7 +196,7 @@ def _moment(fouten: dict[str, str], veld: str, value: str) -> datetime | None:
 async def _record(
     user: Ingelogd,
     actie: str,
-    peiling: dict[str, Any],
+    peiling: Peilingrij,
     *,
     voor: dict[str, Any] | None = None,
     na: dict[str, Any] | None = None,
@@ -161,9 +209,9 @@ async def _record(
         user,
         actie,
         onderwerp="peiling",
-        onderwerp_id=peiling["id"],
-        vraag_id=peiling["vraag"],
-        gemeente_id=peiling["gemeente"],
+        onderwerp_id=peiling.id,
+        vraag_id=peiling.vraag_id,
+        gemeente_id=peiling.gemeente_id,
         voor=voor,
         na=na,
     )
@@ -198,7 +246,17 @@ async def create_peiling(user: Ingelogd, vraag_id: int, *, titel: str, intro: st
         await _record(
             user,
             "peiling_aangemaakt",
-            {"id": peiling_id, "vraag": vraag_id, "gemeente": vraag["gemeente"]},
+            Peilingrij(
+                id=peiling_id,
+                vraag_id=vraag_id,
+                gemeente_id=vraag["gemeente"],
+                titel=titel,
+                intro=intro,
+                toegang=Toegang(toegang),
+                status=Status.CONCEPT,
+                opent_at=None,
+                sluit_at=None,
+            ),
             na={"titel": titel, "intro": intro, "toegang": toegang},
         )
     log_event("peiling_aangemaakt", door=user.id, peiling=peiling_id, vraag=vraag_id)
@@ -213,14 +271,14 @@ async def update_peiling(
     user: Ingelogd, peiling_id: int, *, titel: str, intro: str, toegang: str, opent_at: str, sluit_at: str
 ) -> None:
     peiling = await _peiling_voor(user, peiling_id)
-    if peiling["status"] == Status.GESLOTEN:
+    if peiling.status is Status.GESLOTEN:
         raise PeilingError("Deze peiling is gesloten en kan niet meer veranderen.")
     fouten: dict[str, str] = {}
     titel = _text(fouten, "titel", titel, "een titel", max_length=200)
     intro = _text(fouten, "intro", intro, "een korte uitleg", max_length=2000, required=False)
     if toegang not in {t.value for t in Toegang}:
         fouten["toegang"] = "Kies hoe inwoners de peiling bereiken."
-    elif toegang != peiling["toegang"] and await has_antwoorden(peiling_id):
+    elif toegang != peiling.toegang and await has_antwoorden(peiling_id):
         fouten["toegang"] = "Er zijn al antwoorden binnen; de manier van meedoen blijft nu zo."
     opent = _moment(fouten, "opent_at", opent_at)
     sluit = _moment(fouten, "sluit_at", sluit_at)
@@ -230,10 +288,7 @@ async def update_peiling(
         fouten["sluit_at"] = "Dit moment is al voorbij. Kies een moment in de toekomst."
     if fouten:
         raise OngeldigeInvoer(fouten)
-    waren = {k: peiling[k] for k in _INSTELLINGEN}
-    for k in ("opent_at", "sluit_at"):
-        # SQLite hands stored moments back without a zone: compare them as UTC.
-        waren[k] = tijd.as_utc(waren[k]) if waren[k] is not None else None
+    waren = {k: getattr(peiling, k) for k in _INSTELLINGEN}
     voor, na = spoor.changed(
         waren, {"titel": titel, "intro": intro, "toegang": toegang, "opent_at": opent, "sluit_at": sluit}
     )
@@ -251,13 +306,13 @@ async def update_peiling(
         if na:
             await _record(user, "peiling_gewijzigd", peiling, voor=voor, na=na)
     _changed()
-    if peiling["status"] == Status.OPEN:
+    if peiling.status is Status.OPEN:
         log_event(
             "open_peiling_gewijzigd",
             door=user.id,
             peiling=peiling_id,
-            titel_gewijzigd=titel != peiling["titel"],
-            intro_gewijzigd=intro != peiling["intro"],
+            titel_gewijzigd=titel != peiling.titel,
+            intro_gewijzigd=intro != peiling.intro,
             sluit_at=sluit,
         )
 
@@ -382,7 +437,7 @@ async def add_item(user: Ingelogd, peiling_id: int, invoer: ItemInvoer) -> int:
     return item_id
 
 
-async def _item_voor(user: Ingelogd, item_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+async def _item_voor(user: Ingelogd, item_id: int) -> tuple[dict[str, Any], Peilingrij]:
     """The item and its poll, if this person may change that poll."""
     item = (
         await Item.select(Item.id, Item.peiling, Item.positie, Item.tekst, Item.toelichting)
@@ -496,19 +551,19 @@ def publish_bezwaar(
 async def publish(user: Ingelogd, peiling_id: int) -> Status:
     """Make the poll available: open now, or at opent_at through the planner."""
     peiling = await _peiling_voor(user, peiling_id)
-    vraag = await vragen.load_vraag(peiling["vraag"])
+    vraag = await vragen.load_vraag(peiling.vraag_id)
     gewone = await Item.count().where((Item.peiling == peiling_id) & (Item.is_achtergrond == False))  # noqa: E712
     moment = tijd.now()
     if bezwaar := publish_bezwaar(
-        status=peiling["status"],
+        status=peiling.status,
         stap=vraag["stap"],
         gewone_vragen=gewone,
-        sluit_at=peiling["sluit_at"],
+        sluit_at=peiling.sluit_at,
         moment=moment,
     ):
         veld, melding = bezwaar
         raise OngeldigeInvoer({veld: melding}) if veld else PeilingError(melding)
-    status = Status.OPEN if peiling["opent_at"] is None or peiling["opent_at"] <= moment else Status.GEPLAND
+    status = Status.OPEN if peiling.opent_at is None or peiling.opent_at <= moment else Status.GEPLAND
     changes: dict[Any, Any] = {Peiling.status: status.value, Peiling.versie: Peiling.versie + 1}
     if status is Status.OPEN:
         changes[Peiling.geopend_at] = moment
@@ -533,7 +588,7 @@ async def publish(user: Ingelogd, peiling_id: int) -> Status:
 
 async def close_early(user: Ingelogd, peiling_id: int) -> None:
     peiling = await _peiling_voor(user, peiling_id)
-    if peiling["status"] not in (Status.OPEN, Status.GEPLAND):
+    if peiling.status not in (Status.OPEN, Status.GEPLAND):
         raise PeilingError("Deze peiling is niet open.")
     async with Peiling._meta.db.transaction():
         closed = (
@@ -554,7 +609,7 @@ async def close_early(user: Ingelogd, peiling_id: int) -> None:
                 user,
                 "peiling_vroeg_gesloten",
                 peiling,
-                voor={"status": peiling["status"]},
+                voor={"status": peiling.status.value},
                 na={"status": Status.GESLOTEN.value},
             )
     _changed()
