@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from participatie.accounts import passwords
-from participatie.accounts.domain import HERSTEL_PER_UUR, now, purge_expired
+from participatie.accounts.domain import HERSTEL_MAX_PER_ADRES, HERSTEL_PER_UUR, now, purge_expired
 from participatie.accounts.tables import Gebruiker, Inlogpoging, Sessie, Wachtwoordherstel
 from participatie.mail import outbox
 from participatie.mail.tables import Bericht
@@ -177,6 +177,18 @@ async def test_forgotten_password_mails_an_account_a_few_times_per_hour_at_most(
         assert response.status_code == 200
 
     assert await Bericht.count() == HERSTEL_PER_UUR
+
+
+async def test_forgotten_password_from_one_network_is_limited_with_its_own_message(client, settings):
+    for i in range(HERSTEL_MAX_PER_ADRES):
+        response = await post_form(client, "/wachtwoord-vergeten", {"email": f"iemand{i}@velsen.example"})
+        assert response.status_code == 200
+
+    refused = await post_form(client, "/wachtwoord-vergeten", {"email": "nog.een@velsen.example"})
+
+    assert refused.status_code == 429
+    assert "Er zijn vanaf hier te veel nieuwe links gevraagd." in refused.text
+    assert 1 <= int(refused.headers["retry-after"]) <= 15 * 60 + 1
 
 
 async def test_reset_link_expires_after_an_hour(client, mail_settings, smtp):
