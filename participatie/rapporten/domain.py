@@ -79,10 +79,11 @@ class RapportGelijktijdigGewijzigd(RapportError, GelijktijdigGewijzigd):
 
 
 class OngeldigeLink(RapportError, NietGevonden):
-    """A remove-me link that was not made by us (any key of the ring): a 404."""
+    """A remove-me link that was not made by us (any key of the ring): the plain 404 page,
+    which tells no more than any unknown address would."""
 
     def __init__(self) -> None:
-        super().__init__("Deze link werkt niet (meer).")
+        super().__init__(NietGevonden().melding)
 
 
 async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
