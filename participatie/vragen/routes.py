@@ -113,6 +113,7 @@ async def _vraag_page(
 # "Wie wijzigde wat": the trail's action names as a council member reads them. Names of other
 # domains not listed here are shown as they are, with spaces for underscores.
 ACTIE_TEKSTEN = {
+    # vragen
     "adviesaanvraag_ingediend": "Adviesaanvraag ingediend",
     "vraag_geagendeerd": "Vraag op de agenda gezet",
     "idee_ontvangen": "Idee van een inwoner ontvangen",
@@ -123,16 +124,40 @@ ACTIE_TEKSTEN = {
     "activiteit_vastgelegd": "Activiteit vastgelegd",
     "advies_gewijzigd": "Advies opgeslagen",
     "reactie_vastgelegd": "Reactie van de gemeente vastgelegd",
+    # peilingen
     "peiling_aangemaakt": "Peiling gemaakt",
     "peiling_gewijzigd": "Peiling gewijzigd",
     "peiling_gepubliceerd": "Peiling geopend",
-    "peiling_gesloten": "Peiling gesloten",
-    "vraag_toegevoegd": "Vraag aan peiling toegevoegd",
+    "peiling_vroeg_gesloten": "Peiling eerder gesloten",
+    "peilingvraag_toegevoegd": "Vraag aan de peiling toegevoegd",
+    "peilingvraag_herschreven": "Vraag van de peiling herschreven",
+    "peilingvraag_verplaatst": "Vraag van de peiling verplaatst",
+    "peilingvraag_verwijderd": "Vraag uit de peiling gehaald",
     "antwoord_verborgen": "Antwoord verborgen",
-    "focusgroep_gestart": "Focusgroep gestart",
+    "antwoord_getoond": "Antwoord weer getoond",
+    "codes_gemaakt": "Codes gemaakt",
+    "kiosk_ontgrendeld": "Kiosk geopend",
+    "kiosk_ingetrokken": "Kiosk gesloten",
+    # focusgroepen
+    "focusgroep_aangemaakt": "Focusgroep gestart",
+    "focusgroep_gesloten": "Focusgroep afgesloten",
+    "lid_toegevoegd": "Lid toegevoegd",
+    "lid_verwijderd": "Lid verwijderd",
+    "inwoner_uitgenodigd": "Inwoner uitgenodigd",
+    "bijeenkomst_gepland": "Bijeenkomst gepland",
+    "bijeenkomst_gewijzigd": "Bijeenkomst gewijzigd",
+    "bijeenkomst_afgezegd": "Bijeenkomst afgezegd",
+    "verslag_vastgelegd": "Verslag vastgelegd",
+    "bevinding_toegevoegd": "Bevinding toegevoegd",
     "bevinding_verwijderd": "Bevinding verwijderd",
+    # rapporten
+    "rapport_aangemaakt": "Rapport begonnen",
     "rapport_gewijzigd": "Rapport gewijzigd",
+    "rapport_gewijzigd_na_publicatie": "Rapport gewijzigd na publicatie",
+    "rapport_goedgekeurd": "Rapport goedgekeurd",
     "rapport_gepubliceerd": "Rapport gepubliceerd",
+    "rapport_mails_opnieuw": "Mails over het rapport opnieuw verstuurd",
+    "rapport_vervolg_verstuurd": "Vervolg op het rapport verstuurd",
 }
 
 

@@ -4,12 +4,14 @@ so vragen itself depends on none of them."""
 from __future__ import annotations
 
 import ast
+from datetime import date
 from pathlib import Path
 
 from participatie import tijd
 from participatie.app import register_panelen
 from participatie.focusgroepen.tables import Focusgroep, Lid
 from participatie.vragen import panelen, stappen
+from participatie.vragen.queries import ActiviteitRegel
 from participatie.vragen.stappen import Actie, Stap
 from participatie.vragen.tables import Vraag
 from tests.conftest import login
@@ -88,3 +90,9 @@ async def test_portal_shows_the_groups_the_ambtenaar_sits_in(client, settings, m
 
     assert f'<a href="/gemeente/beverwijk/focusgroepen/{groep_id}">Wachtlijsten</a>' in page
     assert "Een groep zonder Marja" not in page
+
+
+def test_activity_rows_still_read_as_dicts_for_the_report():
+    regel = ActiviteitRegel(waar="Voedselbank", op=date(2026, 3, 2), bereikt=23, notities="")
+
+    assert (regel["waar"], regel["op"], regel["bereikt"]) == (regel.waar, regel.op, 23)
