@@ -144,13 +144,18 @@ async def test_first_save_from_the_draft_stores_the_report_once(client, mensen):
     vraag_id = await make_vraag_met_deelnemers(mensen, adressen=1)
     await login(client, "kees@beverwijk.example")
     base = f"/raad/beverwijk/vragen/{vraag_id}/rapport"
-    versie = versie_in((await client.get(base)).text)
+    vraag_page = await client.get(f"/raad/beverwijk/vragen/{vraag_id}")
+    draft = await client.get(base)
+    versie = versie_in(draft.text)
     form = {"versie": versie, "titel": "Eerste", "inleiding": "", "conclusies": "Klaar."}
 
     saved = await post_form(client, base, form)
     stale = await post_form(client, base, {**form, "titel": "Tweede"})
     page = await client.get(f"{base}?gelukt=opgeslagen")
 
+    # Without JavaScript: a link from the vraag, a plain form posting to the same address.
+    assert f'href="{base}"' in vraag_page.text
+    assert f'<form method="post" action="{base}" class="formulier" novalidate>' in draft.text
     assert saved.status_code == 302 and saved.headers["location"] == f"{base}?gelukt=opgeslagen"
     assert stale.status_code == 409 and "Iemand anders heeft het rapport net gewijzigd" in stale.text
     assert 'value="Tweede"' in stale.text  # the input is shown again
