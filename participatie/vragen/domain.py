@@ -8,6 +8,7 @@ stappen.MAG; the refusal sentences come from there too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -155,12 +156,20 @@ def _thema(fouten: dict[str, str], value: str, *, required: bool) -> str | None:
     return value
 
 
-_SIGNATURES = {
-    "pdf": lambda b: b.startswith(b"%PDF-"),
-    # DOCX and ODT are both zip files; the content type is told by what is inside.
-    "docx": lambda b: b.startswith(b"PK\x03\x04") and b"word/" in b[:65536],
-    "odt": lambda b: b.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument.text" in b[:200],
-}
+def _is_pdf(b: bytes) -> bool:
+    return b.startswith(b"%PDF-")
+
+
+# DOCX and ODT are both zip files; the content type is told by what is inside.
+def _is_docx(b: bytes) -> bool:
+    return b.startswith(b"PK\x03\x04") and b"word/" in b[:65536]
+
+
+def _is_odt(b: bytes) -> bool:
+    return b.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument.text" in b[:200]
+
+
+_SIGNATURES: dict[str, Callable[[bytes], bool]] = {"pdf": _is_pdf, "docx": _is_docx, "odt": _is_odt}
 
 
 def check_bijlage(bijlage: NieuweBijlage) -> tuple[str | None, str | None]:
