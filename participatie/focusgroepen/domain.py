@@ -276,6 +276,33 @@ async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
 # --- the group -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GroepGegevens:
+    """What the council fills in for a group, checked."""
+
+    thema: str
+    doel: str
+    eind_op: date
+    verantwoordelijke: int
+
+
+async def _check_groep(
+    gemeente_id: int, *, thema: str, doel: str, eind_op: str, verantwoordelijke: str
+) -> GroepGegevens:
+    fouten: dict[str, str] = {}
+    thema = _text(fouten, "thema", thema, "het thema", max_length=200, required=True)
+    doel = _text(fouten, "doel", doel, "het doel", max_length=2000, required=True)
+    einde = tijd.parse_date(fouten, "eind_op", eind_op, required=True, future=True)
+    # The same choice the form offers: an active raadslid of the group's own council.
+    keuze = verantwoordelijke.strip()
+    raadslid = next((r for r in await account_queries.raadsleden(gemeente_id) if str(r["id"]) == keuze), None)
+    if raadslid is None:
+        fouten["verantwoordelijke"] = "Kies het raadslid dat verantwoordelijk is."
+    if fouten or raadslid is None or einde is None:
+        raise OngeldigeInvoer(fouten)
+    return GroepGegevens(thema=thema, doel=doel, eind_op=einde, verantwoordelijke=int(raadslid["id"]))
+
+
 async def create_focusgroep(
     user: Ingelogd, vraag_id: int, *, thema: str, doel: str, eind_op: str, verantwoordelijke: str
 ) -> int:
@@ -285,18 +312,11 @@ async def create_focusgroep(
     weigering = stappen.weigering(vraag["stap"], Actie.FOCUSGROEP_STARTEN)
     if weigering is not None:
         raise FocusgroepError(weigering)
-    fouten: dict[str, str] = {}
-    thema = _text(fouten, "thema", thema, "het thema", max_length=200, required=True)
-    doel = _text(fouten, "doel", doel, "het doel", max_length=2000, required=True)
-    einde = tijd.parse_date(fouten, "eind_op", eind_op, required=True, future=True)
-    # The same choice the form offers: an active raadslid of the vraag's own council.
-    keuze = verantwoordelijke.strip()
-    raadsleden = await account_queries.raadsleden(vraag["gemeente"])
-    raadslid = next((r for r in raadsleden if str(r["id"]) == keuze), None)
-    if raadslid is None:
-        fouten["verantwoordelijke"] = "Kies het raadslid dat verantwoordelijk is."
-    if fouten or raadslid is None or einde is None:
-        raise OngeldigeInvoer(fouten)
+    gegevens = await _check_groep(
+        vraag["gemeente"], thema=thema, doel=doel, eind_op=eind_op, verantwoordelijke=verantwoordelijke
+    )
+    thema, doel, einde = gegevens.thema, gegevens.doel, gegevens.eind_op
+    raadslid_id = gegevens.verantwoordelijke
     moment = now()
     async with Focusgroep._meta.db.transaction():
         rows = await Focusgroep.insert(
@@ -306,7 +326,7 @@ async def create_focusgroep(
                 thema=thema,
                 doel=doel,
                 eind_op=einde,
-                verantwoordelijke=raadslid["id"],
+                verantwoordelijke=raadslid_id,
                 aangemaakt_at=moment,
             )
         )
@@ -315,7 +335,7 @@ async def create_focusgroep(
             Lid(
                 focusgroep=groep_id,
                 soort=Soort.RAADSLID.value,
-                gebruiker=raadslid["id"],
+                gebruiker=raadslid_id,
                 aangemaakt_at=moment,
             )
         )
@@ -326,10 +346,65 @@ async def create_focusgroep(
             onderwerp_id=groep_id,
             vraag_id=vraag_id,
             gemeente_id=vraag["gemeente"],
-            na={"thema": thema, "doel": doel, "eind_op": einde, "verantwoordelijke": raadslid["id"]},
+            na={"thema": thema, "doel": doel, "eind_op": einde, "verantwoordelijke": raadslid_id},
         )
     log_event("focusgroep_aangemaakt", door=user.id, focusgroep=groep_id, vraag=vraag_id)
     return groep_id
+
+
+async def change_focusgroep(
+    user: Ingelogd, groep_id: int, *, thema: str, doel: str, eind_op: str, verantwoordelijke: str
+) -> None:
+    """Change what the group is about, until when, and who in the council leads it. A new
+    responsible raadslid becomes a member too, as at the start. Nothing changed: no trail line."""
+    groep = await _beheer(user, groep_id)
+    gegevens = await _check_groep(
+        groep.gemeente, thema=thema, doel=doel, eind_op=eind_op, verantwoordelijke=verantwoordelijke
+    )
+    voor, na = spoor.changed(
+        {
+            "thema": groep.thema,
+            "doel": groep.doel,
+            "eind_op": groep.eind_op,
+            "verantwoordelijke": groep.verantwoordelijke,
+        },
+        {
+            "thema": gegevens.thema,
+            "doel": gegevens.doel,
+            "eind_op": gegevens.eind_op,
+            "verantwoordelijke": gegevens.verantwoordelijke,
+        },
+    )
+    if not na:
+        return
+    async with Focusgroep._meta.db.transaction():
+        await Focusgroep.update(
+            {
+                Focusgroep.thema: gegevens.thema,
+                Focusgroep.doel: gegevens.doel,
+                Focusgroep.eind_op: gegevens.eind_op,
+                Focusgroep.verantwoordelijke: gegevens.verantwoordelijke,
+            }
+        ).where(Focusgroep.id == groep_id)
+        if "verantwoordelijke" in na:
+            await _join(groep_id, gegevens.verantwoordelijke, Soort.RAADSLID)
+        await _spoor(user, "focusgroep_gewijzigd", groep, voor=voor, na=na)
+    log_event("focusgroep_gewijzigd", door=user.id, focusgroep=groep_id)
+
+
+async def _join(groep_id: int, gebruiker_id: int, soort: Soort) -> int:
+    """An account as an active member: one who left comes back as the same member, so earlier
+    attendance stays theirs."""
+    existing = (
+        await Lid.select(Lid.id).where((Lid.focusgroep == groep_id) & (Lid.gebruiker == gebruiker_id)).first()
+    )
+    if existing is not None:
+        await Lid.update({Lid.vertrokken_at: None}).where(Lid.id == existing["id"])
+        return int(existing["id"])
+    rows = await Lid.insert(
+        Lid(focusgroep=groep_id, soort=soort.value, gebruiker=gebruiker_id, aangemaakt_at=now())
+    )
+    return int(rows[0]["id"])
 
 
 async def add_inwoner(
@@ -384,21 +459,8 @@ async def add_account_lid(user: Ingelogd, groep_id: int, gebruiker_id: str) -> i
     if persoon is None:
         raise OngeldigeInvoer({"gebruiker": "Kies een raadslid of beleidsmedewerker van deze gemeente."})
     soort = Soort.RAADSLID if persoon["rol"] == Rol.RAADSLID.value else Soort.BELEIDSMEDEWERKER
-    existing = (
-        await Lid.select(Lid.id)
-        .where((Lid.focusgroep == groep_id) & (Lid.gebruiker == persoon["id"]))
-        .first()
-    )
     async with Focusgroep._meta.db.transaction():
-        if existing is not None:
-            # Someone who left comes back as the same member, so earlier attendance stays theirs.
-            await Lid.update({Lid.vertrokken_at: None}).where(Lid.id == existing["id"])
-            lid_id = int(existing["id"])
-        else:
-            rows = await Lid.insert(
-                Lid(focusgroep=groep_id, soort=soort.value, gebruiker=persoon["id"], aangemaakt_at=now())
-            )
-            lid_id = int(rows[0]["id"])
+        lid_id = await _join(groep_id, persoon["id"], soort)
         await _spoor(
             user,
             "lid_toegevoegd",
@@ -942,6 +1004,42 @@ async def add_bevinding(
             na={"focusgroep_id": groep_id, "tekst": tekst, "steun": steun, "bijeenkomsten": gekozen},
         )
     return bevinding_id
+
+
+async def change_bevinding(
+    user: Ingelogd, groep_id: int, bevinding_id: int, *, tekst: str, steun: str
+) -> None:
+    """Reword a finding or change its support; where it came up stays. Nothing changed: no line."""
+    groep = await _beheer(user, groep_id)
+    bevinding = (
+        await Bevinding.select(Bevinding.tekst, Bevinding.steun)
+        .where((Bevinding.id == bevinding_id) & (Bevinding.focusgroep == groep_id))
+        .first()
+    )
+    if bevinding is None:
+        raise NietGevonden()
+    fouten: dict[str, str] = {}
+    tekst = _text(fouten, "tekst", tekst, "de bevinding", max_length=500, required=True)
+    if steun not in {s.value for s in Steun}:
+        fouten["steun"] = "Kies hoeveel steun de bevinding had."
+    if fouten:
+        raise OngeldigeInvoer(fouten)
+    voor, na = spoor.changed(bevinding, {"tekst": tekst, "steun": steun})
+    if not na:
+        return
+    async with Focusgroep._meta.db.transaction():
+        await Bevinding.update({Bevinding.tekst: tekst, Bevinding.steun: steun}).where(
+            Bevinding.id == bevinding_id
+        )
+        await _spoor(
+            user,
+            "bevinding_gewijzigd",
+            groep,
+            onderwerp="bevinding",
+            onderwerp_id=bevinding_id,
+            voor=voor,
+            na=na,
+        )
 
 
 async def remove_bevinding(user: Ingelogd, groep_id: int, bevinding_id: int) -> None:

@@ -67,7 +67,10 @@ MELDINGEN = {
     "bevinding": "De bevinding is toegevoegd.",
     "gesloten": "De focusgroep is afgesloten. De leden krijgen een bedankje.",
     "verwijderd": "Het lid doet niet meer mee. Contactgegevens van een inwoner zijn gewist.",
+    "gewijzigd": "De gegevens van de groep zijn opgeslagen.",
+    "bevinding_gewijzigd": "De bevinding is gewijzigd.",
 }
+GROEP_VELDEN = ("thema", "doel", "eind_op", "verantwoordelijke")
 
 
 async def _rol(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> str:
@@ -183,13 +186,17 @@ async def _nieuw(
     waarden: dict[str, str],
     fouten: dict[str, str],
     status: int = 200,
+    *,
+    groep: domain.Groep | None = None,
 ) -> Template:
+    """The form for a new group, or (with `groep`) for changing one."""
     return Template(
         "focusgroepen/nieuw.html",
         status_code=status,
         context={
             "gemeente": gemeente_info,
             "vraag": vraag,
+            "groep": groep,
             "raadsleden": [
                 (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
             ],
@@ -329,6 +336,47 @@ async def plan_bijeenkomst(
     )
 
 
+async def _te_wijzigen(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> domain.Groep:
+    await _beheer(user, groep_id, gemeente_info)
+    groep = await domain.load_groep(groep_id)
+    if groep is None:
+        raise NotFoundException()
+    return groep
+
+
+@get("/wijzigen")
+async def change_groep_page(
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], groep_id: FromPath[int]
+) -> Template:
+    groep = await _te_wijzigen(user, groep_id, gemeente_info)
+    waarden = {
+        "thema": groep.thema,
+        "doel": groep.doel,
+        "eind_op": groep.eind_op.isoformat(),
+        "verantwoordelijke": str(groep.verantwoordelijke or ""),
+    }
+    return await _nieuw(gemeente_info, await vragen.load_vraag(groep.vraag), waarden, {}, groep=groep)
+
+
+@post("/wijzigen")
+async def change_groep(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+) -> Template | Redirect:
+    groep = await _te_wijzigen(user, groep_id, gemeente_info)
+    data = await read_form(request)
+    waarden = {k: data.get(k, "") for k in GROEP_VELDEN}
+    try:
+        await domain.change_focusgroep(user, groep_id, **waarden)
+    except (OngeldigeInvoer, domain.FocusgroepError) as exc:
+        fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else {"thema": exc.melding}
+        vraag = await vragen.load_vraag(groep.vraag)
+        return await _nieuw(gemeente_info, vraag, waarden, fouten, exc.status, groep=groep)
+    return Redirect(path=f"{_pad(gemeente_info['slug'], groep_id)}?gelukt=gewijzigd")
+
+
 @post("/bevindingen")
 async def add_bevinding(
     request: Request,
@@ -364,6 +412,64 @@ async def remove_bevinding(
         await domain.remove_bevinding(user, groep_id, bevinding_id)
 
     return await _handle(request, user, gemeente_info, groep_id, action, anchor="bevindingen")
+
+
+async def _bevinding_page(
+    gemeente_info: dict[str, Any],
+    groep: domain.Groep,
+    bevinding_id: int,
+    *,
+    invoer: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    bevinding = next((b for b in await domain.bevindingen(groep.id) if b["id"] == bevinding_id), None)
+    if bevinding is None:
+        raise NotFoundException()
+    return Template(
+        "focusgroepen/bevinding.html",
+        status_code=status,
+        context={
+            "gemeente": gemeente_info,
+            "groep": groep,
+            "bevinding": bevinding,
+            "invoer": invoer or {"tekst": bevinding["tekst"], "steun": bevinding["steun"]},
+            "fouten": fouten or {},
+            "STEUN_LABELS": STEUN_LABELS,
+        },
+    )
+
+
+@get("/bevindingen/{bevinding_id:int}")
+async def bevinding_page(
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bevinding_id: FromPath[int],
+) -> Template:
+    groep = await _te_wijzigen(user, groep_id, gemeente_info)
+    return await _bevinding_page(gemeente_info, groep, bevinding_id)
+
+
+@post("/bevindingen/{bevinding_id:int}")
+async def change_bevinding(
+    request: Request,
+    user: NamedDependency[Ingelogd],
+    gemeente_info: NamedDependency[dict[str, Any]],
+    groep_id: FromPath[int],
+    bevinding_id: FromPath[int],
+) -> Template | Redirect:
+    groep = await _te_wijzigen(user, groep_id, gemeente_info)
+    data = await read_form(request)
+    invoer = {"tekst": data.get("tekst", ""), "steun": data.get("steun", "")}
+    try:
+        await domain.change_bevinding(user, groep_id, bevinding_id, **invoer)
+    except (OngeldigeInvoer, domain.FocusgroepError) as exc:
+        fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else {"tekst": exc.melding}
+        return await _bevinding_page(
+            gemeente_info, groep, bevinding_id, invoer=invoer, fouten=fouten, status=exc.status
+        )
+    return Redirect(path=f"{_pad(gemeente_info['slug'], groep_id)}?gelukt=bevinding_gewijzigd#bevindingen")
 
 
 @post("/sluiten")
@@ -660,12 +766,16 @@ ROUTES = [
         guards=raad,
         route_handlers=[
             groep_page,
+            change_groep_page,
+            change_groep,
             add_inwoner,
             add_account_lid,
             invite,
             remove_lid,
             plan_bijeenkomst,
             add_bevinding,
+            bevinding_page,
+            change_bevinding,
             remove_bevinding,
             close_groep,
             bijeenkomst_page,

@@ -203,3 +203,56 @@ async def test_beheerder_changes_the_retention_period(client, settings, mensen):
     assert good.status_code == 200 and "opgeslagen" in good.text
     assert await domain.bewaartermijn_maanden() == 6
     assert await rapporten.vervolg_bewaartermijn_maanden() == 18
+
+
+async def test_council_changes_the_group_and_a_finding(client, mensen, settings):
+    groep_id = await make_groep(mensen)
+    bevinding_id = await domain.add_bevinding(
+        mensen["raadslid"], groep_id, tekst="Te veel formulieren", steun="", bijeenkomsten=[]
+    )
+    await login(client, "kees@beverwijk.example")
+    pad = f"/raad/beverwijk/focusgroepen/{groep_id}"
+    velden = {
+        "thema": "Minimaregelingen en schulden",
+        "doel": "Horen waar het vastloopt",
+        "eind_op": _later(40).isoformat(),
+        "verantwoordelijke": str(mensen["raadslid"].id),
+    }
+
+    form = await client.get(f"{pad}/wijzigen")
+    bad = await post_form(client, f"{pad}/wijzigen", {**velden, "thema": ""})
+    good = await post_form(client, f"{pad}/wijzigen", velden)
+    finding_form = await client.get(f"{pad}/bevindingen/{bevinding_id}")
+    bad_finding = await post_form(client, f"{pad}/bevindingen/{bevinding_id}", {"tekst": "", "steun": ""})
+    good_finding = await post_form(
+        client, f"{pad}/bevindingen/{bevinding_id}", {"tekst": "Veel te veel formulieren", "steun": "unaniem"}
+    )
+    missing = await client.get(f"{pad}/bevindingen/{bevinding_id + 1}")
+    page = await client.get(f"{pad}?gelukt=gewijzigd")
+
+    assert form.status_code == 200 and 'value="Minimaregelingen"' in form.text
+    assert bad.status_code == 422 and "Vul het thema in." in bad.text
+    assert (good.status_code, good.headers["location"]) == (302, f"{pad}?gelukt=gewijzigd")
+    assert finding_form.status_code == 200 and 'value="Te veel formulieren"' in finding_form.text
+    assert bad_finding.status_code == 422 and 'value=""' in bad_finding.text
+    assert good_finding.status_code == 302
+    assert missing.status_code == 404
+    assert "Minimaregelingen en schulden" in page.text and "Veel te veel formulieren" in page.text
+    assert f"{pad}/bevindingen/{bevinding_id}" in page.text and f"{pad}/wijzigen" in page.text
+
+
+async def test_another_council_cannot_open_the_change_forms(client, mensen):
+    groep_id = await make_groep(mensen)
+    bevinding_id = await domain.add_bevinding(
+        mensen["raadslid"], groep_id, tekst="Te veel formulieren", steun="", bijeenkomsten=[]
+    )
+    await login(client, "dorine@velsen.example")
+
+    form = await client.get(f"/raad/velsen/focusgroepen/{groep_id}/wijzigen")
+    post = await post_form(client, f"/raad/velsen/focusgroepen/{groep_id}/wijzigen", {"thema": "Weg"})
+    finding = await post_form(
+        client, f"/raad/velsen/focusgroepen/{groep_id}/bevindingen/{bevinding_id}", {"tekst": "Weg"}
+    )
+
+    assert (form.status_code, post.status_code, finding.status_code) == (404, 404, 404)
+    assert (await Focusgroep.select(Focusgroep.thema).first())["thema"] == "Minimaregelingen"

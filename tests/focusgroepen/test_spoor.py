@@ -89,6 +89,7 @@ async def test_creating_a_group_is_traced_with_what_it_is_about(mensen):
 
 async def test_a_refused_group_writes_no_line(mensen):
     vraag_id = await _vraag_in_voorleggen(mensen)
+    before = await Spoorregel.count()  # the vraag's own steps are traced too
     await Vraag.update({Vraag.stap: "trechteren"}).where(Vraag.id == vraag_id)
     good = {
         "thema": "Minimaregelingen",
@@ -108,7 +109,77 @@ async def test_a_refused_group_writes_no_line(mensen):
     assert str(wrong_step.value) == (
         "Een focusgroep start u bij een vraag in de stap concretiseren of voorleggen."
     )
-    assert (await Spoorregel.count(), await Focusgroep.count()) == (0, 0)
+    assert (await Spoorregel.count(), await Focusgroep.count()) == (before, 0)
+
+
+async def test_changing_a_group_traces_only_what_changed(mensen, settings):
+    groep_id = await make_groep(mensen)
+    tweede = await make_gebruiker(settings, "raadslid", "beverwijk", email="anna@beverwijk.example")
+    eind_op = _later(90)
+    groep = await _groep(groep_id)
+
+    regel = await _one(
+        mensen,
+        groep_id,
+        domain.change_focusgroep(
+            mensen["raadslid"],
+            groep_id,
+            thema="Minimaregelingen",
+            doel=groep["doel"],
+            eind_op=eind_op.isoformat(),
+            verantwoordelijke=str(tweede),
+        ),
+    )
+    unchanged = await _new_lines(
+        groep["vraag"],
+        domain.change_focusgroep(
+            mensen["raadslid"],
+            groep_id,
+            thema="Minimaregelingen",
+            doel=groep["doel"],
+            eind_op=eind_op.isoformat(),
+            verantwoordelijke=str(tweede),
+        ),
+    )
+
+    assert (regel.actie, regel.onderwerp, regel.onderwerp_id) == (
+        "focusgroep_gewijzigd",
+        "focusgroep",
+        groep_id,
+    )
+    assert (regel.voor, regel.na) == (
+        {"eind_op": groep["eind_op"].isoformat(), "verantwoordelijke": mensen["raadslid"].id},
+        {"eind_op": eind_op.isoformat(), "verantwoordelijke": tweede},
+    )
+    assert unchanged == []
+    # The new responsible raadslid is a member, as the first one was from the start.
+    assert await Lid.count().where((Lid.focusgroep == groep_id) & (Lid.gebruiker == tweede)) == 1
+
+
+async def test_a_refused_group_change_writes_no_line(mensen, settings):
+    groep_id = await make_groep(mensen)
+    groep = await _groep(groep_id)
+    good = {
+        "thema": "Ander thema",
+        "doel": "Horen",
+        "eind_op": _later(30).isoformat(),
+        "verantwoordelijke": str(mensen["raadslid"].id),
+    }
+    before = await Spoorregel.count()
+
+    with pytest.raises(domain.OngeldigeInvoer) as error:
+        await domain.change_focusgroep(
+            mensen["raadslid"], groep_id, **{**good, "verantwoordelijke": str(mensen["velsen"].id)}
+        )
+    with pytest.raises(domain.GeenToegang):
+        await domain.change_focusgroep(mensen["velsen"], groep_id, **good)
+    await domain.close_groep(mensen["raadslid"], groep_id, settings)
+    with pytest.raises(domain.Gesloten):
+        await domain.change_focusgroep(mensen["raadslid"], groep_id, **good)
+
+    assert set(error.value.fouten) == {"verantwoordelijke"}
+    assert await Spoorregel.count() == before + 1  # only the closing
+    assert (await _groep(groep_id))["thema"] == groep["thema"]
 
 
 async def test_adding_a_resident_traces_their_number_not_their_name(mensen):
@@ -330,6 +401,33 @@ async def test_adding_and_removing_a_finding_is_traced_with_its_text(mensen, set
     assert second_click == []
 
 
+async def test_changing_a_finding_traces_the_old_and_new_wording(mensen):
+    groep_id = await make_groep(mensen)
+    bevinding_id = await domain.add_bevinding(
+        mensen["raadslid"], groep_id, tekst="Het formulier is te lang", steun="", bijeenkomsten=[]
+    )
+
+    regel = await _one(
+        mensen,
+        groep_id,
+        domain.change_bevinding(
+            mensen["raadslid"], groep_id, bevinding_id, tekst="Het formulier is te lang", steun="meerderheid"
+        ),
+    )
+    with pytest.raises(domain.OngeldigeInvoer):
+        await domain.change_bevinding(mensen["raadslid"], groep_id, bevinding_id, tekst="", steun="")
+    with pytest.raises(domain.NietGevonden):
+        await domain.change_bevinding(mensen["raadslid"], groep_id, bevinding_id + 1, tekst="Iets", steun="")
+
+    assert (regel.actie, regel.onderwerp, regel.onderwerp_id) == (
+        "bevinding_gewijzigd",
+        "bevinding",
+        bevinding_id,
+    )
+    assert (regel.voor, regel.na) == ({"steun": ""}, {"steun": "meerderheid"})
+    assert await Spoorregel.count().where(Spoorregel.actie == "bevinding_gewijzigd") == 1
+
+
 async def test_a_refused_finding_writes_no_line(mensen):
     groep_id = await make_groep(mensen)
     before = await Spoorregel.count()
@@ -394,6 +492,7 @@ async def test_the_retention_period_change_is_traced_and_a_refusal_is_not(mensen
 
 async def test_no_line_names_or_reaches_a_resident(mensen, settings):
     groep_id = await make_groep(mensen)
+    before = await Spoorregel.count()
     fatima = await domain.add_inwoner(mensen["raadslid"], groep_id, **{**INWONER, "telefoon": "0251 123456"})
     await domain.invite_inwoner(mensen["raadslid"], groep_id, settings, "nieuw@example.org")
     await domain.plan_bijeenkomst(mensen["raadslid"], groep_id, settings, _meeting())
@@ -403,6 +502,6 @@ async def test_no_line_names_or_reaches_a_resident(mensen, settings):
     regels = await Spoorregel.select(Spoorregel.voor, Spoorregel.na)
     trail = json.dumps([[_json(r["voor"]), _json(r["na"])] for r in regels], ensure_ascii=False)
 
-    assert len(regels) == 6
+    assert len(regels) == before + 5  # added, invited, planned, removed, closed
     for value in ("Fatima", "fatima@example.org", "0251 123456", "nieuw@example.org"):
         assert value not in trail
