@@ -201,10 +201,11 @@ async def _spoor(
 
 
 async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> Groep:
+    groep = await load_groep(groep_id)
+    if groep is None:
+        raise NietGevonden()
     if await rol_in_groep(user, groep_id) != "beheer":
         raise GeenToegang(GEEN_TOEGANG)
-    groep = await load_groep(groep_id)
-    assert groep is not None
     if open_only and groep.gesloten_at is not None:
         raise Gesloten()
     return groep
@@ -498,7 +499,8 @@ async def leave_by_link(secret: sleutels.Sleutels, lid_id: int, token: str) -> G
         raise OngeldigeLink()
     await _leave(lid)
     groep = await load_groep(lid["focusgroep"])
-    assert groep is not None
+    if groep is None:  # the member row goes with its group (ON DELETE CASCADE)
+        raise OngeldigeLink()
     log_event("focusgroep_lid_afgemeld", lid=lid_id, focusgroep=groep.id)
     return groep
 
