@@ -54,8 +54,6 @@ PDF_TE_ZWAAR = (
 )
 NIET_GOEDGEKEURD = "Schrijf eerst de conclusies; daarna kunt u goedkeuren."
 NIET_GEPUBLICEERD = "Schrijf de conclusies voordat u publiceert."
-# Only for vragen/routes.py (`_rapport_mogelijk`), until it asks stappen.mag itself.
-STAPPEN_SAMENSTELLEN = stappen.stappen_voor(Actie.RAPPORT_SCHRIJVEN)
 # The fields the council writes; the trail shows which of them a save changed.
 TEKSTVELDEN = ("titel", "inleiding", "conclusies", "automatisch")
 
@@ -88,11 +86,8 @@ class OngeldigeLink(RapportError, NietGevonden):
 
 async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
     """The vraag, if this person works on it; otherwise as if it did not exist."""
-    try:
-        vraag = await vragen.load_vraag(vraag_id)
-    except vragen.VraagError:
-        raise RapportNietGevonden() from None
-    if not vragen.may_work_on(user, vraag):
+    vraag = await vragen.load_vraag_for(user, vraag_id)
+    if vraag is None:
         raise RapportNietGevonden()
     return vraag
 
@@ -266,8 +261,8 @@ async def _insert(user: Ingelogd, vraag: dict[str, Any], velden: dict[Any, Any])
 
 
 async def create_rapport(user: Ingelogd, vraag_id: int) -> RapportRij:
-    """The vraag's report, stored empty (with a title) if there is none yet. A POST's work:
-    the page itself only shows a draft."""
+    """The vraag's report, stored empty (with a title) if there is none yet. For scripts and
+    tests: the council's page shows a draft and stores the report by its first save."""
     vraag = await _vraag(user, vraag_id)
     rapport = await load_rapport(vraag_id)
     if rapport is not None:

@@ -13,7 +13,9 @@ from typing import Any
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
 
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import read_form
@@ -112,7 +114,7 @@ async def beheer_page(
     request: Request,
     user: NamedDependency[Ingelogd],
     gemeente_info: NamedDependency[dict[str, Any]],
-    vraag_id: int,
+    vraag_id: FromPath[int],
 ) -> Template:
     return await _beheer_page(request, user, gemeente_info, vraag_id)
 
@@ -122,7 +124,7 @@ async def save(
     request: Request,
     user: NamedDependency[Ingelogd],
     gemeente_info: NamedDependency[dict[str, Any]],
-    vraag_id: int,
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str]) -> None:
         versie = data.get("versie", "")
@@ -144,7 +146,7 @@ async def approve(
     request: Request,
     user: NamedDependency[Ingelogd],
     gemeente_info: NamedDependency[dict[str, Any]],
-    vraag_id: int,
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
     return await _act(
         request, user, gemeente_info, vraag_id, lambda _: domain.approve(user, vraag_id), "goedgekeurd"
@@ -157,7 +159,7 @@ async def publish(
     user: NamedDependency[Ingelogd],
     gemeente_info: NamedDependency[dict[str, Any]],
     settings: NamedDependency[Settings],
-    vraag_id: int,
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
     return await _act(
         request,
@@ -174,7 +176,7 @@ async def retry(
     request: Request,
     user: NamedDependency[Ingelogd],
     gemeente_info: NamedDependency[dict[str, Any]],
-    vraag_id: int,
+    vraag_id: FromPath[int],
 ) -> Template | Redirect:
     return await _act(
         request, user, gemeente_info, vraag_id, lambda _: domain.retry_failed(user, vraag_id), "opnieuw"
@@ -182,7 +184,7 @@ async def retry(
 
 
 @get("/voorbeeld")
-async def preview(user: NamedDependency[Ingelogd], vraag_id: int) -> Template:
+async def preview(user: NamedDependency[Ingelogd], vraag_id: FromPath[int]) -> Template:
     _, rapport = await domain.rapport_van(user, vraag_id)
     if rapport.id is None:
         raise domain.RapportNietGevonden("Er is nog geen rapport. Sla het eerst op.")
@@ -218,7 +220,7 @@ async def list_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
 
 
 @get("/{sleutel:str}", opt=PUBLIEK)
-async def report_page(gemeente_info: NamedDependency[dict[str, Any]], sleutel: str) -> Template:
+async def report_page(gemeente_info: NamedDependency[dict[str, Any]], sleutel: FromPath[str]) -> Template:
     rapport = await _published(gemeente_info, sleutel)
     return Template(
         "rapporten/rapport.html",
@@ -231,7 +233,9 @@ async def report_page(gemeente_info: NamedDependency[dict[str, Any]], sleutel: s
 
 
 @get("/{sleutel:str}/pdf", opt=PUBLIEK)
-async def report_pdf(gemeente_info: NamedDependency[dict[str, Any]], sleutel: str) -> Response[bytes]:
+async def report_pdf(
+    gemeente_info: NamedDependency[dict[str, Any]], sleutel: FromPath[str]
+) -> Response[bytes]:
     rapport = await _published(gemeente_info, sleutel)
     if rapport.pdf is None:
         raise NotFoundException()
@@ -247,7 +251,7 @@ publiek_router = Router(path="/rapporten/{gemeente:str}", route_handlers=[list_p
 
 @get("/", opt=PUBLIEK)
 async def remove_me_page(
-    settings: NamedDependency[Settings], rapport_id: int, h: str, token: str
+    settings: NamedDependency[Settings], rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:
     # An unknown link is OngeldigeLink, a NietGevonden: the app's handler shows the 404.
     domain.check_afmeld_token(settings.secret_ring, rapport_id, h, token)
@@ -263,7 +267,9 @@ EEN_KLIK = {**PUBLIEK, "exclude_from_csrf": True}
 
 
 @post("/", opt=EEN_KLIK)
-async def remove_me(settings: NamedDependency[Settings], rapport_id: int, h: str, token: str) -> Template:
+async def remove_me(
+    settings: NamedDependency[Settings], rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
+) -> Template:
     await domain.remove_me(settings.secret_ring, rapport_id, h, token)
     return Template("rapporten/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"})
 
@@ -272,4 +278,4 @@ afmeld_router = Router(
     path="/r/{rapport_id:int}/afmelden/{h:str}/{token:str}", route_handlers=[remove_me_page, remove_me]
 )
 
-ROUTES = [raad_router, publiek_router, afmeld_router]
+ROUTES: list[ControllerRouterHandler] = [raad_router, publiek_router, afmeld_router]
