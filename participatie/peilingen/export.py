@@ -24,6 +24,7 @@ from typing import Any
 from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Stream
 
@@ -210,4 +211,4 @@ async def export_xlsx(user: NamedDependency[Ingelogd], peiling_id: FromPath[int]
 
 # Mounted in routes.py's router of one poll (/raad/{gemeente}/peilingen/{peiling_id}), which
 # holds the council's guards for all of that poll's pages.
-HANDLERS = [export_csv, export_xlsx]
+HANDLERS: list[HTTPRouteHandler] = [export_csv, export_xlsx]

@@ -18,6 +18,7 @@ from litestar import Request, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
@@ -897,7 +898,7 @@ async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) ->
     return Redirect(path="/kiosk?klaar=1", status_code=303)
 
 
-ROUTES = [
+ROUTES: list[Router | HTTPRouteHandler] = [
     Router(
         path="/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen",
         guards=raad,
