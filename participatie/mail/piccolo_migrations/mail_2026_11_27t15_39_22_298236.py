@@ -11,9 +11,7 @@ DESCRIPTION = "Status choices gain wacht_op_server: the snapshot only, no SQL"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="mail", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="mail", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="Bericht",
