@@ -686,8 +686,8 @@ async def submit(
         )
     except domain.AlBeantwoord:
         return Redirect(path=f"/p/{sleutel}/bedankt?al=1")
-    except domain.NietOpen:
-        return await _not_open_page(formulier, status=409)
+    except domain.NietOpen as exc:
+        return await _not_open_page(formulier, status=exc.status)
     except (domain.OngeldigeCode, domain.TeVeelCodes) as exc:
         # About the code: the message goes by the code field.
         return _answer_again(formulier, f"/p/{sleutel}", {"code": exc.melding}, data, code, refusal=exc)
@@ -892,8 +892,8 @@ async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) ->
         return Redirect(path="/kiosk?klaar=1", status_code=303)
     except domain.TeVeelInzendingen as exc:
         return _answer_again(formulier, "/kiosk", {}, data, "", melding=exc.melding, kiosk=True, refusal=exc)
-    except domain.NietOpen:
-        return await _not_open_page(formulier, status=409, kiosk=True)
+    except domain.NietOpen as exc:
+        return await _not_open_page(formulier, status=exc.status, kiosk=True)
     await _slow_down_if_busy(ontvangen, drempels)
     return Redirect(path="/kiosk?klaar=1", status_code=303)
 

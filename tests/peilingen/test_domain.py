@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from participatie import sleutels
+from participatie import fouten, sleutels
 from participatie.peilingen import domain
 from participatie.peilingen.domain import ItemInvoer
 from participatie.peilingen.tables import (
@@ -382,3 +382,33 @@ async def test_bad_items_are_refused(mensen, invoer, veld):
         await domain.add_item(mensen["raadslid"], peiling_id, invoer)
 
     assert veld in refused.value.fouten
+
+
+def test_refusals_are_of_the_one_family_with_their_own_status():
+    flood = domain.TeVeelInzendingen(17)
+    guesses = domain.TeVeelCodes(61)
+
+    assert domain.OngeldigeInvoer is fouten.OngeldigeInvoer
+    assert [
+        (isinstance(e, fouten.Geweigerd), isinstance(e, domain.PeilingError), e.status)
+        for e in (
+            domain.PeilingError("Deze peiling is niet open."),
+            domain.GeenToegang(),
+            domain.OngeldigeCode(),
+            domain.AlBeantwoord(),
+            domain.KioskGeweigerd(),
+            flood,
+            guesses,
+        )
+    ] == [(True, True, 409), (True, True, 403), (True, True, 422), (True, True, 409), (True, True, 403)] + [
+        (True, True, 429)
+    ] * 2
+    assert isinstance(domain.GeenToegang(), fouten.GeenToegang)
+    assert (flood.retry_after, flood.melding) == (
+        17,
+        "Er komen op dit moment erg veel antwoorden binnen. Probeer het over een minuut opnieuw.",
+    )
+    assert (guesses.retry_after, guesses.melding) == (
+        61,
+        "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over 2 minuten opnieuw.",
+    )

@@ -21,7 +21,7 @@ from participatie.spoor import Regel
 from participatie.spoor.tables import Spoorregel
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie, Stap
-from tests.conftest import make_gebruiker
+from tests.conftest import login, make_gebruiker, post_form
 from tests.peilingen.test_domain import _vraag_in_voorleggen, answers, make_peiling
 from tests.vragen.test_domain import _aanvraag
 
@@ -398,3 +398,28 @@ async def test_a_refused_change_writes_no_line(mensen, refusal):
     assert (await _peiling(peiling_id))["titel"] == titel
     if refusal == "other_council":
         assert isinstance(refused.value, GeenToegang) and refused.value.status == 403
+
+
+async def test_the_builder_page_writes_one_line_per_saved_change_and_none_for_a_refused_one(
+    client, settings, mensen
+):
+    # The member who signs in is the "raadslid" of `mensen`: the line names them.
+    await login(client, "kees@beverwijk.example")
+    peiling_id = await make_peiling(mensen, publish=False)
+    peiling = await _peiling(peiling_id)
+    base = f"/raad/beverwijk/peilingen/{peiling_id}"
+    form = {
+        "titel": "Bankjes",
+        "intro": peiling["intro"],
+        "toegang": "link",
+        "opent_at": "",
+        "sluit_at": tijd.invoer_moment(peiling["sluit_at"]),
+    }
+
+    refused = await _new_lines(peiling["vraag"], post_form(client, base, {**form, "sluit_at": "morgen"}))
+    saved = await _new_lines(peiling["vraag"], post_form(client, base, form))
+
+    assert refused == []
+    assert [(r.actie, r.door_naam, r.voor, r.na) for r in saved] == [
+        ("peiling_gewijzigd", mensen["raadslid"].naam, {"titel": "Minimaregelingen"}, {"titel": "Bankjes"})
+    ]
