@@ -23,6 +23,7 @@ test:
 lint:
 	ruff check participatie tests bench
 	ruff format --check participatie tests bench
+	mypy
 
 fmt:
 	ruff format participatie tests bench

@@ -14,6 +14,7 @@ from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
 from litestar.logging.config import LoggingConfig
+from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -24,7 +25,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from participatie import db, gezondheid, instellingen
 from participatie.accounts import routes as accounts_routes
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.guards import PUBLIEK, session_middleware
+from participatie.accounts.guards import PUBLIEK, SessionAuthenticationMiddleware
 from participatie.auditlog import configure_logging
 from participatie.config import STATIC_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
@@ -155,7 +156,7 @@ def create_app(settings: Settings) -> Litestar:
             log_exceptions="always" if settings.debug else "debug",
             disable_stack_trace={401, 403, 404, 405, 413, 429},
         ),
-        middleware=[lambda app: session_middleware(app, settings=settings)],
+        middleware=[DefineMiddleware(SessionAuthenticationMiddleware, settings=settings)],
         debug=settings.debug,
         openapi_config=None,
         # A State, not a dict: the `settings` dependency reads it through Litestar's `state` kwarg.

@@ -114,6 +114,7 @@ def test_migrate_on_an_empty_database_prints_one_line_per_app(tmp_path):
         "Database peilingen",
         "Database planner",
         "Database rapporten",
+        "Database spoor",
         "Database vragen",
     ]
     assert all(line.endswith("uitgevoerd.") for line in lines)
