@@ -103,7 +103,7 @@ class VastNaAntwoorden(PeilingError):
         )
 
 
-# Other domains and tests still call these through this module; they are the one clock of tijd.py.
+# Other domains and tests still call it through this module; it is the one clock of tijd.py.
 now = tijd.now
 
 
