@@ -151,3 +151,20 @@ async def groepen_van_lid(gebruiker_id: int) -> list[dict[str, Any]]:
         .where((Lid.gebruiker == gebruiker_id) & Lid.vertrokken_at.is_null())
         .order_by(Lid.focusgroep.id)
     )
+
+
+async def inwoner_adressen(vraag_id: int) -> list[str]:
+    """The e-mail addresses of the residents still in this vraag's focus groups.
+
+    Offered to rapporten, which mails them the report: focusgroepen owns its members' table.
+    """
+    groepen = [g["id"] for g in await Focusgroep.select(Focusgroep.id).where(Focusgroep.vraag == vraag_id)]
+    if not groepen:
+        return []
+    rows = await Lid.select(Lid.email).where(
+        Lid.focusgroep.is_in(groepen)
+        & (Lid.soort == Soort.INWONER.value)
+        & Lid.email.is_not_null()
+        & Lid.vertrokken_at.is_null()
+    )
+    return [row["email"] for row in rows]

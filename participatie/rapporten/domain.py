@@ -25,7 +25,7 @@ from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
 from participatie.auditlog import log_event
 from participatie.config import Settings
-from participatie.focusgroepen.tables import Focusgroep, Lid, Soort
+from participatie.focusgroepen import queries as focusgroep_queries
 from participatie.fouten import GeenToegang, GelijktijdigGewijzigd, Geweigerd, NietGevonden
 
 # Re-exported: the settings page (instellingen.py) catches rapporten.OngeldigeInvoer.
@@ -398,14 +398,8 @@ async def recipients(vraag_id: int) -> dict[str, bool]:
     for adres in await rapportadressen.adressen_voor(peilingen):
         email = adres.email.strip().lower()
         out[email] = out.get(email, False) or adres.wil_vervolg
-    groepen = [g["id"] for g in await Focusgroep.select(Focusgroep.id).where(Focusgroep.vraag == vraag_id)]
-    for row in await Lid.select(Lid.email).where(
-        Lid.focusgroep.is_in(groepen or [-1])
-        & (Lid.soort == Soort.INWONER.value)
-        & Lid.email.is_not_null()
-        & Lid.vertrokken_at.is_null()
-    ):
-        out.setdefault(row["email"].strip().lower(), False)
+    for email in await focusgroep_queries.inwoner_adressen(vraag_id):
+        out.setdefault(email.strip().lower(), False)
     return out
 
 
