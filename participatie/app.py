@@ -22,7 +22,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from participatie import db, gezondheid, instellingen
+from participatie import db, gezondheid, instellingen, tijd, werkbank
 from participatie.accounts import routes as accounts_routes
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, SessionAuthenticationMiddleware
@@ -35,11 +35,13 @@ from participatie.fouten import Geweigerd, refusal_handler
 from participatie.peilingen import queries as peilingen_queries
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
+from participatie.rapporten import queries as rapporten_queries
 from participatie.rapporten import routes as rapporten_routes
 from participatie.security import security_middleware, stale_csrf_cookie_dropped
 from participatie.sjablonen import create_environment, environment
 from participatie.vragen import panelen, stappen
 from participatie.vragen import portaal as vragen_portaal
+from participatie.vragen import queries as vragen_queries
 from participatie.vragen import routes as vragen_routes
 from participatie.web import DEPENDENCIES
 
@@ -91,9 +93,29 @@ def register_panelen() -> None:
     panelen.register_portaal("focusgroepen", _focusgroepen_van_lid)
 
 
+async def _bijeenkomsten_deze_week(gemeente_id: int) -> list[dict[str, Any]]:
+    week = werkbank.Week.van_dag(tijd.today())
+    return await focusgroepen_queries.bijeenkomsten_tussen(
+        vragen_queries.ids_of_gemeente(gemeente_id), week.van, week.tot
+    )
+
+
+async def _rapportmails(gemeente_id: int) -> list[rapporten_queries.MislukteMails]:
+    return await rapporten_queries.mislukte_mails(vragen_queries.ids_of_gemeente(gemeente_id))
+
+
+def register_werkbank() -> None:
+    """The sections of the council member's start page: accounts builds on none of the domains."""
+    werkbank.register("nieuwe_vragen", vragen_queries.te_trechteren)
+    werkbank.register("bijeenkomsten", _bijeenkomsten_deze_week)
+    werkbank.register("borging", vragen_queries.borging_te_laat)
+    werkbank.register("rapportmails", _rapportmails)
+
+
 def create_app(settings: Settings) -> Litestar:
     settings.check()
     register_panelen()
+    register_werkbank()
     engine = db.create_engine(settings.database_url)
     planner = Planner(settings) if settings.planner_enabled else None
 

@@ -13,7 +13,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from participatie import spoor
+from participatie import spoor, tijd
+from participatie import werkbank as startpagina
 from participatie.accounts import domain, queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.forms import (
@@ -380,9 +381,19 @@ async def change_password(
 
 @get("/")
 async def werkbank(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+    """What needs the council of the URL: each section filled by its own domain (werkbank.py)."""
+    secties = await startpagina.voor_gemeente(gemeente_info["id"])
+    nu = tijd.now()
     return Template(
         "accounts/werkbank.html",
-        context={"gemeente": gemeente_info, "raadsleden": await queries.raadsleden(gemeente_info["id"])},
+        context={
+            "gemeente": gemeente_info,
+            "raadsleden": await queries.raadsleden(gemeente_info["id"]),
+            **secties,
+            "niets_te_doen": not any(secties.values()),
+            "sluit_tekst": lambda sluit_at: startpagina.sluit_tekst(sluit_at, nu),
+            "sluit_binnenkort": lambda sluit_at: startpagina.sluit_binnenkort(sluit_at, nu),
+        },
     )
 
 

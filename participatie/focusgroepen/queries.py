@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from participatie import tijd
@@ -168,3 +169,28 @@ async def inwoner_adressen(vraag_id: int) -> list[str]:
         & Lid.vertrokken_at.is_null()
     )
     return [row["email"] for row in rows]
+
+
+async def bijeenkomsten_tussen(vraag_ids: Any, van: datetime, tot: datetime) -> list[dict[str, Any]]:
+    """The meetings not called off that start in [van, tot) (aware UTC), of the focus groups of
+    the vragen in `vraag_ids` (a subquery from vragen.queries), earliest first. One query."""
+    rows = (
+        await Bijeenkomst.select(
+            Bijeenkomst.id,
+            Bijeenkomst.begint_at,
+            Bijeenkomst.eindigt_at,
+            Bijeenkomst.plaats,
+            Bijeenkomst.online_link,
+            Bijeenkomst.focusgroep.as_alias("groep_id"),
+            Bijeenkomst.focusgroep.thema.as_alias("thema"),
+        )
+        .where(
+            Bijeenkomst.focusgroep.vraag.is_in(vraag_ids)
+            & (Bijeenkomst.geannuleerd == False)  # noqa: E712 -- piccolo builds SQL from ==
+            & (Bijeenkomst.begint_at >= van)
+            & (Bijeenkomst.begint_at < tot)
+        )
+        .order_by(Bijeenkomst.begint_at)
+        .order_by(Bijeenkomst.id)
+    )
+    return [{**r, "begint_at": as_utc(r["begint_at"]), "eindigt_at": as_utc(r["eindigt_at"])} for r in rows]

@@ -767,3 +767,20 @@ async def failure_reasons(groep: str) -> list[dict[str, Any]]:
         .group_by(Bericht.fout)
         .order_by(Bericht.fout)
     )
+
+
+async def failed_counts(groepen: list[str]) -> dict[str, int]:
+    """How many mails of each group failed for good and can still be sent again (their address
+    not yet blanked by `purge`), one query for all groups; groups without any are left out."""
+    if not groepen:
+        return {}
+    rows = (
+        await Bericht.select(Bericht.groep, Count(Bericht.id, alias="aantal"))
+        .where(
+            Bericht.groep.is_in(groepen)
+            & (Bericht.status == Status.MISLUKT.value)
+            & Bericht.opgeschoond_at.is_null()
+        )
+        .group_by(Bericht.groep)
+    )
+    return {row["groep"]: row["aantal"] for row in rows}

@@ -227,3 +227,48 @@ async def export_rows(gemeente_id: int) -> list[dict[str, Any]]:
 async def aanvraag_timeline(vraag_id: int) -> list[TijdlijnRegel]:
     """What the ambtenaar may see: step changes and public entries, never internal notes."""
     return await timeline(vraag_id, with_internal=False)
+
+
+# --- what the council member's start page asks of vragen ----------------------------------------
+
+
+def ids_of_gemeente(gemeente_id: int) -> Any:
+    """A subquery of the ids of `of_gemeente`, for domains that hang off a vraag (polls,
+    focus groups, reports): their own query filters on it, so they never read vragen's tables."""
+    return Vraag.select(Vraag.id).where(of_gemeente(gemeente_id))
+
+
+async def te_trechteren(gemeente_id: int) -> list[dict[str, Any]]:
+    """The new vragen (step binnengekomen) of this council and its region, oldest first."""
+    rows = (
+        await Vraag.select(
+            Vraag.id,
+            Vraag.titel,
+            Vraag.aangemaakt_at,
+            Vraag.scope,
+            Vraag.gemeente.naam.as_alias("gemeente_naam"),
+        )
+        .where(of_gemeente(gemeente_id) & (Vraag.stap == Stap.BINNENGEKOMEN.value))
+        .order_by(Vraag.aangemaakt_at)
+        .order_by(Vraag.id)
+    )
+    return [{**r, "aangemaakt_at": tijd.as_utc(r["aangemaakt_at"])} for r in rows]
+
+
+async def borging_te_laat(gemeente_id: int, vandaag: date | None = None) -> list[dict[str, Any]]:
+    """Vragen in borging whose municipal reaction was expected before today (Dutch date) and
+    has not come, longest overdue first, each with `dagen_te_laat`. The same rule as the
+    reminder job (domain.remind_overdue_borging)."""
+    vandaag = vandaag or tijd.today()
+    rows = (
+        await Vraag.select(Vraag.id, Vraag.titel, Vraag.reactie_verwacht_op)
+        .where(
+            of_gemeente(gemeente_id)
+            & (Vraag.stap == Stap.BORGING.value)
+            & Vraag.reactie_at.is_null()
+            & (Vraag.reactie_verwacht_op < vandaag)
+        )
+        .order_by(Vraag.reactie_verwacht_op)
+        .order_by(Vraag.id)
+    )
+    return [{**r, "dagen_te_laat": (vandaag - r["reactie_verwacht_op"]).days} for r in rows]
