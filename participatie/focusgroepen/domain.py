@@ -654,7 +654,7 @@ async def _ontvangers(groep_id: int) -> list[dict[str, Any]]:
 def wanneer(bijeenkomst: dict[str, Any]) -> str:
     start = tijd.local(bijeenkomst["begint_at"])
     stop = tijd.local(bijeenkomst["eindigt_at"])
-    return f"{tijd.datum_lang(start)}, {start:%H:%M} tot {stop:%H:%M}"
+    return f"{tijd.datum_lang(start)}, {tijd.tijd(start)} tot {tijd.tijd(stop)}"
 
 
 def calendar(
@@ -790,6 +790,10 @@ async def change_bijeenkomst(
     if bijeenkomst["geannuleerd"]:
         raise FocusgroepError("Deze bijeenkomst is afgezegd. Plan een nieuwe als u toch bij elkaar komt.")
     values = _check_bijeenkomst(invoer, now())
+    opgeslagen = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in bijeenkomst.items()}
+    if all(opgeslagen[k] == v for k, v in values.items()):
+        # Saved unchanged: no new calendar version, no mail to every member, no trail line.
+        return
     async with Focusgroep._meta.db.transaction():
         await Bijeenkomst.update(
             {

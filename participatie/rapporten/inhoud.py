@@ -18,16 +18,11 @@ from participatie.peilingen.tables import Soort, Status
 from participatie.rapporten.pdf import PdfNietBeschikbaar, PdfTeZwaar, html_to_pdf
 from participatie.rapporten.tables import Rapport
 from participatie.sjablonen import environment
-from participatie.tijd import local
+from participatie.tijd import datum
 from participatie.vragen import domain as vragen
 from participatie.vragen import queries as vraag_queries
 
 __all__ = ["PdfNietBeschikbaar", "PdfTeZwaar", "context", "html_to_pdf", "render_html"]
-
-
-def _datum(moment: Any) -> str:
-    """The date on the Dutch clock, as the report and its PDF print it."""
-    return local(moment).strftime("%d-%m-%Y") if moment else ""
 
 
 async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -72,7 +67,7 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         )
         groepen.append({"thema": g["thema"], "bevindingen": await focusgroepen.bevindingen(g["id"])})
     for a in await vraag_queries.activiteiten(vraag["id"]):
-        bereik.append(f"{a['waar']} ({a['op'].strftime('%d-%m-%Y')}): {a['bereikt']} inwoners gesproken.")
+        bereik.append(f"{a['waar']} ({datum(a['op'])}): {a['bereikt']} inwoners gesproken.")
     oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")
     return {
         "rapport": rapport,
@@ -87,8 +82,8 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         # The advice belongs to the vraag and may change after publication: rendered beside
         # the server on the first view after a change, then from the cache.
         "advies_html": await render_markdown_async(vraag["advies_tekst"]) if vraag["advies_tekst"] else "",
-        "gepubliceerd_op": _datum(rapport["gepubliceerd_at"]),
-        "gewijzigd_op": _datum(rapport["gewijzigd_at"]),
+        "gepubliceerd_op": datum(rapport["gepubliceerd_at"]),
+        "gewijzigd_op": datum(rapport["gewijzigd_at"]),
         # An item answered by fewer people shows no distribution: one respondent would be a
         # 100 % bar that tells what that person answered.
         "min_groep": peiling_queries.MIN_GROEP,

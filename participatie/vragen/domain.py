@@ -800,8 +800,8 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
         basis = {
             "titel": vraag["titel"],
             "raad_naam": raad["raad_naam"],
-            "advies_datum": tijd.local(vraag["advies_at"]).strftime("%d-%m-%Y") if vraag["advies_at"] else "",
-            "verwacht_op": vraag["reactie_verwacht_op"].strftime("%d-%m-%Y"),
+            "advies_datum": tijd.datum(vraag["advies_at"]),
+            "verwacht_op": tijd.datum(vraag["reactie_verwacht_op"]),
         }
         async with Vraag._meta.db.transaction():
             claimed = (

@@ -216,7 +216,7 @@ async def test_an_edit_after_publication_shows_and_is_logged(client, bezoeker, m
     after = await bezoeker.get(f"/rapporten/beverwijk/{rapport['sleutel']}")
     changed = await domain.load_rapport(vraag_id)
 
-    today = tijd.local(changed["gewijzigd_at"]).strftime("%d-%m-%Y")
+    today = tijd.datum(changed["gewijzigd_at"])
     assert "gewijzigd op" not in before.text
     assert edited.status_code == 302
     assert f"<strong>gewijzigd op {today}</strong>" in after.text
