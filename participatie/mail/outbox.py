@@ -37,7 +37,6 @@ from email.utils import formatdate, parseaddr
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 import aiosmtplib
 from jinja2 import TemplateNotFound
@@ -49,9 +48,9 @@ from participatie.config import Settings
 from participatie.db import as_utc
 from participatie.mail.tables import Bericht, Status
 from participatie.sjablonen import environment
+from participatie.tijd import moment as leesbaar_moment
 
 logger = logging.getLogger("participatie.mail")
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # A claim lives this long unless its drainer renews it (every CLAIM_RENEW while sending), so
 # the mails of a killed drainer wait at most a minute before another drainer takes them.
@@ -639,7 +638,7 @@ async def _note_outage(result: DrainResult, moment: datetime) -> None:
     beheerders = await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam).where(
         (Gebruiker.rol == Rol.BEHEERDER.value) & (Gebruiker.is_actief == True)  # noqa: E712
     )
-    sinds = moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    sinds = leesbaar_moment(moment)
     for beheerder in beheerders:
         await enqueue(
             beheerder["email"],
@@ -657,7 +656,7 @@ async def outage_since() -> str | None:
     row = await Instelling.select(Instelling.waarde).where(Instelling.sleutel == STORING_SLEUTEL).first()
     if row is None:
         return None
-    return datetime.fromisoformat(row["waarde"]).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    return leesbaar_moment(datetime.fromisoformat(row["waarde"]))
 
 
 async def drain(
