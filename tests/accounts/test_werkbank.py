@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from participatie import tijd
+from participatie import tijd, werkbank
 from participatie.accounts import domain as accounts
 from participatie.accounts.queries import get_gemeente
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep
@@ -177,7 +177,9 @@ async def test_werkbank_polls_show_answers_and_only_closing_within_3_days_is_bin
 
     sectie = _sectie((await client.get("/raad/beverwijk")).text, "peilingen")
 
-    assert 'Peilingen die open zijn <span class="aantal">(2)</span>' in sectie
+    assert (
+        'Peilingen die open zijn <span class="aantal">(2)</span>, waarvan 1 binnenkort sluit</h2>' in sectie
+    )
     assert '<strong class="binnenkort">sluit morgen om 17:00</strong>,\n      2 antwoorden' in sectie
     assert sectie.count('class="binnenkort"') == 1
     vier = tijd.now() + timedelta(days=4)
@@ -330,3 +332,26 @@ async def test_werkbank_runs_the_same_queries_for_1_or_6_of_each(client, kees, q
     for sectie_id in ["nieuwe-vragen", "peilingen", "bijeenkomsten", "borging"]:
         assert _sectie(response.text, sectie_id).count("<li>") == 6, sectie_id
     assert 'Rapportmails die niet aankwamen <span class="aantal">(6)</span>' in response.text
+
+
+def test_week_runs_monday_to_monday_on_the_dutch_clock_across_daylight_saving():
+    # Summer time starts on Sunday 29 March 2026: that week is an hour shorter in UTC.
+    week = werkbank.Week.van_dag(date(2026, 3, 29))
+
+    assert week.van == datetime(2026, 3, 22, 23, 0, tzinfo=UTC)
+    assert week.tot == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
+
+
+def test_sluit_tekst_says_vandaag_morgen_overmorgen_then_the_date():
+    nu = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # a Friday, 10:00 Dutch time
+    vijf_uur = [datetime(2026, 11, d, 16, 0, tzinfo=UTC) for d in (27, 28, 29, 30)]
+
+    teksten = [werkbank.sluit_tekst(moment, nu) for moment in vijf_uur]
+
+    assert teksten == [
+        "sluit vandaag om 17:00",
+        "sluit morgen om 17:00",
+        "sluit overmorgen om 17:00",
+        "sluit op maandag 30 november 2026 om 17:00",
+    ]
+    assert [werkbank.sluit_binnenkort(moment, nu) for moment in vijf_uur] == [True, True, True, False]
