@@ -25,6 +25,7 @@ from tests.conftest import login, make_gebruiker
 from tests.focusgroepen.test_domain import _meeting
 from tests.peilingen.test_domain import _vraag_in_voorleggen
 from tests.vragen.test_domain import _aanvraag, _versie
+from tests.vragen.test_mails import _to_borging
 
 # (date, begintijd, eindtijd) on the Dutch clock, and how a page must say it.
 WINTER = (date(2027, 1, 15), "23:30", "23:59", "vrijdag 15 januari 2027, 23:30 tot 23:59")
@@ -204,6 +205,43 @@ async def test_adviesaanvraag_date_reads_back_as_typed(client, mensen, seizoen):
 
     assert row["advies_gewenst_op"] == dag
     assert f"Advies gewenst vóór {tijd.datum(dag)}." in shown.text
+
+
+@SEIZOENEN
+@pytest.mark.parametrize(
+    ("wie", "page"),
+    [
+        ("marja@beverwijk.example", "/gemeente/beverwijk/aanvragen/{id}"),
+        ("kees@beverwijk.example", "/raad/beverwijk/vragen/{id}"),
+    ],
+    ids=["ambtenaar", "raadslid"],
+)
+async def test_reactie_saved_unchanged_keeps_the_vervolg_date(client, mensen, seizoen, wie, page):
+    dag = seizoen[0]
+    vraag_id = await _aanvraag(mensen["ambtenaar"])
+    await _to_borging(vraag_id, mensen["raadslid"])
+    await vragen.record_reactie(
+        vraag_id,
+        mensen["ambtenaar"],
+        oordeel="deels",
+        toelichting="Het formulier wordt korter.",
+        vervolg_op=dag.isoformat(),
+    )
+    before = await Vraag.select().where(Vraag.id == vraag_id).first()
+    await login(client, wie)
+    page = page.format(id=vraag_id)
+
+    saved = await save_unchanged(client, page, f"{page}/reactie")
+    after = await Vraag.select().where(Vraag.id == vraag_id).first()
+    shown = await client.get(page)
+
+    assert saved.status_code in (302, 303), saved.text[:500]
+    assert after["vervolg_op"] == dag
+    # Recording the reaction again bumps the version and stamps reactie_at anew (the moment it
+    # was recorded); every other column stays as it was.
+    ignored = {"versie": None, "reactie_at": None}
+    assert _same_moments({**after, **ignored}) == _same_moments({**before, **ignored})
+    assert f"Vervolg op {tijd.datum(dag)}." in shown.text
 
 
 @SEIZOENEN
