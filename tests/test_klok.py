@@ -395,3 +395,20 @@ def test_babel_formats_winter_and_summer_on_the_dutch_clock():
     assert (tijd.datum_lang(zomer), tijd.tijd(zomer)) == ("donderdag 15 juli 2027", "00:30")
     assert tijd.moment(zomer) == "15 juli 2027 om 00:30"
     assert (tijd.invoer_moment(winter), tijd.invoer_moment(zomer)) == ("2027-01-15T23:30", "2027-07-15T00:30")
+
+
+@pytest.mark.parametrize(
+    ("utc", "herinnerd"),
+    [
+        (datetime(2027, 1, 14, 22, 59, tzinfo=UTC), 0),  # 23:59 on the 14th, Dutch clock: not late yet
+        (datetime(2027, 1, 14, 23, 30, tzinfo=UTC), 1),  # 00:30 on the 15th: a day late
+    ],
+    ids=["laatste-minuut", "na-middernacht"],
+)
+async def test_overdue_reaction_counts_by_the_dutch_date(mensen, utc, herinnerd):
+    vraag_id = await _aanvraag(mensen["ambtenaar"])
+    await _to_borging(vraag_id, mensen["raadslid"])
+    # The reaction was due on 14 January (arranged directly: the step sets it months ahead).
+    await Vraag.update({Vraag.reactie_verwacht_op: date(2027, 1, 14)}).where(Vraag.id == vraag_id)
+
+    assert await vragen.remind_overdue_borging(utc) == herinnerd

@@ -777,7 +777,7 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
     due = await Vraag.select(Vraag.id).where(
         (Vraag.stap == Stap.BORGING.value)
         & Vraag.reactie_at.is_null()
-        & (Vraag.reactie_verwacht_op < moment.date())
+        & (Vraag.reactie_verwacht_op < tijd.local(moment).date())
         & (Vraag.borging_herinnerd_at.is_null() | (Vraag.borging_herinnerd_at < moment - HERINNER_INTERVAL))
     )
     reminded = 0
