@@ -246,6 +246,21 @@ async def test_reactie_saved_unchanged_keeps_the_vervolg_date(client, mensen, se
     assert f"Vervolg op {tijd.datum(dag)}." in shown.text
 
 
+@pytest.mark.parametrize("dag", [date(2026, 1, 15), date(2026, 7, 15)], ids=["winter", "zomer"])
+async def test_activiteit_date_reads_back_as_typed(client, mensen, dag):
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    await login(client, "kees@beverwijk.example")
+    page = f"/raad/beverwijk/vragen/{vraag_id}"
+    velden = dict(formulier((await client.get(page)).text, f"{page}/activiteiten"))
+    velden.update({"waar": "de voedselbank", "op": dag.isoformat(), "bereikt": "12"})
+
+    saved = await client.post(f"{page}/activiteiten", data=velden)
+    shown = await client.get(page)
+
+    assert saved.status_code in (302, 303), saved.text[:500]
+    assert f"{tijd.datum(dag)}: de voedselbank – 12 inwoners bereikt" in shown.text
+
+
 @SEIZOENEN
 async def test_focusgroep_change_saved_unchanged_keeps_the_row(client, mensen, seizoen):
     dag = seizoen[0]
