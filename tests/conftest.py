@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -52,6 +53,10 @@ class Backend:
     name: str
     url: str
     engine: Engine
+    # SQLite: the migrated, seeded file each test gets a copy of.
+    template: Path | None = None
+    # PostgreSQL: the one script that empties every table and restarts its ids.
+    empty_sql: str = ""
 
 
 async def _create_pg_database(name: str) -> None:
@@ -71,43 +76,91 @@ async def _drop_pg_database(name: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        engine = db.create_engine(url)
-        asyncio.run(db.migrate(engine))
-        yield Backend("sqlite", url, engine)
-        return
-    name = f"participatie_test_{os.getpid()}"
-    try:
-        asyncio.run(_create_pg_database(name))
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        skip_or_fail("postgres", f"Geen PostgreSQL op {PG_ADMIN_URL}: {exc}")
-    url = re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
-    engine = db.create_engine(url)
-    asyncio.run(db.migrate(engine))
-    yield Backend("postgres", url, engine)
-    asyncio.run(_drop_pg_database(name))
-
-
 def _data_tables() -> list:
     # Parents first, so deleting in reverse order never trips a foreign key.
     return sort_table_classes(Finder().get_table_classes())
 
 
-async def empty_database(engine: Engine) -> None:
-    tables = _data_tables()
-    if isinstance(engine, PostgresEngine):
-        names = ", ".join(t._meta.tablename for t in tables)
-        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    else:
-        for table in reversed(tables):
-            await engine.run_ddl(f"DELETE FROM {table._meta.tablename}")
+async def _seed() -> None:
+    """The reference data every test starts with: the IJmond councils."""
+    regio_id = await accounts.ensure_regio("ijmond", "IJmond")
+    for slug, naam, raad_naam in GEMEENTEN:
+        await accounts.ensure_gemeente(slug, naam, raad_naam, regio_id)
 
 
-@pytest.fixture
-def settings(backend: Backend) -> Settings:
+def _sqlite_files(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _fresh_sqlite(backend: Backend) -> None:
+    """Put a copy of the template in place of the test database.
+
+    A file copy and rename took well under a millisecond where 34 DELETEs (a connection and a
+    write lock each) plus the seeding took tens. The kept-open writer connection is closed
+    first and the log files go before the new file arrives: a stale -wal would be replayed
+    into it.
+    """
+    assert backend.template is not None
+    backend.engine.close_writer()
+    path = Path(backend.engine.path)
+    for part in _sqlite_files(path):
+        part.unlink(missing_ok=True)
+    fresh = path.with_name(path.name + ".new")
+    shutil.copyfile(backend.template, fresh)
+    fresh.chmod(0o600)
+    # A rename: a connection a test leaked keeps reading its own old file, never a half copy.
+    fresh.replace(path)
+
+
+async def _sqlite_backend(folder: Path) -> Backend:
+    template = folder / "template.sqlite3"
+    maker = db.create_engine(f"sqlite:///{template}")
+    await db.migrate(maker)
+    await _seed()
+    # Everything into the main file, so copying that one file copies the whole database.
+    await maker.truncate_wal()
+    await db.close_pool(maker)
+    for part in _sqlite_files(template):
+        part.unlink(missing_ok=True)
+    url = f"sqlite:///{folder / 'test.sqlite3'}"
+    backend = Backend("sqlite", url, db.create_engine(url), template=template)
+    _fresh_sqlite(backend)
+    return backend
+
+
+async def _postgres_empty_sql(engine: PostgresEngine) -> str:
+    names = ", ".join(t._meta.tablename for t in _data_tables())
+    return f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
+    """A migrated database per engine for the whole run; each test empties it (`database`)."""
+    if request.param == "sqlite":
+        yield await _sqlite_backend(tmp_path_factory.mktemp("db"))
+        return
+    name = f"participatie_test_{os.getpid()}"
+    try:
+        await _create_pg_database(name)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        skip_or_fail("postgres", f"Geen PostgreSQL op {PG_ADMIN_URL}: {exc}")
+    url = re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
+    engine = db.create_engine(url)
+    assert isinstance(engine, PostgresEngine)
+    await db.migrate(engine)
+    # Pooled like the app, so concurrency tests do not open a connection per query. Kept for
+    # the whole run: every test runs in the session's event loop, which the pool is bound to.
+    await db.start_pool(engine, 5)
+    try:
+        yield Backend("postgres", url, engine, empty_sql=await _postgres_empty_sql(engine))
+    finally:
+        await db.close_pool(engine)
+        await _drop_pg_database(name)
+
+
+def settings_for(backend: Backend) -> Settings:
     return Settings(
         database_url=backend.url,
         secret_key="test-geheim-dat-lang-genoeg-is-1234567890",
@@ -117,18 +170,35 @@ def settings(backend: Backend) -> Settings:
 
 
 @pytest.fixture
+def settings(backend: Backend) -> Settings:
+    return settings_for(backend)
+
+
+def _forget_cached_polls() -> None:
+    """The process's poll caches (keyed by random link keys, so no test could read another's
+    entry anyway) are emptied too, so every test starts from a cold process as before."""
+    from participatie.peilingen import domain as peilingen_domain
+    from participatie.peilingen import routes as peilingen_routes
+
+    peilingen_domain._changed()
+    peilingen_domain._cache.clear()
+    peilingen_routes._blank_cache.clear()
+
+
+@pytest.fixture
 async def database(backend: Backend) -> AsyncIterator[Backend]:
     """An empty, migrated database for this test, with the IJmond councils in it."""
+    # Tests that run an app of their own point the tables elsewhere; point them back.
     db.use_engine(backend.engine)
-    # Pooled like the app, so concurrency tests do not open a connection per query.
-    await db.start_pool(backend.engine, 5)
-    await empty_database(backend.engine)
-    regio_id = await accounts.ensure_regio("ijmond", "IJmond")
-    for slug, naam, raad_naam in GEMEENTEN:
-        await accounts.ensure_gemeente(slug, naam, raad_naam, regio_id)
+    if backend.template is not None:
+        _fresh_sqlite(backend)
+    else:
+        await db.start_pool(backend.engine, 5)  # a test may have closed it
+        await backend.engine.run_ddl(backend.empty_sql)
+        await _seed()
+    _forget_cached_polls()
     yield backend
     db.use_engine(backend.engine)
-    await db.close_pool(backend.engine)
 
 
 @asynccontextmanager
@@ -159,10 +229,22 @@ async def running(application: Litestar) -> AsyncIterator[Litestar]:
         await task
 
 
-@pytest.fixture
-async def app(settings: Settings, database: Backend) -> AsyncIterator[Litestar]:
-    async with running(create_app(settings)) as application:
+@pytest.fixture(scope="session")
+async def _shared_app(backend: Backend) -> AsyncIterator[Litestar]:
+    """One app and lifespan per engine for the whole run.
+
+    What a test could leave behind lives in the database (sessions, login and poll counters,
+    the outbox), which `database` empties, or in the test's own client (cookies); the app
+    itself keeps only its settings and templates. tests/test_isolation.py proves it.
+    """
+    async with running(create_app(settings_for(backend))) as application:
         yield application
+
+
+@pytest.fixture
+async def app(_shared_app: Litestar, database: Backend) -> Litestar:
+    # `database` is set up after the session's app and points the tables at the test database.
+    return _shared_app
 
 
 @pytest.fixture
