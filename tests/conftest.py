@@ -129,8 +129,44 @@ async def _sqlite_backend(folder: Path) -> Backend:
 
 
 async def _postgres_empty_sql(engine: PostgresEngine) -> str:
-    names = ", ".join(t._meta.tablename for t in _data_tables())
-    return f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+    """One script, sent in one round trip, that empties every table, restarts its ids and puts
+    the seeded councils back as they were.
+
+    Measured on this machine (2 CPUs, shared): TRUNCATE of the 34 tables took 450-1660 ms
+    (median 820; it makes new files for every table), DELETE plus ALTER SEQUENCE 5-150 ms
+    (median 33): the tables of a test hold a few rows.
+    """
+    tables = _data_tables()
+    names = [t._meta.tablename for t in tables]
+    async with engine.pool.acquire() as conn:
+        sequences = await conn.fetch(
+            "SELECT s.relname AS naam, t.relname AS tabel, a.attname AS kolom FROM pg_class s"
+            " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+            " JOIN pg_class t ON t.oid = d.refobjid"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            " WHERE s.relkind = 'S' AND t.relname = ANY($1::text[])",
+            names,
+        )
+        seeded = {name: await conn.fetchval(f"SELECT json_agg(t) FROM {name} t") for name in names}
+    statements = [f"DELETE FROM {name}" for name in reversed(names)]
+    statements += [f"ALTER SEQUENCE {row['naam']} RESTART" for row in sequences]
+    for name in names:  # parents first
+        if seeded[name] is None:
+            continue
+        rows = seeded[name].replace("'", "''")
+        statements.append(f"INSERT INTO {name} SELECT * FROM json_populate_recordset(NULL::{name}, '{rows}')")
+    statements += [
+        f"SELECT setval('{row['naam']}', (SELECT max({row['kolom']}) FROM {row['tabel']}))"
+        for row in sequences
+        if seeded[row["tabel"]] is not None
+    ]
+    return "BEGIN; " + "; ".join(statements) + "; COMMIT"
+
+
+async def _empty_postgres(backend: Backend) -> None:
+    await db.start_pool(backend.engine, 5)  # a test may have closed it
+    async with backend.engine.pool.acquire() as conn:
+        await conn.execute(backend.empty_sql)  # no arguments: one simple-protocol round trip
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -150,6 +186,7 @@ async def backend(
     engine = db.create_engine(url)
     assert isinstance(engine, PostgresEngine)
     await db.migrate(engine)
+    await _seed()
     # Pooled like the app, so concurrency tests do not open a connection per query. Kept for
     # the whole run: every test runs in the session's event loop, which the pool is bound to.
     await db.start_pool(engine, 5)
@@ -193,9 +230,7 @@ async def database(backend: Backend) -> AsyncIterator[Backend]:
     if backend.template is not None:
         _fresh_sqlite(backend)
     else:
-        await db.start_pool(backend.engine, 5)  # a test may have closed it
-        await backend.engine.run_ddl(backend.empty_sql)
-        await _seed()
+        await _empty_postgres(backend)
     _forget_cached_polls()
     yield backend
     db.use_engine(backend.engine)
