@@ -18,6 +18,7 @@ import pytest
 from participatie import tijd
 from participatie.focusgroepen import domain as focusgroepen
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep
+from participatie.mail import outbox
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Peiling
 from participatie.spoor.tables import Spoorregel
@@ -427,3 +428,30 @@ async def test_overdue_reaction_counts_by_the_dutch_date(mensen, utc, herinnerd)
     await Vraag.update({Vraag.reactie_verwacht_op: date(2027, 1, 14)}).where(Vraag.id == vraag_id)
 
     assert await vragen.remind_overdue_borging(utc) == herinnerd
+
+
+@SEIZOENEN
+async def test_invitation_mail_reads_the_dutch_date_and_an_unchanged_save_sends_none(
+    mensen, mail_settings, smtp, seizoen
+):
+    dag, begin, einde, zin = seizoen
+    groep_id = await _groep(mensen)
+    await focusgroepen.add_inwoner(
+        mensen["raadslid"],
+        groep_id,
+        naam="Fatima el Amrani",
+        email="fatima@example.org",
+        telefoon="",
+        toestemming=True,
+    )
+    bijeenkomst_id = await focusgroepen.plan_bijeenkomst(
+        mensen["raadslid"], groep_id, mail_settings, _bijeenkomst(dag, begin, einde)
+    )
+    await outbox.drain(mail_settings)
+    await focusgroepen.change_bijeenkomst(
+        mensen["raadslid"], bijeenkomst_id, mail_settings, _bijeenkomst(dag, begin, einde)
+    )
+    await outbox.drain(mail_settings)
+
+    (mail,) = smtp.to("fatima@example.org")
+    assert f"Wanneer: {zin}" in mail.get_body("plain").get_content()
