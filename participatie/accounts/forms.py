@@ -8,13 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from participatie import tijd
-
-# read_form lives in the neutral participatie.invoer; re-exported here until every domain's
-# routes import it from there.
-from participatie.invoer import read_form, text_field
+from participatie.invoer import text_field
 from participatie.spoor import Zoekopdracht
 
-__all__ = ["GebruikerForm", "LoginForm", "WachtwoordForm", "ZoekForm", "read_form", "safe_next"]
+__all__ = ["GebruikerForm", "LoginForm", "WachtwoordForm", "ZoekForm", "safe_next"]
 
 
 def safe_next(path: str | None) -> str | None:

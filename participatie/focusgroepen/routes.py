@@ -16,7 +16,6 @@ from litestar.response import Redirect, Template
 from participatie import tijd
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
@@ -24,6 +23,7 @@ from participatie.focusgroepen import domain, queries
 from participatie.focusgroepen.domain import BijeenkomstInvoer
 from participatie.focusgroepen.tables import Antwoord, Steun
 from participatie.fouten import OngeldigeInvoer
+from participatie.invoer import read_form
 from participatie.vragen import domain as vragen
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]

@@ -38,7 +38,7 @@ from participatie.peilingen.tables import (
     Uitnodiging,
     Waarde,
 )
-from participatie.sleutels import keyed as keyed  # only tests/fault/conftest.py still imports it from here
+from participatie.sleutels import keyed
 from participatie.vragen import domain as vragen
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie

@@ -26,11 +26,11 @@ from markupsafe import Markup
 from participatie import csvexport, sjablonen, sleutels, tijd
 from participatie.accounts import domain as accounts
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer, TeVaak
+from participatie.invoer import read_form
 from participatie.peilingen import adressen, domain, export, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang

@@ -18,11 +18,11 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import NietGevonden, OngeldigeInvoer
+from participatie.invoer import read_form
 from participatie.rapporten import domain, inhoud
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]

@@ -18,10 +18,10 @@ from litestar.response import Redirect, Template
 
 from participatie import tijd
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.forms import read_form
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.fouten import OngeldigeInvoer
+from participatie.invoer import read_form
 from participatie.vragen import domain, panelen, queries, stappen
 from participatie.vragen.routes import bijlage_response
 from participatie.vragen.stappen import Stap

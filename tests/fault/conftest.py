@@ -53,6 +53,7 @@ from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Peiling, Rapportadres
 from participatie.rapporten import domain as rapporten
 from participatie.rapporten import inhoud
+from participatie.sleutels import keyed
 from participatie.vragen import domain as vragen
 from tests.conftest import ROOT, skip_or_fail
 from tests.peilingen.test_domain import answers, make_peiling
@@ -397,7 +398,7 @@ class Inzender:
 
     def deelname_sleutel(self, token: str) -> str:
         """The participation key the app stores for a cookieless post with this form token."""
-        return peilingen.keyed(self.secret_key, f"formulier:{token}")
+        return keyed(self.secret_key, f"formulier:{token}")
 
     @staticmethod
     async def csrf(client: httpx.AsyncClient, base: str, path: str) -> str:
