@@ -17,10 +17,10 @@ from litestar.response import Redirect, Template
 from participatie import csvexport, spoor, tijd
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
-from participatie.accounts.forms import read_form
 from participatie.accounts.guards import alleen, eigen_gemeente
 from participatie.accounts.tables import Rol
 from participatie.fouten import OngeldigeInvoer
+from participatie.invoer import read_form
 from participatie.vragen import domain, panelen, queries, stappen
 from participatie.vragen.stappen import Actie, Stap
 
@@ -37,26 +37,55 @@ async def _vraag_for(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
 
 @get("/")
 async def board(
+    user: NamedDependency[Ingelogd],
     gemeente_info: NamedDependency[dict[str, Any]],
     thema: FromQuery[str] = "",
     stap: FromQuery[str] = "",
     herkomst: FromQuery[str] = "",
     deadline: FromQuery[str] = "",
     zoek: FromQuery[str] = "",
+    verplaatst: FromQuery[str] = "",
 ) -> Template:
+    """The board. `?verplaatst=<id>` is where a move without JavaScript lands: the message is
+    made from the vraag as stored (never from the URL), and only for a vraag this person may see."""
     f = queries.BoardFilter(thema=thema, stap=stap, herkomst=herkomst, deadline=deadline, zoek=zoek.strip())
-    return Template("vragen/board.html", context=await _board_context(gemeente_info, f))
+    melding, kaart = "", None
+    # ASCII digits that fit the id column: anything else is ignored rather than a 500 from the database.
+    is_id = verplaatst.isascii() and verplaatst.isdigit() and len(verplaatst) <= 9
+    vraag = await domain.load_vraag_for(user, int(verplaatst)) if is_id else None
+    if vraag is not None:
+        melding, kaart = _moved_message(vraag["id"], vraag["titel"], Stap(vraag["stap"])), vraag["id"]
+    return Template(
+        "vragen/board.html", context=await _board_context(gemeente_info, f, melding, verplaatst=kaart)
+    )
 
 
-async def _board_context(info: dict[str, Any], f: queries.BoardFilter, melding: str = "") -> dict[str, Any]:
+def _moved_message(vraag_id: int, titel: str, naar: Stap) -> str:
+    return f"Vraag {vraag_id} ({titel}) staat nu in de stap {naar.label.lower()}."
+
+
+async def _board_context(
+    info: dict[str, Any],
+    f: queries.BoardFilter,
+    melding: str = "",
+    *,
+    verplaatst: int | None = None,
+    geweigerd: bool = False,
+) -> dict[str, Any]:
+    """`verplaatst`: the card that gets focus (after a move); `geweigerd`: the message is a
+    refusal and gets focus itself."""
     return {
         "gemeente": info,
         "kolommen": await queries.board(info["id"], f),
         "filter": f,
         "themas": stappen.THEMAS,
+        "thema_labels": dict(stappen.THEMAS),
+        "vandaag": tijd.today(),
         "stappen": stappen,
         "Stap": Stap,
         "melding": melding,
+        "verplaatst": verplaatst,
+        "geweigerd": geweigerd,
     }
 
 
@@ -289,7 +318,8 @@ async def stap(
         ),
     )
     if isinstance(response, Redirect) and data.get("terug") == "bord":
-        return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen")
+        # Only the number travels; the board reads the vraag again to say where it went.
+        return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen?verplaatst={vraag_id}")
     return response
 
 
@@ -302,11 +332,12 @@ async def _move_on_board(
     the refusal is shown in the board's message area, which screen readers announce.
     """
     vraag = await _vraag_for(user, vraag_id)
+    verplaatst, geweigerd = None, False
     try:
         naar = await domain.advance_stap(vraag_id, user, versie=_versie(data), naar=data.get("naar", ""))
-        melding = f"Vraag {vraag_id} ({vraag['titel']}) staat nu in de stap {naar.label.lower()}."
+        melding, verplaatst = _moved_message(vraag_id, vraag["titel"], naar), vraag_id
     except domain.VraagError as exc:
-        melding = f"Vraag {vraag_id} is niet verplaatst. {exc}"
+        melding, geweigerd = f"Vraag {vraag_id} is niet verplaatst. {exc}", True
     return HTMXBlockTemplate(
         template_name="vragen/board.html",
         block_name="bord",
@@ -320,6 +351,8 @@ async def _move_on_board(
                 zoek=data.get("zoek", "").strip(),
             ),
             melding,
+            verplaatst=verplaatst,
+            geweigerd=geweigerd,
         ),
     )
 

@@ -1,15 +1,23 @@
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from participatie.vragen import domain
 from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e.conftest import assert_accessible, assert_fits_width, log_in
-from tests.vragen.test_domain import _aanvraag, _ingelogd
+from tests.e2e.test_zichtbaar import PROBLEMEN_JS
+from tests.vragen.test_domain import _aanvraag, _ingelogd, _versie
 
 FUTURE = (domain.today() + timedelta(days=30)).isoformat()
 
 pytestmark = pytest.mark.browser
+
+# Set PARTICIPATIE_SCREENSHOTS=<folder> to keep pictures of the board at 320 and 1280 px.
+SHOTS = os.environ.get("PARTICIPATIE_SCREENSHOTS", "")
+if SHOTS:
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
 
 
 async def test_raadslid_trechtert_a_vraag_on_a_phone_and_the_pages_are_accessible(
@@ -121,3 +129,162 @@ async def test_resident_sends_an_idea_on_an_old_phone_without_javascript(live_se
     await phone_without_js.wait_for_url(live_server + "/idee/velsen/bedankt")
     assert "Bedankt voor uw vraag of idee" in await phone_without_js.locator("h1").inner_text()
     await assert_fits_width(phone_without_js)
+
+
+# The council's board, measured as chromium lays it out (issue 13, "screens").
+BOARD_LAYOUT_JS = r"""
+() => {
+  const box = (el) => el.getBoundingClientRect();
+  const scroller = document.querySelector(".bord-scroll");
+  const summary = document.querySelector(".filterblok > summary");
+  return {
+    pageWidth: document.documentElement.scrollWidth,
+    columns: [...document.querySelectorAll(".bord__kolom")].map((c) => {
+      const b = box(c);
+      return {top: Math.round(b.top), left: Math.round(b.left), width: Math.round(b.width)};
+    }),
+    scroller: {
+      overflowX: getComputedStyle(scroller).overflowX,
+      scrolls: scroller.scrollWidth > scroller.clientWidth,
+      tabIndex: scroller.tabIndex,
+      label: scroller.getAttribute("aria-label"),
+      width: Math.round(box(scroller).width),
+    },
+    filtersOpen: document.querySelector(".filterblok").open,
+    summary: {width: box(summary).width, height: box(summary).height},
+    cardLinks: [...document.querySelectorAll(".vraagkaart__link")].map((a) => Math.round(box(a).height)),
+  };
+}
+"""
+
+FOCUS_JS = r"""
+() => {
+  const el = document.activeElement;
+  const card = el && el.closest(".vraagkaart");
+  const scroller = document.querySelector(".bord-scroll").getBoundingClientRect();
+  const b = el.getBoundingClientRect();
+  return {
+    id: el.id, card: card ? card.id : null, tag: el.tagName,
+    describedBy: el.getAttribute("aria-describedby"),
+    insideScroller: b.left >= scroller.left - 1 && b.right <= scroller.right + 1,
+  };
+}
+"""
+
+
+async def _shot(page, name: str) -> None:
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+async def _board_vragen(mensen) -> tuple[int, int]:
+    """Two vragen of Beverwijk: one waiting, one IJmond-wide in trechteren with a theme."""
+    raadslid = mensen["raadslid"]
+    wachtend = await _aanvraag(mensen["ambtenaar"], titel="Bankjes in het park")
+    regio = await _aanvraag(mensen["ambtenaar"], thema="huishoudelijke_hulp")
+    await domain.advance_stap(regio, raadslid, versie=1, naar="trechteren")
+    await domain.update_trechter(
+        regio, raadslid, versie=2, scope="regio", thema="huishoudelijke_hulp", prioriteit="hoog"
+    )
+    return wachtend, regio
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+async def test_board_columns_side_by_side_and_a_moved_card_keeps_focus(live_server, browser, mensen, width):
+    wachtend, regio = await _board_vragen(mensen)
+    context = await browser.new_context(viewport={"width": width, "height": 800}, locale="nl-NL")
+    page = await context.new_page()
+    await log_in(page, live_server, "kees@beverwijk.example", PASSWORD)
+    await page.goto(live_server + "/raad/beverwijk/vragen")
+
+    layout = await page.evaluate(BOARD_LAYOUT_JS)
+    assert layout["pageWidth"] <= width  # the page never scrolls sideways ...
+    assert layout["scroller"] == {  # ... only the board's own, focusable and labelled, container
+        "overflowX": "auto",
+        "scrolls": True,
+        "tabIndex": 0,
+        "label": "Vragen per stap (schuif opzij voor de volgende stappen)",
+        "width": layout["scroller"]["width"],
+    }
+    assert layout["scroller"]["width"] <= width
+    columns = layout["columns"]
+    assert len(columns) == 9
+    assert {c["top"] for c in columns} == {columns[0]["top"]}  # one row
+    assert [c["left"] for c in columns] == sorted({c["left"] for c in columns})  # funnel order, no overlap
+    assert all(c["width"] >= 200 for c in columns)
+    assert layout["filtersOpen"] is False
+    assert layout["summary"]["width"] >= 44 and layout["summary"]["height"] >= 44
+    assert min(layout["cardLinks"]) >= 44
+    regio_card = page.locator(f"#kaart-{regio}")
+    assert await regio_card.locator(".feit").all_inner_texts() == [
+        f"Vraag {regio}",
+        "Huishoudelijke hulp",
+        "IJmond-breed",
+    ]
+    assert await page.evaluate(PROBLEMEN_JS) == []
+    await assert_accessible(page)
+    await _shot(page, f"board-{width}")
+
+    # Move with htmx: the board is swapped in place and focus lands on the moved card.
+    await page.evaluate("window.geenHerlaad = true")
+    card = page.locator(f"#kaart-{wachtend}")
+    await card.get_by_label(f"Verplaats vraag {wachtend} naar").select_option("trechteren")
+    await card.get_by_role("button", name="Verplaats").click()
+    melding = page.locator("#bord-melding")
+    await melding.get_by_text(
+        f"Vraag {wachtend} (Bankjes in het park) staat nu in de stap trechteren."
+    ).wait_for()
+    await page.wait_for_function(
+        "(id) => document.activeElement.closest('#' + id) !== null", arg=f"kaart-{wachtend}"
+    )
+    assert await page.evaluate("window.geenHerlaad") is True
+    focus = await page.evaluate(FOCUS_JS)
+    assert focus == {
+        "id": "",
+        "card": f"kaart-{wachtend}",
+        "tag": "A",
+        "describedBy": "bord-melding",
+        "insideScroller": True,
+    }
+    assert await melding.is_visible()
+    assert await page.locator("#kolom-trechteren + ul").locator(f"#kaart-{wachtend}").count() == 1
+    assert await page.evaluate("document.documentElement.scrollWidth") <= width
+    assert await page.evaluate(PROBLEMEN_JS) == []
+    await assert_accessible(page)
+    await _shot(page, f"board-verplaatst-{width}")
+
+    # Someone else moves the other card meanwhile: the refusal takes focus itself.
+    await domain.advance_stap(
+        regio, mensen["velsen"], versie=await _versie(regio), naar="afgewezen", afwijsreden="Dubbel"
+    )
+    card = page.locator(f"#kaart-{regio}")
+    await card.get_by_role("button", name="Verplaats").click()
+    await melding.get_by_text(f"Vraag {regio} is niet verplaatst.").wait_for()
+    await page.wait_for_function("() => document.activeElement.id === 'bord-melding'")
+    assert await melding.is_visible()
+    assert await page.evaluate(PROBLEMEN_JS) == []
+    await assert_accessible(page)
+    await _shot(page, f"board-geweigerd-{width}")
+    await context.close()
+
+
+async def test_board_move_without_javascript_confirms_on_the_board(live_server, phone_without_js, mensen):
+    wachtend, _ = await _board_vragen(mensen)
+    page = phone_without_js
+    await log_in(page, live_server, "kees@beverwijk.example", PASSWORD)
+    await page.goto(live_server + "/raad/beverwijk/vragen")
+
+    card = page.locator(f"#kaart-{wachtend}")
+    await card.get_by_label(f"Verplaats vraag {wachtend} naar").select_option("trechteren")
+    await card.get_by_role("button", name="Verplaats").click()
+
+    await page.wait_for_url(f"{live_server}/raad/beverwijk/vragen?verplaatst={wachtend}")
+    melding = page.locator("#bord-melding")
+    assert (
+        await melding.inner_text()
+        == f"Vraag {wachtend} (Bankjes in het park) staat nu in de stap trechteren."
+    )
+    assert await page.evaluate("document.activeElement.closest('.vraagkaart').id") == f"kaart-{wachtend}"
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+    # No axe here: it runs as a script in the page, which this phone does not allow.
+    await _shot(page, "board-zonder-js-320")
