@@ -49,7 +49,7 @@ async def test_trechteren_and_moving_the_card_without_javascript(client, kees):
     )
 
     assert response.status_code == 302
-    assert response.headers["location"] == "/raad/beverwijk/vragen"
+    assert response.headers["location"] == f"/raad/beverwijk/vragen?verplaatst={kees}"
     assert (await domain.load_vraag(kees))["stap"] == "concretiseren"
     page = await client.get(f"/raad/beverwijk/vragen/{kees}")
     assert "Voordat de vraag naar <strong>voorleggen</strong> kan" in page.text
