@@ -104,9 +104,14 @@ async def _rapportmails(gemeente_id: int) -> list[rapporten_queries.MislukteMail
     return await rapporten_queries.mislukte_mails(vragen_queries.ids_of_gemeente(gemeente_id))
 
 
+async def _open_peilingen(gemeente_id: int) -> list[dict[str, Any]]:
+    return await peilingen_queries.open_peilingen(vragen_queries.ids_of_gemeente(gemeente_id))
+
+
 def register_werkbank() -> None:
     """The sections of the council member's start page: accounts builds on none of the domains."""
     werkbank.register("nieuwe_vragen", vragen_queries.te_trechteren)
+    werkbank.register("peilingen", _open_peilingen)
     werkbank.register("bijeenkomsten", _bijeenkomsten_deze_week)
     werkbank.register("borging", vragen_queries.borging_te_laat)
     werkbank.register("rapportmails", _rapportmails)

@@ -11,7 +11,16 @@ from piccolo.query.functions.aggregate import Count
 
 from participatie import tijd
 from participatie.peilingen.domain import FormItem, Formulier
-from participatie.peilingen.tables import Antwoord, Kiosk, Peiling, Soort, Teller, Uitnodiging, Waarde
+from participatie.peilingen.tables import (
+    Antwoord,
+    Kiosk,
+    Peiling,
+    Soort,
+    Status,
+    Teller,
+    Uitnodiging,
+    Waarde,
+)
 
 MIN_GROEP = 10  # a breakdown never shows a group smaller than this
 
@@ -309,3 +318,31 @@ async def _breakdown(
         groepen=[(label, None if value in hidden else sizes[value]) for value, label in groups],
         rijen=rijen,
     )
+
+
+async def open_peilingen(vraag_ids: Any) -> list[dict[str, Any]]:
+    """The open polls of the vragen in `vraag_ids` (a subquery from vragen.queries), closing
+    soonest first (no closing time last), each with its number of answers. Two queries,
+    whatever the number of polls."""
+    rows = (
+        await Peiling.select(Peiling.id, Peiling.titel, Peiling.sluit_at, Peiling.vraag)
+        .where(Peiling.vraag.is_in(vraag_ids) & (Peiling.status == Status.OPEN.value))
+        .order_by(Peiling.id)
+    )
+    aantallen = {
+        r["peiling"]: r["n"]
+        for r in await Antwoord.select(Antwoord.peiling, Count(Antwoord.id, alias="n"))
+        .where(Antwoord.peiling.is_in([r["id"] for r in rows] or [-1]))
+        .group_by(Antwoord.peiling)
+    }
+    result = [
+        {
+            **r,
+            "sluit_at": tijd.as_utc(r["sluit_at"]) if r["sluit_at"] else None,
+            "antwoorden": aantallen.get(r["id"], 0),
+        }
+        for r in rows
+    ]
+    # Python's sort, not SQL's: the engines put NULLs at different ends; no closing time is last.
+    laatst = datetime.max.replace(tzinfo=UTC)
+    return sorted(result, key=lambda p: (p["sluit_at"] or laatst, p["id"]))

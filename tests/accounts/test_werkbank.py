@@ -164,9 +164,6 @@ async def test_werkbank_new_vragen_oldest_first_with_date_and_regio_not_another_
     assert "Niets te doen" not in response.text
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the peilingen section is registered after helper C's last edit of peilingen"
-)
 async def test_werkbank_polls_show_answers_and_only_closing_within_3_days_is_binnenkort(client, kees):
     vraag_id = await _vraag("beverwijk", "Fietspad", stap="voorleggen")
     morgen_17 = _nederlands(tijd.today() + timedelta(days=1), 17)
@@ -312,9 +309,6 @@ async def _one_of_each(n: int) -> None:
         await _rapport_met_mislukte_mails(vraag_id, f"Rapport {n}-{i}", 1)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the peilingen section is registered after helper C's last edit of peilingen"
-)
 async def test_werkbank_runs_the_same_queries_for_1_or_6_of_each(client, kees, query_count):
     await _one_of_each(1)
     await client.get("/raad/beverwijk")
