@@ -143,7 +143,8 @@ async def rows(formulier: Formulier) -> AsyncIterator[list[list[str]]]:
             batch.append(
                 [
                     str(number),
-                    tijd.as_utc(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
+                    # The Dutch hour, as the results page shows it (whole-hour offsets keep it whole).
+                    tijd.local(a["ingediend_uur"]).strftime("%Y-%m-%d %H:00"),
                     a["bron"],
                     *[_cell(i, answers, is_hidden) for i in items],
                 ]

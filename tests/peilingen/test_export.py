@@ -218,3 +218,20 @@ async def test_the_results_page_hides_a_background_group_the_export_hides(kees, 
     assert leeftijd.count("minder dan 10 mensen: niet getoond") == 2
     assert "<td>1</td>" not in leeftijd
     assert "<td>10</td>" not in leeftijd
+
+
+@pytest.mark.parametrize(
+    ("utc_uur", "nederlands_uur"),
+    [("2027-01-15 23:00:00+00:00", "2027-01-16 00:00"), ("2027-07-14 22:00:00+00:00", "2027-07-15 00:00")],
+)
+async def test_export_hour_is_the_dutch_hour_in_winter_and_summer(kees, mensen, utc_uur, nederlands_uur):
+    from datetime import datetime
+
+    formulier = await _poll_met_leeftijd(mensen)
+    await _submit(formulier, 1, 0, "een")
+    await Antwoord.update({Antwoord.ingediend_uur: datetime.fromisoformat(utc_uur)}, force=True)
+
+    rows = _rows(await kees.get(f"/raad/beverwijk/peilingen/{formulier.peiling_id}/antwoorden.csv"))
+
+    # The results page shows answers per Dutch hour; the export must say the same hour.
+    assert rows[1][1] == nederlands_uur
