@@ -40,3 +40,15 @@ def text_field(
     elif len(value) > max_length:
         fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
     return value
+
+
+def parse_id(text: str) -> int | None:
+    """A row number typed or posted as text, or None.
+
+    Only ASCII digits, at most 9 of them: "٣" is a digit to Python but not to a database, and
+    a 20-digit number overflows SQLite's and PostgreSQL's integers (a 500 instead of "not found").
+    """
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return None

@@ -10,8 +10,6 @@ parameter, 404 when unknown). Registered once on the app, so no handler calls th
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -27,7 +25,7 @@ def settings_of(request: Request) -> Settings:
     return request.app.state["settings"]
 
 
-async def gemeente_or_404(slug: str) -> dict[str, Any]:
+async def gemeente_or_404(slug: str) -> account_queries.GemeenteRij:
     """The council of a URL; an unknown slug is a 404 like any other missing page."""
     info = await account_queries.get_gemeente(slug)
     if info is None:
@@ -47,7 +45,7 @@ def provide_user(request: Request) -> Ingelogd:
     return user
 
 
-async def provide_gemeente_info(gemeente: FromPath[str]) -> dict[str, Any]:
+async def provide_gemeente_info(gemeente: FromPath[str]) -> account_queries.GemeenteRij:
     # FromPath, not a bare `str`: Litestar 2.25 warns about inferred parameters as soon as a
     # handler names this dependency with NamedDependency, and pytest turns warnings into errors.
     return await gemeente_or_404(gemeente)

@@ -9,28 +9,33 @@ from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.spoor.tables import Spoorregel
 
 
-async def list_gemeenten() -> list[dict[str, Any]]:
-    return await Gemeente.select(
-        Gemeente.id,
-        Gemeente.slug,
-        Gemeente.naam,
-        Gemeente.raad_naam,
-        Gemeente.regio.naam.as_alias("regio_naam"),
-    ).order_by(Gemeente.naam)
+@dataclass(frozen=True)
+class GemeenteRij:
+    """A council as every page shows it (the `gemeente_info` dependency of the routes)."""
+
+    id: int
+    slug: str
+    naam: str
+    raad_naam: str
+    regio_naam: str
 
 
-async def get_gemeente(slug: str) -> dict[str, Any] | None:
-    return (
-        await Gemeente.select(
-            Gemeente.id,
-            Gemeente.slug,
-            Gemeente.naam,
-            Gemeente.raad_naam,
-            Gemeente.regio.naam.as_alias("regio_naam"),
-        )
-        .where(Gemeente.slug == slug)
-        .first()
-    )
+_GEMEENTE_COLUMNS = (
+    Gemeente.id,
+    Gemeente.slug,
+    Gemeente.naam,
+    Gemeente.raad_naam,
+    Gemeente.regio._.naam.as_alias("regio_naam"),
+)
+
+
+async def list_gemeenten() -> list[GemeenteRij]:
+    return [GemeenteRij(**row) for row in await Gemeente.select(*_GEMEENTE_COLUMNS).order_by(Gemeente.naam)]
+
+
+async def get_gemeente(slug: str) -> GemeenteRij | None:
+    row = await Gemeente.select(*_GEMEENTE_COLUMNS).where(Gemeente.slug == slug).first()
+    return GemeenteRij(**row) if row is not None else None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from participatie.accounts.forms import (
     safe_next,
 )
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, eigen_gemeente
+from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer
@@ -203,7 +204,7 @@ async def _gebruiker_form(
             "waarden": waarden,
             "fouten": fouten,
             "rollen": ROLLEN,
-            "gemeente_opties": [(g["slug"], g["naam"]) for g in await queries.list_gemeenten()],
+            "gemeente_opties": [(g.slug, g.naam) for g in await queries.list_gemeenten()],
         },
     )
 
@@ -317,7 +318,7 @@ async def spoor_page(request: SessieRequest) -> Template:
     """
     gemeenten = await queries.list_gemeenten()
     # The query string's first value of each field, like read_form for a posted form.
-    form = ZoekForm.parse(request.query_params, {g["slug"]: g["id"] for g in gemeenten})
+    form = ZoekForm.parse(request.query_params, {g.slug: g.id for g in gemeenten})
     regels: list[spoor.Regel] = []
     if form.zoekopdracht is not None:
         regels = await spoor.zoek(form.zoekopdracht, limit=PER_PAGINA + 1, offset=form.offset)
@@ -332,8 +333,8 @@ async def spoor_page(request: SessieRequest) -> Template:
         context={
             "form": form,
             "regels": regels[:PER_PAGINA],
-            "gemeente_opties": [(g["slug"], g["naam"]) for g in gemeenten],
-            "slug_van": {g["id"]: g["slug"] for g in gemeenten},
+            "gemeente_opties": [(g.slug, g.naam) for g in gemeenten],
+            "slug_van": {g.id: g.slug for g in gemeenten},
             "onderwerp_opties": [(o, o) for o in await queries.spoor_onderwerpen()],
             "volgende": pagina_link(form.pagina + 1) if len(regels) > PER_PAGINA else None,
             "vorige": pagina_link(form.pagina - 1) if form.pagina > 1 and not form.fouten else None,
@@ -380,15 +381,15 @@ async def change_password(
 
 
 @get("/")
-async def werkbank(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+async def werkbank(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
     """What needs the council of the URL: each section filled by its own domain (werkbank.py)."""
-    secties = await startpagina.voor_gemeente(gemeente_info["id"])
+    secties = await startpagina.voor_gemeente(gemeente_info.id)
     nu = tijd.now()
     return Template(
         "accounts/werkbank.html",
         context={
             "gemeente": gemeente_info,
-            "raadsleden": await queries.raadsleden(gemeente_info["id"]),
+            "raadsleden": await queries.raadsleden(gemeente_info.id),
             **secties,
             "niets_te_doen": not any(secties.values()),
             "sluit_tekst": lambda sluit_at: startpagina.sluit_tekst(sluit_at, nu),

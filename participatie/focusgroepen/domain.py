@@ -38,6 +38,7 @@ from participatie.focusgroepen.tables import (
     Steun,
 )
 from participatie.fouten import GeenToegang, Geweigerd, NietGevonden, OngeldigeInvoer
+from participatie.invoer import parse_id
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.sleutels import keyed
@@ -446,11 +447,12 @@ async def add_account_lid(user: Ingelogd, groep_id: int, gebruiker_id: str) -> i
     """A raadslid or beleidsmedewerker of the group's own municipality."""
     groep = await _beheer(user, groep_id)
     persoon = None
-    if gebruiker_id.strip().isdigit():
+    gekozen_id = parse_id(gebruiker_id)
+    if gekozen_id is not None:
         persoon = (
             await Gebruiker.select(Gebruiker.id, Gebruiker.rol)
             .where(
-                (Gebruiker.id == int(gebruiker_id))
+                (Gebruiker.id == gekozen_id)
                 & (Gebruiker.gemeente == groep.gemeente)
                 & Gebruiker.rol.is_in([Rol.RAADSLID.value, Rol.AMBTENAAR.value])
                 & (Gebruiker.is_actief == True)  # noqa: E712
@@ -986,7 +988,7 @@ async def add_bevinding(
     eigen = {
         b["id"] for b in await Bijeenkomst.select(Bijeenkomst.id).where(Bijeenkomst.focusgroep == groep_id)
     }
-    gekozen = {int(b) for b in bijeenkomsten if b.isdigit()}
+    gekozen = {i for i in map(parse_id, bijeenkomsten) if i is not None}
     if len(gekozen) != len(bijeenkomsten) or not gekozen <= eigen:
         fouten["bijeenkomsten"] = "Kies alleen bijeenkomsten van deze groep."
     if fouten:

@@ -17,6 +17,7 @@ from participatie import tijd
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
+from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.focusgroepen import domain, queries
@@ -73,25 +74,25 @@ MELDINGEN = {
 GROEP_VELDEN = ("thema", "doel", "eind_op", "verantwoordelijke")
 
 
-async def _rol(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> str:
+async def _rol(user: Ingelogd, groep_id: int, gemeente_info: GemeenteRij) -> str:
     """The same 404 for a missing group, another council's group, or one of another URL."""
     rol = await domain.rol_in_groep(user, groep_id)
     groep = await domain.load_groep(groep_id)
     if rol is None or groep is None:
         raise NotFoundException()
-    if groep.gemeente != gemeente_info["id"] and user.rol is not Rol.BEHEERDER:
+    if groep.gemeente != gemeente_info.id and user.rol is not Rol.BEHEERDER:
         raise NotFoundException()
     return rol
 
 
-async def _beheer(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> None:
+async def _beheer(user: Ingelogd, groep_id: int, gemeente_info: GemeenteRij) -> None:
     """Only who runs the group gets its council pages; a policy officer has their own page."""
     if await _rol(user, groep_id, gemeente_info) != "beheer":
         raise NotFoundException()
 
 
 async def _groep_page(
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     groep_id: int,
     *,
     rol: str,
@@ -139,7 +140,7 @@ def _pad(gemeente: str, groep_id: int) -> str:
 async def _handle(
     request: Request,
     user: Ingelogd,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     groep_id: int,
     action: Actie,
     *,
@@ -166,7 +167,7 @@ async def _handle(
             invoer=data,
             status=exc.status,
         )
-    pad = _pad(gemeente_info["slug"], groep_id)
+    pad = _pad(gemeente_info.slug, groep_id)
     return Redirect(path=f"{pad}?gelukt={melding}#{anchor}" if melding else f"{pad}#{anchor}")
 
 
@@ -181,7 +182,7 @@ async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
 
 
 async def _nieuw(
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     vraag: dict[str, Any],
     waarden: dict[str, str],
     fouten: dict[str, str],
@@ -208,7 +209,7 @@ async def _nieuw(
 
 @get("/nieuw")
 async def new_groep_page(
-    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], vraag_id: FromPath[int]
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij], vraag_id: FromPath[int]
 ) -> Template:
     return await _nieuw(gemeente_info, await _vraag(user, vraag_id), {}, {})
 
@@ -217,7 +218,7 @@ async def new_groep_page(
 async def create_groep(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     vraag = await _vraag(user, vraag_id)
@@ -235,7 +236,7 @@ async def create_groep(
         waarden = {k: data.get(k, "") for k in ("thema", "doel", "eind_op", "verantwoordelijke")}
         fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else {"thema": exc.melding}
         return await _nieuw(gemeente_info, vraag, waarden, fouten, exc.status)
-    return Redirect(path=_pad(gemeente_info["slug"], groep_id))
+    return Redirect(path=_pad(gemeente_info.slug, groep_id))
 
 
 # --- the council runs the group ----------------------------------------------------------------
@@ -245,7 +246,7 @@ async def create_groep(
 async def groep_page(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template:
     rol = await _rol(user, groep_id, gemeente_info)
@@ -257,7 +258,7 @@ async def groep_page(
 async def add_inwoner(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
@@ -277,7 +278,7 @@ async def add_inwoner(
 async def add_account_lid(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
@@ -291,7 +292,7 @@ async def invite(
     request: Request,
     user: NamedDependency[Ingelogd],
     settings: NamedDependency[Settings],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
@@ -306,7 +307,7 @@ async def invite(
 async def remove_lid(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     lid_id: FromPath[int],
 ) -> Template | Redirect:
@@ -325,7 +326,7 @@ async def plan_bijeenkomst(
     request: Request,
     user: NamedDependency[Ingelogd],
     settings: NamedDependency[Settings],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
@@ -336,7 +337,7 @@ async def plan_bijeenkomst(
     )
 
 
-async def _te_wijzigen(user: Ingelogd, groep_id: int, gemeente_info: dict[str, Any]) -> domain.Groep:
+async def _te_wijzigen(user: Ingelogd, groep_id: int, gemeente_info: GemeenteRij) -> domain.Groep:
     await _beheer(user, groep_id, gemeente_info)
     groep = await domain.load_groep(groep_id)
     if groep is None:
@@ -346,7 +347,7 @@ async def _te_wijzigen(user: Ingelogd, groep_id: int, gemeente_info: dict[str, A
 
 @get("/wijzigen")
 async def change_groep_page(
-    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], groep_id: FromPath[int]
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij], groep_id: FromPath[int]
 ) -> Template:
     groep = await _te_wijzigen(user, groep_id, gemeente_info)
     waarden = {
@@ -362,7 +363,7 @@ async def change_groep_page(
 async def change_groep(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     groep = await _te_wijzigen(user, groep_id, gemeente_info)
@@ -374,14 +375,14 @@ async def change_groep(
         fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else {"thema": exc.melding}
         vraag = await vragen.load_vraag(groep.vraag)
         return await _nieuw(gemeente_info, vraag, waarden, fouten, exc.status, groep=groep)
-    return Redirect(path=f"{_pad(gemeente_info['slug'], groep_id)}?gelukt=gewijzigd")
+    return Redirect(path=f"{_pad(gemeente_info.slug, groep_id)}?gelukt=gewijzigd")
 
 
 @post("/bevindingen")
 async def add_bevinding(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
@@ -404,7 +405,7 @@ async def add_bevinding(
 async def remove_bevinding(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bevinding_id: FromPath[int],
 ) -> Template | Redirect:
@@ -415,7 +416,7 @@ async def remove_bevinding(
 
 
 async def _bevinding_page(
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     groep: domain.Groep,
     bevinding_id: int,
     *,
@@ -443,7 +444,7 @@ async def _bevinding_page(
 @get("/bevindingen/{bevinding_id:int}")
 async def bevinding_page(
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bevinding_id: FromPath[int],
 ) -> Template:
@@ -455,7 +456,7 @@ async def bevinding_page(
 async def change_bevinding(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bevinding_id: FromPath[int],
 ) -> Template | Redirect:
@@ -469,7 +470,7 @@ async def change_bevinding(
         return await _bevinding_page(
             gemeente_info, groep, bevinding_id, invoer=invoer, fouten=fouten, status=exc.status
         )
-    return Redirect(path=f"{_pad(gemeente_info['slug'], groep_id)}?gelukt=bevinding_gewijzigd#bevindingen")
+    return Redirect(path=f"{_pad(gemeente_info.slug, groep_id)}?gelukt=bevinding_gewijzigd#bevindingen")
 
 
 @post("/sluiten")
@@ -477,7 +478,7 @@ async def close_groep(
     request: Request,
     user: NamedDependency[Ingelogd],
     settings: NamedDependency[Settings],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
@@ -490,7 +491,7 @@ async def close_groep(
 
 
 async def _bijeenkomst(
-    user: Ingelogd, gemeente_info: dict[str, Any], groep_id: int, bijeenkomst_id: int
+    user: Ingelogd, gemeente_info: GemeenteRij, groep_id: int, bijeenkomst_id: int
 ) -> dict[str, Any]:
     await _beheer(user, groep_id, gemeente_info)
     for bijeenkomst in await queries.bijeenkomsten(groep_id):
@@ -501,7 +502,7 @@ async def _bijeenkomst(
 
 async def _bijeenkomst_page(
     user: Ingelogd,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     groep_id: int,
     bijeenkomst_id: int,
     *,
@@ -530,7 +531,7 @@ async def _bijeenkomst_page(
 @get("/bijeenkomsten/{bijeenkomst_id:int}")
 async def bijeenkomst_page(
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bijeenkomst_id: FromPath[int],
 ) -> Template:
@@ -540,7 +541,7 @@ async def bijeenkomst_page(
 async def _meeting_action(
     request: Request,
     user: Ingelogd,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     groep_id: int,
     bijeenkomst_id: int,
     action: Actie,
@@ -565,7 +566,7 @@ async def _meeting_action(
             invoer=data,
             status=exc.status,
         )
-    pad = _pad(gemeente_info["slug"], groep_id)
+    pad = _pad(gemeente_info.slug, groep_id)
     return Redirect(path=f"{pad}/bijeenkomsten/{bijeenkomst_id}?gelukt=1#{anchor}")
 
 
@@ -574,7 +575,7 @@ async def change_bijeenkomst(
     request: Request,
     user: NamedDependency[Ingelogd],
     settings: NamedDependency[Settings],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bijeenkomst_id: FromPath[int],
 ) -> Template | Redirect:
@@ -589,7 +590,7 @@ async def cancel_bijeenkomst(
     request: Request,
     user: NamedDependency[Ingelogd],
     settings: NamedDependency[Settings],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bijeenkomst_id: FromPath[int],
 ) -> Template | Redirect:
@@ -603,7 +604,7 @@ async def cancel_bijeenkomst(
 async def record_verslag(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     groep_id: FromPath[int],
     bijeenkomst_id: FromPath[int],
 ) -> Template | Redirect:
@@ -623,7 +624,7 @@ async def record_verslag(
 
 @get("/{groep_id:int}")
 async def groep_als_lid(
-    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], groep_id: FromPath[int]
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij], groep_id: FromPath[int]
 ) -> Template:
     rol = await _rol(user, groep_id, gemeente_info)
     return await _groep_page(gemeente_info, groep_id, rol=rol)

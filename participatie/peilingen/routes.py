@@ -27,6 +27,7 @@ from participatie import csvexport, sjablonen, sleutels, tijd
 from participatie.accounts import domain as accounts
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, eigen_gemeente
+from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer, TeVaak
@@ -48,7 +49,7 @@ POSTER_QR_MM = 110
 POSTER_QR_X = (210 - POSTER_QR_MM) / 2
 POSTER_QR_Y = 70
 
-Gemeente = NamedDependency[dict[str, Any]]
+Gemeente = NamedDependency[GemeenteRij]
 
 
 async def _beheer(user: Ingelogd, peiling_id: int) -> Formulier:
@@ -65,8 +66,8 @@ def _link(settings: Settings, formulier: Formulier) -> str:
     return f"{settings.base_url.rstrip('/')}/p/{formulier.sleutel}"
 
 
-def _pad(gemeente_info: dict[str, Any], peiling_id: int, rest: str = "") -> str:
-    return f"/raad/{gemeente_info['slug']}/peilingen/{peiling_id}{rest}"
+def _pad(gemeente_info: GemeenteRij, peiling_id: int, rest: str = "") -> str:
+    return f"/raad/{gemeente_info.slug}/peilingen/{peiling_id}{rest}"
 
 
 # --- the council: a new poll under its vraag --------------------------------------------------
@@ -80,7 +81,7 @@ async def _vraag(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
 
 
 def _nieuw(
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     vraag: dict[str, Any],
     waarden: dict[str, str],
     *,
@@ -132,7 +133,7 @@ async def create_peiling(
 
 async def _beheer_page(
     settings: Settings,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     formulier: Formulier,
     *,
     fouten: dict[str, str] | None = None,
@@ -186,7 +187,7 @@ async def beheer_page(
 async def _change(
     user: Ingelogd,
     settings: Settings,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     peiling_id: int,
     change: Callable[[], Awaitable[object]],
     data: dict[str, str] | None = None,
@@ -361,7 +362,7 @@ async def poster(
         context={
             "titel": formulier.titel,
             "link": link,
-            "raad_naam": gemeente_info["raad_naam"],
+            "raad_naam": gemeente_info.raad_naam,
             "qr": Markup(qr_svg),  # noqa: S704 - segno's own SVG, nothing of ours in it but the link it encodes
         },
     )

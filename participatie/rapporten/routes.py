@@ -19,10 +19,11 @@ from litestar.types import ControllerRouterHandler
 
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
+from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import NietGevonden, OngeldigeInvoer
-from participatie.invoer import read_form
+from participatie.invoer import parse_id, read_form
 from participatie.rapporten import domain, inhoud
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
@@ -38,7 +39,7 @@ PDF_ONMOGELIJK = "De PDF kan op deze server niet gemaakt worden. Vraag de beheer
 async def _beheer_page(
     request: Request,
     user: Ingelogd,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     vraag_id: int,
     *,
     fouten: dict[str, str] | None = None,
@@ -76,7 +77,7 @@ async def _beheer_page(
 async def _act(
     request: Request,
     user: Ingelogd,
-    gemeente_info: dict[str, Any],
+    gemeente_info: GemeenteRij,
     vraag_id: int,
     action: Callable[[dict[str, str]], Awaitable[Any]],
     gelukt: str,
@@ -106,14 +107,14 @@ async def _act(
             invoer=data or None,
             status=exc.status,
         )
-    return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen/{vraag_id}/rapport?gelukt={gelukt}")
+    return Redirect(path=f"/raad/{gemeente_info.slug}/vragen/{vraag_id}/rapport?gelukt={gelukt}")
 
 
 @get("/")
 async def beheer_page(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template:
     return await _beheer_page(request, user, gemeente_info, vraag_id)
@@ -123,15 +124,15 @@ async def beheer_page(
 async def save(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str]) -> None:
-        versie = data.get("versie", "")
+        versie = parse_id(data.get("versie", ""))
         await domain.update_rapport(
             user,
             vraag_id,
-            versie=int(versie) if versie.isdigit() else -1,
+            versie=-1 if versie is None else versie,  # -1 never matches: a concurrent change
             titel=data.get("titel", ""),
             inleiding=data.get("inleiding", ""),
             conclusies=data.get("conclusies", ""),
@@ -145,7 +146,7 @@ async def save(
 async def approve(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     return await _act(
@@ -157,7 +158,7 @@ async def approve(
 async def publish(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     settings: NamedDependency[Settings],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
@@ -175,7 +176,7 @@ async def publish(
 async def retry(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     return await _act(
@@ -203,39 +204,37 @@ raad_router = Router(
 # --- public -----------------------------------------------------------------------------------
 
 
-async def _published(gemeente_info: dict[str, Any], sleutel: str) -> domain.RapportRij:
-    rapport = await domain.gepubliceerd_rapport(gemeente_info["id"], sleutel)
+async def _published(gemeente_info: GemeenteRij, sleutel: str) -> domain.RapportRij:
+    rapport = await domain.gepubliceerd_rapport(gemeente_info.id, sleutel)
     if rapport is None:
         raise NotFoundException()
     return rapport
 
 
 @get("/", opt=PUBLIEK)
-async def list_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
-    rapporten = await domain.gepubliceerde_rapporten(gemeente_info["id"])
+async def list_page(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
+    rapporten = await domain.gepubliceerde_rapporten(gemeente_info.id)
     return Template(
         "rapporten/lijst.html",
-        context={"raad": gemeente_info, "rapporten": rapporten, "thema": gemeente_info["slug"]},
+        context={"raad": gemeente_info, "rapporten": rapporten, "thema": gemeente_info.slug},
     )
 
 
 @get("/{sleutel:str}", opt=PUBLIEK)
-async def report_page(gemeente_info: NamedDependency[dict[str, Any]], sleutel: FromPath[str]) -> Template:
+async def report_page(gemeente_info: NamedDependency[GemeenteRij], sleutel: FromPath[str]) -> Template:
     rapport = await _published(gemeente_info, sleutel)
     return Template(
         "rapporten/rapport.html",
         context={
             **await inhoud.context(rapport.opgeslagen_id),
             "voorbeeld": False,
-            "thema": gemeente_info["slug"],
+            "thema": gemeente_info.slug,
         },
     )
 
 
 @get("/{sleutel:str}/pdf", opt=PUBLIEK)
-async def report_pdf(
-    gemeente_info: NamedDependency[dict[str, Any]], sleutel: FromPath[str]
-) -> Response[bytes]:
+async def report_pdf(gemeente_info: NamedDependency[GemeenteRij], sleutel: FromPath[str]) -> Response[bytes]:
     rapport = await _published(gemeente_info, sleutel)
     if rapport.pdf is None:
         raise NotFoundException()

@@ -21,6 +21,7 @@ from participatie.fouten import GeenToegang as _GeenToegang
 from participatie.fouten import GelijktijdigGewijzigd as _GelijktijdigGewijzigd
 from participatie.fouten import Geweigerd, NietGevonden
 from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer  # the one of fouten.py, named here too
+from participatie.invoer import parse_id
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.markdown import render_markdown
@@ -494,9 +495,8 @@ async def update_trechter(
         fouten["prioriteit"] = "Kies een prioriteit."
     dubbel_id: int | None = None
     if dubbel_van.strip():
-        try:
-            dubbel_id = int(dubbel_van)
-        except ValueError:
+        dubbel_id = parse_id(dubbel_van)
+        if dubbel_id is None:
             fouten["dubbel_van"] = "Vul het nummer van de eerdere vraag in."
         else:
             earlier = (
@@ -575,10 +575,7 @@ async def update_concretisering(
             vormen.append(vorm)
     verantwoordelijke_id: int | None = None
     if verantwoordelijke:
-        try:
-            verantwoordelijke_id = int(verantwoordelijke)
-        except ValueError:
-            verantwoordelijke_id = -1
+        verantwoordelijke_id = parse_id(verantwoordelijke) or -1
         member = (
             await Gebruiker.select(Gebruiker.id)
             .where(

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from participatie import tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
+from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
@@ -34,14 +35,12 @@ AANVRAAG_VELDEN = ("titel", "tekst", "achtergrond", "thema", "advies_gewenst_op"
 
 
 @get("/gemeente/{gemeente:str}", guards=[alleen(Rol.AMBTENAAR, Rol.BEHEERDER), eigen_gemeente])
-async def portaal(
-    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
-) -> Template:
+async def portaal(user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij]) -> Template:
     return Template(
         "vragen/portaal.html",
         context={
             "gemeente": gemeente_info,
-            "aanvragen": await queries.aanvragen_van(gemeente_info["id"]),
+            "aanvragen": await queries.aanvragen_van(gemeente_info.id),
             # The focus groups this ambtenaar sits in: focusgroepen fills this key (panelen).
             **await panelen.voor_portaal(user),
             "mijn_id": user.id,
@@ -50,7 +49,7 @@ async def portaal(
     )
 
 
-def _nieuw_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:
+def _nieuw_context(info: GemeenteRij, waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:
     return {
         "gemeente": info,
         "waarden": waarden,
@@ -63,7 +62,7 @@ def _nieuw_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[s
 
 @get("/nieuw")
 async def new_aanvraag_page(
-    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij]
 ) -> Template:
     waarden = dict.fromkeys(AANVRAAG_VELDEN, "")
     waarden["contactpersoon"] = user.naam
@@ -72,7 +71,7 @@ async def new_aanvraag_page(
 
 @post("/nieuw", request_max_body_size=AANVRAAG_MAX_BODY)
 async def create_aanvraag(
-    request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+    request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij]
 ) -> Template | Redirect:
     form = await request.form()
     data = await read_form(request)
@@ -101,7 +100,7 @@ async def create_aanvraag(
             status_code=exc.status,
             context=_nieuw_context(gemeente_info, waarden, exc.fouten),
         )
-    return Redirect(path=f"/gemeente/{gemeente_info['slug']}/aanvragen/{vraag_id}?ingediend=1")
+    return Redirect(path=f"/gemeente/{gemeente_info.slug}/aanvragen/{vraag_id}?ingediend=1")
 
 
 async def _aanvraag_for(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
@@ -117,7 +116,7 @@ async def _aanvraag_for(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
 
 async def _aanvraag_page(
     request: Request,
-    info: dict[str, Any],
+    info: GemeenteRij,
     vraag: dict[str, Any],
     *,
     fouten: dict[str, str] | None = None,
@@ -150,7 +149,7 @@ async def _aanvraag_page(
 async def aanvraag_page(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template:
     return await _aanvraag_page(request, gemeente_info, await _aanvraag_for(user, vraag_id))
@@ -160,7 +159,7 @@ async def aanvraag_page(
 async def record_reactie(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     await _aanvraag_for(user, vraag_id)
@@ -183,7 +182,7 @@ async def record_reactie(
         return await _aanvraag_page(
             request, gemeente_info, vraag, melding=exc.melding, invoer=data, status=exc.status
         )
-    return Redirect(path=f"/gemeente/{gemeente_info['slug']}/aanvragen/{vraag_id}#reactie")
+    return Redirect(path=f"/gemeente/{gemeente_info.slug}/aanvragen/{vraag_id}#reactie")
 
 
 @get("/{vraag_id:int}/bijlagen/{bijlage_id:int}")
@@ -197,20 +196,18 @@ async def aanvraag_bijlage(
 # --- the resident's idea form ---------------------------------------------------------------
 
 
-def _idee_context(info: dict[str, Any], waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:
-    return {"gemeente": info, "waarden": waarden, "fouten": fouten, "thema": info["slug"]}
+def _idee_context(info: GemeenteRij, waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:
+    return {"gemeente": info, "waarden": waarden, "fouten": fouten, "thema": info.slug}
 
 
 @get("/", opt=PUBLIEK)
-async def idee_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+async def idee_page(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
     return Template("vragen/idee.html", context=_idee_context(gemeente_info, {"tekst": "", "email": ""}, {}))
 
 
 @post("/", opt=PUBLIEK)
-async def create_idee(
-    request: Request, gemeente_info: NamedDependency[dict[str, Any]]
-) -> Template | Redirect:
-    slug = gemeente_info["slug"]
+async def create_idee(request: Request, gemeente_info: NamedDependency[GemeenteRij]) -> Template | Redirect:
+    slug = gemeente_info.slug
     data = await read_form(request)
     if data.get("website"):
         # Only a robot fills in the field that people cannot see; it gets the same thank-you.
@@ -228,9 +225,9 @@ async def create_idee(
 
 
 @get("/bedankt", opt=PUBLIEK)
-async def idee_bedankt(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+async def idee_bedankt(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
     return Template(
-        "vragen/idee_bedankt.html", context={"gemeente": gemeente_info, "thema": gemeente_info["slug"]}
+        "vragen/idee_bedankt.html", context={"gemeente": gemeente_info, "thema": gemeente_info.slug}
     )
 
 

@@ -18,6 +18,7 @@ from participatie import csvexport, spoor, tijd
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import alleen, eigen_gemeente
+from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
@@ -38,7 +39,7 @@ async def _vraag_for(user: Ingelogd, vraag_id: int) -> dict[str, Any]:
 @get("/")
 async def board(
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     thema: FromQuery[str] = "",
     stap: FromQuery[str] = "",
     herkomst: FromQuery[str] = "",
@@ -65,7 +66,7 @@ def _moved_message(vraag_id: int, titel: str, naar: Stap) -> str:
 
 
 async def _board_context(
-    info: dict[str, Any],
+    info: GemeenteRij,
     f: queries.BoardFilter,
     melding: str = "",
     *,
@@ -76,7 +77,7 @@ async def _board_context(
     refusal and gets focus itself."""
     return {
         "gemeente": info,
-        "kolommen": await queries.board(info["id"], f),
+        "kolommen": await queries.board(info.id, f),
         "filter": f,
         "themas": stappen.THEMAS,
         "thema_labels": dict(stappen.THEMAS),
@@ -90,7 +91,7 @@ async def _board_context(
 
 
 async def _vraag_page(
-    info: dict[str, Any],
+    info: GemeenteRij,
     vraag: dict[str, Any],
     *,
     fouten: dict[str, str] | None = None,
@@ -206,7 +207,7 @@ def waarde_tekst(value: object) -> str:
 
 @get("/{vraag_id:int}")
 async def vraag_page(
-    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]], vraag_id: FromPath[int]
+    user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij], vraag_id: FromPath[int]
 ) -> Template:
     return await _vraag_page(gemeente_info, await _vraag_for(user, vraag_id))
 
@@ -220,7 +221,7 @@ def _versie(data: dict[str, str]) -> int:
 
 async def _apply(
     user: Ingelogd,
-    info: dict[str, Any],
+    info: GemeenteRij,
     vraag_id: int,
     change: Callable[[], Awaitable[object]],
     invoer: dict[str, str] | None = None,
@@ -237,14 +238,14 @@ async def _apply(
     except domain.VraagError as exc:
         vraag = await domain.load_vraag(vraag_id)
         return await _vraag_page(info, vraag, melding=exc.melding, status=exc.status, invoer=invoer)
-    return Redirect(path=f"/raad/{info['slug']}/vragen/{vraag_id}{anker}")
+    return Redirect(path=f"/raad/{info.slug}/vragen/{vraag_id}{anker}")
 
 
 @post("/{vraag_id:int}/trechter")
 async def trechter(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
@@ -268,7 +269,7 @@ async def trechter(
 async def concretisering(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     form = await request.form()
@@ -298,7 +299,7 @@ async def concretisering(
 async def stap(
     request: HTMXRequest,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect | HTMXBlockTemplate:
     data = await read_form(request)
@@ -319,12 +320,12 @@ async def stap(
     )
     if isinstance(response, Redirect) and data.get("terug") == "bord":
         # Only the number travels; the board reads the vraag again to say where it went.
-        return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen?verplaatst={vraag_id}")
+        return Redirect(path=f"/raad/{gemeente_info.slug}/vragen?verplaatst={vraag_id}")
     return response
 
 
 async def _move_on_board(
-    info: dict[str, Any], vraag_id: int, user: Ingelogd, data: dict[str, str]
+    info: GemeenteRij, vraag_id: int, user: Ingelogd, data: dict[str, str]
 ) -> HTMXBlockTemplate:
     """htmx: move the card and answer with the board alone, carrying a message either way.
 
@@ -361,7 +362,7 @@ async def _move_on_board(
 async def activiteit(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
@@ -386,7 +387,7 @@ async def activiteit(
 async def advies(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
@@ -410,7 +411,7 @@ async def advies(
 async def reactie(
     request: Request,
     user: NamedDependency[Ingelogd],
-    gemeente_info: NamedDependency[dict[str, Any]],
+    gemeente_info: NamedDependency[GemeenteRij],
     vraag_id: FromPath[int],
 ) -> Template | Redirect:
     data = await read_form(request)
@@ -478,10 +479,10 @@ CSV_KOLOMMEN = [
 
 
 @get("/export.csv")
-async def export_csv(gemeente_info: NamedDependency[dict[str, Any]]) -> Response[str]:
+async def export_csv(gemeente_info: NamedDependency[GemeenteRij]) -> Response[str]:
     """The council's own evaluation: every vraag with the date it first reached each step."""
     info = gemeente_info
-    rows = await queries.export_rows(info["id"])
+    rows = await queries.export_rows(info.id)
     datums = await queries.stap_data([r["id"] for r in rows])
     regels: list[list[object]] = [list(CSV_KOLOMMEN)]
     for r in rows:
@@ -503,12 +504,12 @@ async def export_csv(gemeente_info: NamedDependency[dict[str, Any]]) -> Response
             ]
         )
     # The one CSV writer: semicolons, a BOM and formula escaping, like every other download.
-    return csvexport.response(regels, f"vragen-{info['slug']}-{tijd.today()}.csv")
+    return csvexport.response(regels, f"vragen-{info.slug}-{tijd.today()}.csv")
 
 
 # Only a raadslid puts something on the council's own agenda (on top of the router's guards).
 @get("/nieuw", guards=[alleen(Rol.RAADSLID)])
-async def new_vraag_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Template:
+async def new_vraag_page(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
     return Template(
         "vragen/nieuw.html",
         context={
@@ -522,7 +523,7 @@ async def new_vraag_page(gemeente_info: NamedDependency[dict[str, Any]]) -> Temp
 
 @post("/nieuw", guards=[alleen(Rol.RAADSLID)])
 async def create_vraag(
-    request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[dict[str, Any]]
+    request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij]
 ) -> Template | Redirect:
     data = await read_form(request)
     try:
@@ -540,7 +541,7 @@ async def create_vraag(
                 "themas": stappen.THEMAS,
             },
         )
-    return Redirect(path=f"/raad/{gemeente_info['slug']}/vragen/{vraag_id}")
+    return Redirect(path=f"/raad/{gemeente_info.slug}/vragen/{vraag_id}")
 
 
 ROUTES = [

@@ -22,7 +22,7 @@ from tests.conftest import login, make_gebruiker
 async def _gemeente_id(slug: str) -> int:
     info = await get_gemeente(slug)
     assert info is not None
-    return info["id"]
+    return info.id
 
 
 async def _vraag(
