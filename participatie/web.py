@@ -21,10 +21,6 @@ from participatie.accounts.domain import Ingelogd
 from participatie.config import Settings
 
 
-def settings_of(request: Request) -> Settings:
-    return request.app.state["settings"]
-
-
 async def gemeente_or_404(slug: str) -> account_queries.GemeenteRij:
     """The council of a URL; an unknown slug is a 404 like any other missing page."""
     info = await account_queries.get_gemeente(slug)
