@@ -86,14 +86,26 @@ def live_server(settings, database) -> Iterator[str]:
     proc.wait(timeout=10)
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+@pytest.fixture(scope="session")
+async def _chromium() -> AsyncIterator[Browser]:
+    """One chromium for the whole run: starting it cost about a second per browser test."""
     if not shutil.which(CHROMIUM):
         skip_or_fail("browser", f"Geen chromium op {CHROMIUM} (apt-get install chromium)")
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         await b.close()
+
+
+@pytest.fixture
+async def browser(_chromium: Browser) -> AsyncIterator[Browser]:
+    """The shared chromium, clean for each test: every context a test opened (its cookies,
+    storage and pages) is closed after it, also when the test forgot to, so nothing carries over."""
+    assert _chromium.is_connected(), "chromium is tijdens de run gestopt"
+    assert not _chromium.contexts, "een vorige test liet een browsercontext open"
+    yield _chromium
+    for context in list(_chromium.contexts):
+        await context.close()
 
 
 @pytest.fixture
