@@ -389,7 +389,7 @@ async def test_scenario_4d_database_gone_for_longer_a_dutch_message_then_a_rerun
     try:
         # The sender keeps trying to note sent mails for MARK_GEDULD (60 s in production, asserted
         # below); 5 s here, so the scenario does not spend a minute waiting for it to give up.
-        first = verstuur(mine, port, vraag_id, geduld_s=GEDULD_4D_S)
+        first = verstuur(mine, port, vraag_id, geduld_s=GEDULD_4D_S, lease_s=GEDULD_4D_S)
         deadline = time.monotonic() + 60
         while len(server.received) < 20 and time.monotonic() < deadline:  # noqa: ASYNC110 - another process sends
             await asyncio.sleep(0.05)
@@ -398,7 +398,8 @@ async def test_scenario_4d_database_gone_for_longer_a_dutch_message_then_a_rerun
         _, err = first.communicate(timeout=200)
         gave_up_s = round(time.monotonic() - stopped, 1)
         private_postgres.start()
-        rerun = finish(verstuur(mine, port, vraag_id))
+        # Its claims expire after its lease, 5 s here as in 4a, before the rerun takes them.
+        rerun = finish(verstuur(mine, port, vraag_id, lease_s=GEDULD_4D_S))
     finally:
         server.stop()
         if not private_postgres.is_running():
