@@ -8,7 +8,8 @@ stappen.MAG; the refusal sentences come from there too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,10 +28,22 @@ from participatie.mail import outbox
 from participatie.markdown import render_markdown
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie, Stap
-from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
+from participatie.vragen.tables import (
+    Activiteit,
+    BewaardeBijlage,
+    Bijlage,
+    Gebeurtenis,
+    Herkomst,
+    Scope,
+    Vraag,
+)
 
 REACTIE_TERMIJN = timedelta(weeks=6)
 MAX_BIJLAGE_BYTES = 10 * 1024 * 1024
+MAX_BIJLAGEN = 5
+# How long an attachment of a refused request form is kept for the next try: long enough to
+# look up a missing date or ask a colleague, short enough that abandoned files do not pile up.
+BIJLAGE_BEWAARTIJD = timedelta(hours=2)
 REACTIE_OORDELEN = [
     ("overgenomen", "Overgenomen"),
     ("deels", "Deels overgenomen"),
@@ -195,7 +208,10 @@ async def _insert_vraag(
     notitie: str,
     regel: Regel,
     bijlagen: tuple[tuple[NieuweBijlage, str], ...] = (),
+    bewaard: tuple[int, list[str]] | None = None,
 ) -> int:
+    """`bewaard`: (owner, keys) of kept attachments that become this vraag's attachments and
+    stop being kept files, in the same transaction."""
     moment = now()
     async with Vraag._meta.db.transaction():
         rows = await Vraag.insert(Vraag(**values, aangemaakt_at=moment, stap_sinds_at=moment))
@@ -211,6 +227,9 @@ async def _insert_vraag(
                 is_intern=False,
             )
         )
+        # Kept files first: they were chosen before the ones of this try.
+        if bewaard is not None and bewaard[1]:
+            await _move_kept(vraag_id, bewaard[0], bewaard[1], moment)
         for bijlage, soort in bijlagen:
             await Bijlage.insert(
                 Bijlage(
@@ -226,6 +245,93 @@ async def _insert_vraag(
     return vraag_id
 
 
+@dataclass(frozen=True)
+class BewaardBestand:
+    """An attachment kept from a refused request form, as the form shows it again."""
+
+    sleutel: str
+    bestandsnaam: str
+    soort: str
+    grootte: int
+
+
+class AanvraagOngeldig(OngeldigeInvoer):
+    """A refused request form; `bewaard` are its attachments, kept for the next try."""
+
+    def __init__(self, fouten: dict[str, str], bewaard: list[BewaardBestand]) -> None:
+        self.bewaard = bewaard
+        super().__init__(fouten)
+
+
+def _is_sleutel(value: str) -> bool:
+    """Shaped like a key of secrets.token_urlsafe(32)."""
+    return 0 < len(value) <= 64 and value.isascii() and all(c.isalnum() or c in "-_" for c in value)
+
+
+def _niet_meer_bewaard() -> str:
+    uren = int(BIJLAGE_BEWAARTIJD.total_seconds() // 3600)
+    return (
+        f"Een bestand dat u eerder koos, is niet meer bewaard. We bewaren bestanden {uren} uur. "
+        "Kies het opnieuw."
+    )
+
+
+def _bewaard_tot(moment: datetime) -> datetime:
+    return moment - BIJLAGE_BEWAARTIJD
+
+
+async def _kept(user: Ingelogd, sleutels: Collection[str], moment: datetime) -> list[BewaardBestand]:
+    """This person's kept attachments among `sleutels` that have not expired (no content)."""
+    if not sleutels:
+        return []
+    rows = (
+        await BewaardeBijlage.select(
+            BewaardeBijlage.sleutel,
+            BewaardeBijlage.bestandsnaam,
+            BewaardeBijlage.soort,
+            BewaardeBijlage.grootte,
+        )
+        .where(
+            BewaardeBijlage.sleutel.is_in(list(sleutels))
+            & (BewaardeBijlage.gebruiker == user.id)
+            & (BewaardeBijlage.at >= _bewaard_tot(moment))
+        )
+        .order_by(BewaardeBijlage.id)
+    )
+    return [BewaardBestand(**r) for r in rows]
+
+
+async def forget_bewaarde_bijlagen(moment: datetime | None = None) -> int:
+    """Delete kept attachments older than BIJLAGE_BEWAARTIJD (a planner job); returns how many."""
+    grens = _bewaard_tot(moment or now())
+    rows = await BewaardeBijlage.delete().where(BewaardeBijlage.at < grens).returning(BewaardeBijlage.id)
+    return len(rows)
+
+
+async def _move_kept(vraag_id: int, eigenaar: int, sleutels: list[str], moment: datetime) -> None:
+    """Kept attachments become the vraag's, in the order they were chosen, and are deleted as
+    kept files; the caller holds the transaction."""
+    waar = BewaardeBijlage.sleutel.is_in(sleutels) & (BewaardeBijlage.gebruiker == eigenaar)
+    rows = await BewaardeBijlage.select().where(waar).order_by(BewaardeBijlage.id)
+    if len(rows) < len(sleutels):
+        # Forgotten by the planner since the form was checked: undo the request rather than
+        # save it without a file the person saw listed.
+        bestanden = [BewaardBestand(r["sleutel"], r["bestandsnaam"], r["soort"], r["grootte"]) for r in rows]
+        raise AanvraagOngeldig({"bijlagen": _niet_meer_bewaard()}, bestanden)
+    for row in rows:
+        await Bijlage.insert(
+            Bijlage(
+                vraag=vraag_id,
+                bestandsnaam=row["bestandsnaam"],
+                soort=row["soort"],
+                grootte=row["grootte"],
+                inhoud=bytes(row["inhoud"]),
+                at=moment,
+            )
+        )
+    await BewaardeBijlage.delete().where(waar)
+
+
 async def create_adviesaanvraag(
     user: Ingelogd,
     *,
@@ -236,8 +342,16 @@ async def create_adviesaanvraag(
     advies_gewenst_op: str,
     contactpersoon: str,
     bijlagen: list[NieuweBijlage],
+    bewaard: Sequence[str] = (),
+    weghalen: Collection[str] = (),
 ) -> int:
-    """An ambtenaar asks their municipality's council for advice."""
+    """An ambtenaar asks their municipality's council for advice.
+
+    `bijlagen` are files chosen now; `bewaard` the keys of files kept from an earlier, refused
+    try, of which `weghalen` are no longer wanted (deleted now). On a refusal the acceptable
+    new files are kept too and the exception lists them all (AanvraagOngeldig.bewaard); on
+    success the kept files become the request's attachments and are deleted as kept files.
+    """
     if user.rol is not Rol.AMBTENAAR or user.gemeente_id is None:
         raise GeenToegang()
     fouten: dict[str, str] = {}
@@ -256,6 +370,18 @@ async def create_adviesaanvraag(
         "gemeente": user.gemeente_id,
         "ingediend_door": user.id,
     }
+    moment = now()
+    # Keys come back from a hidden field: anything not shaped like ours is ignored, so a
+    # tampered value never reaches the database (PostgreSQL refuses NUL bytes in text).
+    weg = {s for s in weghalen if _is_sleutel(s)}
+    if weg:
+        await BewaardeBijlage.delete().where(
+            BewaardeBijlage.sleutel.is_in(list(weg)) & (BewaardeBijlage.gebruiker == user.id)
+        )
+    gevraagd = list(dict.fromkeys(s for s in bewaard if _is_sleutel(s) and s not in weg))
+    kept = await _kept(user, gevraagd, moment)
+    if len(kept) < len(gevraagd):
+        fouten["bijlagen"] = _niet_meer_bewaard()
     checked: list[tuple[NieuweBijlage, str]] = []
     for bijlage in bijlagen:
         soort, reden = check_bijlage(bijlage)
@@ -263,12 +389,50 @@ async def create_adviesaanvraag(
             fouten["bijlagen"] = reden
         elif soort:
             checked.append((bijlage, soort))
+    if len(kept) + len(checked) > MAX_BIJLAGEN:
+        fouten["bijlagen"] = (
+            f"U kunt hoogstens {MAX_BIJLAGEN} bijlagen meesturen. "
+            f"U koos er {len(kept) + len(checked)}. Kies er minder."
+        )
+        checked = []  # too many: none of the new ones is kept, so the person chooses again
     if fouten:
-        raise OngeldigeInvoer(fouten)
+        async with BewaardeBijlage._meta.db.transaction():
+            if kept:
+                # Each try starts the keeping time again: the person is still at it.
+                await BewaardeBijlage.update({BewaardeBijlage.at: moment}).where(
+                    BewaardeBijlage.sleutel.is_in([b.sleutel for b in kept])
+                    & (BewaardeBijlage.gebruiker == user.id)
+                )
+            nieuw = [await _keep(user, bijlage, soort, moment) for bijlage, soort in checked]
+        raise AanvraagOngeldig(fouten, kept + nieuw)
     regel = Regel(user, "adviesaanvraag_ingediend", na={"titel": values["titel"], "thema": values["thema"]})
-    vraag_id = await _insert_vraag(values, user.id, "Adviesaanvraag ingediend.", regel, tuple(checked))
+    vraag_id = await _insert_vraag(
+        values,
+        user.id,
+        "Adviesaanvraag ingediend.",
+        regel,
+        tuple(checked),
+        bewaard=(user.id, [b.sleutel for b in kept]),
+    )
     log_event("adviesaanvraag_ingediend", door=user.id, vraag=vraag_id)
     return vraag_id
+
+
+async def _keep(user: Ingelogd, bijlage: NieuweBijlage, soort: str, moment: datetime) -> BewaardBestand:
+    naam = bijlage.bestandsnaam.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    sleutel = secrets.token_urlsafe(32)
+    await BewaardeBijlage.insert(
+        BewaardeBijlage(
+            sleutel=sleutel,
+            gebruiker=user.id,
+            bestandsnaam=naam,
+            soort=soort,
+            grootte=len(bijlage.inhoud),
+            inhoud=bijlage.inhoud,
+            at=moment,
+        )
+    )
+    return BewaardBestand(sleutel=sleutel, bestandsnaam=naam, soort=soort, grootte=len(bijlage.inhoud))
 
 
 async def create_eigen_agendering(user: Ingelogd, *, titel: str, tekst: str, thema: str) -> int:

@@ -28,7 +28,7 @@ from participatie.vragen.routes import bijlage_response
 from participatie.vragen.stappen import Stap
 
 ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
-MAX_BIJLAGEN = 5
+MAX_BIJLAGEN = domain.MAX_BIJLAGEN
 # Five attachments of at most 10 MB each, plus the form fields; the domain checks each file.
 AANVRAAG_MAX_BODY = MAX_BIJLAGEN * domain.MAX_BIJLAGE_BYTES + 1_000_000
 AANVRAAG_VELDEN = ("titel", "tekst", "achtergrond", "thema", "advies_gewenst_op", "contactpersoon")
@@ -49,13 +49,20 @@ async def portaal(user: NamedDependency[Ingelogd], gemeente_info: NamedDependenc
     )
 
 
-def _nieuw_context(info: GemeenteRij, waarden: dict[str, str], fouten: dict[str, str]) -> dict[str, Any]:
+def _nieuw_context(
+    info: GemeenteRij,
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    bewaard: list[domain.BewaardBestand] | None = None,
+) -> dict[str, Any]:
     return {
         "gemeente": info,
         "waarden": waarden,
         "fouten": fouten,
         "themas": stappen.THEMAS,
         "max_bijlagen": MAX_BIJLAGEN,
+        "bewaard": bewaard or [],
+        "bewaar_uren": int(domain.BIJLAGE_BEWAARTIJD.total_seconds() // 3600),
         "vandaag": tijd.today().isoformat(),
     }
 
@@ -73,16 +80,15 @@ async def new_aanvraag_page(
 async def create_aanvraag(
     request: Request, user: NamedDependency[Ingelogd], gemeente_info: NamedDependency[GemeenteRij]
 ) -> Template | Redirect:
+    """A refused form comes back with what was typed and with the files chosen so far, kept on
+    the server (hidden keys in the form): a browser never refills a file input itself."""
     form = await request.form()
     data = await read_form(request)
     uploads = [f for f in form.getall("bijlagen", []) if isinstance(f, UploadFile) and f.filename]
-    fouten: dict[str, str] = {}
-    if len(uploads) > MAX_BIJLAGEN:
-        fouten["bijlagen"] = f"U kunt hoogstens {MAX_BIJLAGEN} bijlagen meesturen."
     bijlagen = [domain.NieuweBijlage(bestandsnaam=f.filename, inhoud=await f.read()) for f in uploads]
+    sleutels = [s for s in form.getall("bewaard", []) if isinstance(s, str)]
+    weghalen = [s for s in form.getall("weghalen", []) if isinstance(s, str)]
     try:
-        if fouten:
-            raise OngeldigeInvoer(fouten)
         vraag_id = await domain.create_adviesaanvraag(
             user,
             titel=data.get("titel", ""),
@@ -92,13 +98,15 @@ async def create_aanvraag(
             advies_gewenst_op=data.get("advies_gewenst_op", ""),
             contactpersoon=data.get("contactpersoon", ""),
             bijlagen=bijlagen,
+            bewaard=sleutels,
+            weghalen=weghalen,
         )
-    except OngeldigeInvoer as exc:
+    except domain.AanvraagOngeldig as exc:
         waarden = {k: data.get(k, "") for k in AANVRAAG_VELDEN}
         return Template(
             "vragen/aanvraag_nieuw.html",
             status_code=exc.status,
-            context=_nieuw_context(gemeente_info, waarden, exc.fouten),
+            context=_nieuw_context(gemeente_info, waarden, exc.fouten, exc.bewaard),
         )
     return Redirect(path=f"/gemeente/{gemeente_info.slug}/aanvragen/{vraag_id}?ingediend=1")
 

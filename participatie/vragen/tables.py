@@ -114,3 +114,18 @@ class Bijlage(AutoId, Table):
     grootte = Integer(null=False)
     inhoud = Bytea(null=False)
     at = Timestamptz(null=False)
+
+
+class BewaardeBijlage(AutoId, Table):
+    """An attachment the ambtenaar chose on a request form that was refused (a field left
+    empty, a date in the past). Kept so the next try need not choose the file again; moved
+    into Bijlage when the request is saved, and forgotten after domain.BIJLAGE_BEWAARTIJD."""
+
+    # Random and long: the form carries it in a hidden field, and only its owner may use it.
+    sleutel = Varchar(length=64, null=False, unique=True)
+    gebruiker = ForeignKey(references=Gebruiker, null=False, on_delete=OnDelete.cascade, index=True)
+    bestandsnaam = Varchar(length=200, null=False)
+    soort = Varchar(length=10, null=False)  # pdf | docx | odt
+    grootte = Integer(null=False)
+    inhoud = Bytea(null=False)
+    at = Timestamptz(null=False, index=True)

@@ -94,7 +94,7 @@ async def test_bad_request_is_explained_on_the_form_and_stores_nothing(marja, da
 
     assert response.status_code == 422
     assert message in response.text
-    assert 'class="foutsamenvatting"' in response.text
+    assert 'foutsamenvatting" role="alert"' in response.text
     assert AANVRAAG["contactpersoon"] in response.text  # what was typed stays
     assert await Vraag.count() == 0
     assert await Bijlage.count() == 0
