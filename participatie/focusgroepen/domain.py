@@ -160,6 +160,11 @@ async def _raad(groep: Groep) -> dict[str, Any]:
     return raad
 
 
+async def rapporten_pad(groep: Groep) -> str:
+    """Where the group's council publishes its reports: a resident's next step after a page."""
+    return f"/rapporten/{(await _raad(groep))['slug']}"
+
+
 async def rol_in_groep(user: Ingelogd, groep_id: int) -> str | None:
     """ "beheer" for the council (and beheerder), "lid" for a policy officer in the group of
     their own municipality, None for everyone else: they get the same 404 as a missing group."""

@@ -668,6 +668,8 @@ async def _aanmelden(
 async def sign_up(request: Request, settings: NamedDependency[Settings], token: FromPath[str]) -> Template:
     secret = settings.secret_ring
     data = await read_form(request)
+    # Read before the invitation is used up: the thank-you page links to the council's reports.
+    aanmelding = await domain.load_aanmelding(secret, token)
     try:
         await domain.sign_up(
             secret,
@@ -682,7 +684,10 @@ async def sign_up(request: Request, settings: NamedDependency[Settings], token: 
         return await _aanmelden(await domain.load_aanmelding(secret, token), waarden, exc.fouten, exc.status)
     except domain.OngeldigeLink:
         return _link_werkt_niet()
-    return Template("focusgroepen/aangemeld.html", context={}, headers={"Cache-Control": "no-store"})
+    pad = await domain.rapporten_pad(aanmelding["groep"]) if aanmelding else ""
+    return Template(
+        "focusgroepen/aangemeld.html", context={"rapporten_pad": pad}, headers={"Cache-Control": "no-store"}
+    )
 
 
 def _reactie_template(info: dict[str, Any], *, melding: str, fout: str, status: int = 200) -> Template:
@@ -748,11 +753,13 @@ async def leave_page(
 @post("/{lid_id:int}/afmelden/{token:str}", opt={**PUBLIEK, "exclude_from_csrf": True})
 async def leave(settings: NamedDependency[Settings], lid_id: FromPath[int], token: FromPath[str]) -> Template:
     try:
-        await domain.leave_by_link(settings.secret_ring, lid_id, token)
+        groep = await domain.leave_by_link(settings.secret_ring, lid_id, token)
     except domain.OngeldigeLink:
         return _link_werkt_niet()
     return Template(
-        "focusgroepen/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"}
+        "focusgroepen/afmelden.html",
+        context={"klaar": True, "rapporten_pad": await domain.rapporten_pad(groep)},
+        headers={"Cache-Control": "no-store"},
     )
 
 

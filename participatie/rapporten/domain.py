@@ -423,11 +423,18 @@ def check_afmeld_token(secret: sleutels.Sleutels, rapport_id: int, h: str, token
         raise OngeldigeLink()
 
 
-async def remove_me(secret: sleutels.Sleutels, rapport_id: int, h: str, token: str) -> None:
+async def remove_me(secret: sleutels.Sleutels, rapport_id: int, h: str, token: str) -> str:
     """The remove-me link: forget this address for the report's follow-up. The resident's own
-    act: no trail line (it would name them), only a count in the log."""
+    act: no trail line (it would name them), only a count in the log. Returns the report's
+    public path, where the resident can still read it."""
     check_afmeld_token(secret, rapport_id, h, token)
-    rapport = await Rapport.select(Rapport.id, Rapport.vraag).where(Rapport.id == rapport_id).first()
+    rapport = (
+        await Rapport.select(
+            Rapport.id, Rapport.vraag, Rapport.sleutel, Rapport.gemeente.slug.as_alias("slug")
+        )
+        .where(Rapport.id == rapport_id)
+        .first()
+    )
     if rapport is None:
         raise OngeldigeLink()
     peilingen = await rapportadressen.peiling_ids(rapport["vraag"])
@@ -438,6 +445,7 @@ async def remove_me(secret: sleutels.Sleutels, rapport_id: int, h: str, token: s
     ]
     await rapportadressen.vergeet(mine)
     log_event("rapport_afgemeld", rapport=rapport_id, aantal=len(mine))  # "adres" keys are dropped
+    return f"/rapporten/{rapport['slug']}/{rapport['sleutel']}"
 
 
 # --- publishing and the mail-out ---------------------------------------------------------------
@@ -545,6 +553,9 @@ async def _queue_mailout(
                     "wil_vervolg": ontvangers[email],
                     "vervolg_maanden": vervolg_maanden,
                     "uit_peiling": email in uit_peiling,
+                    # A report may go out in terugkoppelen, before there is any advice: the
+                    # mail promises advice only when the report holds it.
+                    "heeft_advies": bool((vraag["advies_tekst"] or "").strip()),
                     "bijlage_bron": f"rapport:{rapport['id']}",
                 },
                 groep=groep,

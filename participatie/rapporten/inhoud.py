@@ -67,7 +67,8 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         )
         groepen.append({"thema": g["thema"], "bevindingen": await focusgroepen.bevindingen(g["id"])})
     for a in await vraag_queries.activiteiten(vraag["id"]):
-        bereik.append(f"{a['waar']} ({datum(a['op'])}): {a['bereikt']} inwoners gesproken.")
+        wie = "inwoner" if a["bereikt"] == 1 else "inwoners"
+        bereik.append(f"{a['waar']} ({datum(a['op'])}): {a['bereikt']} {wie} gesproken.")
     oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")
     return {
         "rapport": rapport,

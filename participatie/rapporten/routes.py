@@ -269,8 +269,12 @@ EEN_KLIK = {**PUBLIEK, "exclude_from_csrf": True}
 async def remove_me(
     settings: NamedDependency[Settings], rapport_id: FromPath[int], h: FromPath[str], token: FromPath[str]
 ) -> Template:
-    await domain.remove_me(settings.secret_ring, rapport_id, h, token)
-    return Template("rapporten/afmelden.html", context={"klaar": True}, headers={"Cache-Control": "no-store"})
+    pad = await domain.remove_me(settings.secret_ring, rapport_id, h, token)
+    return Template(
+        "rapporten/afmelden.html",
+        context={"klaar": True, "rapport_pad": pad},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 afmeld_router = Router(

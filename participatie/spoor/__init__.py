@@ -9,8 +9,10 @@ or the text of their answers (an answer is named by its number only).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from piccolo.columns.combination import WhereRaw
@@ -189,3 +191,132 @@ def _contains(column: str, text: str) -> WhereRaw:
     # The same test under each engine's name for it; `column` is one of ours, never input.
     position = "instr" if Spoorregel._meta.db.engine_type == "sqlite" else "strpos"
     return WhereRaw(f"{position}(lower({column}), lower({{}})) > 0", text)
+
+
+# --- the trail as people read it ------------------------------------------------------------
+
+# The actions' names as a council member reads them. Names not listed here are shown as they
+# are, with spaces for underscores.
+ACTIE_TEKSTEN = {
+    # vragen
+    "adviesaanvraag_ingediend": "Adviesaanvraag ingediend",
+    "vraag_geagendeerd": "Vraag op de agenda gezet",
+    "idee_ontvangen": "Idee van een inwoner ontvangen",
+    "vraag_getrechterd": "Trechteren opgeslagen",
+    "concretisering_gewijzigd": "Concretisering gewijzigd",
+    "stap_gewijzigd": "Naar een volgende stap",
+    "stap_terug": "Terug naar een eerdere stap",
+    "activiteit_vastgelegd": "Activiteit vastgelegd",
+    "advies_gewijzigd": "Advies opgeslagen",
+    "reactie_vastgelegd": "Reactie van de gemeente vastgelegd",
+    # peilingen
+    "peiling_aangemaakt": "Peiling gemaakt",
+    "peiling_gewijzigd": "Peiling gewijzigd",
+    "peiling_gepubliceerd": "Peiling geopend",
+    "peiling_vroeg_gesloten": "Peiling eerder gesloten",
+    "peilingvraag_toegevoegd": "Vraag aan de peiling toegevoegd",
+    "peilingvraag_herschreven": "Vraag van de peiling herschreven",
+    "peilingvraag_verplaatst": "Vraag van de peiling verplaatst",
+    "peilingvraag_verwijderd": "Vraag uit de peiling gehaald",
+    "antwoord_verborgen": "Antwoord verborgen",
+    "antwoord_getoond": "Antwoord weer getoond",
+    "codes_gemaakt": "Codes gemaakt",
+    "kiosk_ontgrendeld": "Kiosk geopend",
+    "kiosk_ingetrokken": "Kiosk gesloten",
+    # focusgroepen
+    "focusgroep_aangemaakt": "Focusgroep gestart",
+    "focusgroep_gesloten": "Focusgroep afgesloten",
+    "lid_toegevoegd": "Lid toegevoegd",
+    "lid_verwijderd": "Lid verwijderd",
+    "inwoner_uitgenodigd": "Inwoner uitgenodigd",
+    "bijeenkomst_gepland": "Bijeenkomst gepland",
+    "bijeenkomst_gewijzigd": "Bijeenkomst gewijzigd",
+    "bijeenkomst_afgezegd": "Bijeenkomst afgezegd",
+    "verslag_vastgelegd": "Verslag vastgelegd",
+    "bevinding_toegevoegd": "Bevinding toegevoegd",
+    "bevinding_verwijderd": "Bevinding verwijderd",
+    # rapporten
+    "rapport_aangemaakt": "Rapport begonnen",
+    "rapport_gewijzigd": "Rapport gewijzigd",
+    "rapport_gewijzigd_na_publicatie": "Rapport gewijzigd na publicatie",
+    "rapport_goedgekeurd": "Rapport goedgekeurd",
+    "rapport_gepubliceerd": "Rapport gepubliceerd",
+    "rapport_mails_opnieuw": "Mails over het rapport opnieuw verstuurd",
+    "rapport_vervolg_verstuurd": "Vervolg op het rapport verstuurd",
+}
+
+# Field names where the stored name is not the word on the form.
+VELD_TEKSTEN = {
+    "deadline": "uiterste datum",
+    "verantwoordelijke": "verantwoordelijk raadslid",
+    "advies_tekst": "tekst van het advies",
+    "advies_aan": "advies aan",
+    "gebruiker_id": "account",
+}
+
+# Fields that hold the id of an account: shown as that person's name.
+PERSOON_VELDEN = frozenset({"verantwoordelijke", "gebruiker_id"})
+
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def veld_tekst(veld: str) -> str:
+    return VELD_TEKSTEN.get(veld) or veld.replace("_", " ")
+
+
+def actie_tekst(actie: str) -> str:
+    return ACTIE_TEKSTEN.get(actie) or actie.replace("_", " ")
+
+
+async def namen(regels: Iterable[Regel]) -> dict[int, str]:
+    """The names of the accounts the regels' person fields point at (one query)."""
+    from participatie.accounts.tables import Gebruiker
+
+    ids = {
+        waarde
+        for r in regels
+        for veld, voor, na in r.velden
+        if veld in PERSOON_VELDEN
+        for waarde in (voor, na)
+        if isinstance(waarde, int) and not isinstance(waarde, bool)
+    }
+    if not ids:
+        return {}
+    rows = await Gebruiker.select(Gebruiker.id, Gebruiker.naam).where(Gebruiker.id.is_in(sorted(ids)))
+    return {r["id"]: r["naam"] for r in rows}
+
+
+def waarde_tekst(value: object, veld: str = "", namen: Mapping[int, str] | None = None) -> str:
+    """A before/after value of the trail in a few words: dates and moments on the Dutch clock,
+    people by name, yes/no in words; long texts are cut, empty says so."""
+    if value is None or value == "" or value == []:
+        return "(leeg)"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if veld in PERSOON_VELDEN and isinstance(value, int):
+        naam = (namen or {}).get(value)
+        return naam if naam else f"account {value} (bestaat niet meer)"
+    if isinstance(value, list):
+        text = ", ".join(waarde_tekst(v, veld, namen) for v in value)
+    elif isinstance(value, str) and _MOMENT.match(value):
+        text = _moment_tekst(value)
+    elif isinstance(value, str) and _DATUM.fullmatch(value):
+        text = _datum_tekst(value)
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77].rstrip() + "..."
+
+
+def _moment_tekst(value: str) -> str:
+    try:
+        return tijd.moment(datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _datum_tekst(value: str) -> str:
+    try:
+        return tijd.datum(date.fromisoformat(value))
+    except ValueError:
+        return value

@@ -101,6 +101,7 @@ async def _vraag_page(
 ) -> Template:
     huidige = Stap(vraag["stap"])
     volgende = stappen.allowed_next(huidige)
+    wijzigingen = await spoor.van_vraag(vraag["id"])
     ontbrekend = {
         naar: stappen.missing_for(naar, vraag) for naar in volgende if not stappen.is_back(huidige, naar)
     }
@@ -112,6 +113,10 @@ async def _vraag_page(
             "vraag": vraag,
             "stap": huidige,
             "volgende": volgende,
+            "stap_opties": [
+                (naar.value, naar.label + (" (terug)" if stappen.is_back(huidige, naar) else ""))
+                for naar in volgende
+            ],
             "ontbrekend": ontbrekend,
             "fouten": fouten or {},
             "melding": melding,
@@ -123,9 +128,12 @@ async def _vraag_page(
             **await panelen.voor_vraag(vraag),
             # Which forms the page offers: exactly the actions the table stappen.MAG allows.
             "Actie": Actie,
-            "wijzigingen": await spoor.van_vraag(vraag["id"]),
-            "actie_tekst": actie_tekst,
-            "waarde_tekst": waarde_tekst,
+            "wijzigingen": wijzigingen,
+            # "Wie wijzigde wat" in words: actions named, dates on the Dutch clock, people by name.
+            "actie_tekst": spoor.actie_tekst,
+            "waarde_tekst": spoor.waarde_tekst,
+            "veld_tekst": spoor.veld_tekst,
+            "namen": await spoor.namen(wijzigingen),
             "oordelen": domain.REACTIE_OORDELEN,
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "raadslid_opties": [
@@ -138,71 +146,6 @@ async def _vraag_page(
             "Stap": Stap,
         },
     )
-
-
-# "Wie wijzigde wat": the trail's action names as a council member reads them. Names of other
-# domains not listed here are shown as they are, with spaces for underscores.
-ACTIE_TEKSTEN = {
-    # vragen
-    "adviesaanvraag_ingediend": "Adviesaanvraag ingediend",
-    "vraag_geagendeerd": "Vraag op de agenda gezet",
-    "idee_ontvangen": "Idee van een inwoner ontvangen",
-    "vraag_getrechterd": "Trechteren opgeslagen",
-    "concretisering_gewijzigd": "Concretisering gewijzigd",
-    "stap_gewijzigd": "Naar een volgende stap",
-    "stap_terug": "Terug naar een eerdere stap",
-    "activiteit_vastgelegd": "Activiteit vastgelegd",
-    "advies_gewijzigd": "Advies opgeslagen",
-    "reactie_vastgelegd": "Reactie van de gemeente vastgelegd",
-    # peilingen
-    "peiling_aangemaakt": "Peiling gemaakt",
-    "peiling_gewijzigd": "Peiling gewijzigd",
-    "peiling_gepubliceerd": "Peiling geopend",
-    "peiling_vroeg_gesloten": "Peiling eerder gesloten",
-    "peilingvraag_toegevoegd": "Vraag aan de peiling toegevoegd",
-    "peilingvraag_herschreven": "Vraag van de peiling herschreven",
-    "peilingvraag_verplaatst": "Vraag van de peiling verplaatst",
-    "peilingvraag_verwijderd": "Vraag uit de peiling gehaald",
-    "antwoord_verborgen": "Antwoord verborgen",
-    "antwoord_getoond": "Antwoord weer getoond",
-    "codes_gemaakt": "Codes gemaakt",
-    "kiosk_ontgrendeld": "Kiosk geopend",
-    "kiosk_ingetrokken": "Kiosk gesloten",
-    # focusgroepen
-    "focusgroep_aangemaakt": "Focusgroep gestart",
-    "focusgroep_gesloten": "Focusgroep afgesloten",
-    "lid_toegevoegd": "Lid toegevoegd",
-    "lid_verwijderd": "Lid verwijderd",
-    "inwoner_uitgenodigd": "Inwoner uitgenodigd",
-    "bijeenkomst_gepland": "Bijeenkomst gepland",
-    "bijeenkomst_gewijzigd": "Bijeenkomst gewijzigd",
-    "bijeenkomst_afgezegd": "Bijeenkomst afgezegd",
-    "verslag_vastgelegd": "Verslag vastgelegd",
-    "bevinding_toegevoegd": "Bevinding toegevoegd",
-    "bevinding_verwijderd": "Bevinding verwijderd",
-    # rapporten
-    "rapport_aangemaakt": "Rapport begonnen",
-    "rapport_gewijzigd": "Rapport gewijzigd",
-    "rapport_gewijzigd_na_publicatie": "Rapport gewijzigd na publicatie",
-    "rapport_goedgekeurd": "Rapport goedgekeurd",
-    "rapport_gepubliceerd": "Rapport gepubliceerd",
-    "rapport_mails_opnieuw": "Mails over het rapport opnieuw verstuurd",
-    "rapport_vervolg_verstuurd": "Vervolg op het rapport verstuurd",
-}
-
-
-def actie_tekst(actie: str) -> str:
-    return ACTIE_TEKSTEN.get(actie) or actie.replace("_", " ")
-
-
-def waarde_tekst(value: object) -> str:
-    """A before/after value of the trail in a few words: long texts are cut, empty says so."""
-    if value is None or value == "" or value == []:
-        return "(leeg)"
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    text = str(value)
-    return text if len(text) <= 80 else text[:77].rstrip() + "..."
 
 
 @get("/{vraag_id:int}")

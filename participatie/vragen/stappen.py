@@ -107,7 +107,7 @@ VEREISTEN: dict[Stap, tuple[Vereiste, ...]] = {
         Vereiste("doelgroep", "de doelgroep"),
         Vereiste("participatievormen", "minstens één participatievorm"),
         Vereiste("planning", "de planning"),
-        Vereiste("deadline", "de deadline"),
+        Vereiste("deadline", "de uiterste datum"),
         Vereiste("verantwoordelijke", "wie in de raad verantwoordelijk is"),
     ),
     Stap.BORGING: (

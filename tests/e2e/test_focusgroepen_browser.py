@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from participatie.focusgroepen import domain
@@ -8,6 +11,16 @@ from tests.focusgroepen.test_domain import _later
 from tests.peilingen.test_domain import _vraag_in_voorleggen
 
 pytestmark = pytest.mark.browser
+
+# Set PARTICIPATIE_SCREENSHOTS=<folder> to keep pictures of the focus group at 320 and 1280 px.
+SHOTS = os.environ.get("PARTICIPATIE_SCREENSHOTS", "")
+if SHOTS:
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+
+
+async def _shot(page, name: str) -> None:
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 async def test_council_plans_a_meeting_and_a_resident_replies_on_a_phone(
@@ -65,3 +78,13 @@ async def test_council_plans_a_meeting_and_a_resident_replies_on_a_phone(
     # The council sees the answer.
     await desktop.reload()
     assert "Ja: 1" in await desktop.locator("#bijeenkomsten ~ ul").first.inner_text()
+    await assert_accessible(desktop)
+    await _shot(desktop, "focusgroep-1280")
+
+    # The same group page on a 320 px phone fits the screen (it was 505 px wide).
+    groep_pad = desktop.url.split(live_server, 1)[1].split("#", 1)[0]
+    await log_in(phone, live_server, "kees@beverwijk.example", PASSWORD)
+    await phone.goto(live_server + groep_pad)
+    await assert_fits_width(phone)
+    await assert_accessible(phone)
+    await _shot(phone, "focusgroep-320")

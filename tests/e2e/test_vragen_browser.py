@@ -46,7 +46,7 @@ async def test_raadslid_trechtert_a_vraag_on_a_phone_and_the_pages_are_accessibl
 
     await phone.wait_for_url(f"{live_server}/raad/beverwijk/vragen/{vraag_id}")
     assert "stap Concretiseren" in await phone.locator("main").inner_text()
-    assert "de precieze vraag (de vraag achter de vraag)" in await phone.locator(".melding").inner_text()
+    assert "de precieze vraag (de vraag achter de vraag)" in await phone.locator(".ontbreekt").inner_text()
     await assert_fits_width(phone)
     await assert_accessible(phone)
 
@@ -92,11 +92,11 @@ async def test_ambtenaar_submits_and_raadslid_takes_it_through_trechteren_and_co
     await desktop.get_by_label("Aan welke doelgroep?").fill("Inwoners met een beperking")
     await desktop.get_by_label("Planning").fill("Schouw in januari, advies in maart")
     await desktop.get_by_label("bezoek op locatie").check()
-    await desktop.get_by_label("Deadline").fill(FUTURE)
+    await desktop.get_by_label("Uiterste datum").fill(FUTURE)
     await desktop.get_by_label("Verantwoordelijk raadslid").select_option(label="Kees Bakker")
     await desktop.get_by_role("button", name="Concretisering opslaan").click()
     await desktop.wait_for_load_state()
-    assert await desktop.locator(".melding").count() == 0  # nothing missing for voorleggen any more
+    assert await desktop.locator(".ontbreekt").count() == 0  # nothing missing for voorleggen any more
     await assert_accessible(desktop)
 
     await desktop.goto(live_server + "/raad/beverwijk/vragen")
@@ -288,3 +288,66 @@ async def test_board_move_without_javascript_confirms_on_the_board(live_server, 
     assert await page.evaluate("document.documentElement.scrollWidth") <= 320
     # No axe here: it runs as a script in the page, which this phone does not allow.
     await _shot(page, "board-zonder-js-320")
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+async def test_ambtenaar_keeps_the_chosen_file_after_a_mistake_in_the_form(
+    live_server, browser, settings, tmp_path, width
+):
+    await make_gebruiker(settings, "ambtenaar", "beverwijk", email="marja@beverwijk.example", naam="Marja")
+    nota = tmp_path / "nota lift.pdf"
+    nota.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    context = await browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = await context.new_page()
+    await log_in(page, live_server, "marja@beverwijk.example", PASSWORD)
+    await page.goto(live_server + "/gemeente/beverwijk/aanvragen/nieuw")
+
+    # The date is forgotten; the file is chosen.
+    await page.get_by_label("Korte titel").fill("Toegankelijkheid stadhuis")
+    await page.get_by_label("Beleidsterrein").select_option("toegankelijkheid")
+    await page.get_by_label("Uw vraag aan de raad").fill("Hoe maken we het stadhuis beter bereikbaar?")
+    await page.get_by_label("Bijlagen").set_input_files(str(nota))
+    await page.get_by_role("button", name="Aanvraag versturen").click()
+    await page.locator(".foutsamenvatting").wait_for()
+
+    bewaard = page.locator("#bewaarde-bijlagen")
+    assert "nota lift.pdf" in await bewaard.inner_text()
+    assert "blijft bewaard" in await bewaard.inner_text()
+    assert "Dit bestand heeft u al gekozen." in await bewaard.inner_text()
+    assert await page.get_by_label("Niet meesturen: nota lift.pdf").is_visible()
+    assert await page.evaluate(PROBLEMEN_JS) == []
+    await assert_fits_width(page)
+    await assert_accessible(page)
+    await _shot(page, f"aanvraag-fout-met-bijlage-{width}")
+
+    # Only the date is added now: the file goes with the request without choosing it again.
+    await page.get_by_label("Advies gewenst vóór").fill(FUTURE)
+    await page.get_by_role("button", name="Aanvraag versturen").click()
+    await page.wait_for_url("**/aanvragen/*?ingediend=1")
+    assert await page.get_by_role("link", name="nota lift.pdf").is_visible()
+    await assert_accessible(page)
+    await _shot(page, f"aanvraag-verstuurd-{width}")
+    await context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+async def test_vraag_page_in_voorleggen_reads_well(live_server, browser, mensen, width):
+    from participatie.peilingen import domain as peilingen
+    from tests.peilingen.test_domain import _vraag_in_voorleggen
+
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    await peilingen.create_peiling(
+        mensen["raadslid"], vraag_id, titel="Bankjes in het park", intro="Kort.", toegang="link"
+    )
+    context = await browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = await context.new_page()
+    await log_in(page, live_server, "kees@beverwijk.example", PASSWORD)
+    await page.goto(f"{live_server}/raad/beverwijk/vragen/{vraag_id}")
+
+    badge = page.locator(".utrecht-badge-status", has_text="In voorbereiding")
+    assert await badge.is_visible()
+    assert await page.evaluate(PROBLEMEN_JS) == []
+    await assert_fits_width(page)
+    await assert_accessible(page)
+    await _shot(page, f"vraag-voorleggen-{width}")
+    await context.close()

@@ -141,7 +141,7 @@ async def test_reply_link_without_logging_in(client, settings, mensen):
     wrong = await post_form(client, path, {"antwoord": "altijd"})
     borrowed = await post_form(client, path.replace(f"/f/{lid_id}/", f"/f/{other}/"), {"antwoord": "nee"})
 
-    assert page.status_code == 200 and "Komt u?" in page.text
+    assert page.status_code == 200 and "Komt u naar deze bijeenkomst?" in page.text
     assert answer.status_code == 200 and "Uw antwoord is opgeslagen" in answer.text
     assert wrong.status_code == 422 and "Kies ja, nee of misschien." in wrong.text
     assert borrowed.status_code == 404
@@ -170,6 +170,9 @@ async def test_sign_up_page_and_leaving(client, settings, mensen):
     assert page.status_code == 200 and 'value="nieuw@example.org"' in page.text
     assert refused.status_code == 422 and "Zonder toestemming" in refused.text
     assert done.status_code == 200 and "u bent aangemeld" in done.text
+    # Thank-you and goodbye lead somewhere: the council's reports (issue 13, no dead ends).
+    assert 'href="/rapporten/beverwijk"' in done.text
+    assert 'href="/rapporten/beverwijk"' in left.text and "U doet niet meer mee" in left.text
     assert again.status_code == 404
     assert leave_page.status_code == 200 and left.status_code == 200
     assert (await Lid.select(Lid.email).where(Lid.id == lid["id"]).first())["email"] is None
@@ -184,6 +187,7 @@ async def test_forged_links_get_a_kind_404(client, mensen, path):
 
     assert response.status_code == 404
     assert "Deze link werkt niet" in response.text
+    assert 'href="/">Naar de startpagina' in response.text
 
 
 async def test_beheerder_changes_the_retention_period(client, settings, mensen):

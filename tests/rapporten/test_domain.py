@@ -234,7 +234,7 @@ async def test_the_pdf_holds_charts_and_findings(mensen, settings):
     html = await inhoud.render_html(rapport_id)
     pdf = await domain.render_pdf(rapport_id)
 
-    assert '<table class="staaf">' in html and "<svg" in html
+    assert '<table class="utrecht-table staaf">' in html and "<svg" in html
     assert "Het formulier is te lang" in html
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
 

@@ -82,6 +82,9 @@ async def test_remove_me_link(client, mensen, settings):
 
     assert forged.status_code == 404 and forged_page.status_code == 404
     assert page.status_code == 200 and done.status_code == 200
+    # The goodbye leads back to the report, which stays readable (issue 13, no dead ends).
+    sleutel = rapport["sleutel"]
+    assert f'href="/rapporten/beverwijk/{sleutel}">Het rapport blijft hier te lezen' in done.text
     assert sorted(r["email"] for r in await Rapportadres.select(Rapportadres.email)) == [
         "INWONER0@example.org",
         "inwoner0@example.org",

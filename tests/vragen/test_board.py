@@ -61,7 +61,7 @@ async def test_board_card_shows_the_theme_label_a_dutch_deadline_and_ijmond_bree
     assert facts(card(page, kees)) == [
         f"Vraag {kees}",
         "Huishoudelijke hulp",
-        f"Deadline {deadline}",
+        f"Uiterste datum {deadline}",
         "IJmond-breed",
     ]
     assert "huishoudelijke_hulp" not in card(page, kees)
@@ -89,7 +89,8 @@ async def test_board_move_without_javascript_lands_on_a_confirmation(client, kee
     assert response.headers["location"] == f"{BORD}?verplaatst={kees}"
     page = (await client.get(response.headers["location"])).text
     assert (
-        f'<p class="melding" id="bord-melding" tabindex="-1">Vraag {kees} (Minimaregelingen) '
+        '<div class="utrecht-alert utrecht-alert--ok"><div class="utrecht-alert__content">'
+        f'<p class="utrecht-alert__message" id="bord-melding" tabindex="-1">Vraag {kees} (Minimaregelingen) '
         "staat nu in de stap trechteren.</p>" in page
     )
     # The moved card takes focus and is described by the message.
@@ -136,7 +137,7 @@ async def test_board_htmx_move_focuses_the_moved_card(client, kees):
 
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="bord">')
-    assert 'class="melding"' in response.text
+    assert 'class="utrecht-alert utrecht-alert--ok"' in response.text
     assert f"Vraag {kees} (Minimaregelingen) staat nu in de stap trechteren." in response.text
     assert 'autofocus aria-describedby="bord-melding"' in card(response.text, kees)
     assert response.text.count("autofocus") == 1
@@ -149,7 +150,8 @@ async def test_board_refused_htmx_move_focuses_the_message(client, kees):
 
     assert response.status_code == 200
     assert (
-        '<p class="melding melding--fout" id="bord-melding" tabindex="-1" autofocus>'
+        '<div class="utrecht-alert utrecht-alert--error"><div class="utrecht-alert__content">'
+        '<p class="utrecht-alert__message" id="bord-melding" tabindex="-1" autofocus>'
         f"Vraag {kees} is niet verplaatst. Een vraag kan niet van binnengekomen naar advies.</p>"
     ) in response.text
     assert response.text.count("autofocus") == 1

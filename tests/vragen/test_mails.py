@@ -52,7 +52,10 @@ async def test_ambtenaar_gets_a_mail_for_each_step_and_the_advice(mensen, mail_s
     assert "<strong>eenvoudiger</strong>" in html
     assert "<script>" not in html
     assert f"https://participatie.test/gemeente/beverwijk/aanvragen/{vraag_id}" in html
-    assert "Wethouder Sociaal Domein" in advice.get_body("plain").get_content()
+    assert "Aan: Wethouder Sociaal Domein" in advice.get_body("plain").get_content()
+    marja = smtp.to("marja@beverwijk.example")
+    (trechteren,) = [m for m in marja if m["Subject"].strip().endswith("trechteren")]
+    assert "De vraag is nu in de stap: Trechteren." in trechteren.get_body("plain").get_content()
 
 
 async def test_step_mail_is_queued_only_when_the_step_change_is_stored(mensen, mail_settings, smtp):
@@ -89,6 +92,11 @@ async def test_resident_is_told_why_their_idea_is_declined_and_then_forgotten(me
         "Participatieraad Beverwijk: uw vraag is nu in de stap trechteren",
     ]
     assert "De reden: Dit gaat over de openbare ruimte." in mails[0].get_body("plain").get_content()
+    # The resident reads what happens in plain words, not the council's name of the step.
+    trechteren = mails[1].get_body("plain").get_content()
+    assert "De raad bekijkt of en hoe de vraag wordt opgepakt." in trechteren
+    assert "in de stap: Trechteren" not in trechteren
+    assert "in de stap: <strong>" not in mails[1].get_body("html").get_content()
     assert (await domain.load_vraag(vraag_id))["inwoner_email"] is None
 
 

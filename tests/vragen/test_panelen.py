@@ -56,9 +56,9 @@ async def test_vraag_page_shows_the_registered_panels(client, mensen):
 
     page = (await client.get(f"/raad/beverwijk/vragen/{vraag_id}")).text
 
-    assert f'<a href="/raad/beverwijk/focusgroepen/{groep_id}">Ervaringen met de lift</a>' in page
+    assert f'href="/raad/beverwijk/focusgroepen/{groep_id}">Ervaringen met de lift</a>' in page
     assert "Er zijn nog geen peilingen aan deze vraag gekoppeld." in page
-    assert f'<a href="/raad/beverwijk/vragen/{vraag_id}/rapport">' in page
+    assert f'href="/raad/beverwijk/vragen/{vraag_id}/rapport">' in page
 
 
 async def test_report_panel_follows_the_table_for_every_step(mensen):
@@ -88,7 +88,7 @@ async def test_portal_shows_the_groups_the_ambtenaar_sits_in(client, settings, m
 
     page = (await client.get("/gemeente/beverwijk")).text
 
-    assert f'<a href="/gemeente/beverwijk/focusgroepen/{groep_id}">Wachtlijsten</a>' in page
+    assert f'href="/gemeente/beverwijk/focusgroepen/{groep_id}">Wachtlijsten</a>' in page
     assert "Een groep zonder Marja" not in page
 
 

@@ -7,7 +7,7 @@ from participatie.accounts import domain as accounts
 from participatie.spoor.tables import Spoorregel
 from participatie.vragen import domain
 from tests.conftest import login, make_gebruiker, post_form
-from tests.vragen.test_domain import _aanvraag
+from tests.vragen.test_domain import _aanvraag, _concretiseer
 
 
 async def test_page_shows_who_changed_what_newest_first_and_only_for_this_vraag(client, settings, database):
@@ -64,3 +64,39 @@ async def test_page_shows_who_changed_what_newest_first_and_only_for_this_vraag(
         < sectie.index("Adviesaanvraag ingediend")
     )
     assert "Marja Leeuw" in sectie  # the ambtenaar who asked, on the oldest line
+
+
+async def test_trail_shows_people_by_name_and_dates_as_dutch_dates(client, settings, database):
+    await make_gebruiker(
+        settings, "raadslid", "beverwijk", email="kees@beverwijk.example", naam="Kees Bakker"
+    )
+    await make_gebruiker(settings, "ambtenaar", "beverwijk", email="marja@beverwijk.example")
+    kees = await accounts.acting_as("kees@beverwijk.example")
+    vraag_id = await _aanvraag(await accounts.acting_as("marja@beverwijk.example"))
+    await domain.update_trechter(vraag_id, kees, versie=1, scope="gemeente", thema="wonen", prioriteit="hoog")
+    await domain.advance_stap(vraag_id, kees, versie=2, naar="concretiseren")
+    await _concretiseer(vraag_id, kees)
+    await login(client, "kees@beverwijk.example")
+
+    page = (await client.get(f"/raad/beverwijk/vragen/{vraag_id}")).text
+
+    sectie = page.split('<h2 id="wijzigingen">Wie wijzigde wat</h2>', 1)[1]
+    deadline = (await domain.load_vraag(vraag_id))["deadline"]
+    assert "verantwoordelijk raadslid: (leeg) → Kees Bakker</li>" in sectie
+    assert f"uiterste datum: (leeg) → {tijd.datum(deadline)}</li>" in sectie
+    assert deadline.isoformat() not in sectie
+    assert f"→ {kees.id}<" not in sectie
+
+
+def test_trail_values_read_as_words():
+    namen = {5: "Kees Bakker"}
+
+    assert spoor.waarde_tekst(5, "verantwoordelijke", namen) == "Kees Bakker"
+    assert spoor.waarde_tekst(6, "verantwoordelijke", namen) == "account 6 (bestaat niet meer)"
+    assert spoor.waarde_tekst("2026-07-01T10:30:00+00:00") == "1 juli 2026 om 12:30"  # summer time
+    assert spoor.waarde_tekst("2026-12-01T10:30:00+00:00") == "1 december 2026 om 11:30"
+    assert spoor.waarde_tekst("2026-12-01") == "1 december 2026"
+    assert spoor.waarde_tekst(True) == "ja"
+    assert spoor.waarde_tekst(["2026-12-01", "2026-12-02"]) == "1 december 2026, 2 december 2026"
+    assert spoor.waarde_tekst(None) == "(leeg)"
+    assert spoor.waarde_tekst(5) == "5"  # a number that is no person stays a number
