@@ -220,7 +220,7 @@ async def test_a_wide_screen_shows_the_menu_as_a_row_without_folding(live_server
     for name in ("Wachtwoord wijzigen", "Gebruikers", "Spoor", "Instellingen"):
         assert await desktop.get_by_role("link", name=name, exact=True).is_visible(), name
     assert await desktop.get_by_role("button", name="Uitloggen").is_visible()
-    assert await _header_height(desktop) <= 70
+    assert await _header_height(desktop) <= 60  # one row
 
 
 async def test_footer_links_lead_to_pages_that_exist(live_server, desktop, settings):
