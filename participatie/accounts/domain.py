@@ -373,7 +373,7 @@ async def _validate_account(
     if parsed_rol is Rol.BEHEERDER:
         return parsed_rol, None
     if not gemeente_slug:
-        fouten["gemeente"] = "Kies de gemeente van deze raadslid of ambtenaar."
+        fouten["gemeente"] = "Kies bij welke gemeente dit raadslid of deze ambtenaar hoort."
         return parsed_rol, None
     gemeente = await Gemeente.select(Gemeente.id).where(Gemeente.slug == gemeente_slug).first()
     if gemeente is None:

@@ -195,3 +195,17 @@ async def test_board_runs_the_same_few_queries_for_3_or_60_vragen(client, kees, 
     assert "Alle 60 vragen in binnengekomen tonen" in response.text
     everything = await client.get("/raad/beverwijk/vragen?stap=binnengekomen")
     assert everything.text.count('class="vraagkaart"') == 60
+
+
+@pytest.mark.parametrize("versie", ["99999999999999999999999", "٣", "-1", ""])
+async def test_a_hostile_versie_is_a_concurrent_change_not_a_500(client, kees, versie):
+    # Found by tests/test_fuzz.py: int() took the 23 digits and the database's integer overflowed.
+    response = await post_form(
+        client,
+        f"/raad/beverwijk/vragen/{kees}/trechter",
+        {"versie": versie, "scope": "regio", "thema": "minimabeleid", "prioriteit": "hoog"},
+    )
+
+    assert response.status_code == 409, response.text[:300]
+    assert "iemand anders" in response.text.lower()
+    assert (await domain.load_vraag(kees))["versie"] == 1
