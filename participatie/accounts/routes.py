@@ -338,6 +338,11 @@ async def spoor_page(request: SessieRequest) -> Template:
             "onderwerp_opties": [(o, o) for o in await queries.spoor_onderwerpen()],
             "volgende": pagina_link(form.pagina + 1) if len(regels) > PER_PAGINA else None,
             "vorige": pagina_link(form.pagina - 1) if form.pagina > 1 and not form.fouten else None,
+            # As on the vraag page: names instead of row numbers, Dutch dates, readable field names.
+            "namen": await spoor.namen(regels),
+            "actie_tekst": spoor.actie_tekst,
+            "veld_tekst": spoor.veld_tekst,
+            "waarde_tekst": spoor.waarde_tekst,
         },
     )
 

@@ -224,3 +224,31 @@ async def test_the_beheerders_start_page_and_menu_lead_to_the_trail(beheerder):
     page = await beheerder.get("/beheer/gebruikers")
 
     assert page.text.count('href="/beheer/spoor"') == 2
+
+
+async def test_the_trail_shows_names_dutch_dates_and_readable_actions(beheerder, trail, settings):
+    # Issue 12's leftover: the page showed `verantwoordelijke: 5` and ISO timestamps.
+    kees = await make_gebruiker(
+        settings, "raadslid", "velsen", email="kees@velsen.example", naam="Kees Bakker"
+    )
+    await Spoorregel.insert(
+        _regel(
+            MOMENT,
+            "Anna de Wit",
+            "concretisering_gewijzigd",
+            gemeente=trail["velsen"],
+            vraag_id=12,
+            onderwerp_id=12,
+            voor={"verantwoordelijke": None, "deadline": "2026-12-01"},
+            na={"verantwoordelijke": kees, "deadline": "2026-12-27"},
+        )
+    )
+
+    page = await beheerder.get("/beheer/spoor?actie=concretisering_gewijzigd")
+
+    assert page.status_code == 200
+    assert "Concretisering gewijzigd" in page.text
+    assert "(leeg) → Kees Bakker" in page.text
+    assert "27 december 2026" in page.text
+    assert "2026-12-27" not in page.text
+    assert f"verantwoordelijke: {kees}" not in page.text
