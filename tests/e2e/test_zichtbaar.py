@@ -63,18 +63,18 @@ PROBLEMEN_JS = r"""
   const all = (sel) => [...document.querySelectorAll(sel)].filter(shown);
 
   // Buttons and links dressed as buttons: readable text.
-  for (const el of all("button, a.knop, input[type=submit]")) {
+  for (const el of all("button, a.knop, a.utrecht-button-link, input[type=submit]")) {
     const ratio = contrast(rgba(getComputedStyle(el).color), background(el));
     if (ratio < 4.5) problems.push(`${name(el)}: contrast ${ratio.toFixed(2)}:1`);
   }
   // Secondary buttons stay secondary: white, not the main-button colour.
-  for (const el of all(".knop-klein")) {
+  for (const el of all(".knop-klein, .utrecht-button--secondary-action")) {
     const bg = background(el);
     if (lum(bg) < 0.9) problems.push(`${name(el)}: achtergrond ${bg} in plaats van wit`);
   }
   // Targets of at least 44x44 px.
   const targets = new Set(all(
-    "button, a.knop, .kop a, .foutsamenvatting a, input[type=submit]"
+    "button, a.knop, a.utrecht-button-link, .kop a, .foutsamenvatting a, input[type=submit]"
   ));
   for (const input of document.querySelectorAll("input[type=radio], input[type=checkbox]")) {
     for (const label of input.labels || []) if (shown(label)) targets.add(label);
@@ -94,13 +94,13 @@ PROBLEMEN_JS = r"""
     }
   }
   // Error messages: red and bold; a field with an error has a red bar.
-  for (const el of all(".foutmelding")) {
+  for (const el of all(".foutmelding, .utrecht-form-field-error-message")) {
     const s = getComputedStyle(el);
     const [r, g, b] = rgba(s.color);
     if (!(r >= 150 && g < 80 && b < 80)) problems.push(`${name(el)}: foutmelding niet rood (${s.color})`);
     if (Number(s.fontWeight) < 700) problems.push(`${name(el)}: foutmelding niet vet (${s.fontWeight})`);
   }
-  for (const el of all(".veld--fout")) {
+  for (const el of all(".veld--fout, .utrecht-form-field--invalid, .utrecht-form-fieldset--invalid")) {
     const s = getComputedStyle(el);
     const [r, g, b] = rgba(s.borderLeftColor);
     if (parseFloat(s.borderLeftWidth) < 3 || !(r >= 150 && g < 80 && b < 80))
@@ -180,6 +180,9 @@ async def test_buttons_errors_and_targets_are_visible_as_people_see_them(
     await ambtenaar.goto(live_server + "/gemeente/beverwijk/aanvragen/nieuw")
     await ambtenaar.get_by_role("button", name="Aanvraag versturen").click()
     await ambtenaar.locator(".foutsamenvatting").wait_for()
+    # The checks above look for the library's classes: they must be on this page to be checked.
+    assert await ambtenaar.locator(".utrecht-form-field-error-message").count() > 0
+    assert await ambtenaar.locator(".utrecht-form-field--invalid").count() > 0
     problems += await _check(ambtenaar, "aanvraag-fouten", width)
 
     beheerder = await new_page()
