@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,6 +141,21 @@ async def test_ambtenaar_sees_colleagues_requests_but_no_internal_notes(marja, s
     assert "Stap: Concretiseren. We gaan aan de slag." in page.text
     assert "Getrechterd" not in page.text  # the council's internal note
     assert "prioriteit" not in page.text
+    # Where the request stands, as the NL Design System's process steps, each state in words
+    # too (the old list ran the numbers into the names: "Binnengekomen2.").
+    steps = re.findall(
+        r'denhaag-process-steps__step--(\w[\w-]*)"[^>]*>.*?step-heading[^>]*>'
+        r'([^<]+?) <span class="sr-only">\((\w[\w ]*)\)',
+        page.text,
+        re.S,
+    )
+    assert [(toestand, naam.strip(), woord) for toestand, naam, woord in steps][:3] == [
+        ("checked", "Binnengekomen", "klaar"),
+        ("checked", "Trechteren", "klaar"),
+        ("current", "Concretiseren", "nu"),
+    ]
+    assert all(toestand == "not-checked" for toestand, _, _ in steps[3:]) and len(steps) > 3
+    assert page.text.count('aria-current="step"') == 1
 
 
 async def test_ambtenaar_cannot_reach_another_municipality(marja, settings):
