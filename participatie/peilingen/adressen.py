@@ -30,6 +30,7 @@ leaving an address takes the same lock and checks the report state under it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -131,6 +132,63 @@ def _decrypt(secret: sleutels.Sleutels, peiling_id: int, inhoud: bytes) -> tuple
         except InvalidTag:
             continue
         return data["e"], bool(data["v"])
+    return None
+
+
+# --- a typo in the address, shown after a redirect --------------------------------------------
+
+# A mistyped address is sent back to the thank-you page by a redirect (Post/Redirect/Get), so
+# that Back never lands on a form post the browser wants to send again. The page after the
+# redirect shows the message and what was typed from this short-lived cookie: encrypted, since
+# an address must not sit readable in a shared computer's cookie store.
+FOUT_COOKIE = "participatie_adresfout"
+FOUT_GELDIG_S = 10 * 60
+
+
+@dataclass(frozen=True)
+class Invulfout:
+    """What the resident typed and what was wrong with it."""
+
+    email: str
+    wil_vervolg: bool
+    fouten: dict[str, str]
+
+
+def _fout_cipher(secret: str) -> AESGCM:
+    return AESGCM(hmac.new(secret.encode(), b"adresfout", hashlib.sha256).digest())
+
+
+def seal_invulfout(secret: str, peiling_id: int, fout: Invulfout, moment: datetime | None = None) -> str:
+    """A cookie value holding `fout` for this poll, valid FOUT_GELDIG_S seconds."""
+    tot = int((moment or tijd.now()).timestamp()) + FOUT_GELDIG_S
+    data = json.dumps({"e": fout.email, "v": fout.wil_vervolg, "f": fout.fouten, "t": tot}).encode()
+    nonce = secrets.token_bytes(12)
+    sealed = nonce + _fout_cipher(secret).encrypt(nonce, data, f"adresfout:{peiling_id}".encode())
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+
+
+def open_invulfout(
+    secret: sleutels.Sleutels, peiling_id: int, value: str, moment: datetime | None = None
+) -> Invulfout | None:
+    """The Invulfout sealed for this poll by any key of the ring, or None (missing, forged,
+    another poll's, or expired)."""
+    if not value or len(value) > 4096:
+        return None
+    try:
+        sealed = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (ValueError, TypeError):
+        return None
+    if len(sealed) < 13:
+        return None
+    for key in sleutels.ring(secret):
+        try:
+            raw = _fout_cipher(key).decrypt(sealed[:12], sealed[12:], f"adresfout:{peiling_id}".encode())
+        except InvalidTag:
+            continue
+        data = json.loads(raw)
+        if data["t"] < int((moment or tijd.now()).timestamp()):
+            return None
+        return Invulfout(email=data["e"], wil_vervolg=bool(data["v"]), fouten=dict(data["f"]))
     return None
 
 

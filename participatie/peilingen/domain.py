@@ -42,6 +42,7 @@ from participatie.sleutels import keyed
 from participatie.vragen import domain as vragen
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie
+from participatie.vragen.tables import Scope
 
 SOORT_LABELS = {
     Soort.ENKEL: "Eén antwoord kiezen",
@@ -50,6 +51,26 @@ SOORT_LABELS = {
     Soort.JANEE: "Ja of nee",
     Soort.GETAL: "Getal",
     Soort.TEKST: "Open antwoord",
+}
+# What the builder asks per kind of question, besides the question itself, its explanation and
+# whether it is required: the builder's form shows exactly these fields, and _check_item reads
+# exactly these (so a field the form does not show for a kind can never matter for it).
+SOORT_VELDEN: dict[Soort, tuple[str, ...]] = {
+    Soort.ENKEL: ("keuzes", "is_achtergrond"),
+    Soort.MEER: ("keuzes", "max_keuzes"),
+    Soort.SCHAAL: ("label_laag", "label_hoog"),
+    Soort.JANEE: ("is_achtergrond",),
+    Soort.GETAL: ("min_getal", "max_getal"),
+    Soort.TEKST: ("max_lengte",),
+}
+# One line per kind for the council member who picks it, in words a resident would use.
+SOORT_UITLEG = {
+    Soort.ENKEL: "Inwoners kiezen één antwoord uit een lijst.",
+    Soort.MEER: "Inwoners kiezen één of meer antwoorden uit een lijst.",
+    Soort.SCHAAL: "Inwoners kiezen een cijfer van 1 tot 5, zoals van heel moeilijk tot heel makkelijk.",
+    Soort.JANEE: "Inwoners kiezen ja of nee.",
+    Soort.GETAL: "Inwoners vullen een heel getal in, zoals een leeftijd of een aantal.",
+    Soort.TEKST: "Inwoners schrijven zelf een kort antwoord.",
 }
 MAX_ITEMS = 20
 MAX_KEUZES = 15
@@ -349,17 +370,20 @@ def _int(fouten: dict[str, str], veld: str, value: str, label: str, lo: int, hi:
 
 
 def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
+    """The item's columns and choices, or OngeldigeInvoer. Only the fields SOORT_VELDEN names
+    for the kind are read; the others get their empty value."""
     fouten: dict[str, str] = {}
     try:
         soort = Soort(invoer.soort)
     except ValueError:
         raise OngeldigeInvoer({"soort": "Kies wat voor vraag het is."}) from None
+    velden = SOORT_VELDEN[soort]
     values: dict[str, Any] = {
         "soort": soort.value,
         "tekst": _text(fouten, "tekst", invoer.tekst, "de vraag", max_length=500),
         "toelichting": _text(fouten, "toelichting", invoer.toelichting, "", max_length=500, required=False),
         "verplicht": invoer.verplicht,
-        "is_achtergrond": invoer.is_achtergrond,
+        "is_achtergrond": False,
         "max_keuzes": None,
         "min_getal": None,
         "max_getal": None,
@@ -367,30 +391,31 @@ def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
         "label_laag": "",
         "label_hoog": "",
     }
-    keuzes = [k.strip()[:200] for k in invoer.keuzes if k.strip()]
-    if soort in (Soort.ENKEL, Soort.MEER):
+    keuzes: list[str] = []
+    if "keuzes" in velden:
+        keuzes = [k.strip()[:200] for k in invoer.keuzes if k.strip()]
         if len(keuzes) < 2:
             fouten["keuzes"] = "Geef minstens twee antwoorden om uit te kiezen, elk op een eigen regel."
         elif len(keuzes) > MAX_KEUZES:
             fouten["keuzes"] = f"Hoogstens {MAX_KEUZES} antwoorden om uit te kiezen."
         elif len(set(keuzes)) != len(keuzes):
             fouten["keuzes"] = "Elk antwoord mag maar één keer voorkomen."
-        if soort is Soort.MEER:
-            values["max_keuzes"] = _int(fouten, "max_keuzes", invoer.max_keuzes, "het maximum", 1, MAX_KEUZES)
-    else:
-        keuzes = []
-    if soort is Soort.SCHAAL:
+    if "max_keuzes" in velden:
+        values["max_keuzes"] = _int(fouten, "max_keuzes", invoer.max_keuzes, "het maximum", 1, MAX_KEUZES)
+    if "label_laag" in velden:
         values["label_laag"] = _text(fouten, "label_laag", invoer.label_laag, "wat 1 betekent", max_length=60)
+    if "label_hoog" in velden:
         values["label_hoog"] = _text(fouten, "label_hoog", invoer.label_hoog, "wat 5 betekent", max_length=60)
-    if soort is Soort.GETAL:
+    if "min_getal" in velden:
         values["min_getal"] = _int(
             fouten, "min_getal", invoer.min_getal, "het kleinste getal", -1_000_000, 1_000_000
         )
+        if values["min_getal"] is None and "min_getal" not in fouten:
+            values["min_getal"] = 0
+    if "max_getal" in velden:
         values["max_getal"] = _int(
             fouten, "max_getal", invoer.max_getal, "het grootste getal", -1_000_000, 1_000_000
         )
-        if values["min_getal"] is None and "min_getal" not in fouten:
-            values["min_getal"] = 0
         if values["max_getal"] is None and "max_getal" not in fouten:
             values["max_getal"] = 1000
         if (
@@ -399,14 +424,17 @@ def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
             and values["min_getal"] >= values["max_getal"]
         ):
             fouten["max_getal"] = "Het grootste getal moet groter zijn dan het kleinste."
-    if soort is Soort.TEKST:
+    if "max_lengte" in velden:
         values["max_lengte"] = (
             _int(fouten, "max_lengte", invoer.max_lengte, "de lengte", 10, MAX_TEKST) or 500
         )
-    if invoer.is_achtergrond and soort not in (Soort.ENKEL, Soort.JANEE):
-        fouten["is_achtergrond"] = (
-            "Een achtergrondvraag is een vraag met één antwoord, zoals wijk of leeftijd."
-        )
+    if invoer.is_achtergrond:
+        if "is_achtergrond" in velden:
+            values["is_achtergrond"] = True
+        else:
+            fouten["is_achtergrond"] = (
+                "Een achtergrondvraag is een vraag met één antwoord, zoals wijk of leeftijd."
+            )
     if fouten:
         raise OngeldigeInvoer(fouten)
     return values, keuzes
@@ -529,23 +557,35 @@ async def move_item(user: Ingelogd, item_id: int, richting: int) -> None:
     _changed()
 
 
+def publish_bezwaren(
+    *, status: Any, stap: Any, gewone_vragen: int, sluit_at: datetime | None, moment: datetime
+) -> list[tuple[str | None, str]]:
+    """Every reason a poll cannot be published yet, as (form field or None, Dutch message);
+    empty when it can. The one rule: publish() enforces it and the builder page shows it, so
+    the "Publiceren" button is offered exactly when pressing it would work, and otherwise the
+    page lists all that is still missing."""
+    if status != Status.CONCEPT:
+        return [(None, "Deze peiling is al gepubliceerd.")]
+    bezwaren: list[tuple[str | None, str]] = []
+    if reden := stappen.weigering(stap, Actie.PEILING_PUBLICEREN):
+        bezwaren.append((None, reden))
+    if gewone_vragen == 0:
+        bezwaren.append((None, "Voeg eerst een vraag toe."))
+    if sluit_at is None:
+        bezwaren.append(("sluit_at", "Kies wanneer de peiling sluit."))
+    elif sluit_at <= moment:
+        bezwaren.append(("sluit_at", "Het sluitmoment is al voorbij. Kies een moment in de toekomst."))
+    return bezwaren
+
+
 def publish_bezwaar(
     *, status: Any, stap: Any, gewone_vragen: int, sluit_at: datetime | None, moment: datetime
 ) -> tuple[str | None, str] | None:
-    """The first reason a poll cannot be published yet, as (form field or None, Dutch message);
-    None when it can. The one rule: publish() enforces it and the builder page shows it, so the
-    "Publiceren" button is offered exactly when pressing it would work."""
-    if status != Status.CONCEPT:
-        return None, "Deze peiling is al gepubliceerd."
-    if reden := stappen.weigering(stap, Actie.PEILING_PUBLICEREN):
-        return None, reden
-    if gewone_vragen == 0:
-        return None, "Voeg eerst minstens één vraag toe."
-    if sluit_at is None:
-        return "sluit_at", "Kies wanneer de peiling sluit."
-    if sluit_at <= moment:
-        return "sluit_at", "Het sluitmoment is al voorbij. Kies een moment in de toekomst."
-    return None
+    """The first of publish_bezwaren(), or None when the poll can be published."""
+    bezwaren = publish_bezwaren(
+        status=status, stap=stap, gewone_vragen=gewone_vragen, sluit_at=sluit_at, moment=moment
+    )
+    return bezwaren[0] if bezwaren else None
 
 
 async def publish(user: Ingelogd, peiling_id: int) -> Status:
@@ -734,6 +774,9 @@ class Formulier:
     sluit_at: datetime | None
     versie: int
     items: tuple[FormItem, ...]
+    # The colours of the resident's pages: the council's own, IJmond's for an IJmond-wide vraag.
+    thema: str = "ijmond"
+    raad_naam: str = ""
 
 
 _cache: dict[tuple[int, str, int], tuple[FormItem, ...]] = {}
@@ -820,6 +863,9 @@ async def _load_formulier(where: Any) -> Formulier | None:
             Peiling.opent_at,
             Peiling.sluit_at,
             Peiling.versie,
+            Peiling.gemeente.slug.as_alias("gemeente_slug"),
+            Peiling.gemeente.raad_naam.as_alias("raad_naam"),
+            Peiling.vraag.scope.as_alias("scope"),
         )
         .where(where)
         .first()
@@ -839,6 +885,8 @@ async def _load_formulier(where: Any) -> Formulier | None:
         sluit_at=row["sluit_at"],
         versie=row["versie"],
         items=await _items(row["id"], row["sleutel"], row["versie"]),
+        thema="ijmond" if row["scope"] == Scope.REGIO.value else row["gemeente_slug"],
+        raad_naam=row["raad_naam"],
     )
 
 
@@ -855,6 +903,27 @@ class Gegeven:
     tekst: str | None = None
 
 
+# What to do about a required question left open, per kind; the question is named, since the
+# list at the top of the form shows the message without its question around it.
+_ONBEANTWOORD = {
+    Soort.ENKEL: "Kies een antwoord bij vraag {nummer}: {vraag}",
+    Soort.MEER: "Kies één of meer antwoorden bij vraag {nummer}: {vraag}",
+    Soort.SCHAAL: "Kies een cijfer bij vraag {nummer}: {vraag}",
+    Soort.JANEE: "Kies ja of nee bij vraag {nummer}: {vraag}",
+    Soort.GETAL: "Vul een getal in bij vraag {nummer}: {vraag}",
+    Soort.TEKST: "Schrijf een antwoord bij vraag {nummer}: {vraag}",
+}
+_VRAAG_KORT = 80
+
+
+def missing_answer(nummer: int, item: FormItem) -> str:
+    """'Kies een antwoord bij vraag 2: Waar hoort u erover?', a long question shortened."""
+    vraag = item.tekst.strip()
+    if len(vraag) > _VRAAG_KORT:
+        vraag = vraag[: _VRAAG_KORT - 1].rstrip() + "…"
+    return _ONBEANTWOORD[item.soort].format(nummer=nummer, vraag=vraag)
+
+
 def parse_antwoorden(
     formulier: Formulier, data: dict[str, list[str]]
 ) -> tuple[list[Gegeven], dict[str, str]]:
@@ -864,16 +933,12 @@ def parse_antwoorden(
     """
     gegeven: list[Gegeven] = []
     fouten: dict[str, str] = {}
-    for item in formulier.items:
+    for nummer, item in enumerate(formulier.items, 1):
         values = [v.replace("\x00", "").strip() for v in data.get(item.veld, [])]
         values = [v for v in values if v]
         if not values:
             if item.verplicht:
-                fouten[item.veld] = (
-                    "Geef hier een antwoord."
-                    if item.soort is not Soort.TEKST
-                    else "Schrijf hier uw antwoord."
-                )
+                fouten[item.veld] = missing_answer(nummer, item)
             continue
         if item.soort in (Soort.ENKEL, Soort.MEER):
             ids = {k for k, _ in item.keuzes}

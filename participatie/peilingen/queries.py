@@ -55,9 +55,11 @@ class ActieveKiosk:
     verloopt_at: str
 
 
-def _tijd(value: datetime, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    """A stored (UTC) moment on the Dutch clock, in the short form of the council's tables."""
-    return tijd.local(value).strftime(fmt)
+def _tijd(value: datetime, *, met_datum: bool = True) -> str:
+    """A stored (UTC) moment on the Dutch clock, in the short form of the council's tables
+    ('27-11-2026 14:05', or '14:05'), formatted by Babel like every other date."""
+    klok = tijd.tijd(value)
+    return f"{tijd.datum(value, 'dd-MM-y')} {klok}" if met_datum else klok
 
 
 async def kiosks_van(peiling_id: int) -> list[ActieveKiosk]:
@@ -117,7 +119,7 @@ async def bursts(peiling_id: int, druk_per_minuut: int) -> list[Drukte]:
         result.append(
             Drukte(
                 van=_tijd(start),
-                tot=_tijd(end, "%H:%M" if same_day else "%d-%m-%Y %H:%M"),
+                tot=_tijd(end, met_datum=not same_day),
                 antwoorden=int(aantal),
                 geweigerd=int(geweigerd),
             )

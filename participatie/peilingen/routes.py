@@ -48,6 +48,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 POSTER_QR_MM = 110
 POSTER_QR_X = (210 - POSTER_QR_MM) / 2
 POSTER_QR_Y = 70
+# A kiosk form left alone this long goes back to empty for the next person (static/kiosk.js;
+# without JavaScript only the thank-you state refreshes, since that holds nobody's answers).
+KIOSK_WACHT_S = 120
 
 Gemeente = NamedDependency[GemeenteRij]
 
@@ -139,17 +142,27 @@ async def _beheer_page(
     fouten: dict[str, str] | None = None,
     melding: str = "",
     invoer: dict[str, str] | None = None,
+    soort: str = "",
     status: int = 200,
 ) -> Template:
     vraag = await vragen.load_vraag(formulier.vraag_id)
-    # The same rule publish() enforces: the button shows only when pressing it would work.
-    bezwaar = domain.publish_bezwaar(
-        status=formulier.status,
-        stap=vraag["stap"],
-        gewone_vragen=sum(1 for item in formulier.items if not item.is_achtergrond),
-        sluit_at=formulier.sluit_at,
-        moment=tijd.now(),
+    # The same rule publish() enforces: the button shows only when pressing it would work,
+    # and otherwise the page lists everything that is still missing.
+    bezwaren = (
+        domain.publish_bezwaren(
+            status=formulier.status,
+            stap=vraag["stap"],
+            gewone_vragen=sum(1 for item in formulier.items if not item.is_achtergrond),
+            sluit_at=tijd.as_utc(formulier.sluit_at) if formulier.sluit_at else None,
+            moment=tijd.now(),
+        )
+        if formulier.status is Status.CONCEPT
+        else []
     )
+    invoer = invoer or {}
+    # The builder asks per kind of question only what that kind needs: first the kind (from
+    # the link ?soort=, or the item form that came back with an error), then its own form.
+    gekozen = _soort(soort or invoer.get("soort", ""))
     return Template(
         "peilingen/beheer.html",
         status_code=status,
@@ -157,15 +170,24 @@ async def _beheer_page(
             "gemeente": gemeente_info,
             "peiling": formulier,
             "vraag": vraag,
-            "nog_nodig": bezwaar[1] if bezwaar else "",
+            "bezwaren": bezwaren,
             "heeft_antwoorden": await domain.has_antwoorden(formulier.peiling_id),
             "codes": await queries.code_counts(formulier.peiling_id),
             "kiosks": await queries.kiosks_van(formulier.peiling_id),
             "link": _link(settings, formulier),
             "soorten": list(domain.SOORT_LABELS.items()),
+            "soort_opties": [
+                (s.value, f"{label}: {domain.SOORT_UITLEG[s][0].lower()}{domain.SOORT_UITLEG[s][1:]}")
+                for s, label in domain.SOORT_LABELS.items()
+            ],
+            "gekozen": gekozen,
+            "velden": domain.SOORT_VELDEN[gekozen] if gekozen else (),
+            "soort_uitleg": domain.SOORT_UITLEG,
+            # Focus the chosen kind's form when the page (or htmx's swap) just opened it.
+            "focus_op_vraag": bool(soort) and gekozen is not None and not fouten,
             "fouten": fouten or {},
             "melding": melding,
-            "invoer": invoer or {},
+            "invoer": invoer,
             "Status": Status,
             "Soort": Soort,
             "Toegang": Toegang,
@@ -174,14 +196,27 @@ async def _beheer_page(
     )
 
 
+def _soort(value: str) -> Soort | None:
+    try:
+        return Soort(value)
+    except ValueError:
+        return None
+
+
 @get("/")
 async def beheer_page(
+    request: Request,
     user: NamedDependency[Ingelogd],
     settings: NamedDependency[Settings],
     gemeente_info: Gemeente,
     peiling_id: FromPath[int],
 ) -> Template:
-    return await _beheer_page(settings, gemeente_info, await _beheer(user, peiling_id))
+    return await _beheer_page(
+        settings,
+        gemeente_info,
+        await _beheer(user, peiling_id),
+        soort=request.query_params.get("soort", "")[:20],
+    )
 
 
 async def _change(
@@ -543,6 +578,9 @@ def _form_context(
         "formulier_token": secrets.token_urlsafe(16),
         "Soort": Soort,
         "Toegang": Toegang,
+        "thema": formulier.thema,
+        "kiosk_wacht": KIOSK_WACHT_S,
+        "kiosk_klaar": False,
     }
 
 
@@ -573,6 +611,7 @@ async def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool
             **(await _verder(formulier)),
             "kiosk": kiosk,
             "peiling": formulier,
+            "thema": formulier.thema,
             "Status": Status,
             "is_gesloten": formulier.status is Status.GESLOTEN
             or (formulier.sluit_at is not None and formulier.sluit_at <= tijd.now()),
@@ -727,12 +766,24 @@ def _answer_again(
 @get("/{sleutel:str}/bedankt", opt=PUBLIEK)
 async def thanks(request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]) -> Template:
     formulier = await _public(sleutel)
+    adres = request.query_params.get("adres")
+    # After a mistyped address (leave_address redirected here): its message and what was typed.
+    fout = (
+        adressen.open_invulfout(
+            settings.secret_ring, formulier.peiling_id, request.cookies.get(adressen.FOUT_COOKIE, "")
+        )
+        if adres == "fout"
+        else None
+    )
     return await _thanks_page(
         request,
         settings,
         formulier,
         al=request.query_params.get("al") == "1",
-        opgeslagen=request.query_params.get("adres") == "1",
+        opgeslagen=adres == "1",
+        fouten=fout.fouten if fout else None,
+        email=fout.email if fout else "",
+        wil_vervolg=fout.wil_vervolg if fout else False,
     )
 
 
@@ -766,6 +817,7 @@ async def _thanks_page(
     status_code: int = 200,
     fouten: dict[str, str] | None = None,
     email: str = "",
+    wil_vervolg: bool = False,
     geweigerd: adressen.AdresGeweigerd | None = None,
 ) -> Template:
     """The thank-you page; the address form only where an address would be kept."""
@@ -788,6 +840,8 @@ async def _thanks_page(
             "opgeslagen": opgeslagen,
             "fouten": fouten or {},
             "email": email,
+            "wil_vervolg": wil_vervolg,
+            "thema": formulier.thema,
             "adres_formulier": status.kan and geweigerd is None and heeft_bewijs,
             "adres_melding": melding,
             "rapport_link": f"{base_url}{rapport_pad}" if rapport_pad else "",
@@ -813,19 +867,35 @@ async def leave_address(
             secret=settings.secret_ring,
         )
     except OngeldigeInvoer as exc:
-        return await _thanks_page(
-            request,
-            settings,
-            formulier,
-            status_code=exc.status,
-            fouten=exc.fouten,
-            email=data.get("email", ""),
+        # Post/Redirect/Get: the message and what was typed go along in a short-lived sealed
+        # cookie, so that Back or reload after a typo never asks to send the form again.
+        fout = adressen.Invulfout(
+            email=data.get("email", "")[:320], wil_vervolg=data.get("vervolg") == "ja", fouten=exc.fouten
+        )
+        return Redirect(
+            path=f"/p/{sleutel}/bedankt?adres=fout",
+            status_code=303,
+            cookies=[
+                Cookie(
+                    key=adressen.FOUT_COOKIE,
+                    value=adressen.seal_invulfout(settings.secret_key, formulier.peiling_id, fout),
+                    max_age=adressen.FOUT_GELDIG_S,
+                    path=f"/p/{formulier.sleutel}",
+                    httponly=True,
+                    samesite="lax",
+                    secure=settings.is_https,
+                )
+            ],
+            headers={"Cache-Control": "no-store"},
         )
     except adressen.AdresGeweigerd as exc:
         return await _thanks_page(request, settings, formulier, status_code=exc.status, geweigerd=exc)
-    # The proof is used up: the browser may forget it.
-    spent = Cookie(key=adressen.BEWIJS_COOKIE, value="", max_age=0, path=f"/p/{formulier.sleutel}")
-    return Redirect(path=f"/p/{sleutel}/bedankt?adres=1", cookies=[spent])
+    # The proof is used up: the browser may forget it, and the typo of a first try too.
+    spent = [
+        Cookie(key=name, value="", max_age=0, path=f"/p/{formulier.sleutel}")
+        for name in (adressen.BEWIJS_COOKIE, adressen.FOUT_COOKIE)
+    ]
+    return Redirect(path=f"/p/{sleutel}/bedankt?adres=1", cookies=spent)
 
 
 def _kiosk_closed(status: int = 403) -> Template:
@@ -853,16 +923,11 @@ async def kiosk_page(request: Request) -> Template:
         return _kiosk_closed()
     if not domain.is_open(formulier):
         return await _not_open_page(formulier, kiosk=True)
-    melding = (
-        "Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt."
-        if request.query_params.get("klaar")
-        else ""
-    )
-    return Template(
-        "peilingen/formulier.html",
-        context=_form_context(formulier, actie="/kiosk", kiosk=True, melding=melding),
-        headers=NO_STORE,
-    )
+    klaar = bool(request.query_params.get("klaar"))
+    melding = "Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt." if klaar else ""
+    context = _form_context(formulier, actie="/kiosk", kiosk=True, melding=melding)
+    context["kiosk_klaar"] = klaar
+    return Template("peilingen/formulier.html", context=context, headers=NO_STORE)
 
 
 @post("/kiosk", opt=PUBLIEK)

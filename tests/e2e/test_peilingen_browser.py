@@ -1,10 +1,13 @@
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Browser, Page, expect
 
+from participatie.accounts import domain as accounts
 from participatie.peilingen import domain
-from participatie.peilingen.tables import Adreswachtrij, Antwoord, Peiling
+from participatie.peilingen.domain import SOORT_LABELS
+from participatie.peilingen.tables import Adreswachtrij, Antwoord, Peiling, Soort
 from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e.conftest import assert_accessible, assert_fits_width, log_in
+from tests.e2e.test_kiosk_browser import shot
 from tests.peilingen.test_domain import _vraag_in_voorleggen, make_peiling
 
 pytestmark = pytest.mark.browser
@@ -48,7 +51,11 @@ async def test_resident_answers_on_an_old_phone_without_javascript(live_server, 
 
     await phone_without_js.goto(f"{live_server}/p/{sleutel}")
     await phone_without_js.get_by_role("button", name="Versturen").click()
-    assert "Geef hier een antwoord." in await phone_without_js.locator(".foutmelding").first.inner_text()
+    # The message names the question it is about: the list at the top shows it on its own.
+    assert (
+        await phone_without_js.locator(".foutsamenvatting li").first.inner_text()
+        == "Kies een antwoord bij vraag 1: Kent u de regeling?"
+    )
     await phone_without_js.get_by_label("Nee").first.check()
     await phone_without_js.get_by_label("Krant").check()
     await phone_without_js.get_by_label("2", exact=True).check()
@@ -70,13 +77,24 @@ async def test_council_member_builds_and_publishes_a_poll(live_server, desktop, 
     await desktop.get_by_label("Korte uitleg voor inwoners").fill("Twee korte vragen over bankjes.")
     await desktop.get_by_role("button", name="Peiling maken").click()
     await assert_accessible(desktop)
-    await desktop.get_by_label("Soort vraag").select_option("enkel")
+    # Nothing to publish yet, and the page says why.
+    assert await desktop.get_by_role("button", name="Publiceren").count() == 0
+    assert "Voeg eerst een vraag toe." in await desktop.locator("#publiceren-nog").inner_text()
+    await desktop.get_by_label("Eén antwoord kiezen").check()
+    await desktop.get_by_role("button", name="Verder").click()
+    # htmx swaps the kind's form in place, puts the address in the history, and moves the focus.
+    await expect(desktop.locator("#gekozen-soort")).to_be_focused()
+    assert desktop.url.endswith("?soort=enkel")
+    assert await desktop.get_by_label("Wat betekent 1?").count() == 0
     await desktop.get_by_label("De vraag", exact=True).fill("Waar mist u een bankje?")
     await desktop.get_by_label("Antwoorden om uit te kiezen").fill(
         "Bij de bushalte\nIn het park\nBij de winkels"
     )
     await desktop.get_by_role("button", name="Vraag toevoegen").click()
-    await desktop.get_by_label("Soort vraag").select_option("janee")
+    await desktop.get_by_label("Ja of nee").check()
+    await desktop.get_by_role("button", name="Verder").click()
+    await expect(desktop.locator("#gekozen-soort")).to_be_focused()
+    assert await desktop.get_by_label("Antwoorden om uit te kiezen").count() == 0
     await desktop.get_by_label("De vraag", exact=True).fill("Zit u graag buiten?")
     await desktop.get_by_role("button", name="Vraag toevoegen").click()
     await desktop.get_by_role("button", name="Omhoog : Zit u graag buiten?").click()
@@ -87,7 +105,7 @@ async def test_council_member_builds_and_publishes_a_poll(live_server, desktop, 
     await desktop.get_by_label("Sluit op").fill("2099-12-31T17:00")
     await desktop.get_by_role("button", name="Instellingen opslaan").click()
     await desktop.get_by_role("button", name="Publiceren").click()
-    assert "Status: open" in await desktop.locator("main").inner_text()
+    await expect(desktop.locator(".utrecht-badge-status")).to_have_text("Open: inwoners kunnen meedoen")
     await assert_accessible(desktop)
 
     await desktop.get_by_role("link", name="Voorbeeld bekijken").click()
@@ -95,3 +113,125 @@ async def test_council_member_builds_and_publishes_a_poll(live_server, desktop, 
     await assert_accessible(desktop)
     formulier = await domain.load_formulier(peiling_id=(await Peiling.select(Peiling.id).first())["id"])
     assert [i.tekst for i in formulier.items] == ["Zit u graag buiten?", "Waar mist u een bankje?"]
+
+
+async def _peiling_van(settings, gemeente: str) -> int:
+    """A published poll of this council, built by its own raadslid and ambtenaar."""
+    await make_gebruiker(settings, "raadslid", gemeente, email=f"raad@{gemeente}.example")
+    await make_gebruiker(settings, "ambtenaar", gemeente, email=f"ambt@{gemeente}.example")
+    return await make_peiling(
+        {
+            "raadslid": await accounts.acting_as(f"raad@{gemeente}.example"),
+            "ambtenaar": await accounts.acting_as(f"ambt@{gemeente}.example"),
+        }
+    )
+
+
+async def _page(browser: Browser, breedte: int, *, javascript: bool = True) -> Page:
+    context = await browser.new_context(
+        viewport={"width": breedte, "height": 900}, locale="nl-NL", java_script_enabled=javascript
+    )
+    return await context.new_page()
+
+
+async def _sleutel(peiling_id: int) -> str:
+    return (await Peiling.select(Peiling.sleutel).where(Peiling.id == peiling_id).first())["sleutel"]
+
+
+@pytest.mark.parametrize("breedte", [320, 1280])
+async def test_the_public_poll_wears_its_councils_colour(live_server, browser, database, settings, breedte):
+    kleuren = {"velsen": "rgb(0, 84, 140)", "heemskerk": "rgb(0, 102, 61)"}
+    for gemeente, kleur in kleuren.items():
+        page = await _page(browser, breedte)
+        sleutel = await _sleutel(await _peiling_van(settings, gemeente))
+
+        await page.goto(f"{live_server}/p/{sleutel}")
+
+        assert await page.locator(".kop").evaluate("e => getComputedStyle(e).backgroundColor") == kleur
+        await shot(page, f"peiling-{gemeente}")
+        await assert_fits_width(page)
+        await page.get_by_role("button", name="Versturen").click()
+        assert await page.locator(".kop").evaluate("e => getComputedStyle(e).backgroundColor") == kleur
+        await shot(page, f"peiling-{gemeente}-fouten")
+
+
+@pytest.mark.parametrize("breedte", [320, 1280])
+async def test_back_after_a_mistyped_address_never_asks_to_send_the_form_again(
+    live_server, browser, mensen, breedte
+):
+    sleutel = await _sleutel(await make_peiling(mensen))
+    page = await _page(browser, breedte)
+    await page.goto(f"{live_server}/p/{sleutel}")
+    await page.get_by_label("Een beetje").check()
+    await page.get_by_label("Buren").check()
+    await page.get_by_label("3", exact=True).check()
+    await page.get_by_role("button", name="Versturen").click()
+    await page.wait_for_url(f"{live_server}/p/{sleutel}/bedankt")
+
+    await page.get_by_label("Uw e-mailadres").fill("inwoner@example,org")
+    await page.get_by_label("Stuur mij later ook").check()
+    await page.get_by_role("button", name="Stuur mij het rapport").click()
+    await page.wait_for_url(f"{live_server}/p/{sleutel}/bedankt?adres=fout")
+    await shot(page, "bedankt-na-fout")
+    await assert_accessible(page)
+    await assert_fits_width(page)
+
+    async def shows_the_typo() -> None:
+        assert "Dit e-mailadres klopt niet." in await page.locator(".foutsamenvatting").inner_text()
+        assert await page.get_by_label("Uw e-mailadres").input_value() == "inwoner@example,org"
+        assert await page.get_by_label("Stuur mij later ook").is_checked()
+
+    await shows_the_typo()
+    # Away and Back: a page of its own (GET), not the browser's "send the form again?".
+    await page.get_by_role("link", name="Alle rapporten van de Participatieraad Beverwijk").click()
+    await page.wait_for_url(f"{live_server}/rapporten/beverwijk")
+    response = await page.go_back()
+    assert response is not None and response.request.method == "GET" and response.status == 200
+    assert page.url == f"{live_server}/p/{sleutel}/bedankt?adres=fout"
+    await shows_the_typo()
+    await page.reload()
+    await shows_the_typo()
+
+    await page.get_by_label("Uw e-mailadres").fill("inwoner@example.org")
+    await page.get_by_role("button", name="Stuur mij het rapport").click()
+    await page.wait_for_url(f"{live_server}/p/{sleutel}/bedankt?adres=1")
+    response = await page.go_back()
+    assert response is not None and response.request.method == "GET" and response.status == 200
+    assert await page.locator("h1").inner_text() == "Dank u wel!"
+    assert "klopt niet" not in await page.locator("main").inner_text()
+    assert await Adreswachtrij.count() == 1
+
+
+@pytest.mark.parametrize("breedte", [320, 1280])
+async def test_the_builder_without_javascript_asks_each_kind_only_its_own_fields(
+    live_server, browser, mensen, settings, breedte
+):
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    peiling_id = await domain.create_peiling(
+        mensen["raadslid"], vraag_id, titel="Bankjes in de wijk", intro="", toegang="link"
+    )
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="zonderjs@beverwijk.example")
+    page = await _page(browser, breedte, javascript=False)
+    await log_in(page, live_server, "zonderjs@beverwijk.example", PASSWORD)
+    base = f"{live_server}/raad/beverwijk/peilingen/{peiling_id}"
+    await page.goto(base)
+    await shot(page, "bouwer-soort-kiezen")
+    await assert_fits_width(page)
+
+    await page.get_by_label("Schaal van 1 tot 5").check()
+    await page.get_by_role("button", name="Verder").click()
+    await page.wait_for_url(f"{base}?soort=schaal#vraag-toevoegen")
+    assert await page.get_by_label("Antwoorden om uit te kiezen").count() == 0
+    await page.get_by_label("De vraag", exact=True).fill("Hoe makkelijk is het aanvragen?")
+    await page.get_by_label("Wat betekent 1?").fill("Heel moeilijk")
+    await page.get_by_label("Wat betekent 5?").fill("Heel makkelijk")
+    await page.get_by_role("button", name="Vraag toevoegen").click()
+    await page.wait_for_url(base)
+    assert "Hoe makkelijk is het aanvragen?" in await page.locator(".items").inner_text()
+
+    for soort in Soort:
+        await page.goto(f"{base}?soort={soort.value}#vraag-toevoegen")
+        assert SOORT_LABELS[soort] in await page.locator("#gekozen-soort").inner_text()
+        await assert_fits_width(page)
+        await shot(page, f"bouwer-{soort.value}")
+    await assert_accessible(page)

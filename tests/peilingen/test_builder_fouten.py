@@ -44,7 +44,7 @@ async def test_every_builder_form_answers_bad_input_with_an_html_page(client, se
 
     publish_empty = await post_form(client, f"{base}/publiceren", {})
     _is_page(publish_empty, 409)
-    assert "Voeg eerst minstens één vraag toe." in publish_empty.text
+    assert "Voeg eerst een vraag toe." in publish_empty.text
 
     close_concept = await post_form(client, f"{base}/sluiten", {})
     _is_page(close_concept, 409)
@@ -109,7 +109,7 @@ async def test_publish_button_only_when_the_poll_can_be_published(client, settin
     )
     ready = (await client.get(base)).text
 
-    assert not publish_button(empty) and "Voeg eerst minstens één vraag toe." in empty
+    assert not publish_button(empty) and "Voeg eerst een vraag toe." in empty
     assert not publish_button(no_close) and "Kies wanneer de peiling sluit." in no_close
     assert publish_button(ready)
     assert "Voeg eerst" not in ready and "Kies wanneer" not in ready

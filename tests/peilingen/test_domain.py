@@ -101,7 +101,9 @@ async def test_a_complete_response_is_stored_as_values_per_item(mensen):
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"i0": []}, "Geef hier een antwoord."),
+        ({"i0": []}, "Kies een antwoord bij vraag 1: Kent u de regeling?"),
+        ({"i1": []}, "Kies één of meer antwoorden bij vraag 2: Waar hoort u erover?"),
+        ({"i2": []}, "Kies een cijfer bij vraag 3: Hoe makkelijk is het aanvragen?"),
         ({"i0": ["999999"]}, "Kies een antwoord uit de lijst."),
         ({"i1": ["1", "2", "3"]}, "Kies een antwoord uit de lijst."),
         ({"i2": ["6"]}, "Kies een antwoord."),
@@ -348,7 +350,7 @@ async def test_publishing_needs_voorleggen_items_and_a_closing_time(mensen):
     vraag_id = await _vraag_in_voorleggen(mensen)
     peiling_id = await domain.create_peiling(raadslid, vraag_id, titel="Leeg", intro="", toegang="link")
 
-    with pytest.raises(domain.PeilingError, match="Voeg eerst minstens één vraag toe"):
+    with pytest.raises(domain.PeilingError, match="Voeg eerst een vraag toe"):
         await domain.publish(raadslid, peiling_id)
     await domain.add_item(raadslid, peiling_id, ItemInvoer("janee", "Doet u mee?"))
     with pytest.raises(domain.OngeldigeInvoer):
@@ -412,3 +414,38 @@ def test_refusals_are_of_the_one_family_with_their_own_status():
         61,
         "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over 2 minuten opnieuw.",
     )
+
+
+def _item(soort: str, tekst: str) -> domain.FormItem:
+    return domain.FormItem(
+        id=1,
+        soort=domain.Soort(soort),
+        tekst=tekst,
+        toelichting="",
+        verplicht=True,
+        is_achtergrond=False,
+        max_keuzes=None,
+        min_getal=None,
+        max_getal=None,
+        max_lengte=None,
+        label_laag="",
+        label_hoog="",
+        keuzes=(),
+    )
+
+
+def test_a_missing_answer_names_its_question_and_what_to_do():
+    lang = "Hoe vaak " + "gaat u naar de bibliotheek, de buurtkamer of het wijkcentrum " * 3 + "?"
+
+    assert domain.missing_answer(4, _item("getal", "Hoe oud bent u?")) == (
+        "Vul een getal in bij vraag 4: Hoe oud bent u?"
+    )
+    assert domain.missing_answer(5, _item("tekst", "Wat zou helpen?")) == (
+        "Schrijf een antwoord bij vraag 5: Wat zou helpen?"
+    )
+    assert domain.missing_answer(2, _item("janee", "Zit u graag buiten?")) == (
+        "Kies ja of nee bij vraag 2: Zit u graag buiten?"
+    )
+    kort = domain.missing_answer(1, _item("enkel", lang))
+    assert kort.startswith("Kies een antwoord bij vraag 1: Hoe vaak gaat u naar")
+    assert kort.endswith("…") and len(kort.split(": ", 1)[1]) == 80

@@ -76,8 +76,8 @@ async def test_missing_and_wrong_answers_are_shown_next_to_their_item(client, me
 
     assert response.status_code == 422
     assert (
-        f'id="fout-{first.veld}"><span class="sr-only">Fout: </span>Geef hier een antwoord.</p>'
-        in response.text
+        f'id="fout-{first.veld}"><span class="sr-only">Fout: </span>'
+        "Kies een antwoord bij vraag 1: Kent u de regeling?</p>" in response.text
     )
     assert f'id="fout-{schaal.veld}"><span class="sr-only">Fout: </span>Kies een antwoord.' in response.text
     # What was given stays ticked.
@@ -139,12 +139,23 @@ async def test_resident_leaves_an_address_for_the_report(client, mensen):
     await client.get(f"/p/{formulier.sleutel}")
     await _post(client, f"/p/{formulier.sleutel}", answers(formulier))  # only who answered
 
-    bad = await post_form(client, path, {"email": "geen-adres"})
+    bad = await post_form(client, path, {"email": "geen-adres", "vervolg": "ja"})
+    shown = await client.get(bad.headers["location"])
+    reloaded = await client.get(bad.headers["location"])
     good = await post_form(client, path, {"email": "inwoner@example.org", "vervolg": "ja"})
+    back = await client.get(bad.headers["location"])  # Back, after the address was kept
 
-    assert bad.status_code == 422
-    assert "Dit e-mailadres klopt niet." in bad.text
+    # Post/Redirect/Get: the typo's page is a GET, so Back or reload never posts again.
+    assert (bad.status_code, bad.headers["location"]) == (303, f"/p/{formulier.sleutel}/bedankt?adres=fout")
+    assert "geen-adres" not in bad.headers["set-cookie"]  # sealed: not readable in the cookie store
+    for page in (shown, reloaded):
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "no-store"
+        assert "Dit e-mailadres klopt niet." in page.text
+        assert 'value="geen-adres"' in page.text
+        assert 'name="vervolg" value="ja" checked' in page.text
     assert good.headers["location"] == f"/p/{formulier.sleutel}/bedankt?adres=1"
+    assert "klopt niet" not in back.text and "geen-adres" not in back.text
     # It waits, encrypted, for a batch of responses (tests/peilingen/test_adressen.py).
     assert await Adreswachtrij.count() == 1
 
@@ -179,6 +190,19 @@ async def test_kiosk_resets_for_the_next_person(kees, mensen):
     await _post(kees, path, {**answers(formulier), "formulier": [next_token]})
 
     assert (unlocked.status_code, unlocked.headers["location"]) == (303, "/kiosk")
+    # The kiosk stands on its own: the poll's council, no council member, no way to log out.
+    for kiosk_page in (page, next_page):
+        assert '<span class="kop__naam">Participatieraad Beverwijk</span>' in kiosk_page.text
+        assert "Uitloggen" not in kiosk_page.text and "Test Persoon" not in kiosk_page.text
+        assert re.search(r'<body class="[^"]*\bthema-beverwijk\b', kiosk_page.text)
+        assert 'data-kiosk-wacht="120"' in kiosk_page.text  # two minutes left alone, then empty
+        assert '<script src="/static/kiosk.js?v=' in kiosk_page.text
+    # Without JavaScript only the thank-you state refreshes itself: nobody is filling in there.
+    refresh = '<noscript><meta http-equiv="refresh" content="120;url=/kiosk"></noscript>'
+    assert refresh not in page.text and "data-kiosk-nu" not in page.text
+    assert refresh in next_page.text and "data-kiosk-nu" in next_page.text
+    script = await kees.get("/static/kiosk.js")
+    assert script.status_code == 200 and "data-kiosk-wacht" in script.text
     assert first.headers["location"] == f"{path}?klaar=1"
     assert double_tap.status_code == 303
     assert "Nu is de volgende aan de beurt." in next_page.text
@@ -280,10 +304,13 @@ async def test_results_show_counts_and_hide_small_groups(kees, mensen):
     assert f'hx-get="/raad/beverwijk/peilingen/{peiling_id}/uitslag?uitsplitsen={wijk}"' in page.text
     assert 'hx-trigger="every 20s"' in page.text
     assert "<strong>26</strong> inwoners deden mee." in page.text
-    assert '<tr><th scope="row">Ja, goed</th><td>26</td><td>100%</td>' in page.text
-    assert 'Noord <span class="klein">(n=12)</span>' in page.text
-    assert "(n=11)" not in page.text
-    assert "(n=3)" not in page.text
+    assert (
+        '<th scope="row" class="utrecht-table__header-cell">Ja, goed</th>'
+        '<td class="utrecht-table__cell">26</td><td class="utrecht-table__cell">100%</td>'
+    ) in page.text
+    assert 'Noord <span class="klein">(12 inwoners)</span>' in page.text
+    assert "(11 inwoners)" not in page.text
+    assert "(3 inwoners)" not in page.text
     assert "Meedoen kon met een openbare link" in page.text
 
 
@@ -359,3 +386,58 @@ async def test_no_submission_ever_gives_a_500(client, mensen, body):
 
     assert response.status_code < 500
     assert response.status_code in (302, 422, 429)
+
+
+async def _peiling_van_velsen(settings, mensen) -> int:
+    """A poll of the Velsen council, built by its own people."""
+    from participatie.accounts import domain as accounts
+
+    await make_gebruiker(settings, "ambtenaar", "velsen", email="ambtenaar@velsen.example")
+    velsen = {"raadslid": mensen["velsen"], "ambtenaar": await accounts.acting_as("ambtenaar@velsen.example")}
+    return await make_peiling(velsen)
+
+
+async def test_resident_pages_wear_the_colour_of_the_polls_council(client, settings, mensen):
+    formulier = await domain.load_formulier(peiling_id=await _peiling_van_velsen(settings, mensen))
+    path = f"/p/{formulier.sleutel}"
+
+    poll = await client.get(path)
+    errors = await _post(client, path, answers(formulier, i0=[]))
+    answered = await _post(client, path, answers(formulier))
+    thanks = await client.get(answered.headers["location"])
+    await domain.close_early(mensen["velsen"], formulier.peiling_id)
+    closed = await client.get(path)
+
+    assert "Deze peiling is gesloten." in closed.text
+    for page in (poll, errors, thanks, closed):
+        assert re.search(r'<body class="[^"]*\bthema-velsen\b', page.text), page.text[:800]
+
+
+async def test_an_ijmond_wide_poll_is_in_ijmond_blue(client, mensen):
+    from participatie.vragen.tables import Vraag
+
+    formulier = await _form(mensen)
+    await Vraag.update({Vraag.scope: "regio"}).where(Vraag.id == formulier.vraag_id)
+
+    page = await client.get(f"/p/{formulier.sleutel}")
+
+    assert re.search(r'<body class="[^"]*\bthema-ijmond\b', page.text)
+
+
+def test_a_sealed_typo_opens_only_for_its_poll_and_only_for_ten_minutes():
+    from datetime import UTC, datetime, timedelta
+
+    from participatie.peilingen import adressen
+
+    moment = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    fout = adressen.Invulfout("inwoner@example", True, {"email": "Dit e-mailadres klopt niet."})
+    sealed = adressen.seal_invulfout("sleutel-nieuw", 7, fout, moment)
+
+    assert "inwoner" not in sealed
+    # Read with the ring after a key rotation: the older key still opens it.
+    assert adressen.open_invulfout(("sleutel-nieuwer", "sleutel-nieuw"), 7, sealed, moment) == fout
+    assert adressen.open_invulfout("sleutel-nieuw", 8, sealed, moment) is None  # another poll
+    assert adressen.open_invulfout("ander", 7, sealed, moment) is None
+    assert adressen.open_invulfout("sleutel-nieuw", 7, sealed, moment + timedelta(minutes=11)) is None
+    assert adressen.open_invulfout("sleutel-nieuw", 7, sealed[:-4] + "AAAA", moment) is None
+    assert adressen.open_invulfout("sleutel-nieuw", 7, "%%%", moment) is None
