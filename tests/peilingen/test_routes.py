@@ -328,6 +328,8 @@ async def test_hidden_open_answer_is_left_out_of_the_export(kees, mensen):
     assert "Jan van de bakkerij" not in export.text
     assert "(verborgen)" in export.text
     assert "Jan van de bakkerij" not in results.text
+    # Issue 13's "op.Meedoen": two sentences of an open poll's results must keep their space.
+    assert "De cijfers lopen nog op. Meedoen kon" in " ".join(results.text.split())
 
 
 async def test_xlsx_export_holds_the_same_rows_and_keeps_formulas_as_text(kees, mensen):
