@@ -3,8 +3,7 @@ from playwright.async_api import Browser, Page, expect
 
 from participatie.accounts import domain as accounts
 from participatie.peilingen import domain
-from participatie.peilingen.domain import SOORT_LABELS
-from participatie.peilingen.tables import Adreswachtrij, Antwoord, Peiling, Soort
+from participatie.peilingen.tables import Adreswachtrij, Antwoord, Peiling
 from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e.conftest import assert_accessible, assert_fits_width, log_in
 from tests.e2e.test_kiosk_browser import shot
@@ -200,38 +199,3 @@ async def test_back_after_a_mistyped_address_never_asks_to_send_the_form_again(
     assert await page.locator("h1").inner_text() == "Dank u wel!"
     assert "klopt niet" not in await page.locator("main").inner_text()
     assert await Adreswachtrij.count() == 1
-
-
-@pytest.mark.parametrize("breedte", [320, 1280])
-async def test_the_builder_without_javascript_asks_each_kind_only_its_own_fields(
-    live_server, browser, mensen, settings, breedte
-):
-    vraag_id = await _vraag_in_voorleggen(mensen)
-    peiling_id = await domain.create_peiling(
-        mensen["raadslid"], vraag_id, titel="Bankjes in de wijk", intro="", toegang="link"
-    )
-    await make_gebruiker(settings, "raadslid", "beverwijk", email="zonderjs@beverwijk.example")
-    page = await _page(browser, breedte, javascript=False)
-    await log_in(page, live_server, "zonderjs@beverwijk.example", PASSWORD)
-    base = f"{live_server}/raad/beverwijk/peilingen/{peiling_id}"
-    await page.goto(base)
-    await shot(page, "bouwer-soort-kiezen")
-    await assert_fits_width(page)
-
-    await page.get_by_label("Schaal van 1 tot 5").check()
-    await page.get_by_role("button", name="Verder").click()
-    await page.wait_for_url(f"{base}?soort=schaal#vraag-toevoegen")
-    assert await page.get_by_label("Antwoorden om uit te kiezen").count() == 0
-    await page.get_by_label("De vraag", exact=True).fill("Hoe makkelijk is het aanvragen?")
-    await page.get_by_label("Wat betekent 1?").fill("Heel moeilijk")
-    await page.get_by_label("Wat betekent 5?").fill("Heel makkelijk")
-    await page.get_by_role("button", name="Vraag toevoegen").click()
-    await page.wait_for_url(base)
-    assert "Hoe makkelijk is het aanvragen?" in await page.locator(".items").inner_text()
-
-    for soort in Soort:
-        await page.goto(f"{base}?soort={soort.value}#vraag-toevoegen")
-        assert SOORT_LABELS[soort] in await page.locator("#gekozen-soort").inner_text()
-        await assert_fits_width(page)
-        await shot(page, f"bouwer-{soort.value}")
-    await assert_accessible(page)
