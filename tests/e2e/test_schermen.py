@@ -482,8 +482,6 @@ BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {
     ("peiling-bouwer-toegevoegd", 1280, "focus_na_swap"): "focus viel terug op <body> na de wissel",
     ("focusgroep", 320, "axe"): "6x, o.a. th:nth-child(4) contrast onbeslist: elmPartiallyObscured",
     ("portaal", 320, "axe"): "4x, o.a. th:nth-child(3) contrast onbeslist: elmPartiallyObscured",
-    ("aanvraag-fouten", 320, "doelgrootte"): "input#veld-bijlagen 253x21 px",
-    ("aanvraag-fouten", 1280, "doelgrootte"): "input#veld-bijlagen 253x21 px",
     ("beheer-gebruikers", 320, "axe"): "th:nth-child(4) contrast onbeslist: elmPartiallyObscured",
     ("beheer-spoor", 320, "axe"): "6x, o.a. th:nth-child(4) contrast onbeslist: elmPartiallyObscured",
 }
