@@ -83,7 +83,7 @@ async def test_raadslid_needs_a_council(client, settings):
     )
 
     assert response.status_code == 422
-    assert "Kies de gemeente" in response.text
+    assert "Kies bij welke gemeente dit raadslid of deze ambtenaar hoort." in response.text
     assert await Gebruiker.count() == 1
 
 

@@ -112,7 +112,9 @@ async def test_ambtenaar_submits_and_raadslid_takes_it_through_trechteren_and_co
 
     # Back on the phone, the ambtenaar sees the step.
     await phone.reload()
-    current = phone.locator('.stappen li[aria-current="step"]')
+    current = phone.locator(
+        '.denhaag-process-steps__step[aria-current="step"] .denhaag-process-steps__step-heading'
+    )
     assert (await current.inner_text()).split()[0] == "Voorleggen"
 
 
