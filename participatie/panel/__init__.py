@@ -1,0 +1,1 @@
+"""The resident panel (inwonerpanel): double opt-in sign-up, invitations to polls, leaving."""

@@ -1,0 +1,1 @@
+"""Rights over your own data (AVG): see, correct, download and erase what is held about an address."""

@@ -1,0 +1,56 @@
+"""What each domain holds about an e-mail address, in one shape, so the data page shows,
+corrects, exports and erases it without knowing the domains.
+
+A domain that keeps an address registers one `Bron`; rechten builds on none of them (the app
+wires them together, like vragen.panelen). Lookups are by the address as typed, compared
+lower-cased and stripped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Veld:
+    sleutel: str  # machine name: the JSON key and the form field name
+    label: str  # Dutch, B1
+    waarde: str
+    # A field the person may correct: its choices (value, label), or () for free text.
+    wijzigbaar: bool = False
+    keuzes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Onderdeel:
+    """One record held about the address, e.g. one panel membership or one focus group seat."""
+
+    bron: str  # the registered Bron's naam
+    id: str  # stable within the bron, used to correct this record
+    titel: str  # "Inwonerpanel Velsen"
+    waarom: str  # why it is kept (purpose), B1
+    bewaard_tot: str  # until when, B1 ("tot u zich afmeldt", "tot het rapport is verstuurd")
+    velden: tuple[Veld, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bron:
+    naam: str
+    gegevens: Callable[[str], Awaitable[list[Onderdeel]]]
+    # Erase everything this bron holds about the address; returns how many records went.
+    wis: Callable[[str], Awaitable[int]]
+    # Correct one record's wijzigbare velden; returns field errors (Dutch), {} when stored.
+    corrigeer: Callable[[str, str, dict[str, str]], Awaitable[dict[str, str]]] | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_BRONNEN: dict[str, Bron] = {}
+
+
+def register(bron: Bron) -> None:
+    _BRONNEN[bron.naam] = bron
+
+
+def bronnen() -> list[Bron]:
+    return list(_BRONNEN.values())
