@@ -32,11 +32,14 @@ from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.focusgroepen import queries as focusgroepen_queries
 from participatie.focusgroepen import routes as focusgroepen_routes
 from participatie.fouten import Geweigerd, refusal_handler
+from participatie.panel import routes as panel_routes
 from participatie.peilingen import queries as peilingen_queries
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
+from participatie.raden import routes as raden_routes
 from participatie.rapporten import queries as rapporten_queries
 from participatie.rapporten import routes as rapporten_routes
+from participatie.rechten import routes as rechten_routes
 from participatie.security import security_middleware, stale_csrf_cookie_dropped
 from participatie.sjablonen import create_environment, environment
 from participatie.vragen import panelen, stappen
@@ -161,6 +164,9 @@ def create_app(settings: Settings) -> Litestar:
             *peilingen_routes.ROUTES,
             *focusgroepen_routes.ROUTES,
             *rapporten_routes.ROUTES,
+            *raden_routes.ROUTES,
+            *panel_routes.ROUTES,
+            *rechten_routes.ROUTES,
             *instellingen.ROUTES,
             *gezondheid.ROUTES,
             static,

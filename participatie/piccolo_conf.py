@@ -21,5 +21,9 @@ APP_REGISTRY = AppRegistry(
         "participatie.focusgroepen.piccolo_app",
         "participatie.rapporten.piccolo_app",
         "participatie.spoor.piccolo_app",
+        "participatie.limiet.piccolo_app",
+        "participatie.raden.piccolo_app",
+        "participatie.panel.piccolo_app",
+        "participatie.rechten.piccolo_app",
     ]
 )

@@ -46,9 +46,13 @@ def collect_taken() -> list[Taak]:
     """
     from participatie.accounts import jobs as accounts_jobs
     from participatie.focusgroepen import jobs as focusgroepen_jobs
+    from participatie.limiet import jobs as limiet_jobs
     from participatie.mail import jobs as mail_jobs
+    from participatie.panel import jobs as panel_jobs
     from participatie.peilingen import jobs as peilingen_jobs
+    from participatie.raden import jobs as raden_jobs
     from participatie.rapporten import jobs as rapporten_jobs
+    from participatie.rechten import jobs as rechten_jobs
     from participatie.vragen import jobs as vragen_jobs
 
     return [
@@ -57,6 +61,10 @@ def collect_taken() -> list[Taak]:
         *peilingen_jobs.TAKEN,
         *focusgroepen_jobs.TAKEN,
         *rapporten_jobs.TAKEN,
+        *raden_jobs.TAKEN,
+        *panel_jobs.TAKEN,
+        *rechten_jobs.TAKEN,
+        *limiet_jobs.TAKEN,
         *mail_jobs.TAKEN,
     ]
 
