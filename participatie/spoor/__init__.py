@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from piccolo.columns.combination import WhereRaw
-
 from participatie import tijd
+from participatie.zoek import contains
 
 
 class Actor(Protocol):
@@ -160,9 +159,9 @@ async def zoek(z: Zoekopdracht, *, limit: int = 200, offset: int = 0) -> list[Re
 
     query = Spoorregel.select()
     if z.door:
-        query = query.where(_contains("door_naam", z.door))
+        query = query.where(contains(Spoorregel.door_naam, z.door))
     if z.actie:
-        query = query.where(_contains("actie", z.actie))
+        query = query.where(contains(Spoorregel.actie, z.actie))
     if z.onderwerp:
         query = query.where(Spoorregel.onderwerp == z.onderwerp)
     if z.vraag_id is not None:
@@ -180,17 +179,6 @@ async def zoek(z: Zoekopdracht, *, limit: int = 200, offset: int = 0) -> list[Re
         .offset(offset)
     )
     return [_regel(r) for r in rows]
-
-
-def _contains(column: str, text: str) -> WhereRaw:
-    """`column` holds `text`, ignoring case, with no wildcards: a `%` or `_` typed in the
-    search box is a plain character. LIKE would need an ESCAPE clause, which Piccolo's like()
-    cannot write, and stripping the wildcards made a search for "%" match every line."""
-    from participatie.spoor.tables import Spoorregel
-
-    # The same test under each engine's name for it; `column` is one of ours, never input.
-    position = "instr" if Spoorregel._meta.db.engine_type == "sqlite" else "strpos"
-    return WhereRaw(f"{position}(lower({column}), lower({{}})) > 0", text)
 
 
 # --- the trail as people read it ------------------------------------------------------------

@@ -13,6 +13,7 @@ from participatie.accounts.tables import Gemeente
 from participatie.vragen.domain import today
 from participatie.vragen.stappen import VOLGORDE, Stap
 from participatie.vragen.tables import Activiteit, Bijlage, Gebeurtenis, Herkomst, Scope, Vraag
+from participatie.zoek import contains
 
 DEADLINE_NEAR = timedelta(days=14)
 
@@ -58,12 +59,7 @@ async def board(gemeente_id: int, f: BoardFilter) -> dict[Stap, Kolom]:
     elif f.deadline == "dichtbij":
         where &= (Vraag.deadline >= today()) & (Vraag.deadline <= today() + DEADLINE_NEAR)
     if f.zoek:
-        term = f"%{f.zoek.replace('%', '').replace('_', '')[:100]}%"
-        # SQLite's LIKE already ignores case (for ASCII) and has no ILIKE.
-        if Vraag._meta.db.engine_type == "sqlite":
-            where &= Vraag.titel.like(term) | Vraag.tekst.like(term)
-        else:
-            where &= Vraag.titel.ilike(term) | Vraag.tekst.ilike(term)
+        where &= contains(Vraag.titel, f.zoek) | contains(Vraag.tekst, f.zoek)
     rows = (
         await Vraag.select(
             Vraag.id,
