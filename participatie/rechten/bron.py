@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from piccolo.columns import Column
+from piccolo.query import WhereRaw
+
 
 @dataclass(frozen=True)
 class Veld:
@@ -43,6 +46,9 @@ class Bron:
     # Correct one record's wijzigbare velden; returns field errors (Dutch), {} when stored.
     corrigeer: Callable[[str, str, dict[str, str]], Awaitable[dict[str, str]]] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # What the data page calls this bron when it counts what was erased ("Focusgroepen");
+    # the naam when empty. Added last with a default: Bron(naam, gegevens, wis, corrigeer) stays.
+    titel: str = ""
 
 
 _BRONNEN: dict[str, Bron] = {}
@@ -54,3 +60,15 @@ def register(bron: Bron) -> None:
 
 def bronnen() -> list[Bron]:
     return list(_BRONNEN.values())
+
+
+def adres(email: str) -> str:
+    """The address as every bron compares it: stripped and lower-cased."""
+    return email.strip().lower()
+
+
+def zelfde_adres(column: Column, email: str) -> WhereRaw:
+    """`column` holds this address, whatever its case. Exact equality, never LIKE: in a LIKE
+    pattern the `_` of "a_b@x.nl" would also match "axb@x.nl", someone else's address."""
+    naam = f"{column._meta.table._meta.tablename}.{column._meta.db_column_name}"
+    return WhereRaw(f"LOWER({naam}) = {{}}", adres(email))

@@ -1,0 +1,101 @@
+"""What the outbox holds about an address: mails to it that wait, or went out less than a day
+ago (their address and contents are blanked by the planner within 24 hours of delivery).
+
+The data page shows what kind of mail each is, its state and when it was queued, never its
+contents: a mail's context may hold a link (a sign-in link, a personal code) that must not be
+shown again, nor land in a downloaded file. Erasing deletes mails that have not gone out (they
+will not be sent) and blanks those that did, as the planner would a day later; the rows of
+sent mails stay, without address, for the council's counts.
+"""
+
+from __future__ import annotations
+
+from participatie import tijd
+from participatie.mail.tables import Bericht, Status
+from participatie.rechten.bron import Bron, Onderdeel, Veld, zelfde_adres
+
+NAAM = "mail"
+
+SOORTEN = {
+    "rechten_link": "Link naar de pagina Mijn gegevens",
+    "vraag_stap": "Nieuws over uw vraag of idee",
+    "vraag_advies": "Het advies van de raad",
+    "rapport": "Eindrapport van een peiling",
+    "rapport_vervolg": "Reactie van de gemeente op een rapport",
+    "focusgroep_aanmelden": "Uitnodiging om mee te doen aan een focusgroep",
+    "focusgroep_uitnodiging": "Uitnodiging voor een bijeenkomst van een focusgroep",
+    "focusgroep_herinnering": "Herinnering aan een bijeenkomst van een focusgroep",
+    "focusgroep_bedankt": "Bedankt voor het meedoen aan een focusgroep",
+    "wachtwoord_herstel": "Link om een nieuw wachtwoord te maken",
+    "wachtwoord_gewijzigd": "Bericht dat uw wachtwoord is gewijzigd",
+}
+STANDEN = {
+    Status.WACHTEND.value: "Wacht om verstuurd te worden",
+    Status.WACHT_OP_SERVER.value: "Wacht om verstuurd te worden",
+    Status.BEZIG.value: "Wordt nu verstuurd",
+    Status.VERZONDEN.value: "Verstuurd",
+    Status.MISLUKT.value: "Kon niet worden bezorgd",
+}
+NIET_VERSTUURD = [Status.WACHTEND.value, Status.WACHT_OP_SERVER.value, Status.BEZIG.value]
+
+
+def _van_adres(email: str):  # type: ignore[no-untyped-def]  # a piccolo where-clause
+    return zelfde_adres(Bericht.aan, email) & Bericht.opgeschoond_at.is_null()
+
+
+async def gegevens(email: str) -> list[Onderdeel]:
+    rows = (
+        await Bericht.select(Bericht.id, Bericht.aan, Bericht.sjabloon, Bericht.status, Bericht.aangemaakt_at)
+        .where(_van_adres(email))
+        .order_by(Bericht.id)
+    )
+    return [
+        Onderdeel(
+            bron=NAAM,
+            id=str(row["id"]),
+            titel=f"E-mail: {SOORTEN.get(row['sjabloon'], 'bericht van de participatieraad')}",
+            waarom="Om u deze e-mail te sturen.",
+            bewaard_tot="Tot de e-mail is verstuurd. Daarna wissen we uw adres binnen 24 uur.",
+            velden=(
+                Veld("aan", "Aan", row["aan"]),
+                Veld("stand", "Stand", STANDEN.get(row["status"], row["status"])),
+                Veld("aangemaakt", "Klaargezet op", tijd.moment(row["aangemaakt_at"])),
+            ),
+        )
+        for row in rows
+    ]
+
+
+async def wis(email: str) -> int:
+    weg = (
+        await Bericht.delete()
+        .where(_van_adres(email) & Bericht.status.is_in(NIET_VERSTUURD))
+        .returning(Bericht.id)
+    )
+    leeg = (
+        await Bericht.update(
+            {
+                Bericht.aan: "",
+                Bericht.context: {},
+                Bericht.bijlage: None,
+                Bericht.fout: "",  # a refusal may quote the address
+                Bericht.opgeschoond_at: tijd.now(),
+            }
+        )
+        .where(_van_adres(email))
+        .returning(Bericht.id)
+    )
+    return len(weg) + len(leeg)
+
+
+BRON = Bron(
+    naam=NAAM,
+    gegevens=gegevens,
+    wis=wis,
+    titel="E-mails",
+    extra={
+        "wat": "E-mails aan u die nog verstuurd moeten worden of net verstuurd zijn.",
+        "waarom": "Om de e-mail te kunnen versturen.",
+        "tot": "Tot de e-mail is verstuurd. Daarna wissen we uw adres binnen 24 uur.",
+    },
+)
