@@ -71,6 +71,10 @@ SERVER_BACKOFF_MAX = timedelta(minutes=30)
 BEWAARTERMIJN = timedelta(hours=23)
 
 
+# The languages a mail can be rendered in; anything else is rendered in Dutch.
+TALEN = ("nl", "en")
+
+
 class OngeldigAdres(ValueError):
     """The address cannot be used as a single SMTP recipient."""
 
@@ -123,8 +127,11 @@ async def enqueue(
     groep: str = "",
     sleutel: str | None = None,
     bijlage: Bijlage | None = None,
+    taal: str = "nl",
 ) -> bool:
-    """Queue one mail. Call inside the use case's transaction. False if `sleutel` was queued before."""
+    """Queue one mail. Call inside the use case's transaction. False if `sleutel` was queued before.
+
+    `taal` is the language the resident used ("nl", "en"); the mail is rendered in it."""
     moment = now()
     values = Bericht(
         aan=check_address(aan),
@@ -138,6 +145,7 @@ async def enqueue(
         status=Status.WACHTEND.value,
         volgende_poging_at=moment,
         aangemaakt_at=moment,
+        taal=taal if taal in TALEN else "nl",
     )
     if sleutel is None:
         await Bericht.insert(values)
@@ -196,7 +204,25 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
+def _in_taal(taal: str) -> contextlib.AbstractContextManager[object]:
+    """participatie.taal's in_taal(code) when it exists (issue 14), else nothing to switch."""
+    import importlib
+
+    try:
+        module = importlib.import_module("participatie.taal")
+    except ImportError:
+        return contextlib.nullcontext()
+    in_taal = getattr(module, "in_taal", None)
+    return in_taal(taal) if in_taal is not None else contextlib.nullcontext()
+
+
 def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> Message:
+    """The message in the resident's language (`taal` of the row, Dutch when absent)."""
+    with _in_taal(bericht.get("taal") or "nl"):
+        return _render(bericht, settings, gedeeld)
+
+
+def _render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> Message:
     """Build the message: emails/<sjabloon>.txt gives blocks `onderwerp` and `tekst`; an
     emails/<sjabloon>.html beside it adds an HTML alternative. `gedeeld` is a shared
     attachment loaded by the drainer.

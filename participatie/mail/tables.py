@@ -44,4 +44,6 @@ class Bericht(AutoId, Table):
     afgehandeld_at = Timestamptz(null=True, default=None)
     fout = Text(null=False, default="")
     aangemaakt_at = Timestamptz(null=False)
+    # The language the resident used ("nl", "en"): the mail is rendered in it when it is sent.
+    taal = Varchar(length=5, null=False, default="nl")
     opgeschoond_at = Timestamptz(null=True, default=None)
