@@ -68,14 +68,9 @@ def _adres(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "onbekend"
 
 
-# --- public: home, login, logout, forgotten password -----------------------------------------
+# --- public: login, logout, forgotten password (the home page is in raden) ----------------
 # Login limits (TeVeelPogingen) and a busy password hasher (TeDruk) are refusals with a status
 # of their own (429 with Retry-After): the app's refusal handler renders them.
-
-
-@get("/", opt=PUBLIEK)
-async def home() -> Template:
-    return Template("home.html", context={"gemeenten": await queries.list_gemeenten()})
 
 
 @get("/inloggen", opt=PUBLIEK)
@@ -404,7 +399,6 @@ async def werkbank(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
 
 
 ROUTES: list[ControllerRouterHandler] = [
-    home,
     login_page,
     login,
     logout,

@@ -45,6 +45,9 @@ class Gebruiker(AutoId, Table):
     gemeente = ForeignKey(references=Gemeente, null=True, on_delete=OnDelete.restrict)
     is_actief = Boolean(default=True, null=False)
     aangemaakt_at = Timestamptz(null=False)
+    # A council member's own choice to be named on the council's public page; off until they
+    # switch it on themselves (raden: /raad/<gemeente>/site).
+    is_zichtbaar_op_site = Boolean(default=False, null=False)
 
 
 class Sessie(AutoId, Table):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from participatie import spoor, tijd
+from participatie import limiet, spoor, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.auditlog import log_event
@@ -50,6 +50,8 @@ REACTIE_OORDELEN = [
     ("niet", "Niet overgenomen"),
 ]
 THEMA_KEYS = {key for key, _ in stappen.THEMAS}
+# The idea form: generous per connection (a library fills it in together), 3 mails a day per address.
+IDEE_LIMIET = limiet.Limiet("idee")
 
 
 class VraagError(Geweigerd):
@@ -456,9 +458,17 @@ async def create_eigen_agendering(user: Ingelogd, *, titel: str, tekst: str, the
     return vraag_id
 
 
-async def create_idee(*, gemeente_slug: str, tekst: str, email: str) -> int:
-    """A resident brings in a question or idea; the e-mail address is only for updates."""
-    gemeente = await Gemeente.select(Gemeente.id).where(Gemeente.slug == gemeente_slug).first()
+async def create_idee(*, gemeente_slug: str, tekst: str, email: str, secret: str | None = None) -> int:
+    """A resident brings in a question or idea; the e-mail address is only for updates.
+
+    With `secret` (the app's key, for the per-address mail limit of participatie.limiet) a
+    resident who left an address gets a confirmation mail, queued in the same transaction as
+    the vraag. It holds none of the typed text: whoever types someone else's address cannot
+    use it to send them words of their own. Over the day's limit for that address nothing is
+    sent, and the resident sees the same thank-you page."""
+    gemeente = (
+        await Gemeente.select(Gemeente.id, Gemeente.raad_naam).where(Gemeente.slug == gemeente_slug).first()
+    )
     if gemeente is None:
         raise OngeldigeInvoer({"gemeente": "Deze gemeente kennen we niet."})
     fouten: dict[str, str] = {}
@@ -471,22 +481,37 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str) -> int:
             fouten["email"] = "Dit e-mailadres klopt niet. Laat het leeg als u geen bericht wilt."
     if fouten:
         raise OngeldigeInvoer(fouten)
+    # Counted before the transaction: the counter is its own small write, and a refused count
+    # must not undo the resident's idea.
+    bevestigen = bool(email) and secret is not None and await limiet.mag_mailen(IDEE_LIMIET, email, secret)
     first_line = tekst.splitlines()[0]
     titel = first_line if len(first_line) <= 80 else first_line[:77].rstrip() + "..."
-    vraag_id = await _insert_vraag(
-        {
-            "titel": titel,
-            "tekst": tekst,
-            "herkomst": Herkomst.INWONER.value,
-            "gemeente": gemeente["id"],
-            "inwoner_email": email or None,
-        },
-        None,
-        "Idee of vraag van een inwoner.",
-        # No one of the council acted, and the resident's text and address stay out of the trail.
-        Regel(None, "idee_ontvangen", na={"herkomst": Herkomst.INWONER.value}),
-    )
-    log_event("idee_ontvangen", vraag=vraag_id, gemeente=gemeente_slug)
+    async with Vraag._meta.db.transaction():
+        vraag_id = await _insert_vraag(
+            {
+                "titel": titel,
+                "tekst": tekst,
+                "herkomst": Herkomst.INWONER.value,
+                "gemeente": gemeente["id"],
+                "inwoner_email": email or None,
+            },
+            None,
+            "Idee of vraag van een inwoner.",
+            # No one of the council acted, and the resident's text and address stay out of the trail.
+            Regel(None, "idee_ontvangen", na={"herkomst": Herkomst.INWONER.value}),
+        )
+        if bevestigen:
+            await outbox.enqueue(
+                email,
+                "idee_ontvangen",
+                {
+                    "raad_naam": gemeente["raad_naam"],
+                    "gemeente_slug": gemeente_slug,
+                    "ontvangen": tijd.moment(tijd.now()),
+                },
+                sleutel=f"idee:{vraag_id}:ontvangen",
+            )
+    log_event("idee_ontvangen", vraag=vraag_id, gemeente=gemeente_slug, bevestiging=bevestigen)
     return vraag_id
 
 

@@ -16,11 +16,12 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from participatie import tijd
+from participatie import limiet, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
 from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
+from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
 from participatie.vragen import domain, panelen, queries, stappen
@@ -214,14 +215,25 @@ async def idee_page(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
 
 
 @post("/", opt=PUBLIEK)
-async def create_idee(request: Request, gemeente_info: NamedDependency[GemeenteRij]) -> Template | Redirect:
+async def create_idee(
+    request: Request, gemeente_info: NamedDependency[GemeenteRij], settings: NamedDependency[Settings]
+) -> Template | Redirect:
+    """Counted per connection first (limiet: a friendly 429 over the limit), robots included,
+    so a flood costs no more than one count per post."""
     slug = gemeente_info.slug
+    adres = request.client.host if request.client else "onbekend"
+    await limiet.tel_adres(domain.IDEE_LIMIET, adres, settings.secret_key)
     data = await read_form(request)
     if data.get("website"):
         # Only a robot fills in the field that people cannot see; it gets the same thank-you.
         return Redirect(path=f"/idee/{slug}/bedankt")
     try:
-        await domain.create_idee(gemeente_slug=slug, tekst=data.get("tekst", ""), email=data.get("email", ""))
+        await domain.create_idee(
+            gemeente_slug=slug,
+            tekst=data.get("tekst", ""),
+            email=data.get("email", ""),
+            secret=settings.secret_key,
+        )
     except OngeldigeInvoer as exc:
         waarden = {"tekst": data.get("tekst", ""), "email": data.get("email", "")}
         return Template(
