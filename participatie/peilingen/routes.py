@@ -143,6 +143,7 @@ async def _beheer_page(
     melding: str = "",
     invoer: dict[str, str] | None = None,
     soort: str = "",
+    toegevoegd: str = "",
     status: int = 200,
 ) -> Template:
     vraag = await vragen.load_vraag(formulier.vraag_id)
@@ -185,6 +186,8 @@ async def _beheer_page(
             "soort_uitleg": domain.SOORT_UITLEG,
             # Focus the chosen kind's form when the page (or htmx's swap) just opened it.
             "focus_op_vraag": bool(soort) and gekozen is not None and not fouten,
+            # The question just added (add_item's redirect): marked and focused in the list.
+            "toegevoegd": int(toegevoegd) if toegevoegd.isdigit() else None,
             "fouten": fouten or {},
             "melding": melding,
             "invoer": invoer,
@@ -216,6 +219,7 @@ async def beheer_page(
         gemeente_info,
         await _beheer(user, peiling_id),
         soort=request.query_params.get("soort", "")[:20],
+        toegevoegd=request.query_params.get("toegevoegd", "")[:12],
     )
 
 
@@ -226,12 +230,14 @@ async def _change(
     peiling_id: int,
     change: Callable[[], Awaitable[object]],
     data: dict[str, str] | None = None,
+    naar: Callable[[object], str] | None = None,
 ) -> Template | Redirect:
     """Run one council action on the poll; a refusal of this domain shows the builder page
-    with the message (by its field for invalid input) and the refusal's own status."""
+    with the message (by its field for invalid input) and the refusal's own status. `naar`
+    turns the action's result into the address to go to after it (default: the builder)."""
     await _beheer(user, peiling_id)
     try:
-        await change()
+        uitkomst = await change()
     except (OngeldigeInvoer, domain.PeilingError) as exc:
         formulier = await _beheer(user, peiling_id)
         fouten = exc.fouten if isinstance(exc, OngeldigeInvoer) else None
@@ -239,7 +245,7 @@ async def _change(
         return await _beheer_page(
             settings, gemeente_info, formulier, fouten=fouten, melding=melding, invoer=data, status=exc.status
         )
-    return Redirect(path=_pad(gemeente_info, peiling_id))
+    return Redirect(path=naar(uitkomst) if naar else _pad(gemeente_info, peiling_id))
 
 
 @post("/")
@@ -292,8 +298,17 @@ async def add_item(
         label_laag=data.get("label_laag", ""),
         label_hoog=data.get("label_hoog", ""),
     )
+    # Back on the builder at the new question: the fragment scrolls to it and, as the item is
+    # focusable (tabindex=-1), Chromium also moves focus there, with and without JavaScript.
+    # (autofocus would not do: a browser skips autofocus when the address has a fragment.)
     return await _change(
-        user, settings, gemeente_info, peiling_id, lambda: domain.add_item(user, peiling_id, invoer), data
+        user,
+        settings,
+        gemeente_info,
+        peiling_id,
+        lambda: domain.add_item(user, peiling_id, invoer),
+        data,
+        naar=lambda item_id: _pad(gemeente_info, peiling_id, f"?toegevoegd={item_id}#item-{item_id}"),
     )
 
 
@@ -767,14 +782,22 @@ def _answer_again(
 async def thanks(request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]) -> Template:
     formulier = await _public(sleutel)
     adres = request.query_params.get("adres")
-    # After a mistyped address (leave_address redirected here): its message and what was typed.
+    # After a mistyped or a refused address (leave_address redirected here): its message, and
+    # what was typed. A refusal whose cookie has expired still reads right: the page works out
+    # a closed poll or a sent report for itself (adres_status).
     fout = (
         adressen.open_invulfout(
             settings.secret_ring, formulier.peiling_id, request.cookies.get(adressen.FOUT_COOKIE, "")
         )
-        if adres == "fout"
+        if adres in ("fout", "geweigerd")
         else None
     )
+    if adres == "geweigerd":
+        reden = (fout.fouten if fout else {}).get(_GEWEIGERD, "")
+        geweigerd = (
+            adressen.AdresGeweigerd(reden, fout.fouten.get(_RAPPORT) or None) if fout and reden else None
+        )
+        return await _thanks_page(request, settings, formulier, geweigerd=geweigerd)
     return await _thanks_page(
         request,
         settings,
@@ -852,6 +875,34 @@ async def _thanks_page(
     )
 
 
+# The refusal's sentence and its report link travel in the sealed Invulfout under these keys
+# (no form field is named so).
+_GEWEIGERD = "_geweigerd"
+_RAPPORT = "_rapport"
+
+
+def _back_to_thanks(
+    settings: Settings, formulier: Formulier, adres: str, inhoud: adressen.Invulfout
+) -> Redirect:
+    """Post/Redirect/Get to the thank-you page, with `inhoud` in the short-lived sealed cookie."""
+    return Redirect(
+        path=f"/p/{formulier.sleutel}/bedankt?adres={adres}",
+        status_code=303,
+        cookies=[
+            Cookie(
+                key=adressen.FOUT_COOKIE,
+                value=adressen.seal_invulfout(settings.secret_key, formulier.peiling_id, inhoud),
+                max_age=adressen.FOUT_GELDIG_S,
+                path=f"/p/{formulier.sleutel}",
+                httponly=True,
+                samesite="lax",
+                secure=settings.is_https,
+            )
+        ],
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 @post("/{sleutel:str}/adres", opt=PUBLIEK)
 async def leave_address(
     request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
@@ -872,24 +923,14 @@ async def leave_address(
         fout = adressen.Invulfout(
             email=data.get("email", "")[:320], wil_vervolg=data.get("vervolg") == "ja", fouten=exc.fouten
         )
-        return Redirect(
-            path=f"/p/{sleutel}/bedankt?adres=fout",
-            status_code=303,
-            cookies=[
-                Cookie(
-                    key=adressen.FOUT_COOKIE,
-                    value=adressen.seal_invulfout(settings.secret_key, formulier.peiling_id, fout),
-                    max_age=adressen.FOUT_GELDIG_S,
-                    path=f"/p/{formulier.sleutel}",
-                    httponly=True,
-                    samesite="lax",
-                    secure=settings.is_https,
-                )
-            ],
-            headers={"Cache-Control": "no-store"},
-        )
+        return _back_to_thanks(settings, formulier, "fout", fout)
     except adressen.AdresGeweigerd as exc:
-        return await _thanks_page(request, settings, formulier, status_code=exc.status, geweigerd=exc)
+        # A refusal (closed, report sent, no proof, proof used) the same way: Back after it
+        # shows the thank-you page, not the browser's "send the form again?". The address that
+        # was typed is not carried: it will not be kept, so it need not be shown again.
+        fouten = {_GEWEIGERD: exc.melding, _RAPPORT: exc.rapport_pad or ""}
+        weigering = adressen.Invulfout(email="", wil_vervolg=False, fouten=fouten)
+        return _back_to_thanks(settings, formulier, "geweigerd", weigering)
     # The proof is used up: the browser may forget it, and the typo of a first try too.
     spent = [
         Cookie(key=name, value="", max_age=0, path=f"/p/{formulier.sleutel}")

@@ -73,9 +73,15 @@ async def beheerder(client, settings):
 
 
 def _rows(html: str) -> list[str]:
-    """The 'Wie' cell of each table row, in order."""
-    body = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
-    return [re.findall(r"<td>(.*?)</td>", row, re.S)[1].strip() for row in body.split("<tr>")[1:]]
+    """The 'Wie' cell of each table row, in order (rows and cells carry the Utrecht table
+    classes and a data-label for the stacked layout on a phone)."""
+    body = (
+        html.split('<tbody class="utrecht-table__body">')[1].split("</tbody>")[0] if "<tbody" in html else ""
+    )
+    return [
+        re.findall(r'<td class="utrecht-table__cell" data-label="Wie">(.*?)</td>', row, re.S)[0].strip()
+        for row in body.split('<tr class="utrecht-table__row">')[1:]
+    ]
 
 
 async def test_the_whole_trail_shows_newest_first(beheerder, trail):
@@ -85,8 +91,8 @@ async def test_the_whole_trail_shows_newest_first(beheerder, trail):
     assert _rows(page.text) == ["Bea Beheer", "Anna de Wit", "Kees Bakker"]
     assert "11 november 2026 om 00:30" in page.text  # the Dutch clock, not UTC
     assert "titel: Oude titel → Nieuwe titel" in page.text
-    assert '<a href="/raad/velsen/vragen/12">vraag 12</a>' in page.text
-    assert '<a href="/beheer/gebruikers/3">gebruiker 3</a>' in page.text
+    assert '<a class="utrecht-link" href="/raad/velsen/vragen/12">vraag 12</a>' in page.text
+    assert '<a class="utrecht-link" href="/beheer/gebruikers/3">gebruiker 3</a>' in page.text
 
 
 async def test_beheerder_finds_a_line_by_part_of_a_name(beheerder, trail):

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
@@ -25,7 +26,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Dutch, as the residents see the pages: date and time fields read dd-mm-jjjj, numbers take
+    # a decimal comma. On Linux chromium takes its language from LANGUAGE (set at launch below)
+    # and needs Debian's chromium-l10n for it; --lang is what it reads elsewhere.
+    "--lang=nl-NL",
 ]
+# Where Debian's chromium keeps its languages; only en-US comes without chromium-l10n.
+CHROMIUM_TALEN = Path(os.environ.get("PARTICIPATIE_CHROMIUM_LOCALES", "/usr/lib/chromium/locales"))
+
+
+def _chromium_kent_nederlands() -> bool:
+    """False only where chromium's language folder is there without Dutch in it."""
+    return not CHROMIUM_TALEN.is_dir() or (CHROMIUM_TALEN / "nl.pak").exists()
+
+
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
@@ -91,8 +105,12 @@ async def _chromium() -> AsyncIterator[Browser]:
     """One chromium for the whole run: starting it cost about a second per browser test."""
     if not shutil.which(CHROMIUM):
         skip_or_fail("browser", f"Geen chromium op {CHROMIUM} (apt-get install chromium)")
+    if not _chromium_kent_nederlands():
+        skip_or_fail("browser", "chromium kent geen Nederlands (apt-get install chromium-l10n)")
     async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = await p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": "nl_NL"}
+        )
         yield b
         await b.close()
 

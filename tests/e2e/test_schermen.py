@@ -477,14 +477,7 @@ ALLEEN_BREED = {"tekst200"}
 # What still fails, as measured on 2026-11-27 (the first finding of each, and how many):
 # (screen, width, check) -> what was measured. Each entry turns its test into a strict xfail;
 # remove the entry when the screen is fixed (the test says so).
-BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {
-    ("peiling-bouwer-toegevoegd", 320, "focus_na_swap"): "focus viel terug op <body> na de wissel",
-    ("peiling-bouwer-toegevoegd", 1280, "focus_na_swap"): "focus viel terug op <body> na de wissel",
-    ("focusgroep", 320, "axe"): "6x, o.a. th:nth-child(4) contrast onbeslist: elmPartiallyObscured",
-    ("portaal", 320, "axe"): "4x, o.a. th:nth-child(3) contrast onbeslist: elmPartiallyObscured",
-    ("beheer-gebruikers", 320, "axe"): "th:nth-child(4) contrast onbeslist: elmPartiallyObscured",
-    ("beheer-spoor", 320, "axe"): "6x, o.a. th:nth-child(4) contrast onbeslist: elmPartiallyObscured",
-}
+BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {}
 
 
 def _checks(scherm: Scherm, breedte: int) -> frozenset[str]:
@@ -517,6 +510,50 @@ def test_known_defects_name_existing_screens_and_checks():
         assert naam in SCHERMEN, naam
         assert breedte in BREEDTES, breedte
         assert check in _checks(SCHERMEN[naam], breedte) | {"opzet"}, (naam, breedte, check)
+
+
+async def _ax_tabel(page: Page) -> dict[str, list[str]]:
+    """The first table as chromium gives it to a screen reader (its accessibility tree):
+    the names of its column headers and of its cells, by role."""
+    cdp = await page.context.new_cdp_session(page)
+    nodes = (await cdp.send("Accessibility.getFullAXTree"))["nodes"]
+    await cdp.detach()
+    rollen: dict[str, list[str]] = {}
+    for node in nodes:
+        rol = (node.get("role") or {}).get("value", "")
+        if rol in ("table", "row", "columnheader", "rowheader", "cell", "gridcell"):
+            rollen.setdefault(rol, []).append(str((node.get("name") or {}).get("value", "")))
+    return rollen
+
+
+# The screens do not depend on the engine: SQLite only (see the module's docstring).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("breedte", BREEDTES)
+async def test_a_stacked_table_stays_a_table_for_a_screen_reader(
+    breedte, live_server, browser, mensen, settings
+):
+    """At 320 px the members of a focus group stack (each row a block, each cell labelled by
+    its column through CSS); chromium must still expose a table with its column headers and
+    cells, and the visible labels must not be read twice (they have empty alternative text)."""
+    bezoek = Bezoek(live_server, browser, breedte, mensen, settings)
+    page = await _focusgroep(bezoek)
+    weergave = await page.locator("table.tabel-stapel tbody tr").first.evaluate(
+        "tr => getComputedStyle(tr).display"
+    )
+    breed = await page.evaluate("document.documentElement.scrollWidth")
+    tabel = await _ax_tabel(page)
+    for context in bezoek.contexts:
+        await context.close()
+
+    assert weergave == ("block" if breedte < 768 else "table-row")
+    assert breed <= breedte
+    assert tabel["table"] == ["Leden van de focusgroep"]
+    assert tabel["columnheader"][:4] == ["Naam", "Soort", "E-mail", "Telefoon"]
+    assert len(tabel["row"]) == 3  # the header row and the two members
+    assert any(naam.startswith("Fatima") for naam in tabel["cell"]), tabel["cell"]
+    assert not any(naam.startswith(("Naam", "Soort", "E-mail", "Telefoon")) for naam in tabel["cell"]), tabel[
+        "cell"
+    ]
 
 
 # The screens do not depend on the engine: SQLite only (see the module's docstring).

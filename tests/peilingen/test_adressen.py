@@ -174,8 +174,13 @@ async def test_a_client_that_did_not_answer_cannot_leave_addresses(browsers, men
     finally:
         audit.removeHandler(caplog.handler)
 
-    assert {r.status_code for r in responses} == {409}
-    assert "direct nadat u de peiling hebt ingevuld" in responses[0].text
+    # Post/Redirect/Get: each refusal sends the browser back to the thank-you page.
+    assert {(r.status_code, r.headers["location"]) for r in responses} == {
+        (303, f"/p/{formulier.sleutel}/bedankt?adres=geweigerd")
+    }
+    shown = await browser.get(responses[0].headers["location"])
+    assert shown.status_code == 200
+    assert "direct nadat u de peiling hebt ingevuld" in shown.text
     assert await kept_and_waiting() == 0
     refusals = [r for r in caplog.records if r.getMessage() == "rapportadres_geweigerd"]
     assert len(refusals) == 100
@@ -194,8 +199,11 @@ async def test_one_address_per_response_even_with_the_proof_replayed(browsers, m
     replayed = await post(browser, f"/p/{formulier.sleutel}/adres", {"email": [email_of(2)]})
 
     assert proof
-    assert (first.status_code, replayed.status_code) == (302, 409)
-    assert "U liet voor deze peiling al een e-mailadres achter." in replayed.text
+    assert (first.status_code, replayed.status_code) == (302, 303)
+    assert (
+        "U liet voor deze peiling al een e-mailadres achter."
+        in (await browser.get(replayed.headers["location"])).text
+    )
     assert await kept_and_waiting() == 1
 
 
@@ -211,9 +219,22 @@ async def test_no_address_once_the_poll_closed_and_the_page_says_so(browsers, me
 
     assert 'action="/p/' not in thanks.text  # no form that would not keep the address
     assert "Deze peiling is gesloten." in thanks.text
-    assert late.status_code == 409
-    assert "we hebben het niet bewaard" in late.text
-    assert 'href="http://127.0.0.1:8000/rapporten/beverwijk"' in late.text
+    # Post/Redirect/Get (issue 13): Back or reload after the refusal never posts again.
+    assert (late.status_code, late.headers["location"]) == (
+        303,
+        f"/p/{formulier.sleutel}/bedankt?adres=geweigerd",
+    )
+    assert "bewoner01" not in late.headers["set-cookie"]  # the refused address is not carried along
+    shown = await browser.get(late.headers["location"])
+    reloaded = await browser.get(late.headers["location"])
+    for page in (shown, reloaded):
+        assert page.status_code == 200
+        assert "we hebben het niet bewaard" in page.text
+        assert 'href="http://127.0.0.1:8000/rapporten/beverwijk"' in page.text
+        assert 'action="/p/' not in page.text
+    browser.cookies.clear()  # the cookie expired: the page still says why, from the poll itself
+    expired = await browser.get(late.headers["location"])
+    assert "Deze peiling is gesloten." in expired.text
     assert await kept_and_waiting() == 0
 
 

@@ -108,6 +108,28 @@ async def test_each_kind_gets_a_form_with_only_its_own_fields_and_that_form_suff
     assert await Keuze.count() == (2 if "keuzes" in SOORT_VELDEN[soort] else 0)
 
 
+async def test_after_adding_a_question_the_builder_lands_on_it(bouwer):
+    """Without JavaScript too: the redirect's fragment names the new item, and the item is
+    focusable, so the browser scrolls there and moves the focus to it (issue 13: focus fell
+    back to <body>). tests/e2e/test_schermen.py's peiling-bouwer-toegevoegd checks the focus."""
+    client, base, peiling_id = bouwer
+    await post_form(client, f"{base}/items", {"soort": "janee", "tekst": "Eerst dit?", "verplicht": "ja"})
+
+    added = await post_form(
+        client, f"{base}/items", {"soort": "janee", "tekst": "Zit u buiten?", "verplicht": "ja"}
+    )
+    item_id = (await Item.select(Item.id).where(Item.tekst == "Zit u buiten?").first())["id"]
+    page = await client.get(added.headers["location"])
+    plain = await client.get(base)
+
+    assert added.headers["location"] == f"{base}?toegevoegd={item_id}#item-{item_id}"
+    assert f'id="item-{item_id}" tabindex="-1"' in page.text
+    assert page.text.count('tabindex="-1" aria-describedby="toegevoegd-') == 1  # only the new one
+    assert "Deze vraag staat nu in de peiling." in page.text
+    assert "Deze vraag staat nu in de peiling." not in plain.text
+    assert f'id="item-{item_id}" tabindex' not in plain.text
+
+
 async def test_an_unknown_kind_in_the_link_shows_the_choice_again(bouwer):
     client, base, _ = bouwer
 
