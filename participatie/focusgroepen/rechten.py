@@ -28,9 +28,9 @@ def _waarde(value: Any) -> str:
 async def _groepen(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
-    rows = await Focusgroep.select(Focusgroep.id, Focusgroep.thema, Focusgroep.eind_op, Focusgroep.gemeente).where(
-        Focusgroep.id.is_in(sorted(ids))
-    )
+    rows = await Focusgroep.select(
+        Focusgroep.id, Focusgroep.thema, Focusgroep.eind_op, Focusgroep.gemeente
+    ).where(Focusgroep.id.is_in(sorted(ids)))
     raden = {g["id"]: g["raad_naam"] for g in await Gemeente.select(Gemeente.id, Gemeente.raad_naam)}
     return {r["id"]: {**r, "raad_naam": raden.get(r["gemeente"], "")} for r in rows}
 
@@ -41,7 +41,9 @@ def _leden_query(email: str) -> Any:
 
 async def _antwoorden(lid_id: int) -> str:
     rows = (
-        await Reactie.select(Reactie.antwoord, Reactie.aanwezig, Reactie.bijeenkomst.begint_at.as_alias("begint_at"))
+        await Reactie.select(
+            Reactie.antwoord, Reactie.aanwezig, Reactie.bijeenkomst.begint_at.as_alias("begint_at")
+        )
         .where(Reactie.lid == lid_id)
         .order_by(Reactie.bijeenkomst.begint_at)
     )
@@ -57,7 +59,9 @@ async def _antwoorden(lid_id: int) -> str:
 async def gegevens(email: str) -> list[Onderdeel]:
     leden = await Lid.select().where(_leden_query(email)).order_by(Lid.id)
     aanmeldingen = (
-        await Aanmelding.select(Aanmelding.id, Aanmelding.focusgroep, Aanmelding.email, Aanmelding.verloopt_at)
+        await Aanmelding.select(
+            Aanmelding.id, Aanmelding.focusgroep, Aanmelding.email, Aanmelding.verloopt_at
+        )
         .where(zelfde_adres(Aanmelding.email, email))
         .order_by(Aanmelding.id)
     )
@@ -137,7 +141,9 @@ async def wis(email: str) -> int:
         .where(_leden_query(email))
         .returning(Lid.id)
     )
-    aanmeldingen = await Aanmelding.delete().where(zelfde_adres(Aanmelding.email, email)).returning(Aanmelding.id)
+    aanmeldingen = (
+        await Aanmelding.delete().where(zelfde_adres(Aanmelding.email, email)).returning(Aanmelding.id)
+    )
     return len(leden) + len(aanmeldingen)
 
 

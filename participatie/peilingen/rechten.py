@@ -28,14 +28,19 @@ _JA_NEE = (("ja", "Ja"), ("nee", "Nee"))
 async def _titels(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {r["id"]: r["titel"] for r in await Peiling.select(Peiling.id, Peiling.titel).where(Peiling.id.is_in(sorted(ids)))}
+    return {
+        r["id"]: r["titel"]
+        for r in await Peiling.select(Peiling.id, Peiling.titel).where(Peiling.id.is_in(sorted(ids)))
+    }
 
 
 async def _wachtend(secret: sleutels.Sleutels, email: str) -> list[dict[str, Any]]:
     """The waiting rows whose decrypted address is this one."""
     gezocht = adres(email)
     found = []
-    for row in await Adreswachtrij.select(Adreswachtrij.id, Adreswachtrij.peiling, Adreswachtrij.bewijs, Adreswachtrij.inhoud):
+    for row in await Adreswachtrij.select(
+        Adreswachtrij.id, Adreswachtrij.peiling, Adreswachtrij.bewijs, Adreswachtrij.inhoud
+    ):
         opened = adressen._decrypt(secret, row["peiling"], row["inhoud"])
         if opened is not None and adres(opened[0]) == gezocht:
             found.append({**row, "email": opened[0], "wil_vervolg": opened[1]})
@@ -94,11 +99,17 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
                 bewaard_tot=tot,
                 velden=(
                     Veld("email", "Uw e-mailadres", r["email"]),
-                    Veld("wil_vervolg", "Ook de reactie van de gemeente ontvangen", "ja" if r["wil_vervolg"] else "nee"),
+                    Veld(
+                        "wil_vervolg",
+                        "Ook de reactie van de gemeente ontvangen",
+                        "ja" if r["wil_vervolg"] else "nee",
+                        keuzes=_JA_NEE,  # shown as its label; not wijzigbaar
+                    ),
                     Veld(
                         "stand",
                         "Stand",
-                        "Versleuteld bewaard tot er genoeg andere antwoorden zijn. Wijzigen kan daarom niet; wissen wel.",
+                        "Versleuteld bewaard tot er genoeg andere antwoorden zijn. "
+                        "Wijzigen kan daarom niet; wissen wel.",
                     ),
                 ),
             )
@@ -117,7 +128,9 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
         try:
             nieuw = outbox.check_address(waarden.get("email", ""))
         except outbox.OngeldigAdres:
-            return {"email": "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."}
+            return {
+                "email": "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."
+            }
         rows = (
             await Rapportadres.update(
                 {Rapportadres.email: nieuw, Rapportadres.wil_vervolg: waarden.get("wil_vervolg") == "ja"}
@@ -130,7 +143,9 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
     async def wis(email: str) -> int:
         """Call inside a transaction (the data page's erasure opens one)."""
         async with Rapportadres._meta.db.transaction():
-            bewaard = await Rapportadres.select(Rapportadres.peiling).where(zelfde_adres(Rapportadres.email, email))
+            bewaard = await Rapportadres.select(Rapportadres.peiling).where(
+                zelfde_adres(Rapportadres.email, email)
+            )
             wachtend = await _wachtend(secret, email)
             peilingen = {r["peiling"] for r in bewaard} | {r["peiling"] for r in wachtend}
             if not peilingen:
@@ -141,10 +156,16 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
             wachtend = await _wachtend(secret, email)
             weg = []
             if wachtend:
-                weg = await Adreswachtrij.delete().where(Adreswachtrij.id.is_in([r["id"] for r in wachtend])).returning(
-                    Adreswachtrij.id
+                weg = (
+                    await Adreswachtrij.delete()
+                    .where(Adreswachtrij.id.is_in([r["id"] for r in wachtend]))
+                    .returning(Adreswachtrij.id)
                 )
-            rows = await Rapportadres.delete().where(zelfde_adres(Rapportadres.email, email)).returning(Rapportadres.id)
+            rows = (
+                await Rapportadres.delete()
+                .where(zelfde_adres(Rapportadres.email, email))
+                .returning(Rapportadres.id)
+            )
         return len(weg) + len(rows)
 
     return Bron(
@@ -154,11 +175,10 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
         corrigeer=corrigeer,
         titel="Peilingen",
         extra={
-            "wat": "Het e-mailadres dat u na een peiling achterliet voor het eindrapport. Nooit uw antwoorden.",
+            "wat": "Het e-mailadres dat u na een peiling achterliet voor het eindrapport. "
+            "Nooit uw antwoorden.",
             "waarom": "Om u het eindrapport te sturen, en als u dat wilde de reactie van de gemeente.",
-            "tot": "Tot het rapport is verstuurd. Komt er geen rapport, dan uiterlijk 1 tot 36 maanden na de peiling (de beheerder stelt dit in; meestal 12).",
+            "tot": "Tot het rapport is verstuurd. Komt er geen rapport, dan uiterlijk 1 tot 36 maanden "
+            "na de peiling (de beheerder stelt dit in; meestal 12).",
         },
     )
-
-
-

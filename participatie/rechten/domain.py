@@ -66,7 +66,9 @@ class SessieVerlopen(Geweigerd):
 def check_email(text: str) -> str:
     """The address as typed (stripped), or OngeldigeInvoer with a Dutch message."""
     if len(text) > MAX_INVOER:
-        raise OngeldigeInvoer({"email": "Dit e-mailadres is te lang. Een e-mailadres heeft hoogstens 254 tekens."})
+        raise OngeldigeInvoer(
+            {"email": "Dit e-mailadres is te lang. Een e-mailadres heeft hoogstens 254 tekens."}
+        )
     if not text.strip():
         raise OngeldigeInvoer({"email": "Vul uw e-mailadres in."})
     try:
@@ -289,7 +291,10 @@ def as_json(email: str, onderdelen: list[Onderdeel]) -> bytes:
                 "waarom": o.waarom,
                 "bewaard_tot": o.bewaard_tot,
                 "gegevens": {v.sleutel: v.waarde for v in o.velden},
-                "velden": [{k: w for k, w in asdict(v).items() if k in ("sleutel", "label", "waarde")} for v in o.velden],
+                "velden": [
+                    {k: w for k, w in asdict(v).items() if k in ("sleutel", "label", "waarde")}
+                    for v in o.velden
+                ],
             }
             for o in onderdelen
         ],
@@ -330,5 +335,7 @@ async def purge_expired(settings: Settings | None = None) -> int:
             .where(Inzagelink.verloopt_at < moment - timedelta(hours=1))
             .returning(Inzagelink.id)
         )
-        sessies = await Inzagesessie.delete().where(Inzagesessie.verloopt_at < moment).returning(Inzagesessie.id)
+        sessies = (
+            await Inzagesessie.delete().where(Inzagesessie.verloopt_at < moment).returning(Inzagesessie.id)
+        )
     return len(links) + len(sessies)

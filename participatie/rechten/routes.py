@@ -42,6 +42,17 @@ def register_bronnen(settings: Settings) -> None:
     bronnen.register(mail.BRON)
 
 
+_geregistreerd: list[str] = []
+
+
+def _klaar(settings: Settings) -> None:
+    """The bronnen of the older domains, registered on first use when create_app did not
+    (register_bronnen is idempotent), so the page never silently shows less than is held."""
+    if not _geregistreerd:
+        register_bronnen(settings)
+        _geregistreerd.append("ja")
+
+
 def _client(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
 
@@ -70,7 +81,9 @@ def _weigering(melding: str, status: int) -> Template:
 # --- asking for a link -----------------------------------------------------------------------
 
 
-def _aanvragen(waarden: dict[str, str], fouten: dict[str, str], status: int = 200, *, gestopt: bool = False) -> Template:
+def _aanvragen(
+    waarden: dict[str, str], fouten: dict[str, str], status: int = 200, *, gestopt: bool = False
+) -> Template:
     return Template(
         "rechten/aanvragen.html",
         status_code=status,
@@ -79,12 +92,16 @@ def _aanvragen(waarden: dict[str, str], fouten: dict[str, str], status: int = 20
 
 
 @get(PAD, opt=PUBLIEK)
-async def aanvragen_page(request: Request[Any, Any, Any]) -> Template:
+async def aanvragen_page(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Template:
+    _klaar(settings)
     return _aanvragen({"email": ""}, {}, gestopt=request.query_params.get("gestopt") == "1")
 
 
 @post(PAD, opt=PUBLIEK)
-async def aanvragen(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Template | Redirect:
+async def aanvragen(
+    request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+) -> Template | Redirect:
+    _klaar(settings)
     data = await read_form(request)
     email = data.get("email", "")
     try:
@@ -99,7 +116,9 @@ async def aanvragen(request: Request[Any, Any, Any], settings: NamedDependency[S
 
 @get(f"{PAD}/verstuurd", opt=PUBLIEK)
 async def verstuurd() -> Template:
-    return Template("rechten/verstuurd.html", context={"minuten": int(domain.LINK_GELDIG.total_seconds() // 60)})
+    return Template(
+        "rechten/verstuurd.html", context={"minuten": int(domain.LINK_GELDIG.total_seconds() // 60)}
+    )
 
 
 # --- the link --------------------------------------------------------------------------------
@@ -130,6 +149,7 @@ async def use_link(token: FromPath[str], settings: NamedDependency[Settings]) ->
 
 
 async def _email(request: Request[Any, Any, Any], settings: Settings) -> str:
+    _klaar(settings)
     return await domain.session_email(settings, request.cookies.get(domain.SESSIE_COOKIE))
 
 
@@ -169,7 +189,9 @@ async def overzicht(request: Request[Any, Any, Any], settings: NamedDependency[S
 
 
 @post(f"{PAD}/corrigeer", opt=PUBLIEK)
-async def corrigeer(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Template | Redirect:
+async def corrigeer(
+    request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+) -> Template | Redirect:
     try:
         email = await _email(request, settings)
     except SessieVerlopen as exc:
@@ -191,7 +213,9 @@ async def corrigeer(request: Request[Any, Any, Any], settings: NamedDependency[S
 
 
 @get(f"{PAD}/download", opt=PUBLIEK)
-async def download(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[bytes] | Template:
+async def download(
+    request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+) -> Response[bytes] | Template:
     try:
         email = await _email(request, settings)
     except SessieVerlopen as exc:

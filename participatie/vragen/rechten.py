@@ -18,7 +18,9 @@ NAAM = "vragen"
 
 async def gegevens(email: str) -> list[Onderdeel]:
     rows = (
-        await Vraag.select(Vraag.id, Vraag.tekst, Vraag.stap, Vraag.inwoner_email, Vraag.aangemaakt_at, Vraag.gemeente)
+        await Vraag.select(
+            Vraag.id, Vraag.tekst, Vraag.stap, Vraag.inwoner_email, Vraag.aangemaakt_at, Vraag.gemeente
+        )
         .where(zelfde_adres(Vraag.inwoner_email, email))
         .order_by(Vraag.id)
     )
@@ -29,7 +31,10 @@ async def gegevens(email: str) -> list[Onderdeel]:
             id=str(row["id"]),
             titel=f"Uw vraag of idee voor de {raden.get(row['gemeente'], 'participatieraad')}",
             waarom="Om u te laten weten wat de raad met uw vraag of idee doet.",
-            bewaard_tot="Tot de raad klaar is met uw vraag. Dan wissen we uw e-mailadres. Uw vraag of idee zelf blijft, zonder uw adres.",
+            bewaard_tot=(
+                "Tot de raad klaar is met uw vraag. Dan wissen we uw e-mailadres. "
+                "Uw vraag of idee zelf blijft, zonder uw adres."
+            ),
             velden=(
                 Veld("email", "Uw e-mailadres", row["inwoner_email"], wijzigbaar=True),
                 Veld("tekst", "Uw vraag of idee", row["tekst"]),
@@ -77,6 +82,7 @@ BRON = Bron(
     extra={
         "wat": "Het e-mailadres dat u achterliet bij een vraag of idee, en die vraag of dat idee.",
         "waarom": "Om u te laten weten wat de raad ermee doet.",
-        "tot": "Tot de raad klaar is met uw vraag. Dan wissen we uw adres; de vraag zelf blijft, zonder adres.",
+        "tot": "Tot de raad klaar is met uw vraag. Dan wissen we uw adres; "
+        "de vraag zelf blijft, zonder adres.",
     },
 )

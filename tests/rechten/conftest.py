@@ -42,15 +42,23 @@ class Gegevens:
 
 
 async def _leave(settings, peiling_id: int, email: str, *, wil_vervolg: bool) -> None:
-    bewijs = adressen.read_bewijs(settings.secret_ring, peiling_id, adressen.new_bewijs(settings.secret_key, peiling_id))
-    await adressen.leave_address(peiling_id, email, wil_vervolg=wil_vervolg, bewijs=bewijs, secret=settings.secret_ring)
+    bewijs = adressen.read_bewijs(
+        settings.secret_ring, peiling_id, adressen.new_bewijs(settings.secret_key, peiling_id)
+    )
+    await adressen.leave_address(
+        peiling_id, email, wil_vervolg=wil_vervolg, bewijs=bewijs, secret=settings.secret_ring
+    )
 
 
 @pytest.fixture
 async def gegevens(mensen, settings) -> Gegevens:
     """Piet and Anna in every domain, created through each domain's own functions."""
-    idee_piet = await vragen.create_idee(gemeente_slug="velsen", tekst="Meer bankjes in het Burgemeester Rijkenspark", email=PIET)
-    idee_anna = await vragen.create_idee(gemeente_slug="velsen", tekst="Een zebrapad bij de school", email=ANNA)
+    idee_piet = await vragen.create_idee(
+        gemeente_slug="velsen", tekst="Meer bankjes in het Burgemeester Rijkenspark", email=PIET
+    )
+    idee_anna = await vragen.create_idee(
+        gemeente_slug="velsen", tekst="Een zebrapad bij de school", email=ANNA
+    )
     await vragen.create_idee(gemeente_slug="velsen", tekst="Iemand anders", email=LOOKALIKE)
 
     peiling_id = await make_peiling(mensen)

@@ -25,7 +25,9 @@ from tests.rechten.conftest import ANNA, LOOKALIKE, PIET, ask_link, mailed_link,
 CSRF = re.compile(r'name="_csrf_token" value="[^"]*"|"x-csrftoken": "[^"]*"')
 
 
-async def test_mailed_link_shows_what_every_domain_holds_and_nothing_of_others(client, gegevens, mail_settings, smtp):
+async def test_mailed_link_shows_what_every_domain_holds_and_nothing_of_others(
+    client, gegevens, mail_settings, smtp
+):
     await open_session(client, mail_settings, smtp, "Piet.de_Vries@example.org")
 
     page = await client.get("/mijn-gegevens/overzicht")
@@ -43,7 +45,16 @@ async def test_mailed_link_shows_what_every_domain_holds_and_nothing_of_others(c
     assert "E-mail: Uitnodiging om mee te doen aan een focusgroep" in text  # the outbox
     assert "Waarom wij dit bewaren" in text and "Hoe lang" in text
     # Nothing about Anna, the look-alike address, nor the contents of a mail (its link).
-    for other in ("Anna", ANNA, "0251 654321", "zebrapad", LOOKALIKE, "Iemand anders", "/mijn-gegevens/link/", "/f/aanmelden/"):
+    for other in (
+        "Anna",
+        ANNA,
+        "0251 654321",
+        "zebrapad",
+        LOOKALIKE,
+        "Iemand anders",
+        "/mijn-gegevens/link/",
+        "/f/aanmelden/",
+    ):
         assert other not in text
 
 
@@ -59,7 +70,9 @@ async def test_link_works_once(client, gegevens, mail_settings, smtp):
     assert await Inzagesessie.count() == 1
 
 
-async def test_link_expires_after_30_minutes_and_so_does_the_session(client, gegevens, mail_settings, smtp, monkeypatch):
+async def test_link_expires_after_30_minutes_and_so_does_the_session(
+    client, gegevens, mail_settings, smtp, monkeypatch
+):
     await ask_link(client, PIET)
     pad = await mailed_link(mail_settings, smtp, PIET)
     real_now = tijd.now
@@ -109,7 +122,9 @@ async def test_forged_session_cookie_shows_nothing(client, gegevens):
         assert "Piet" not in response.text
 
 
-async def test_session_cookie_is_httponly_strict_and_only_for_the_data_pages(client, gegevens, mail_settings, smtp, settings):
+async def test_session_cookie_is_httponly_strict_and_only_for_the_data_pages(
+    client, gegevens, mail_settings, smtp, settings
+):
     await ask_link(client, PIET)
     pad = await mailed_link(mail_settings, smtp, PIET)
     used = await post_form(client, pad, {})
@@ -123,10 +138,14 @@ async def test_session_cookie_is_httponly_strict_and_only_for_the_data_pages(cli
     assert https.secure is True
 
 
-async def test_correction_is_stored_and_another_persons_record_is_untouched(client, gegevens, mail_settings, smtp):
+async def test_correction_is_stored_and_another_persons_record_is_untouched(
+    client, gegevens, mail_settings, smtp
+):
     await open_session(client, mail_settings, smtp, PIET)
     page = (await client.get("/mijn-gegevens/overzicht")).text
-    slot = re.search(r'name="slot" value="(\d+)">\s*<input type="hidden" name="bron" value="focusgroepen">', page).group(1)
+    slot = re.search(
+        r'name="slot" value="(\d+)">\s*<input type="hidden" name="bron" value="focusgroepen">', page
+    ).group(1)
 
     stored = await post_form(
         client,
@@ -151,7 +170,13 @@ async def test_correction_is_stored_and_another_persons_record_is_untouched(clie
     stolen = await post_form(
         client,
         "/mijn-gegevens/corrigeer",
-        {"slot": slot, "bron": "focusgroepen", "id": f"lid:{gegevens.lid_anna}", f"o{slot}-naam": "Gekaapt", f"o{slot}-email": PIET},
+        {
+            "slot": slot,
+            "bron": "focusgroepen",
+            "id": f"lid:{gegevens.lid_anna}",
+            f"o{slot}-naam": "Gekaapt",
+            f"o{slot}-email": PIET,
+        },
     )
     idee = await post_form(
         client,
@@ -162,7 +187,9 @@ async def test_correction_is_stored_and_another_persons_record_is_untouched(clie
     assert stolen.status_code == idee.status_code == 404
     assert "Dit gegeven staat niet (meer) bij uw e-mailadres. Er is niets gewijzigd." in stolen.text
     assert await Lid.select().where(Lid.id == gegevens.lid_anna).first() == anna_voor
-    assert (await Vraag.select(Vraag.inwoner_email).where(Vraag.id == gegevens.idee_anna).first())["inwoner_email"] == ANNA
+    assert (await Vraag.select(Vraag.inwoner_email).where(Vraag.id == gegevens.idee_anna).first())[
+        "inwoner_email"
+    ] == ANNA
 
 
 @pytest.mark.parametrize(
@@ -173,16 +200,27 @@ async def test_correction_is_stored_and_another_persons_record_is_untouched(clie
         ("", "Vul een e-mailadres of een telefoonnummer in"),
     ],
 )
-async def test_bad_correction_shows_a_message_and_stores_nothing(client, gegevens, mail_settings, smtp, waarde, melding):
+async def test_bad_correction_shows_a_message_and_stores_nothing(
+    client, gegevens, mail_settings, smtp, waarde, melding
+):
     await open_session(client, mail_settings, smtp, PIET)
     page = (await client.get("/mijn-gegevens/overzicht")).text
-    slot = re.search(r'name="slot" value="(\d+)">\s*<input type="hidden" name="bron" value="focusgroepen">', page).group(1)
+    slot = re.search(
+        r'name="slot" value="(\d+)">\s*<input type="hidden" name="bron" value="focusgroepen">', page
+    ).group(1)
     voor = await Lid.select().where(Lid.id == gegevens.lid_piet).first()
 
     response = await post_form(
         client,
         "/mijn-gegevens/corrigeer",
-        {"slot": slot, "bron": "focusgroepen", "id": f"lid:{gegevens.lid_piet}", f"o{slot}-naam": "Piet", f"o{slot}-email": waarde, f"o{slot}-telefoon": ""},
+        {
+            "slot": slot,
+            "bron": "focusgroepen",
+            "id": f"lid:{gegevens.lid_piet}",
+            f"o{slot}-naam": "Piet",
+            f"o{slot}-email": waarde,
+            f"o{slot}-telefoon": "",
+        },
     )
 
     assert response.status_code == 422
@@ -197,7 +235,9 @@ async def test_waiting_report_address_can_be_seen_but_not_corrected(client, gege
     (wachtend,) = [o for o in data["onderdelen"] if o["id"].startswith("w:")]
 
     response = await post_form(
-        client, "/mijn-gegevens/corrigeer", {"slot": "0", "bron": "peilingen", "id": wachtend["id"], "o0-email": ANNA}
+        client,
+        "/mijn-gegevens/corrigeer",
+        {"slot": "0", "bron": "peilingen", "id": wachtend["id"], "o0-email": ANNA},
     )
 
     assert response.status_code == 404
@@ -227,7 +267,9 @@ async def test_download_is_a_utf8_json_attachment_of_everything(client, gegevens
     assert ANNA not in response.text and "/mijn-gegevens/link/" not in response.text
 
 
-async def test_erase_removes_everything_in_every_domain_and_nothing_of_others(client, gegevens, mail_settings, smtp, settings):
+async def test_erase_removes_everything_in_every_domain_and_nothing_of_others(
+    client, gegevens, mail_settings, smtp, settings
+):
     await open_session(client, mail_settings, smtp, PIET)
     confirm = await client.get("/mijn-gegevens/wissen")
     assert confirm.status_code == 200 and "Ja, wis alles" in confirm.text
@@ -239,22 +281,41 @@ async def test_erase_removes_everything_in_every_domain_and_nothing_of_others(cl
     erased = await post_form(client, "/mijn-gegevens/wissen", {})
 
     assert erased.status_code == 200
-    assert "Wij bewaren nu niets meer over piet.de_vries@example.org." in erased.text
-    counts = dict(re.findall(r'<td class="utrecht-table__cell">([^<]+)</td><td class="utrecht-table__cell utrecht-table__cell--numeric">(\d+)</td>', erased.text))
+    assert "Wij bewaren nu niets meer over <span class=\"rechten-adres\">piet.de_vries@example.org</span>." in erased.text
+    counts = dict(
+        re.findall(r'<div><dt>([^<]+)</dt><dd><span class="rechten-aantal">(\d+)</span>', erased.text)
+    )
     assert counts == {"Vragen en ideeën": "1", "Peilingen": "2", "Focusgroepen": "2", "E-mails": "2"}
-    assert 'participatie_inzage=""' in erased.headers["set-cookie"] or "Max-Age=0" in erased.headers["set-cookie"]
+    assert (
+        'participatie_inzage=""' in erased.headers["set-cookie"]
+        or "Max-Age=0" in erased.headers["set-cookie"]
+    )
     # Every domain: Piet is gone, Anna and the look-alike stay.
-    assert await Vraag.select(Vraag.id, Vraag.inwoner_email, Vraag.tekst).where(Vraag.id == gegevens.idee_piet).first() == {
+    assert await Vraag.select(Vraag.id, Vraag.inwoner_email, Vraag.tekst).where(
+        Vraag.id == gegevens.idee_piet
+    ).first() == {
         "id": gegevens.idee_piet,
         "inwoner_email": None,
         "tekst": "Meer bankjes in het Burgemeester Rijkenspark",
     }
-    assert sorted(r["inwoner_email"] for r in await Vraag.select(Vraag.inwoner_email).where(Vraag.inwoner_email.is_not_null())) == [ANNA, LOOKALIKE]
+    assert sorted(
+        r["inwoner_email"]
+        for r in await Vraag.select(Vraag.inwoner_email).where(Vraag.inwoner_email.is_not_null())
+    ) == [ANNA, LOOKALIKE]
     assert [r["email"] for r in await Rapportadres.select(Rapportadres.email)] == [ANNA]
-    wachtend = [adressen._decrypt(settings.secret_ring, gegevens.peiling, r["inhoud"])[0] for r in await Adreswachtrij.select(Adreswachtrij.inhoud)]
+    wachtend = [
+        adressen._decrypt(settings.secret_ring, gegevens.peiling, r["inhoud"])[0]
+        for r in await Adreswachtrij.select(Adreswachtrij.inhoud)
+    ]
     assert wachtend == [ANNA]
-    leden = {r["id"]: (r["naam"], r["email"], r["telefoon"]) for r in await Lid.select().where(Lid.soort == "inwoner")}
-    assert leden == {gegevens.lid_piet: ("", None, None), gegevens.lid_anna: ("Anna Jansen", ANNA, "0251 654321")}
+    leden = {
+        r["id"]: (r["naam"], r["email"], r["telefoon"])
+        for r in await Lid.select().where(Lid.soort == "inwoner")
+    }
+    assert leden == {
+        gegevens.lid_piet: ("", None, None),
+        gegevens.lid_anna: ("Anna Jansen", ANNA, "0251 654321"),
+    }
     assert [r["email"] for r in await Aanmelding.select(Aanmelding.email)] == [ANNA]
     assert await Bericht.count().where(zelfde_adres(Bericht.aan, PIET)) == 0
     assert await Inzagelink.count() == 0 and await Inzagesessie.count() == 0
@@ -286,7 +347,10 @@ async def test_known_and_unknown_address_get_byte_identical_answers(client, gege
 
     assert kale(known) == kale(unknown)
     assert kale(known_page) == kale(unknown_page)
-    assert "Als wij gegevens van dit adres hebben, krijgt u binnen enkele minuten een mail met een link" in known_page.text
+    assert (
+        "Als wij gegevens van dit adres hebben, krijgt u binnen enkele minuten een mail met een link"
+        in known_page.text
+    )
     await mailed_link(mail_settings, smtp, PIET)
     assert smtp.to("niemand@example.org") == []
 
@@ -300,7 +364,9 @@ async def test_known_and_unknown_address_get_byte_identical_answers(client, gege
         ("   ", "Vul uw e-mailadres in"),
     ],
 )
-async def test_bad_address_gets_a_message_and_nothing_is_sent(client, gegevens, mail_settings, smtp, waarde, melding):
+async def test_bad_address_gets_a_message_and_nothing_is_sent(
+    client, gegevens, mail_settings, smtp, waarde, melding
+):
     response = await ask_link(client, waarde)
 
     assert response.status_code == 422
@@ -310,7 +376,9 @@ async def test_bad_address_gets_a_message_and_nothing_is_sent(client, gegevens, 
     assert await Bericht.count().where(Bericht.sjabloon == "rechten_link") == 0
 
 
-async def test_at_most_three_link_mails_a_day_and_the_page_stays_the_same(client, gegevens, mail_settings, smtp):
+async def test_at_most_three_link_mails_a_day_and_the_page_stays_the_same(
+    client, gegevens, mail_settings, smtp
+):
     answers = [await ask_link(client, PIET) for _ in range(4)]
 
     assert {(a.status_code, a.headers["location"]) for a in answers} == {(303, "/mijn-gegevens/verstuurd")}

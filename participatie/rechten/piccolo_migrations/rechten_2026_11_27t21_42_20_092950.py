@@ -10,9 +10,7 @@ DESCRIPTION = "inzagelinks en inzagesessies"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="rechten", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="rechten", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Inzagesessie",
@@ -21,9 +19,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Inzagelink", tablename="inzagelink", schema=None, columns=None
-    )
+    manager.add_table(class_name="Inzagelink", tablename="inzagelink", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Inzagesessie",
