@@ -22,7 +22,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from participatie import db, gezondheid, instellingen, tijd, werkbank
+from participatie import db, gezondheid, instellingen, taal, tijd, werkbank
 from participatie.accounts import routes as accounts_routes
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, SessionAuthenticationMiddleware
@@ -169,6 +169,7 @@ def create_app(settings: Settings) -> Litestar:
             *rechten_routes.ROUTES,
             *instellingen.ROUTES,
             *gezondheid.ROUTES,
+            *taal.create_routes(),
             static,
         ],
         lifespan=[lifespan],
@@ -197,7 +198,9 @@ def create_app(settings: Settings) -> Litestar:
     )
     _check_every_route_is_guarded(app)
     # Wrapped around the whole app so 404s and static files get the headers too.
-    handler = stale_csrf_cookie_dropped(app.asgi_handler, secret=settings.secret_key, cookie_name=CSRF_COOKIE)
+    # The language too: a 404 for an unknown path is rendered outside the route middleware.
+    handler = taal.taal_middleware(app.asgi_handler)
+    handler = stale_csrf_cookie_dropped(handler, secret=settings.secret_key, cookie_name=CSRF_COOKIE)
     app.asgi_handler = behind_proxies(security_middleware(handler, hsts=settings.is_https), settings)
     return app
 

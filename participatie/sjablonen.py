@@ -1,7 +1,8 @@
 """The one Jinja environment: pages, mails (text and HTML) and the report PDF render with it.
 
 One set of filters (dates by Babel on the Dutch clock, Markdown, static URLs) everywhere, so a
-date in a mail reads like the same date on the page. Autoescaping follows the file name: HTML,
+date in a mail reads like the same date on the page. Texts go through gettext (`_()`, Dutch msgid) in
+the current language of participatie/taal.py. Autoescaping follows the file name: HTML,
 SVG and XML are escaped; plain-text mails (.txt) are not, since "&amp;" would reach the reader.
 """
 
@@ -12,7 +13,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from participatie import tijd
+from participatie import taal, tijd
 from participatie.config import STATIC_DIR, TEMPLATES_DIR
 from participatie.markdown import render_markdown
 
@@ -28,13 +29,13 @@ def static_url(name: str) -> str:
 
 
 def getal(value: float | int | None, decimalen: int = 1) -> str:
-    """A number as Dutch readers write it: decimal comma ('3,5')."""
+    """A number as the reader writes it: decimal comma in Dutch ('3,5'), point in English."""
     from babel.numbers import format_decimal
 
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * decimalen if decimalen else "")
-    return format_decimal(value, format=pattern, locale=tijd.LOCALE)
+    return format_decimal(value, format=pattern, locale=taal.locale())
 
 
 def create_environment(*, auto_reload: bool = False) -> Environment:
@@ -47,7 +48,16 @@ def create_environment(*, auto_reload: bool = False) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=auto_reload,
+        extensions=["jinja2.ext.i18n"],
     )
+    # `{{ _("...") }}` and `{% trans %}` with the Dutch text as msgid, looked up in the
+    # language of the request or mail at render time (participatie/taal.py). Newstyle: the
+    # placeholders are filled by name and escaped like any other value.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        taal.gettext, taal.ngettext, newstyle=True, pgettext=taal.pgettext, npgettext=taal.npgettext
+    )
+    env.globals["huidige_taal"] = taal.huidige_taal
+    env.globals["taal_namen"] = taal.NAMEN
     env.globals["static_url"] = static_url
     env.filters["markdown"] = render_markdown
     env.filters["getal"] = getal

@@ -1,7 +1,8 @@
 """One clock for the whole product: stored in UTC, shown and read as Europe/Amsterdam.
 
 Every domain asks this module for the time, so a test (or a planner run) sees one clock, and
-every date a person reads is formatted by Babel in Dutch, never by hand.
+every date a person reads is formatted by Babel, never by hand: in Dutch, or in English on a
+page or mail in English (participatie.taal decides which).
 """
 
 from __future__ import annotations
@@ -12,8 +13,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 
+from participatie import taal
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-LOCALE = "nl_NL"
+# The Dutch locale, the default; formatting asks taal.locale() for the current one.
+LOCALE = taal.LOCALES[taal.NL]
+# "27 november 2026 om 14:05" / "27 November 2026 at 14:05": the word between is not CLDR's.
+_MOMENT = {taal.NL: "d MMMM y 'om' HH:mm", taal.EN: "d MMMM y 'at' HH:mm"}
 
 
 def now() -> datetime:
@@ -85,7 +91,7 @@ def datum(value: date | datetime | None, formaat: str = "d MMMM y") -> str:
         return ""
     if isinstance(value, datetime):
         value = local(value).date()
-    return format_date(value, formaat, locale=LOCALE)
+    return format_date(value, formaat, locale=taal.locale())
 
 
 def datum_lang(value: date | datetime | None) -> str:
@@ -97,14 +103,14 @@ def tijd(value: datetime | None) -> str:
     """'14:05' on the Dutch clock."""
     if value is None:
         return ""
-    return format_time(local(value), "HH:mm", locale=LOCALE)
+    return format_time(local(value), "HH:mm", locale=taal.locale())
 
 
 def moment(value: datetime | None) -> str:
-    """'27 november 2026 om 14:05' on the Dutch clock."""
+    """'27 november 2026 om 14:05' on the Dutch clock ('27 November 2026 at 14:05' in English)."""
     if value is None:
         return ""
-    return format_datetime(local(value), "d MMMM y 'om' HH:mm", locale=LOCALE)
+    return format_datetime(local(value), _MOMENT[taal.huidige_taal()], locale=taal.locale())
 
 
 def invoer_moment(value: datetime | None) -> str:
