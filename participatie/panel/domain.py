@@ -312,6 +312,12 @@ async def leave(secret: sleutels.Sleutels, sleutel: str, token: str) -> bool:
     return bool(rows)
 
 
+async def gemeente_van_lid(sleutel: str) -> str:
+    """The member's council (for its colours on the leave page), or "" when gone."""
+    row = await Panellid.select(Panellid.gemeente.slug).where(Panellid.sleutel == sleutel).first()
+    return row["gemeente.slug"] if row else ""
+
+
 async def _drop_waiting_mails(lid_id: int) -> None:
     await Bericht.delete().where(
         (Bericht.groep == f"panellid:{lid_id}")

@@ -148,7 +148,10 @@ async def leave_page(
         domain.check_afmeld_token(settings.secret_ring, sleutel, token)
     except domain.OngeldigeLink as exc:
         return _link_werkt_niet(exc)
-    return Template("panel/afmelden.html", context={"klaar": False, "aanmelding": False}, headers=NO_STORE)
+    thema = await domain.gemeente_van_lid(sleutel) or "ijmond"
+    return Template(
+        "panel/afmelden.html", context={"klaar": False, "aanmelding": False, "thema": thema}, headers=NO_STORE
+    )
 
 
 # One-click unsubscribe (RFC 8058) from the mail's List-Unsubscribe header: the link's token
@@ -158,10 +161,14 @@ async def leave(
     settings: NamedDependency[Settings], sleutel: FromPath[str], token: FromPath[str]
 ) -> Template:
     try:
-        await domain.leave(settings.secret_ring, sleutel, token)
+        domain.check_afmeld_token(settings.secret_ring, sleutel, token)
     except domain.OngeldigeLink as exc:
         return _link_werkt_niet(exc)
-    return Template("panel/afmelden.html", context={"klaar": True, "aanmelding": False}, headers=NO_STORE)
+    thema = await domain.gemeente_van_lid(sleutel) or "ijmond"
+    await domain.leave(settings.secret_ring, sleutel, token)
+    return Template(
+        "panel/afmelden.html", context={"klaar": True, "aanmelding": False, "thema": thema}, headers=NO_STORE
+    )
 
 
 # --- the council --------------------------------------------------------------------------------
