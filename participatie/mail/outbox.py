@@ -48,6 +48,7 @@ from participatie.config import Settings
 from participatie.db import as_utc
 from participatie.mail.tables import Bericht, Status
 from participatie.sjablonen import environment
+from participatie.taal import in_taal
 from participatie.tijd import moment as leesbaar_moment
 
 logger = logging.getLogger("participatie.mail")
@@ -204,21 +205,9 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
-def _in_taal(taal: str) -> contextlib.AbstractContextManager[object]:
-    """participatie.taal's in_taal(code) when it exists (issue 14), else nothing to switch."""
-    import importlib
-
-    try:
-        module = importlib.import_module("participatie.taal")
-    except ImportError:
-        return contextlib.nullcontext()
-    in_taal = getattr(module, "in_taal", None)
-    return in_taal(taal) if in_taal is not None else contextlib.nullcontext()
-
-
 def render(bericht: dict[str, Any], settings: Settings, gedeeld: Bijlage | None = None) -> Message:
     """The message in the resident's language (`taal` of the row, Dutch when absent)."""
-    with _in_taal(bericht.get("taal") or "nl"):
+    with in_taal(bericht.get("taal") or "nl"):
         return _render(bericht, settings, gedeeld)
 
 

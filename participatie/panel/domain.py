@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from participatie import sleutels, spoor, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.queries import GemeenteRij
+from participatie.accounts.tables import Gemeente
 from participatie.auditlog import log_event
 from participatie.config import Settings
 from participatie.fouten import Geweigerd, NietGevonden, OngeldigeInvoer
@@ -36,7 +37,9 @@ from participatie.panel.tables import Aanmelding, Panellid, Paneluitnodiging
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Peiling, Toegang, Uitnodiging
 from participatie.peilingen.tables import Status as PeilingStatus
+from participatie.taal import huidige_taal
 from participatie.vragen.stappen import THEMAS
+from participatie.web import gemeente_or_404
 
 KERNEN: dict[str, tuple[str, ...]] = {
     "velsen": (
@@ -80,14 +83,8 @@ def normalise(email: str) -> str:
 
 
 def _taal() -> str:
-    """The resident's language while they use the site ("nl" until participatie.taal exists)."""
-    import importlib
-
-    try:
-        taal = importlib.import_module("participatie.taal")
-    except ImportError:
-        return "nl"
-    return str(taal.huidige_taal())
+    """The language the resident is using the site in: their mails will be in it."""
+    return huidige_taal()
 
 
 # --- links ------------------------------------------------------------------------------------
@@ -220,11 +217,7 @@ async def _pending(secret: sleutels.Sleutels, token: str) -> dict[str, Any] | No
 
 
 async def _gemeente(gemeente_id: int) -> GemeenteRij:
-    from participatie.accounts.tables import Gemeente
-
     row = await Gemeente.select(Gemeente.slug).where(Gemeente.id == gemeente_id).first()
-    from participatie.web import gemeente_or_404
-
     assert row is not None
     return await gemeente_or_404(row["slug"])
 

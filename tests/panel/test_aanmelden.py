@@ -10,6 +10,8 @@ from participatie.panel import domain
 from participatie.panel.tables import Aanmelding, Panellid
 from tests.panel.helpers import link, mails_to, post, sign_up
 
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
 
 async def test_sign_up_confirm_by_mailed_link_makes_a_member(client, mail_settings, smtp) -> None:
     page = await sign_up(
@@ -171,3 +173,35 @@ async def test_unknown_council_is_not_found(client) -> None:
 def _main(html: str) -> str:
     start = html.index("<main")
     return html[start : html.index("</main>")]
+
+
+async def test_the_confirmation_mail_can_be_withdrawn_in_one_click(client, mail_settings, smtp) -> None:
+    await sign_up(client, "beverwijk", "j@example.org")
+    (mail,) = await mails_to(mail_settings, smtp, "j@example.org")
+    pad = link(mail, "/panel/intrekken/")
+
+    assert mail["List-Unsubscribe"].strip() == f"<https://participatie.test{pad}>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    scanned = await client.get(pad)
+    assert await Aanmelding.count() == 1  # GET never withdraws
+    first = await client.post(pad, content="List-Unsubscribe=One-Click", headers=FORM)
+    second = await client.post(pad, content="List-Unsubscribe=One-Click", headers=FORM)
+
+    assert scanned.status_code == first.status_code == second.status_code == 200
+    assert await Aanmelding.count() == 0
+    assert await Panellid.count() == 0
+
+
+async def test_the_residents_language_goes_with_the_sign_up_member_and_mail(
+    client, mail_settings, smtp
+) -> None:
+    client.cookies.set("taal", "en")
+    await sign_up(client, "velsen", "k@example.org")
+    (mail,) = await mails_to(mail_settings, smtp, "k@example.org")
+    pending = await Aanmelding.select(Aanmelding.taal)
+    mails = await Bericht.select(Bericht.taal)
+    await post(client, link(mail, "/panel/bevestigen/"), [])
+
+    assert pending == [{"taal": "en"}]
+    assert mails == [{"taal": "en"}]
+    assert await Panellid.select(Panellid.taal) == [{"taal": "en"}]
