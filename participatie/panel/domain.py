@@ -58,8 +58,10 @@ LEEFTIJDEN = ("16-25", "26-40", "41-65", "66-80", "80+")
 THEMA_LABELS = dict(THEMAS)
 # An unconfirmed sign-up: its link works this long, then the planner deletes it.
 BEWAAR_AANMELDING = timedelta(days=7)
-# The one reminder goes out this long before the poll closes.
+# The one reminder goes out this long before the poll closes, and never sooner than a day
+# after the invitation (a short poll would otherwise remind right after inviting).
 HERINNER_VOOR = timedelta(days=3)
+HERINNER_NA = timedelta(days=1)
 # Counts below this are shown as "minder dan 5": a small group in a small kern is a person.
 MIN_GROEP = 5
 LIMIET = Limiet(soort="panel")
@@ -512,6 +514,16 @@ async def send_herinneringen(settings: Settings, moment: datetime | None = None)
     queued under a unique key: a rerun or a second planner at the same time reminds nobody twice.
     Codes of used invitations and closed polls are blanked on the way."""
     nu = moment or tijd.now()
+    # A closed poll needs no code any more: its copies go, reminded or not.
+    await Paneluitnodiging.update({Paneluitnodiging.code_geheim: None}).where(
+        Paneluitnodiging.code_geheim.is_not_null()
+        & Paneluitnodiging.peiling.is_in(
+            Peiling.select(Peiling.id).where(
+                (Peiling.status == PeilingStatus.GESLOTEN.value)
+                | (Peiling.sluit_at.is_not_null() & (Peiling.sluit_at <= nu))
+            )
+        )
+    )
     open_peilingen = await Peiling.select(Peiling.id, Peiling.titel, Peiling.sleutel, Peiling.sluit_at).where(
         (Peiling.status == PeilingStatus.OPEN.value)
         & Peiling.sluit_at.is_not_null()
@@ -535,7 +547,9 @@ async def send_herinneringen(settings: Settings, moment: datetime | None = None)
             & Paneluitnodiging.code_hash.is_in(gebruikt)
         )
         te_doen = await Paneluitnodiging.select(Paneluitnodiging.id).where(
-            (Paneluitnodiging.peiling == peiling["id"]) & Paneluitnodiging.herinnerd_at.is_null()
+            (Paneluitnodiging.peiling == peiling["id"])
+            & Paneluitnodiging.herinnerd_at.is_null()
+            & (Paneluitnodiging.aangemaakt_at <= nu - HERINNER_NA)
         )
         for row in te_doen:
             verstuurd += await _remind(settings, peiling, row["id"], nu)

@@ -166,16 +166,18 @@ async def test_one_reminder_only_to_unused_codes_even_with_two_planners(
         code_hashes=[domain.sleutels.keyed(mail_settings.secret_key, f"code:{answered_code}")],
     )
 
-    too_early = await domain.send_herinneringen(mail_settings)
+    too_early = await domain.send_herinneringen(mail_settings)  # closes in 7 days
     await Peiling.update({Peiling.sluit_at: tijd.now() + timedelta(days=2)}).where(Peiling.id == peiling_id)
+    just_invited = await domain.send_herinneringen(mail_settings)  # not the day of the invitation
+    later = tijd.now() + timedelta(days=1, minutes=1)
     runs = await asyncio.gather(
-        domain.send_herinneringen(mail_settings), domain.send_herinneringen(mail_settings)
+        domain.send_herinneringen(mail_settings, later), domain.send_herinneringen(mail_settings, later)
     )
-    rerun = await domain.send_herinneringen(mail_settings)
+    rerun = await domain.send_herinneringen(mail_settings, later)
     smtp.received.clear()
     await outbox.drain(mail_settings)
 
-    assert too_early == 0
+    assert too_early == just_invited == 0
     assert sum(runs) == 2
     assert rerun == 0
     assert _panel_mail_to(smtp) == ["wz1@example.org", "wz2@example.org"]
@@ -190,13 +192,26 @@ async def test_the_reminders_code_is_the_invitations_code(client, mensen, mail_s
     peiling_id = await _panel(mensen)
     await login(client, "kees@beverwijk.example")
     await _invite(client, peiling_id, kern="Beverwijk")
-    await Peiling.update({Peiling.sluit_at: tijd.now() + timedelta(days=1)}).where(Peiling.id == peiling_id)
-    await domain.send_herinneringen(mail_settings)
+    await Peiling.update({Peiling.sluit_at: tijd.now() + timedelta(days=2)}).where(Peiling.id == peiling_id)
+    await domain.send_herinneringen(mail_settings, tijd.now() + timedelta(days=1, minutes=1))
     await outbox.drain(mail_settings)
 
     invitation, reminder = smtp.to("bw@example.org")
 
     assert link(invitation, "/p/") == link(reminder, "/p/")
+
+
+async def test_a_closed_polls_codes_are_forgotten_and_never_reminded(client, mensen, mail_settings) -> None:
+    peiling_id = await _panel(mensen)
+    await login(client, "kees@beverwijk.example")
+    await _invite(client, peiling_id)
+    await peilingen.close_early(mensen["raadslid"], peiling_id)
+
+    reminded = await domain.send_herinneringen(mail_settings, tijd.now() + timedelta(days=6))
+
+    assert reminded == 0
+    assert await Paneluitnodiging.count().where(Paneluitnodiging.code_geheim.is_not_null()) == 0
+    assert await Bericht.count().where(Bericht.sjabloon == "panel_herinnering") == 0
 
 
 async def test_panel_mails_carry_one_click_unsubscribe(client, mensen, mail_settings, smtp) -> None:
@@ -220,8 +235,9 @@ async def test_one_click_post_without_csrf_removes_the_member_and_pending_remind
     await _invite(client, peiling_id, kern="Beverwijk")
     await outbox.drain(mail_settings)
     pad = link(smtp.to("bw@example.org")[0], "/panel/afmelden/")
-    await Peiling.update({Peiling.sluit_at: tijd.now() + timedelta(days=1)}).where(Peiling.id == peiling_id)
-    await domain.send_herinneringen(mail_settings)  # a reminder waits in the outbox
+    await Peiling.update({Peiling.sluit_at: tijd.now() + timedelta(days=2)}).where(Peiling.id == peiling_id)
+    # A reminder waits in the outbox.
+    assert await domain.send_herinneringen(mail_settings, tijd.now() + timedelta(days=1, minutes=1)) == 1
 
     provider = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=client._transport.app), base_url="http://testserver"
