@@ -3,6 +3,7 @@ one domain call or a few reads, render."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -40,32 +41,39 @@ THEMA_KEYS = {key for key, _ in THEMAS}
 
 @get("/", opt=PUBLIEK)
 async def home() -> Template:
+    # The reads are independent: run side by side, the page waits for the slowest, not the sum.
+    gemeenten, peilingen, inbreng = await asyncio.gather(
+        account_queries.list_gemeenten(), queries.open_peilingen(None), queries.recent_inbreng(None, 5)
+    )
     return Template(
         "home.html",
-        context={
-            "gemeenten": await account_queries.list_gemeenten(),
-            "peilingen": await queries.open_peilingen(None),
-            "inbreng": await queries.recent_inbreng(None, 5),
-            "thema": "ijmond",
-        },
+        context={"gemeenten": gemeenten, "peilingen": peilingen, "inbreng": inbreng, "thema": "ijmond"},
     )
 
 
 @get("/{gemeente:str}", opt=PUBLIEK)
 async def raad_page(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
     info = gemeente_info
-    nu = tijd.now()
+    pagina, leden, peilingen, vergaderingen, rapporten_, inbreng, aantal = await asyncio.gather(
+        queries.pagina(info.id),
+        queries.zichtbare_leden(info.id),
+        queries.open_peilingen(info.id),
+        queries.vergaderingen(info.id, vanaf=tijd.now()),
+        queries.rapporten(info.id),
+        queries.recent_inbreng(info.id, 3),
+        queries.aantal_inbreng(info.id),
+    )
     return Template(
         "raden/raad.html",
         context={
             "gemeente": info,
-            "pagina": await queries.pagina(info.id),
-            "leden": await queries.zichtbare_leden(info.id),
-            "peilingen": await queries.open_peilingen(info.id),
-            "vergaderingen": await queries.vergaderingen(info.id, vanaf=nu),
-            "rapporten": await queries.rapporten(info.id),
-            "inbreng": await queries.recent_inbreng(info.id, 3),
-            "aantal_inbreng": await queries.aantal_inbreng(info.id),
+            "pagina": pagina,
+            "leden": leden,
+            "peilingen": peilingen,
+            "vergaderingen": vergaderingen,
+            "rapporten": rapporten_,
+            "inbreng": inbreng,
+            "aantal_inbreng": aantal,
             "thema": info.slug,
         },
     )
