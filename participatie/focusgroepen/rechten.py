@@ -82,8 +82,14 @@ async def gegevens(email: str) -> list[Onderdeel]:
                 ),
                 bewaard_tot=f"Tot u stopt met de focusgroep, en uiterlijk tot {uiterlijk}.",
                 velden=(
-                    Veld("naam", "Uw naam", _waarde(lid["naam"]), wijzigbaar=True),
-                    Veld("email", "Uw e-mailadres", _waarde(lid["email"]), wijzigbaar=True),
+                    Veld("naam", "Uw naam", _waarde(lid["naam"]), wijzigbaar=True, verplicht=True),
+                    Veld(
+                        "email",
+                        "Uw e-mailadres",
+                        _waarde(lid["email"]),
+                        wijzigbaar=True,
+                        uitleg="Vul een e-mailadres of een telefoonnummer in, of allebei.",
+                    ),
                     Veld("telefoon", "Uw telefoonnummer", _waarde(lid["telefoon"]), wijzigbaar=True),
                     Veld("toestemming_op", "Toestemming gegeven op", tijd.datum_lang(lid["toestemming_op"])),
                     Veld("toestemming_voor", "Waarvoor u toestemming gaf", _waarde(lid["toestemming_voor"])),

@@ -78,7 +78,7 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
                 waarom=waarom,
                 bewaard_tot=tot,
                 velden=(
-                    Veld("email", "Uw e-mailadres", r["email"], wijzigbaar=True),
+                    Veld("email", "Uw e-mailadres", r["email"], wijzigbaar=True, verplicht=True),
                     Veld(
                         "wil_vervolg",
                         "Ook de reactie van de gemeente ontvangen",

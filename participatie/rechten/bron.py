@@ -23,6 +23,9 @@ class Veld:
     # A field the person may correct: its choices (value, label), or () for free text.
     wijzigbaar: bool = False
     keuzes: tuple[tuple[str, str], ...] = ()
+    # For the correction form; added with defaults, so older Veld(...) calls keep working.
+    verplicht: bool = False
+    uitleg: str = ""  # a hint under the field's label
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,13 @@ async def gegevens(email: str) -> list[Onderdeel]:
                 "Uw vraag of idee zelf blijft, zonder uw adres."
             ),
             velden=(
-                Veld("email", "Uw e-mailadres", row["inwoner_email"], wijzigbaar=True),
+                Veld(
+                    "email",
+                    "Uw e-mailadres",
+                    row["inwoner_email"],
+                    wijzigbaar=True,
+                    uitleg="Laat het leeg als u geen berichten over uw vraag meer wilt.",
+                ),
                 Veld("tekst", "Uw vraag of idee", row["tekst"]),
                 Veld("ontvangen", "Ontvangen op", tijd.datum_lang(row["aangemaakt_at"])),
                 Veld("stap", "Waar de raad nu is", Stap(row["stap"]).label),

@@ -15,7 +15,7 @@ from participatie.focusgroepen.tables import Aanmelding, Lid
 from participatie.mail.tables import Bericht
 from participatie.peilingen import adressen
 from participatie.peilingen.tables import Adreswachtrij, Rapportadres
-from participatie.rechten import routes
+from participatie.rechten import domain, routes
 from participatie.rechten.bron import zelfde_adres
 from participatie.rechten.tables import Inzagelink, Inzagesessie
 from participatie.vragen.tables import Vraag
@@ -281,7 +281,10 @@ async def test_erase_removes_everything_in_every_domain_and_nothing_of_others(
     erased = await post_form(client, "/mijn-gegevens/wissen", {})
 
     assert erased.status_code == 200
-    assert "Wij bewaren nu niets meer over <span class=\"rechten-adres\">piet.de_vries@example.org</span>." in erased.text
+    assert (
+        'Wij bewaren nu niets meer over <span class="rechten-adres">piet.de_vries@example.org</span>.'
+        in erased.text
+    )
     counts = dict(
         re.findall(r'<div><dt>([^<]+)</dt><dd><span class="rechten-aantal">(\d+)</span>', erased.text)
     )
@@ -393,3 +396,35 @@ async def test_start_page_says_what_is_kept_why_and_how_long(client):
     for titel in ("Vragen en ideeën", "Peilingen", "Focusgroepen", "E-mails"):
         assert f"<h3>{titel}</h3>" in page.text
     assert page.text.count("<dt>Waarom</dt>") == 4 and page.text.count("<dt>Hoe lang</dt>") == 4
+
+
+async def test_opening_the_link_does_not_use_it_only_the_button_does(client, gegevens, mail_settings, smtp):
+    # Mail scanners fetch every link in a mail; the resident must still be able to use it.
+    await ask_link(client, PIET)
+    pad = await mailed_link(mail_settings, smtp, PIET)
+    (mail,) = [m for m in smtp.to(PIET) if "gegevens" in m["Subject"]]
+
+    first, second = await client.get(pad), await client.get(pad)
+    used = await post_form(client, pad, {})
+
+    assert mail["Subject"] == "Uw link om uw gegevens te bekijken"
+    assert "De link werkt één keer, en 30 minuten lang" in mail.get_body(("plain",)).get_content()
+    assert (first.status_code, second.status_code, used.status_code) == (200, 200, 303)
+    assert "Bekijk mijn gegevens" in first.text
+
+
+async def test_planner_forgets_links_and_sessions_with_their_address(
+    client, gegevens, mail_settings, smtp, monkeypatch
+):
+    await open_session(client, mail_settings, smtp, PIET)
+    await ask_link(client, PIET)
+    real_now = tijd.now
+
+    kept = await domain.purge_expired()
+    monkeypatch.setattr(tijd, "now", lambda: real_now() + timedelta(minutes=31))
+    sessions_gone = await domain.purge_expired()
+    monkeypatch.setattr(tijd, "now", lambda: real_now() + timedelta(minutes=91))
+    links_gone = await domain.purge_expired()
+
+    assert (kept, sessions_gone, links_gone) == (0, 1, 2)
+    assert await Inzagelink.count() == await Inzagesessie.count() == 0
