@@ -111,14 +111,15 @@ class VergaderingInvoer:
     agenda: str
 
 
-def _tijd(fouten: dict[str, str], veld: str, value: str, wat: str) -> time | None:
+def _tijd(fouten: dict[str, str], veld: str, value: str, wat: str, voorbeeld: str) -> time | None:
+    """A time typed as 19:30 or 19.30 (a browser without a time field shows plain text)."""
     value = value.strip()
     if not value:
-        fouten[veld] = f"Vul de {wat} in, zoals 19:30."
+        fouten[veld] = f"Vul de {wat} in, zoals {voorbeeld}."
         return None
     match = _TIJD.match(value)
     if match is None:
-        fouten[veld] = f"Vul een geldige {wat} in, zoals 19:30."
+        fouten[veld] = f"Vul een geldige {wat} in, zoals {voorbeeld}."
         return None
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -127,14 +128,15 @@ def parse_vergadering(data: dict[str, str], *, nieuw: bool) -> VergaderingInvoer
     """The meeting form, read on the Dutch clock; Dutch messages per field (OngeldigeInvoer).
     A new meeting may not lie in the past; an existing one may be corrected afterwards."""
     fouten: dict[str, str] = {}
+    # In the order of the form, so the error summary reads top to bottom like the form.
     onderwerp = text_field(fouten, "onderwerp", data.get("onderwerp", ""), "het onderwerp", max_length=200)
+    dag: date | None = tijd.parse_date(fouten, "datum", data.get("datum", ""), required=True, future=nieuw)
+    begin = _tijd(fouten, "begin", data.get("begin", ""), "begintijd", "19:30")
+    eind = _tijd(fouten, "eind", data.get("eind", ""), "eindtijd", "21:30")
     plaats = text_field(fouten, "plaats", data.get("plaats", ""), "de plaats", max_length=200)
     agenda = text_field(
         fouten, "agenda", data.get("agenda", ""), "de agenda", max_length=MAX_AGENDA, required=False
     )
-    dag: date | None = tijd.parse_date(fouten, "datum", data.get("datum", ""), required=True, future=nieuw)
-    begin = _tijd(fouten, "begin", data.get("begin", ""), "begintijd")
-    eind = _tijd(fouten, "eind", data.get("eind", ""), "eindtijd")
     begint_at = eindigt_at = tijd.now()
     if dag is not None and begin is not None and eind is not None:
         begint_at = tijd.from_local(datetime.combine(dag, begin))

@@ -11,6 +11,10 @@ from participatie.peilingen.tables import Peiling
 from participatie.raden.tables import Vergadering
 from participatie.vragen.tables import Vraag
 
+# The browser fixtures of tests/e2e (a real app process, Debian's chromium) for this folder's
+# browser test.
+from tests.e2e.conftest import _chromium, browser, live_server  # noqa: F401
+
 
 async def gemeente_id(slug: str) -> int:
     row = await Gemeente.select(Gemeente.id).where(Gemeente.slug == slug).first()

@@ -15,9 +15,9 @@ from participatie.accounts.domain import acting_as
 from participatie.accounts.queries import get_gemeente
 from participatie.accounts.tables import Gebruiker
 from participatie.raden import domain
-from tests.conftest import make_gebruiker
+from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e import bewijs
-from tests.e2e.conftest import _chromium, browser, live_server  # noqa: F401 -- fixtures used here
+from tests.e2e.conftest import log_in
 from tests.raden.conftest import make_klaar, make_peiling, make_vergadering
 
 SCHERMEN = {
@@ -88,7 +88,7 @@ async def _vul(settings) -> None:
 
 
 @pytest.mark.parametrize("breedte", [320, 1280])
-async def test_public_pages_pass_the_screen_checks(browser: Browser, live_server, settings, breedte):  # noqa: F811
+async def test_public_pages_pass_the_screen_checks(browser: Browser, live_server, settings, breedte):
     await _vul(settings)
     context = await browser.new_context(
         viewport={"width": breedte, "height": 800 if breedte > 320 else 640},
@@ -111,7 +111,7 @@ async def test_public_pages_pass_the_screen_checks(browser: Browser, live_server
 
 async def test_council_page_links_work_and_the_theme_colour_is_the_councils(
     browser: Browser, live_server, settings
-):  # noqa: F811
+):
     await _vul(settings)
     context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
     page = await context.new_page()
@@ -138,3 +138,32 @@ async def test_council_page_links_work_and_the_theme_colour_is_the_councils(
         assert await page.get_by_text("1 advies gevonden.").count() == 1
     finally:
         await context.close()
+
+
+@pytest.mark.parametrize("breedte", [320, 1280])
+async def test_council_side_passes_the_screen_checks_also_with_form_errors(
+    browser: Browser,
+    live_server,
+    settings,
+    breedte,
+):
+    await _vul(settings)
+    context = await browser.new_context(viewport={"width": breedte, "height": 800}, locale="nl-NL")
+    page = await context.new_page()
+    fouten: list[str] = []
+    try:
+        await log_in(page, live_server, "dorine@velsen.example", PASSWORD)
+        await page.goto(live_server + "/raad/velsen/site")
+        uitkomst = await bewijs.check_scherm(page, "site", breedte, _map(), checks=CHECKS)
+        fouten += [f"site@{breedte} {b}" for b in _eigen(uitkomst)]
+        # The meeting form sent half filled in, without JavaScript's help: errors on the page.
+        await page.get_by_label("Onderwerp").fill("Vergadering")
+        await page.get_by_label("Begintijd").fill("20:00")
+        await page.get_by_role("button", name="Vergadering toevoegen").click()
+        await page.wait_for_load_state()
+        assert await page.locator(".foutsamenvatting").count() == 1
+        uitkomst = await bewijs.check_scherm(page, "site-fouten", breedte, _map(), checks=CHECKS)
+        fouten += [f"site-fouten@{breedte} {b}" for b in _eigen(uitkomst)]
+    finally:
+        await context.close()
+    assert fouten == []

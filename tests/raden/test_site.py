@@ -3,6 +3,7 @@ Over HTTP as the people who use it, on both engines."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -283,3 +284,22 @@ async def test_another_councils_meeting_is_not_found(kees, settings):
 
     assert (page.status_code, cancel.status_code) == (404, 404)
     assert await Vergadering.select(Vergadering.is_geannuleerd).first() == {"is_geannuleerd": False}
+
+
+async def test_meeting_errors_are_summed_up_in_the_order_of_the_form(kees):
+    response = await post_form(kees, "/raad/beverwijk/site/vergaderingen", {})
+
+    volgorde = re.findall(r'<li><a class="utrecht-link" href="#veld-(\w+)">', response.text)
+    assert volgorde == ["onderwerp", "datum", "begin", "eind", "plaats"]
+
+
+async def test_a_time_typed_with_a_dot_is_read_too(kees):
+    response = await post_form(
+        kees,
+        "/raad/beverwijk/site/vergaderingen",
+        {"onderwerp": "V", "plaats": "P", "datum": "01-07-2027", "begin": "9.30", "eind": "11.00"},
+    )
+
+    assert response.status_code == 302
+    rij = await Vergadering.select(Vergadering.begint_at).first()
+    assert tijd.as_utc(rij["begint_at"]) == datetime(2027, 7, 1, 7, 30, tzinfo=UTC)
