@@ -120,17 +120,28 @@ def bron_titel(naam: str) -> str:
 # --- the link --------------------------------------------------------------------------------
 
 
+async def accept_request(settings: Settings, email: str, client: str) -> str:
+    """The first half of a request, which may refuse: counts one form use from `client` (429
+    over the limit) and checks the text (OngeldigeInvoer). Returns the address. Nothing here
+    depends on what is held."""
+    await limiet.tel_adres(LIMIET, client, settings.secret_key)
+    return check_email(email)
+
+
 async def request_link(settings: Settings, email: str, client: str) -> None:
-    """Someone asks for a link to the data of `email`. Returns the same way whether or not
-    anything is held, so the caller shows one page for both.
+    """Someone asks for a link to the data of `email`: `accept_request`, then `send_link`."""
+    await send_link(settings, await accept_request(settings, email, client))
+
+
+async def send_link(settings: Settings, aan: str) -> None:
+    """Mail a link to `aan` (an address `accept_request` returned) if anything is held.
 
     A mail goes out only when something is held: an unknown address has nothing to see, and
-    mailing every address typed in would let anyone use us to send mail to strangers. The
-    page never says which case it was. Counts one form use from `client` (429 when over the
-    limit) and, before mailing, one mail to the address (over its limit: nothing is sent).
+    mailing every address typed in would let anyone use us to send mail to strangers. Never
+    refuses, so the page cannot tell the cases apart; the route runs this after the response
+    has gone, so neither can its timing. Before mailing counts one mail to the address (over
+    its limit: nothing is sent).
     """
-    await limiet.tel_adres(LIMIET, client, settings.secret_key)
-    aan = check_email(email)
     if not await heeft_gegevens(aan):
         log_event("inzagelink_niet_verstuurd", reden="niets bewaard")
         return

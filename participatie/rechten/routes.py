@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
@@ -105,13 +106,16 @@ async def aanvragen(
     data = await read_form(request)
     email = data.get("email", "")
     try:
-        await domain.request_link(settings, email, _client(request))
+        aan = await domain.accept_request(settings, email, _client(request))
     except OngeldigeInvoer as exc:
         # Only what is wrong with the text itself: nothing here depends on what we hold.
         waarden = {"email": email if len(email) <= domain.MAX_INVOER else ""}
         return _aanvragen(waarden, exc.fouten, exc.status)
-    # The same redirect whether or not anything is held (and whether a mail went out).
-    return Redirect(path=f"{PAD}/verstuurd", status_code=303)
+    # The same redirect whether or not anything is held, and as fast: looking up and mailing
+    # run after the response has gone (a background task), so its timing tells nothing either.
+    return Redirect(
+        path=f"{PAD}/verstuurd", status_code=303, background=BackgroundTask(domain.send_link, settings, aan)
+    )
 
 
 @get(f"{PAD}/verstuurd", opt=PUBLIEK)

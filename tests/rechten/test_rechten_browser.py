@@ -102,6 +102,7 @@ async def test_resident_sees_downloads_and_erases_their_data_on_a_phone(
     await _check(phone, "gewist", 320)
     await phone.set_viewport_size({"width": 1280, "height": 900})
     await bewijs.screenshot(phone, SHOTS, "gewist", 1280)
+    await phone.set_viewport_size({"width": 320, "height": 640})
 
     assert await Lid.count().where(Lid.email == PIET) == 0
     assert await Rapportadres.count().where(Rapportadres.email == PIET) == 0
