@@ -205,3 +205,15 @@ async def test_the_residents_language_goes_with_the_sign_up_member_and_mail(
     assert pending == [{"taal": "en"}]
     assert mails == [{"taal": "en"}]
     assert await Panellid.select(Panellid.taal) == [{"taal": "en"}]
+
+
+async def test_the_form_is_limited_per_client_address_with_a_friendly_429(client, mail_settings) -> None:
+    for _ in range(domain.LIMIET.per_adres):
+        assert (await sign_up(client, "velsen", "geen-adres")).status_code == 422
+
+    over = await sign_up(client, "velsen", "l@example.org")
+
+    assert over.status_code == 429
+    assert int(over.headers["retry-after"]) > 0
+    assert "Er zijn vanaf deze internetverbinding veel formulieren verstuurd." in over.text
+    assert await Aanmelding.count() == 0
