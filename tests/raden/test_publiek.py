@@ -3,6 +3,7 @@ meetings feed, the statements, robots.txt and the favicon."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -321,3 +322,23 @@ async def _info(slug: str):
     info = await get_gemeente(slug)
     assert info is not None
     return info
+
+
+async def test_no_public_page_loads_anything_from_another_host(client, database, settings):
+    await make_gebruiker(settings, "raadslid", "velsen", email="dorine@velsen.example")
+    tekst = "Zie [de gemeente](https://www.velsen.nl) en ![plaatje](https://tracker.example/p.gif)"
+    await domain.save_pagina(
+        await acting_as("dorine@velsen.example"),
+        await _info("velsen"),
+        tekst=tekst,
+        contact_email="",
+        versie=0,
+    )
+    await make_klaar("velsen", "Met een plaatje", advies="![x](https://tracker.example/a.gif)")
+
+    for pad in ("/", "/velsen", "/velsen/inbreng", "/privacy", "/toegankelijkheid"):
+        page = await client.get(pad)
+        bronnen = re.findall(r'\s(?:src|srcset|data)="([^"]*)"', page.text)
+        bronnen += re.findall(r'<link[^>]*href="([^"]*)"', page.text)
+        assert [b for b in bronnen if not b.startswith("/")] == [], pad
+        assert "tracker.example" not in page.text, pad
