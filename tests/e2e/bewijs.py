@@ -502,6 +502,91 @@ async def check_focus_na_swap(page: Page) -> list[Bevinding]:
     return _bevindingen("focus_na_swap", await page.evaluate(NA_SWAP_JS))
 
 
+# --- (g) the components as the NL Design System means them ------------------------------------
+
+# What the look of issue 13 asked for beyond contrast, size and overflow (those are the checks
+# above): a radio button or checkbox on the line of its label, errors red and bold, a red bar and
+# red borders on a field with an error, forms and fields held to their reading width (36rem),
+# secondary buttons white, no bullets on cards, board and steps, headings never broken
+# anywhere, and header and footer as wide as the content. tests/e2e/test_zichtbaar.py and
+# tests/e2e/test_nlds_browser.py run it with the checks above on their own pages.
+COMPONENTEN_JS = _js(r"""
+  const out = [];
+  const meld = (el, waarde) => out.push({selector: pad(el), tekst: tekst(el), waarde});
+  const alle = (sel) => [...document.querySelectorAll(sel)].filter(zichtbaar);
+  const rood = (c) => { const [r, g, b] = rgba(c); return r >= 150 && g < 80 && b < 80; };
+  for (const input of alle("input[type=radio], input[type=checkbox]")) {
+    const a = input.getBoundingClientRect();
+    for (const label of input.labels || []) {
+      const b = label.getBoundingClientRect();
+      if (a.bottom <= b.top || a.top >= b.bottom) meld(label, "keuze staat niet naast het label");
+    }
+  }
+  for (const el of alle(".foutmelding, .utrecht-form-field-error-message")) {
+    const s = getComputedStyle(el);
+    if (!rood(s.color)) meld(el, `foutmelding niet rood (${s.color})`);
+    if (Number(s.fontWeight) < 700) meld(el, `foutmelding niet vet (${s.fontWeight})`);
+  }
+  for (const el of alle(".veld--fout, .utrecht-form-field--invalid, .utrecht-form-fieldset--invalid")) {
+    const s = getComputedStyle(el);
+    if (parseFloat(s.borderLeftWidth) < 3 || !rood(s.borderLeftColor))
+      meld(el, `geen rode balk (${s.borderLeftWidth} ${s.borderLeftColor})`);
+    const velden = "input:not([type=radio]):not([type=checkbox]):not([type=hidden]), select, textarea";
+    for (const veld of el.querySelectorAll(velden))
+      if (!rood(getComputedStyle(veld).borderTopColor))
+        meld(veld, `invoerveld zonder rode rand (${getComputedStyle(veld).borderTopColor})`);
+  }
+  for (const el of alle(".formulier, .peiling, .utrecht-textbox, .utrecht-select, .utrecht-textarea")) {
+    const w = el.getBoundingClientRect().width;
+    if (w > 36 * 16 + 1) meld(el, `${Math.round(w)} px breed, hoogstens 576`);
+  }
+  for (const el of alle(".knop-klein, .utrecht-button--secondary-action")) {
+    const bg = achtergrond(el);
+    if (bg && lum(bg) < 0.9) meld(el, `achtergrond ${hex(bg)} in plaats van wit`);
+  }
+  // html.css sets ::marker { content: "●" }, which shows even under list-style: none.
+  for (const el of alle(".kaarten > li, .bord__kaarten > li, .stappen > li, .acties > li")) {
+    const s = getComputedStyle(el);
+    const marker = getComputedStyle(el, "::marker").content;
+    if (s.display === "list-item" && (s.listStyleType !== "none" || !["normal", "none"].includes(marker)))
+      meld(el, `opsommingsteken ${s.listStyleType} ${marker}`);
+  }
+  for (const el of alle("h1, h2, h3")) {
+    const s = getComputedStyle(el);
+    if (s.overflowWrap === "anywhere" || s.wordBreak === "break-all") meld(el, "breekt woorden overal");
+  }
+  const binnen = (sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return [Math.round(r.left + parseFloat(s.paddingLeft)), Math.round(r.right - parseFloat(s.paddingRight))];
+  };
+  const inhoud = binnen("main");
+  for (const [naam, sel] of [["kop", ".kop__binnen"], ["voet", ".voet .utrecht-page-footer__content"]]) {
+    const rand = binnen(sel);
+    if (rand && inhoud && (Math.abs(rand[0] - inhoud[0]) > 1 || Math.abs(rand[1] - inhoud[1]) > 1))
+      out.push({selector: sel, tekst: "", waarde: `${naam} ${rand} niet even breed als de inhoud ${inhoud}`});
+  }
+  return out;
+""")
+
+
+async def check_componenten(page: Page) -> list[Bevinding]:
+    """The components drawn as meant: see COMPONENTEN_JS."""
+    return _bevindingen("componenten", await page.evaluate(COMPONENTEN_JS))
+
+
+async def check_zichtbaar(page: Page) -> list[Bevinding]:
+    """What the look tests ask of a page: computed contrast, 44 x 44 targets, no sideways
+    scrolling, and the components as meant; the colour and size checks are this module's own."""
+    return [
+        *await check_contrast(page),
+        *await check_doelgrootte(page),
+        *await check_overflow(page),
+        *await check_componenten(page),
+    ]
+
+
 # --- all of it, with the pictures ---------------------------------------------------------------
 
 CHECKS = ("axe", "contrast", "overflow", "tekst200", "doelgrootte", "focus", "focus_na_swap")

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, Page
 
 from participatie.demo import DEMO_PASSWORD, load_demo
 from participatie.peilingen.tables import Peiling
+from tests.e2e import bewijs
 from tests.e2e.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
@@ -21,119 +22,14 @@ SCREENSHOTS = os.environ.get("PARTICIPATIE_SCREENSHOTS")
 if SCREENSHOTS:
     Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
 
-# Runs in the page; returns Dutch problem descriptions (empty = fine).
-PROBLEMEN_JS = r"""
-() => {
-  const problems = [];
-  const rgba = (c) => {
-    const m = c.match(/rgba?\(([^)]+)\)/);
-    if (!m) return null;
-    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
-    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
-  };
-  const lum = ([r, g, b]) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const background = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgba(getComputedStyle(e).backgroundColor);
-      if (c && c[3] > 0) return c;
-    }
-    return [255, 255, 255, 1];
-  };
-  const contrast = (a, b) => {
-    const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
-  const shown = (el) => {
-    const r = el.getBoundingClientRect();
-    const s = getComputedStyle(el);
-    return r.width > 1 && r.height > 1 && s.visibility !== "hidden";
-  };
-  const name = (el) => {
-    const text = (el.innerText || "").trim().slice(0, 30);
-    return `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${text}"`;
-  };
-  const all = (sel) => [...document.querySelectorAll(sel)].filter(shown);
-  const red = (c) => { const [r, g, b] = rgba(c); return r >= 150 && g < 80 && b < 80; };
-
-  // Readable text on every button, link-button, badge, alert and in header and footer.
-  const texts = ".utrecht-button, .utrecht-button-link, .utrecht-badge-status, .utrecht-data-badge, "
-    + ".utrecht-alert p, .utrecht-alert li a, .kop a, .kop summary, .kop__knop, .voet a, .voet p, "
-    + ".utrecht-form-field-error-message, .utrecht-form-field-description, .utrecht-form-label, "
-    + "a.utrecht-link";
-  for (const el of all(texts)) {
-    const ratio = contrast(rgba(getComputedStyle(el).color), background(el));
-    if (ratio < 4.5) problems.push(`${name(el)}: contrast ${ratio.toFixed(2)}:1`);
-  }
-  // Targets of at least 44x44 px.
-  const targets = new Set(all(
-    ".utrecht-button, .utrecht-button-link, .kop a, .kop summary, .kop__knop, .voet a, .foutsamenvatting a"
-  ));
-  for (const input of document.querySelectorAll(".utrecht-radio-button, .utrecht-checkbox"))
-    for (const label of input.labels || []) if (shown(label)) targets.add(label);
-  for (const el of targets) {
-    const r = el.getBoundingClientRect();
-    if (r.width < 43.5 || r.height < 43.5)
-      problems.push(`${name(el)}: doel ${Math.round(r.width)}x${Math.round(r.height)} px`);
-  }
-  // A radio button or checkbox on the line of its label.
-  for (const input of all(".utrecht-radio-button, .utrecht-checkbox")) {
-    const a = input.getBoundingClientRect();
-    for (const label of input.labels || []) {
-      const b = label.getBoundingClientRect();
-      if (a.bottom <= b.top || a.top >= b.bottom)
-        problems.push(`${name(label)}: keuze staat niet naast het label`);
-    }
-  }
-  // Errors red and bold; a field with an error has a red bar and a red border.
-  for (const el of all(".utrecht-form-field-error-message")) {
-    const s = getComputedStyle(el);
-    if (!red(s.color)) problems.push(`${name(el)}: foutmelding niet rood (${s.color})`);
-    if (Number(s.fontWeight) < 700) problems.push(`${name(el)}: foutmelding niet vet (${s.fontWeight})`);
-  }
-  for (const el of all(".utrecht-form-field--invalid, .utrecht-form-fieldset--invalid")) {
-    const s = getComputedStyle(el);
-    if (parseFloat(s.borderLeftWidth) < 3 || !red(s.borderLeftColor))
-      problems.push(`${name(el)}: geen rode balk (${s.borderLeftWidth} ${s.borderLeftColor})`);
-    for (const field of el.querySelectorAll(".utrecht-textbox, .utrecht-select, .utrecht-textarea"))
-      if (!red(getComputedStyle(field).borderTopColor))
-        problems.push(`${name(field)}: invoerveld zonder rode rand`);
-  }
-  // Fields held to a readable width.
-  for (const el of all(".utrecht-textbox, .utrecht-select, .utrecht-textarea")) {
-    const w = el.getBoundingClientRect().width;
-    if (w > 36 * 16 + 1) problems.push(`${name(el)}: ${Math.round(w)} px breed`);
-  }
-  // Headings hyphenate; they are never cut "anywhere" (issue 13: words broken mid-word).
-  for (const el of all("h1, h2, h3")) {
-    const s = getComputedStyle(el);
-    if (s.overflowWrap === "anywhere" || s.wordBreak === "break-all")
-      problems.push(`${name(el)}: breekt woorden overal`);
-  }
-  // Header, content and footer share one width.
-  const inner = (sel) => { const el = document.querySelector(sel); if (!el) return null;
-    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return [Math.round(r.left + parseFloat(s.paddingLeft)), Math.round(r.right - parseFloat(s.paddingRight))];
-  };
-  const main = inner("main"), head = inner(".kop__binnen");
-  const foot = inner(".voet .utrecht-page-footer__content");
-  for (const [label, box] of [["kop", head], ["voet", foot]])
-    if (box && main && (Math.abs(box[0] - main[0]) > 1 || Math.abs(box[1] - main[1]) > 1))
-      problems.push(`${label} ${box} is niet even breed als de inhoud ${main}`);
-  const over = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-  if (over > 0) problems.push(`pagina ${over} px te breed`);
-  return problems;
-}
-"""
-
 
 async def _check(page: Page, label: str, width: int) -> list[str]:
+    """bewijs.check_zichtbaar: the colour, size, overflow and component checks of the screens
+    issue, one implementation for every browser test."""
     await page.wait_for_load_state()
     if SCREENSHOTS:
         await page.screenshot(path=f"{SCREENSHOTS}/{label}-{width}.png", full_page=True)
-    return [f"{label} @{width}px: {p}" for p in await page.evaluate(PROBLEMEN_JS)]
+    return [f"{label} @{width}px: {b}" for b in await bewijs.check_zichtbaar(page)]
 
 
 async def _page(browser: Browser, width: int) -> Page:

@@ -1,9 +1,9 @@
 """What a person actually sees: computed styles in a real chromium, at 320 and 1280 px.
 
 axe marks text-on-button contrast only "incomplete" when a stylesheet overrides another, so these
-checks read getComputedStyle themselves: button text against the first opaque background behind it,
-red bold error messages, 44x44 targets on the controls issue 13 names, lists without bullets and
-forms held to their width.
+checks read getComputedStyle themselves (tests/e2e/bewijs.py's check_zichtbaar): every text
+against what is behind it, red bold error messages with a red bar, 44x44 targets, lists without
+bullets, forms held to their width and no sideways scrolling.
 """
 
 import os
@@ -15,6 +15,7 @@ from playwright.async_api import Page
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Peiling
 from tests.conftest import PASSWORD, make_gebruiker
+from tests.e2e import bewijs
 from tests.e2e.conftest import log_in
 from tests.peilingen.test_domain import answers, make_peiling
 from tests.vragen.test_domain import _aanvraag
@@ -26,119 +27,14 @@ SCREENSHOTS = os.environ.get("PARTICIPATIE_SCREENSHOTS")
 if SCREENSHOTS:
     Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
 
-# One function, run in the page, returns a list of Dutch problem descriptions (empty = fine).
-PROBLEMEN_JS = r"""
-() => {
-  const problems = [];
-  const rgba = (c) => {
-    const m = c.match(/rgba?\(([^)]+)\)/);
-    if (!m) return null;
-    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
-    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
-  };
-  const lum = ([r, g, b]) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const background = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgba(getComputedStyle(e).backgroundColor);
-      if (c && c[3] > 0) return c;
-    }
-    return [255, 255, 255, 1];
-  };
-  const contrast = (a, b) => {
-    const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
-  const shown = (el) => {
-    const r = el.getBoundingClientRect();
-    const s = getComputedStyle(el);
-    return r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && s.visibility !== "hidden";
-  };
-  const name = (el) => {
-    const classes = el.className ? "." + String(el.className).split(" ").join(".") : "";
-    return `${el.tagName.toLowerCase()}${classes} "${(el.innerText || el.value || "").trim().slice(0, 30)}"`;
-  };
-  const all = (sel) => [...document.querySelectorAll(sel)].filter(shown);
-
-  // Buttons and links dressed as buttons: readable text.
-  for (const el of all("button, a.knop, a.utrecht-button-link, input[type=submit]")) {
-    const ratio = contrast(rgba(getComputedStyle(el).color), background(el));
-    if (ratio < 4.5) problems.push(`${name(el)}: contrast ${ratio.toFixed(2)}:1`);
-  }
-  // Secondary buttons stay secondary: white, not the main-button colour.
-  for (const el of all(".knop-klein, .utrecht-button--secondary-action")) {
-    const bg = background(el);
-    if (lum(bg) < 0.9) problems.push(`${name(el)}: achtergrond ${bg} in plaats van wit`);
-  }
-  // Targets of at least 44x44 px.
-  const targets = new Set(all(
-    "button, a.knop, a.utrecht-button-link, .kop a, .foutsamenvatting a, input[type=submit]"
-  ));
-  for (const input of document.querySelectorAll("input[type=radio], input[type=checkbox]")) {
-    for (const label of input.labels || []) if (shown(label)) targets.add(label);
-  }
-  for (const el of targets) {
-    const r = el.getBoundingClientRect();
-    if (r.width < 44 - 0.5 || r.height < 44 - 0.5)
-      problems.push(`${name(el)}: doel ${Math.round(r.width)}x${Math.round(r.height)} px`);
-  }
-  // A radio or checkbox sits on the same line as its label.
-  for (const input of all("input[type=radio], input[type=checkbox]")) {
-    const a = input.getBoundingClientRect();
-    for (const label of input.labels || []) {
-      const b = label.getBoundingClientRect();
-      if (a.bottom <= b.top || a.top >= b.bottom)
-        problems.push(`${name(label)}: keuzerondje staat niet naast het label`);
-    }
-  }
-  // Error messages: red and bold; a field with an error has a red bar.
-  for (const el of all(".foutmelding, .utrecht-form-field-error-message")) {
-    const s = getComputedStyle(el);
-    const [r, g, b] = rgba(s.color);
-    if (!(r >= 150 && g < 80 && b < 80)) problems.push(`${name(el)}: foutmelding niet rood (${s.color})`);
-    if (Number(s.fontWeight) < 700) problems.push(`${name(el)}: foutmelding niet vet (${s.fontWeight})`);
-  }
-  for (const el of all(".veld--fout, .utrecht-form-field--invalid, .utrecht-form-fieldset--invalid")) {
-    const s = getComputedStyle(el);
-    const [r, g, b] = rgba(s.borderLeftColor);
-    if (parseFloat(s.borderLeftWidth) < 3 || !(r >= 150 && g < 80 && b < 80))
-      problems.push(`${name(el)}: geen rode balk (${s.borderLeftWidth} ${s.borderLeftColor})`);
-    const fields = "input:not([type=radio]):not([type=checkbox]), select, textarea";
-    for (const field of el.querySelectorAll(fields)) {
-      const [fr, fg, fb] = rgba(getComputedStyle(field).borderTopColor);
-      if (field.type !== "hidden" && !(fr >= 150 && fg < 80 && fb < 80))
-        problems.push(`${name(el)}: invoerveld zonder rode rand (${getComputedStyle(field).borderTopColor})`);
-    }
-  }
-  // Forms held to their reading width (36rem).
-  for (const el of all(".formulier, .peiling")) {
-    const w = el.getBoundingClientRect().width;
-    if (w > 36 * 16 + 1) problems.push(`${name(el)}: ${Math.round(w)} px breed`);
-  }
-  // Cards, the board and the steps carry no bullets or numbers.
-  for (const el of all(".kaarten > li, .bord__kaarten > li, .stappen > li, .acties > li")) {
-    // html.css sets ::marker { content: "●" }, which shows even under list-style: none.
-    const s = getComputedStyle(el);
-    const marker = getComputedStyle(el, "::marker").content;
-    const bullet = s.listStyleType !== "none" || !["normal", "none"].includes(marker);
-    if (s.display === "list-item" && bullet)
-      problems.push(`${name(el)}: opsommingsteken ${s.listStyleType} ${marker}`);
-  }
-  // No sideways scrolling.
-  const over = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-  if (over > 0) problems.push(`pagina ${over} px te breed`);
-  return problems;
-}
-"""
-
 
 async def _check(page: Page, label: str, width: int) -> list[str]:
+    """bewijs.check_zichtbaar: the colour, size, overflow and component checks of the screens
+    issue, one implementation for every browser test."""
     await page.wait_for_load_state()
     if SCREENSHOTS:
         await page.screenshot(path=f"{SCREENSHOTS}/{label}-{width}.png", full_page=True)
-    return [f"{label} @{width}px: {p}" for p in await page.evaluate(PROBLEMEN_JS)]
+    return [f"{label} @{width}px: {b}" for b in await bewijs.check_zichtbaar(page)]
 
 
 @pytest.mark.parametrize("width", [320, 1280])
