@@ -112,7 +112,7 @@ async def test_after_adding_a_question_the_builder_lands_on_it(bouwer):
     """Without JavaScript too: the redirect's fragment names the new item, and the item is
     focusable, so the browser scrolls there and moves the focus to it (issue 13: focus fell
     back to <body>). tests/e2e/test_schermen.py's peiling-bouwer-toegevoegd checks the focus."""
-    client, base, peiling_id = bouwer
+    client, base, _ = bouwer
     await post_form(client, f"{base}/items", {"soort": "janee", "tekst": "Eerst dit?", "verplicht": "ja"})
 
     added = await post_form(
