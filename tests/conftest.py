@@ -101,7 +101,7 @@ def _fresh_sqlite(backend: Backend) -> None:
     into it.
     """
     assert backend.template is not None
-    backend.engine.close_writer()
+    backend.engine.close_connections()
     path = Path(backend.engine.path)
     for part in _sqlite_files(path):
         part.unlink(missing_ok=True)

@@ -72,7 +72,7 @@ async def test_a_blanked_value_is_gone_from_the_file_and_the_log_after_a_job(tmp
         assert secret.encode() not in raw
         assert await Regio.count() == 20
     finally:
-        engine.close_writer()
+        engine.close_connections()
 
 
 async def test_a_broken_writer_connection_is_replaced_not_kept(tmp_path):
@@ -98,4 +98,51 @@ async def test_a_broken_writer_connection_is_replaced_not_kept(tmp_path):
 
         assert await Regio.select(Regio.slug) == [{"slug": "haarlem"}]
     finally:
-        engine.close_writer()
+        engine.close_connections()
+
+
+async def test_statements_reuse_kept_connections_instead_of_a_thread_each(tmp_path, monkeypatch):
+    """Piccolo's SQLite engine starts a thread and opens the file for every statement outside a
+    transaction; ours keeps connections open and runs them on the pooled threads."""
+    import threading
+
+    from participatie import db
+
+    engine = _sqlite_engine(tmp_path)
+    await db.migrate(engine)
+    started = []
+    original = threading.Thread.start
+
+    def counting_start(thread):
+        started.append(thread.name)
+        return original(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    try:
+        for i in range(100):
+            await Regio.insert(Regio(slug=f"r{i}", naam="Regio"))
+            assert await Regio.count() == i + 1
+        # 200 statements; the default executor starts at most a handful of threads once.
+        assert len(started) < 10, len(started)
+    finally:
+        monkeypatch.undo()
+        engine.close_connections()
+
+
+async def test_a_broken_kept_connection_is_dropped_not_reused(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from participatie import db
+
+    engine = _sqlite_engine(tmp_path)
+    await db.migrate(engine)
+    try:
+        await Regio.count()
+        engine._idle[0].close()  # the fault: a kept connection breaks underneath us
+        with pytest.raises(sqlite3.Error):
+            await Regio.count()
+        assert await Regio.count() == 0  # the next statement opens a fresh one
+    finally:
+        engine.close_connections()
