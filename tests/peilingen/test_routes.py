@@ -303,6 +303,9 @@ async def test_results_show_counts_and_hide_small_groups(kees, mensen):
     # While open the figures refresh by themselves, keeping the chosen breakdown.
     assert f'hx-get="/raad/beverwijk/peilingen/{peiling_id}/uitslag?uitsplitsen={wijk}"' in page.text
     assert 'hx-trigger="every 20s"' in page.text
+    # The breakdown is chosen in a Utrecht form field that shows the choice made.
+    assert f'<option value="{wijk}" selected>' in page.text
+    assert 'class="utrecht-select utrecht-select--html-select" id="veld-uitsplitsen"' in page.text
     assert "<strong>26</strong> inwoners deden mee." in page.text
     assert (
         '<th scope="row" class="utrecht-table__header-cell">Ja, goed</th>'
