@@ -32,6 +32,7 @@ from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.focusgroepen import queries as focusgroepen_queries
 from participatie.focusgroepen import routes as focusgroepen_routes
 from participatie.fouten import Geweigerd, refusal_handler
+from participatie.panel import rechten as panel_rechten
 from participatie.panel import routes as panel_routes
 from participatie.peilingen import queries as peilingen_queries
 from participatie.peilingen import routes as peilingen_routes
@@ -39,6 +40,7 @@ from participatie.planner import Planner
 from participatie.raden import routes as raden_routes
 from participatie.rapporten import queries as rapporten_queries
 from participatie.rapporten import routes as rapporten_routes
+from participatie.rechten import bron as rechten_bron
 from participatie.rechten import routes as rechten_routes
 from participatie.security import security_middleware, stale_csrf_cookie_dropped
 from participatie.sjablonen import create_environment, environment
@@ -124,6 +126,9 @@ def create_app(settings: Settings) -> Litestar:
     settings.check()
     register_panelen()
     register_werkbank()
+    # What each domain holds about an address, for the data page (/mijn-gegevens).
+    rechten_routes.register_bronnen(settings)
+    rechten_bron.register(panel_rechten.BRON)
     engine = db.create_engine(settings.database_url)
     planner = Planner(settings) if settings.planner_enabled else None
 

@@ -98,4 +98,18 @@ async def corrigeer(email: str, onderdeel_id: str, velden: dict[str, str]) -> di
     )
 
 
-BRON = Bron(naam=NAAM, gegevens=gegevens, wis=wis, corrigeer=corrigeer)
+BRON = Bron(
+    naam=NAAM,
+    gegevens=gegevens,
+    wis=wis,
+    corrigeer=corrigeer,
+    titel="Inwonerpanel",
+    # For the data page's start: what is kept, before anyone asks for a link.
+    extra={
+        "wat": "Het e-mailadres waarmee u zich aanmeldde voor het inwonerpanel, en de kern, "
+        "leeftijd en onderwerpen die u koos.",
+        "waarom": "Om u uit te nodigen voor peilingen. Wij bewaren of u een uitnodiging kreeg en of "
+        "uw code is gebruikt, nooit wat u antwoordde.",
+        "tot": "Tot u zich afmeldt. Een aanmelding die u niet bevestigt, wissen we na 7 dagen.",
+    },
+)

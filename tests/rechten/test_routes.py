@@ -393,9 +393,9 @@ async def test_start_page_says_what_is_kept_why_and_how_long(client):
     page = await client.get("/mijn-gegevens")
 
     assert page.status_code == 200
-    for titel in ("Vragen en ideeën", "Peilingen", "Focusgroepen", "E-mails"):
+    for titel in ("Vragen en ideeën", "Peilingen", "Focusgroepen", "E-mails", "Inwonerpanel"):
         assert f"<h3>{titel}</h3>" in page.text
-    assert page.text.count("<dt>Waarom</dt>") == 4 and page.text.count("<dt>Hoe lang</dt>") == 4
+    assert page.text.count("<dt>Waarom</dt>") == 5 and page.text.count("<dt>Hoe lang</dt>") == 5
 
 
 async def test_opening_the_link_does_not_use_it_only_the_button_does(client, gegevens, mail_settings, smtp):
