@@ -39,6 +39,9 @@ SVG = "image/svg+xml"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = "application/json"
 CSS = "text/css"
+ICS = "text/calendar"
+TEXT = "text/plain"
+ICO = "image/x-icon"
 
 BEHEERDER = "beheer@ijmond.example"
 ROLLEN = {
@@ -227,6 +230,33 @@ PADEN: dict[str, Pad] = {
         None, _vast("/rapporten/beverwijk/{w.rapport_sleutel}/pdf"), PDF
     ),
     "/r/{rapport_id:int}/afmelden/{h:str}/{token:str}": Pad(None, lambda w: w.rapport_afmelden),
+    # The public side (issue 14): council sites, the resident panel, the data page, statements.
+    "/{gemeente:str}": Pad(None, _vast("/beverwijk")),
+    "/{gemeente:str}/inbreng": Pad(None, _vast("/beverwijk/inbreng")),
+    "/{gemeente:str}/vergaderingen.ics": Pad(None, _vast("/beverwijk/vergaderingen.ics"), ICS),
+    "/privacy": Pad(None, _vast("/privacy?raad=beverwijk")),
+    "/toegankelijkheid": Pad(None, _vast("/toegankelijkheid")),
+    "/robots.txt": Pad(None, _vast("/robots.txt"), TEXT),
+    "/favicon.ico": Pad(None, _vast("/favicon.ico"), ICO),
+    "/raad/{gemeente:str}/site": Pad(R, _raad("/site")),
+    "/raad/{gemeente:str}/site/vergaderingen/{vergadering_id:int}": Pad(
+        R, _raad("/site/vergaderingen/999999"), status=404
+    ),
+    "/{slug:str}/panel": Pad(None, _vast("/beverwijk/panel")),
+    "/raad/{gemeente:str}/panel": Pad(R, _raad("/panel")),
+    # Made-up tokens: the page that says the link does not work, with its status.
+    "/panel/bevestigen/{token:str}": Pad(None, _vast("/panel/bevestigen/verzonnen"), status=404),
+    # Withdrawing is idempotent: the page with its button, whatever the token (nothing is told).
+    "/panel/intrekken/{token:str}": Pad(None, _vast("/panel/intrekken/verzonnen")),
+    "/panel/afmelden/{sleutel:str}/{token:str}": Pad(
+        None, _vast("/panel/afmelden/verzonnen/verzonnen"), status=404
+    ),
+    "/mijn-gegevens": Pad(None, _vast("/mijn-gegevens")),
+    "/mijn-gegevens/verstuurd": Pad(None, _vast("/mijn-gegevens/verstuurd")),
+    "/mijn-gegevens/link/{token:str}": Pad(None, _vast("/mijn-gegevens/link/verzonnen"), status=410),
+    "/mijn-gegevens/overzicht": Pad(None, _vast("/mijn-gegevens/overzicht"), status=401),
+    "/mijn-gegevens/download": Pad(None, _vast("/mijn-gegevens/download"), status=401),
+    "/mijn-gegevens/wissen": Pad(None, _vast("/mijn-gegevens/wissen"), status=401),
     # The one JSON of the app: for the load balancer, not for a person.
     "/health": Pad(None, _vast("/health"), JSON),
     "/static/{file_path:path}": Pad(None, _vast("/static/participatie.css"), CSS),
@@ -318,6 +348,8 @@ def _invullen(template: str, wereld: Wereld) -> str:
     """A POST route's template with the world's ids in it (the same ids as the GET pages)."""
     waarden = {
         "gemeente": "beverwijk",
+        "slug": "beverwijk",
+        "vergadering_id": 999999,
         "vraag_id": wereld.vraag_id,
         "peiling_id": wereld.peiling_id,
         "item_id": wereld.item_id,

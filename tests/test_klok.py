@@ -370,7 +370,7 @@ async def test_spoor_search_sent_again_finds_the_same(client, settings, database
 
     assert formulier(again.text, "/beheer/spoor") == velden
     assert dict(velden)["van"] == typed
-    assert f"<td>{tijd.datum(dag)} om {begin}</td>" in first.text
+    assert f'data-label="Wanneer">{tijd.datum(dag)} om {begin}</td>' in first.text
     assert again.text.count("Anna de Wit") == first.text.count("Anna de Wit") == 1
     assert "Anna de Wit" not in day_before.text
 
