@@ -197,6 +197,22 @@ ACTIE_TEKSTEN = {
     "activiteit_vastgelegd": "Activiteit vastgelegd",
     "advies_gewijzigd": "Advies opgeslagen",
     "reactie_vastgelegd": "Reactie van de gemeente vastgelegd",
+    # raden (the council's own page)
+    "raadspagina_gewijzigd": "Pagina van de raad gewijzigd",
+    "zichtbaarheid_gewijzigd": "Zichtbaarheid op de website gewijzigd",
+    "vergadering_gepland": "Vergadering gepland",
+    "vergadering_gewijzigd": "Vergadering gewijzigd",
+    "vergadering_geannuleerd": "Vergadering afgezegd",
+    # panel
+    "panel_uitgenodigd": "Inwonerpanel uitgenodigd voor een peiling",
+    # named by the fallback until the test below found them
+    "bevinding_gewijzigd": "Bevinding gewijzigd",
+    "bewaartermijn_gewijzigd": "Bewaartermijn gewijzigd",
+    "vervolg_bewaartermijn_gewijzigd": "Bewaartermijn voor het vervolg gewijzigd",
+    "focusgroep_gewijzigd": "Focusgroep gewijzigd",
+    "gebruiker_aangemaakt": "Account aangemaakt",
+    "herstellink_verstuurd": "Link om het wachtwoord te herstellen verstuurd",
+    "wachtwoord_gewijzigd": "Wachtwoord gewijzigd",
     # peilingen
     "peiling_aangemaakt": "Peiling gemaakt",
     "peiling_gewijzigd": "Peiling gewijzigd",
