@@ -349,3 +349,10 @@ def test_sluit_tekst_says_vandaag_morgen_overmorgen_then_the_date():
         "sluit op maandag 30 november 2026 om 17:00",
     ]
     assert [werkbank.sluit_binnenkort(moment, nu) for moment in vijf_uur] == [True, True, True, False]
+
+
+async def test_werkbank_leads_to_the_councils_public_side(client, kees):
+    page = (await client.get("/raad/beverwijk")).text
+    for pad in ("/raad/beverwijk/site", "/raad/beverwijk/panel", "/beverwijk"):
+        assert f'href="{pad}"' in page
+        assert (await client.get(pad)).status_code == 200
