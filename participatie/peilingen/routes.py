@@ -23,7 +23,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 
-from participatie import csvexport, sjablonen, sleutels, tijd
+from participatie import csvexport, sjablonen, sleutels, taal, tijd
 from participatie.accounts import domain as accounts
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, SESSION_COOKIE, alleen, eigen_gemeente
@@ -652,14 +652,15 @@ async def answer_page(
     )
 
 
-_blank_cache: dict[tuple[int, str, int], Markup] = {}
+_blank_cache: dict[tuple[int, str, int, str], Markup] = {}
 
 
 def _blank_items(formulier: Formulier) -> Markup:
     """The poll's questions with nothing filled in, rendered once per poll version: every
     first visit shows the same, and it was a third of the page's cost."""
     # The random sleutel keeps two databases (tests, benchmarks) from sharing an entry.
-    key = (formulier.peiling_id, formulier.sleutel, formulier.versie)
+    # And the language: the first visitor's language must not be served to everyone.
+    key = (formulier.peiling_id, formulier.sleutel, formulier.versie, taal.huidige_taal())
     html = _blank_cache.get(key)
     if html is None:
         if len(_blank_cache) > 200:
@@ -1002,6 +1003,7 @@ async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) ->
     except domain.NietOpen as exc:
         return await _not_open_page(formulier, status=exc.status, kiosk=True)
     await _slow_down_if_busy(ontvangen, drempels)
+    # In Dutch, also after an English form: the thank-you page is the next resident's start.
     return Redirect(path="/kiosk?klaar=1", status_code=303)
 
 
