@@ -1,4 +1,9 @@
-"""Dutch error pages. Every refusal ends here, so no person ever sees a stack trace."""
+"""Error pages in the reader's language. Every refusal ends here, so no person ever sees a
+stack trace.
+
+The texts below are Dutch msgids, only marked (`N_`) when the module loads: the language is
+known per request, so `error_page` translates them while it renders (participatie/taal.py).
+"""
 
 from __future__ import annotations
 
@@ -11,41 +16,55 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from participatie import taal
 from participatie.auditlog import log_event
 
 logger = logging.getLogger("participatie.errors")
 
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogue (pybabel finds `N_`) without translating it yet."""
+    return text
+
+
 PAGES: dict[int, tuple[str, str]] = {
     400: (
-        "Dit verzoek klopt niet",
-        "Wat u verstuurde konden we niet lezen. Ga terug en probeer het opnieuw.",
+        N_("Dit verzoek klopt niet"),
+        N_("Wat u verstuurde konden we niet lezen. Ga terug en probeer het opnieuw."),
     ),
-    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
+    403: (N_("Geen toegang"), N_("U heeft geen toegang tot deze pagina.")),
     404: (
-        "Pagina niet gevonden",
-        "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina.",
+        N_("Pagina niet gevonden"),
+        N_("Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina."),
     ),
-    405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
+    405: (N_("Dat kan hier niet"), N_("Deze pagina kan dit verzoek niet verwerken.")),
     409: (
-        "Iemand was u voor",
-        "Iemand anders heeft dit net gewijzigd. Laad de pagina opnieuw en probeer het nog eens.",
+        N_("Iemand was u voor"),
+        N_("Iemand anders heeft dit net gewijzigd. Laad de pagina opnieuw en probeer het nog eens."),
     ),
-    413: ("Dit is te groot", "Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
+    413: (
+        N_("Dit is te groot"),
+        N_("Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
+    ),
     422: (
-        "Niet goed ingevuld",
-        "Wat u invulde kunnen we niet verwerken. Ga terug en controleer uw antwoorden.",
+        N_("Niet goed ingevuld"),
+        N_("Wat u invulde kunnen we niet verwerken. Ga terug en controleer uw antwoorden."),
     ),
-    429: ("Even wachten", "U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
+    429: (N_("Even wachten"), N_("U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw.")),
     503: (
-        "Even niet beschikbaar",
-        "De website kan nu niet bij zijn gegevens. Probeer het over een paar minuten opnieuw. Wat u al had verstuurd en bevestigd kreeg, is bewaard.",
+        N_("Even niet beschikbaar"),
+        N_(
+            "De website kan nu niet bij zijn gegevens. Probeer het over een paar minuten opnieuw. Wat u al had verstuurd en bevestigd kreeg, is bewaard."
+        ),
     ),
     500: (
-        "Er ging iets mis",
-        "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem dan contact op met de Participatieraad.",
+        N_("Er ging iets mis"),
+        N_(
+            "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem dan contact op met de Participatieraad."
+        ),
     ),
 }
-CSRF_TEXT = (
+CSRF_TEXT = N_(
     "Het formulier is verlopen of niet compleet verstuurd. Ga terug, laad de pagina opnieuw "
     "en probeer het nog eens."
 )
@@ -55,9 +74,11 @@ def error_page(
     request: Request, status: int, detail: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
     titel, tekst = PAGES.get(status, PAGES[400] if status < 500 else PAGES[500])
+    # Translated now, in the language of this request. A refusal's own sentence (detail) is
+    # looked up too: one the catalogue does not know yet stays Dutch, never a key.
     return Template(
         template_name="fout.html",
-        context={"status": status, "titel": titel, "tekst": detail or tekst},
+        context={"status": status, "titel": taal.gettext(titel), "tekst": taal.gettext(detail or tekst)},
         status_code=status,
         headers=headers,
     )
@@ -88,7 +109,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
         if request.method == "GET" and not request.headers.get("hx-request"):
             volgende = quote(request.url.path, safe="/")
             return Redirect(path=f"/inloggen?volgende={volgende}")
-        return error_page(request, 403, "U bent niet (meer) ingelogd. Log opnieuw in.")
+        return error_page(request, 403, N_("U bent niet (meer) ingelogd. Log opnieuw in."))
     detail = None
     if status == 403 and "csrf" in str(exc.detail).lower():
         detail = CSRF_TEXT

@@ -1,5 +1,6 @@
-"""The English catalogue is complete: every text a template sends through `_()` has a
-confirmed English translation, with the same placeholders, and babel.cfg finds them all."""
+"""The English catalogue is complete: every text a template sends through `_()` (and every
+Python text marked with `_()`/`N_()`, such as the error pages) has a confirmed English
+translation, with the same placeholders, and babel.cfg finds them all."""
 
 from __future__ import annotations
 
@@ -37,11 +38,42 @@ def _template_messages() -> dict[str, set[str]]:
     return found
 
 
+def _python_messages() -> dict[str, set[str]]:
+    """msgid -> the Python files that mark it, found the way pybabel finds them (babel.cfg)."""
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    python_only = [(pattern, method) for pattern, method in method_map if method == "python"]
+    found: dict[str, set[str]] = {}
+    for filename, _, message, *_ in extract_from_dir(
+        str(ROOT), python_only, options_map, directory_filter=_ours
+    ):
+        singular = message if isinstance(message, str) else message[0]
+        if singular:
+            found.setdefault(singular, set()).add(filename)
+    return found
+
+
+def _used_messages() -> dict[str, set[str]]:
+    used = _template_messages()
+    for msgid, files in _python_messages().items():
+        used.setdefault(msgid, set()).update(files)
+    return used
+
+
+def test_the_error_pages_are_in_the_catalogue():
+    from participatie import errors
+
+    marked = _python_messages()
+    texts = [text for pair in errors.PAGES.values() for text in pair] + [errors.CSRF_TEXT]
+
+    assert [text for text in texts if text not in marked] == []
+
+
 def test_every_template_text_has_an_english_translation():
     catalogue = _catalogue()
     missing = {
         msgid: sorted(files)
-        for msgid, files in _template_messages().items()
+        for msgid, files in _used_messages().items()
         if msgid not in catalogue or not catalogue[msgid].string
     }
 
@@ -50,8 +82,8 @@ def test_every_template_text_has_an_english_translation():
 
 def test_the_catalogue_has_no_fuzzy_empty_or_stale_entries():
     catalogue = _catalogue()
-    used = _template_messages()
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    used = _used_messages()
     strings = {m.id: m.string if isinstance(m.string, tuple) else (m.string,) for m in catalogue if m.id}
     empty = [msgid for msgid, texts in strings.items() if not all(texts)]
     stale = [m.id for m in catalogue if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in used]
