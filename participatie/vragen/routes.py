@@ -443,7 +443,10 @@ async def export_csv(gemeente_info: NamedDependency[GemeenteRij]) -> Response[st
                 r["stap"],
                 ", ".join(r["participatievormen"] or []),
                 r["deadline"].isoformat() if r["deadline"] else "",
-                *[eerst[s.value].date().isoformat() if s.value in eerst else "" for s in stappen.VOLGORDE],
+                *[
+                    tijd.local(eerst[s.value]).date().isoformat() if s.value in eerst else ""
+                    for s in stappen.VOLGORDE
+                ],
                 r["reactie_oordeel"],
             ]
         )
