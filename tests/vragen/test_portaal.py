@@ -385,3 +385,20 @@ async def test_htmx_card_move_returns_only_the_board_with_a_message(client, kees
     assert f"Vraag {kees} is niet verplaatst. Iemand anders heeft deze vraag net gewijzigd" in stale.text
     assert (await domain.load_vraag(kees))["stap"] == "terugkoppelen"
     assert await Gebeurtenis.count().where(Gebeurtenis.naar_stap == "advies") == 0
+
+
+async def test_csv_export_dates_are_on_the_dutch_clock(client, kees):
+    # 23:30 UTC on 15 January is 00:30 on the 16th in Amsterdam: the day a council member saw.
+    from datetime import UTC, datetime
+
+    from participatie.vragen.tables import Gebeurtenis
+
+    await Gebeurtenis.update({Gebeurtenis.at: datetime(2027, 1, 15, 23, 30, tzinfo=UTC)}).where(
+        Gebeurtenis.vraag == kees
+    )
+
+    response = await client.get("/raad/beverwijk/vragen/export.csv")
+    header, row = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+    record = dict(zip(header, row, strict=True))
+
+    assert (record["datum_binnengekomen"], record["datum_voorleggen"]) == ("2027-01-16", "2027-01-16")
