@@ -6,8 +6,8 @@ import pytest
 
 from participatie.vragen import domain
 from tests.conftest import PASSWORD, make_gebruiker
+from tests.e2e import bewijs
 from tests.e2e.conftest import assert_accessible, assert_fits_width, log_in
-from tests.e2e.test_zichtbaar import PROBLEMEN_JS
 from tests.vragen.test_domain import _aanvraag, _ingelogd, _versie
 
 FUTURE = (domain.today() + timedelta(days=30)).isoformat()
@@ -223,7 +223,7 @@ async def test_board_columns_side_by_side_and_a_moved_card_keeps_focus(live_serv
         "Huishoudelijke hulp",
         "IJmond-breed",
     ]
-    assert await page.evaluate(PROBLEMEN_JS) == []
+    assert [str(b) for b in await bewijs.check_zichtbaar(page)] == []
     await assert_accessible(page)
     await _shot(page, f"board-{width}")
 
@@ -251,7 +251,7 @@ async def test_board_columns_side_by_side_and_a_moved_card_keeps_focus(live_serv
     assert await melding.is_visible()
     assert await page.locator("#kolom-trechteren + ul").locator(f"#kaart-{wachtend}").count() == 1
     assert await page.evaluate("document.documentElement.scrollWidth") <= width
-    assert await page.evaluate(PROBLEMEN_JS) == []
+    assert [str(b) for b in await bewijs.check_zichtbaar(page)] == []
     await assert_accessible(page)
     await _shot(page, f"board-verplaatst-{width}")
 
@@ -264,7 +264,7 @@ async def test_board_columns_side_by_side_and_a_moved_card_keeps_focus(live_serv
     await melding.get_by_text(f"Vraag {regio} is niet verplaatst.").wait_for()
     await page.wait_for_function("() => document.activeElement.id === 'bord-melding'")
     assert await melding.is_visible()
-    assert await page.evaluate(PROBLEMEN_JS) == []
+    assert [str(b) for b in await bewijs.check_zichtbaar(page)] == []
     await assert_accessible(page)
     await _shot(page, f"board-geweigerd-{width}")
     await context.close()
@@ -317,7 +317,7 @@ async def test_ambtenaar_keeps_the_chosen_file_after_a_mistake_in_the_form(
     assert "blijft bewaard" in await bewaard.inner_text()
     assert "Dit bestand heeft u al gekozen." in await bewaard.inner_text()
     assert await page.get_by_label("Niet meesturen: nota lift.pdf").is_visible()
-    assert await page.evaluate(PROBLEMEN_JS) == []
+    assert [str(b) for b in await bewijs.check_zichtbaar(page)] == []
     await assert_fits_width(page)
     await assert_accessible(page)
     await _shot(page, f"aanvraag-fout-met-bijlage-{width}")
@@ -348,7 +348,7 @@ async def test_vraag_page_in_voorleggen_reads_well(live_server, browser, mensen,
 
     badge = page.locator(".utrecht-badge-status", has_text="In voorbereiding")
     assert await badge.is_visible()
-    assert await page.evaluate(PROBLEMEN_JS) == []
+    assert [str(b) for b in await bewijs.check_zichtbaar(page)] == []
     await assert_fits_width(page)
     await assert_accessible(page)
     await _shot(page, f"vraag-voorleggen-{width}")
