@@ -376,12 +376,13 @@ async def test_an_address_waiting_under_a_dropped_key_is_lost_loudly_and_its_pro
         resident = browser(cookies, n=2)
         await resident.get(f"{path}/bedankt")  # the thank-you page, open in their browser
         left = await post(resident, f"{path}/adres", {"email": [email_of(1)]})
+        shown = await resident.get(left.headers.get("location", f"{path}/bedankt"))
         with events() as seen:
             await rapporten.publish(mensen["raadslid"], vraag_id, keys["B"])
         await outbox.drain(keys["B"])
 
-    assert left.status_code == 409
-    assert "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld" in left.text
+    assert left.status_code == 303 and left.headers["location"] == f"{path}/bedankt?adres=geweigerd"
+    assert "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld" in shown.text
     assert residents_mailed(smtp) == []
     lost = [e for e in seen if e.get("actie") == "rapportadressen_onleesbaar"]
     assert [(e["peiling"], e["aantal"]) for e in lost] == [(peiling_id, 1)]

@@ -65,8 +65,8 @@ async def test_ambtenaar_portal_uses_the_nlds_table_and_button_link(client, mens
 
     page = (await client.get("/gemeente/beverwijk")).text
 
-    assert '<table class="utrecht-table">' in page
-    assert page.count('<td class="utrecht-table__cell">') == 4
+    assert '<table class="utrecht-table tabel-stapel">' in page
+    assert page.count('<td class="utrecht-table__cell"') == 4
     assert (
         '<a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" '
         'href="/gemeente/beverwijk/aanvragen/nieuw">Advies aanvragen</a>'
