@@ -110,10 +110,14 @@ def test_migrate_on_an_empty_database_prints_one_line_per_app(tmp_path):
     assert sorted(line.split(":")[0] for line in lines) == [
         "Database accounts",
         "Database focusgroepen",
+        "Database limiet",
         "Database mail",
+        "Database panel",
         "Database peilingen",
         "Database planner",
+        "Database raden",
         "Database rapporten",
+        "Database rechten",
         "Database spoor",
         "Database vragen",
     ]
