@@ -18,13 +18,9 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from participatie import taal
 from participatie.auditlog import log_event
+from participatie.taal import N_
 
 logger = logging.getLogger("participatie.errors")
-
-
-def N_(text: str) -> str:
-    """Marks a text for the catalogue (pybabel finds `N_`) without translating it yet."""
-    return text
 
 
 PAGES: dict[int, tuple[str, str]] = {

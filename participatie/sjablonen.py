@@ -61,6 +61,9 @@ def create_environment(*, auto_reload: bool = False) -> Environment:
     env.globals["static_url"] = static_url
     env.filters["markdown"] = render_markdown
     env.filters["getal"] = getal
+    # A text made in Python (a form error, a label from a list) in the reader's language. Plain
+    # gettext, not `_()`: `_()` marks its result safe, and such a text may quote what was typed.
+    env.filters["vertaal"] = taal.gettext
     env.filters.update(tijd.FILTERS)
     return env
 

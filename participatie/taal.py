@@ -1,11 +1,12 @@
 """Dutch and English: which language a page or mail is in, and its texts from a Babel catalogue.
 
 Source strings are the Dutch text itself (msgid = Dutch): Dutch needs no catalogue and a text
-nobody translated yet still reads as Dutch, never as a key. The English catalogue is
-participatie/locale/en/LC_MESSAGES/messages.po, compiled in memory the first time it is
-needed. No .mo is committed and no build step runs: a fresh checkout, a wheel and the tests
-all read the one file translators edit, so the compiled form can never drift from it (it
-costs a few milliseconds, once per process).
+nobody translated yet still reads as Dutch, never as a key. The English catalogue is every
+.po file in participatie/locale/en/LC_MESSAGES/ (messages.po for the shared and public texts, one
+file per domain beside it, so each part's texts are translated in one place), compiled in memory
+the first time it is needed. No .mo is committed and no build step runs: a fresh checkout, a
+wheel and the tests all read the files translators edit, so the compiled form can never drift
+from them (it costs a few milliseconds, once per process).
 
 The language of a request comes from the `taal` cookie (set by POST /taal), else from the
 browser's Accept-Language; a kiosk tablet ignores the cookie (see `TaalMiddleware`). Code
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -80,14 +82,23 @@ def in_taal(code: str) -> Iterator[str]:
         _huidig.reset(token)
 
 
+def catalogus_bestanden(taal: str) -> list[Path]:
+    """The .po files of `taal`: messages.po first, then each domain's file by name."""
+    folder = LOCALE_DIR / taal / "LC_MESSAGES"
+    return sorted(folder.glob("*.po"), key=lambda p: (p.name != "messages.po", p.name))
+
+
 @cache
 def vertalingen(taal: str) -> NullTranslations:
     """The catalogue of `taal`, compiled from its .po once per process."""
     if taal == NL:
         return NullTranslations()
-    po = LOCALE_DIR / taal / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=taal)
+    catalog = Catalog(locale=taal)
+    for po in catalogus_bestanden(taal):
+        with po.open("rb") as f:
+            for message in read_po(f, locale=taal):
+                if message.id:
+                    catalog[message.id] = message
     buffer = io.BytesIO()
     # Fuzzy entries are guesses: shown as Dutch until a person confirmed them (the test
     # tests/taal/test_catalogus.py refuses them anyway).
@@ -113,6 +124,12 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogue (pybabel finds `N_`) without translating it yet: for texts
+    made when a module loads, translated where they are shown (`vertaal` in the templates)."""
+    return text
 
 
 # --- choosing the language of a request ------------------------------------------------------

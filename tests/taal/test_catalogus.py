@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -15,13 +16,38 @@ from participatie import sjablonen, taal
 from participatie.config import TEMPLATES_DIR
 from tests.conftest import ROOT
 
-PO = Path(taal.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
+def _files():
+    return {po.name: read_po(po.open("rb"), locale="en") for po in taal.catalogus_bestanden("en")}
+
+
 def _catalogue():
-    with PO.open("rb") as f:
-        return read_po(f, locale="en")
+    """Every English .po file as one catalogue (messages.po plus one file per domain)."""
+    merged = Catalog(locale="en")
+    for catalog in _files().values():
+        for message in catalog:
+            if message.id:
+                merged[message.id] = message
+    return merged
+
+
+def test_no_text_is_translated_in_two_files():
+    """A domain's file may not translate a text another file already does: which one wins
+    would depend on the file names, so one of the two translations would silently go unseen."""
+    seen: dict[object, str] = {}
+    twice = []
+    for name, catalog in _files().items():
+        for message in catalog:
+            if not message.id:
+                continue
+            if message.id in seen:
+                twice.append((message.id, seen[message.id], name))
+            seen[message.id] = name
+
+    assert "messages.po" in _files()
+    assert not twice, f"Dubbel vertaald: {twice}"
 
 
 def _template_messages() -> dict[str, set[str]]:
