@@ -43,7 +43,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from participatie import sleutels, spoor, tijd
+from participatie import sleutels, spoor, taal, tijd
 from participatie.accounts import instellingen
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Rol
@@ -74,7 +74,7 @@ BEWIJS_COOKIE = "participatie_adres"
 BEWIJS_GELDIG_S = 7 * 24 * 3600
 BEWAAR_SLEUTEL = "adres_bewaartermijn_maanden"
 BEWAAR_STANDAARD = 12
-# SQLite allows 32,766 parameters per statement; four per row.
+# SQLite allows 32,766 parameters per statement; five per row.
 _INSERT_CHUNK = 1000
 
 
@@ -116,22 +116,25 @@ def _cipher(secret: str) -> AESGCM:
     return AESGCM(hmac.new(secret.encode(), b"adreswachtrij", hashlib.sha256).digest())
 
 
-def _encrypt(secret: str, peiling_id: int, email: str, wil_vervolg: bool) -> bytes:
+def _encrypt(secret: str, peiling_id: int, email: str, wil_vervolg: bool, taal_code: str) -> bytes:
     nonce = secrets.token_bytes(12)
-    data = json.dumps({"e": email, "v": wil_vervolg}).encode()
+    # The language rides inside the ciphertext: in a plain column it would sit next to the
+    # response this waiting row is still beside.
+    data = json.dumps({"e": email, "v": wil_vervolg, "t": taal_code}).encode()
     return nonce + _cipher(secret).encrypt(nonce, data, str(peiling_id).encode())
 
 
-def _decrypt(secret: sleutels.Sleutels, peiling_id: int, inhoud: bytes) -> tuple[str, bool] | None:
-    """The address, decrypted with whichever key of the ring wrote it (a key rotation must not
-    lose addresses waiting for their batch), or None when no key of the ring can."""
+def _decrypt(secret: sleutels.Sleutels, peiling_id: int, inhoud: bytes) -> tuple[str, bool, str] | None:
+    """(address, follow-up wish, language), decrypted with whichever key of the ring wrote it
+    (a key rotation must not lose addresses waiting for their batch), or None when no key of
+    the ring can. A row written before languages were kept reads as Dutch."""
     inhoud = bytes(inhoud)
     for key in sleutels.ring(secret):
         try:
             data = json.loads(_cipher(key).decrypt(inhoud[:12], inhoud[12:], str(peiling_id).encode()))
         except InvalidTag:
             continue
-        return data["e"], bool(data["v"])
+        return data["e"], bool(data["v"]), taal.geldig(data.get("t")) or taal.STANDAARD
     return None
 
 
@@ -262,9 +265,16 @@ async def _responses(peiling_id: int) -> int:
 
 
 async def leave_address(
-    peiling_id: int, email: str, *, wil_vervolg: bool, bewijs: str | None, secret: sleutels.Sleutels
+    peiling_id: int,
+    email: str,
+    *,
+    wil_vervolg: bool,
+    bewijs: str | None,
+    secret: sleutels.Sleutels,
+    taal_code: str | None = None,
 ) -> None:
-    """Keep an address for the final report, apart from the answers (see the module text).
+    """Keep an address for the final report, apart from the answers (see the module text),
+    with the language its report mail goes out in: `taal_code`, else the current request's.
 
     Refuses (AdresGeweigerd) without a proof of answering, a second time for the same proof,
     and once the poll has closed or its report has gone out.
@@ -302,7 +312,13 @@ async def leave_address(
             Adreswachtrij(
                 peiling=peiling_id,
                 bewijs=bewijs,
-                inhoud=_encrypt(sleutels.ring(secret)[0], peiling_id, email, wil_vervolg),
+                inhoud=_encrypt(
+                    sleutels.ring(secret)[0],
+                    peiling_id,
+                    email,
+                    wil_vervolg,
+                    taal.geldig(taal_code) or taal.huidige_taal(),
+                ),
             )
         )
         batch = await Adresbatch.select(Adresbatch.telling).where(Adresbatch.peiling == peiling_id).first()
@@ -322,7 +338,7 @@ async def _move(peiling_id: int, secret: sleutels.Sleutels, *, telling: int, fin
     """Waiting addresses (and with `final` every kept one) into Rapportadres as one batch.
     Call holding the poll's lock, inside a transaction. Returns the addresses in the batch."""
     await _secure_delete()
-    rows: list[tuple[str, bool, str]] = []
+    rows: list[tuple[str, bool, str, str]] = []
     unreadable = 0
     for row in await Adreswachtrij.select(Adreswachtrij.bewijs, Adreswachtrij.inhoud).where(
         Adreswachtrij.peiling == peiling_id
@@ -331,7 +347,7 @@ async def _move(peiling_id: int, secret: sleutels.Sleutels, *, telling: int, fin
         if address is None:
             unreadable += 1
         else:
-            rows.append((address[0], address[1], row["bewijs"]))
+            rows.append((address[0], address[1], row["bewijs"], address[2]))
     if unreadable:
         # Written under a key since dropped from PARTICIPATIE_OLD_SECRET_KEYS: these residents
         # will not get the report. The beheerder must hear of it.
@@ -339,9 +355,9 @@ async def _move(peiling_id: int, secret: sleutels.Sleutels, *, telling: int, fin
     await Adreswachtrij.delete().where(Adreswachtrij.peiling == peiling_id)
     if final:
         kept = await Rapportadres.select(
-            Rapportadres.email, Rapportadres.wil_vervolg, Rapportadres.bewijs
+            Rapportadres.email, Rapportadres.wil_vervolg, Rapportadres.bewijs, Rapportadres.taal
         ).where(Rapportadres.peiling == peiling_id)
-        rows.extend((r["email"], bool(r["wil_vervolg"]), r["bewijs"]) for r in kept)
+        rows.extend((r["email"], bool(r["wil_vervolg"]), r["bewijs"], r["taal"]) for r in kept)
         await Rapportadres.delete().where(Rapportadres.peiling == peiling_id)
     # Random order, random ids: the row order, ids and physical positions of a batch say
     # nothing about who came first.
@@ -350,9 +366,14 @@ async def _move(peiling_id: int, secret: sleutels.Sleutels, *, telling: int, fin
         await Rapportadres.insert(
             *(
                 Rapportadres(
-                    id=uuid.uuid4(), peiling=peiling_id, email=email, wil_vervolg=vervolg, bewijs=bewijs
+                    id=uuid.uuid4(),
+                    peiling=peiling_id,
+                    email=email,
+                    wil_vervolg=vervolg,
+                    bewijs=bewijs,
+                    taal=taal_code,
                 )
-                for email, vervolg, bewijs in rows[start : start + _INSERT_CHUNK]
+                for email, vervolg, bewijs, taal_code in rows[start : start + _INSERT_CHUNK]
             )
         )
     await Adresbatch.update({Adresbatch.telling: telling, Adresbatch.is_definitief: final}).where(

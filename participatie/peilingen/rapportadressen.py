@@ -11,8 +11,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from participatie.peilingen.tables import Peiling, Rapportadres, Status
+from participatie.taal import STANDAARD, geldig
 
 # SQLite allows 32,766 parameters per statement: delete by id in chunks.
 _CHUNK = 1000
@@ -20,11 +22,18 @@ _CHUNK = 1000
 
 @dataclass(frozen=True)
 class Adres:
-    """One address left for a report. `email` as the resident typed it (case kept)."""
+    """One address left for a report. `email` as the resident typed it (case kept); `taal` the
+    language of the page it was left on ("nl"/"en"), which its report mail goes out in."""
 
     id: uuid.UUID
     email: str
     wil_vervolg: bool
+    taal: str = STANDAARD
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field by name, as from a row (`adres.get("taal")`): callers that read rows as
+        mappings need no second shape."""
+        return getattr(self, key, default)
 
 
 async def peiling_ids(vraag_id: int) -> list[int]:
@@ -39,15 +48,24 @@ async def alle_gesloten(vraag_id: int) -> bool:
 
 
 async def adressen_voor(peiling_ids: Sequence[int], *, alleen_vervolg: bool = False) -> list[Adres]:
-    """The addresses left for these polls; with `alleen_vervolg` only who wants the follow-up."""
+    """The addresses left for these polls, each with its language (`adres.taal`, also
+    `adres.get("taal")`); with `alleen_vervolg` only who wants the follow-up."""
     if not peiling_ids:
         return []
-    query = Rapportadres.select(Rapportadres.id, Rapportadres.email, Rapportadres.wil_vervolg).where(
-        Rapportadres.peiling.is_in(list(peiling_ids))
-    )
+    query = Rapportadres.select(
+        Rapportadres.id, Rapportadres.email, Rapportadres.wil_vervolg, Rapportadres.taal
+    ).where(Rapportadres.peiling.is_in(list(peiling_ids)))
     if alleen_vervolg:
         query = query.where(Rapportadres.wil_vervolg == True)  # noqa: E712 - a piccolo expression
-    return [Adres(id=r["id"], email=r["email"], wil_vervolg=bool(r["wil_vervolg"])) for r in await query]
+    return [
+        Adres(
+            id=r["id"],
+            email=r["email"],
+            wil_vervolg=bool(r["wil_vervolg"]),
+            taal=geldig(r["taal"]) or STANDAARD,
+        )
+        for r in await query
+    ]
 
 
 async def vergeet(adres_ids: Sequence[uuid.UUID]) -> int:

@@ -133,6 +133,9 @@ class Rapportadres(Table):
     # Keyed hash of the one-use proof the browser got with its response (see adressen.py):
     # one address per response. Random, so it points to no response.
     bewijs = Varchar(length=64, null=False, default="")
+    # The language of the page the address was left on ("nl"/"en"): the report mail goes out
+    # in it. It belongs to the address, never to the answers.
+    taal = Varchar(length=5, null=False, default="nl")
 
 
 class Teller(AutoId, Table):
@@ -175,8 +178,9 @@ class Kiosk(AutoId, Table):
 
 class Adreswachtrij(AutoId, Table):
     """An address waiting to join Rapportadres in the next batch (see adressen.py). Holds only
-    ciphertext: while it waits, its row order and transaction still sit next to its response.
-    Unique (peiling, bewijs): index in the migration."""
+    ciphertext (the address, the follow-up wish and the language): while it waits, its row order
+    and transaction still sit next to its response. Unique (peiling, bewijs): index in the
+    migration."""
 
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade)
     bewijs = Varchar(length=64, null=False)
