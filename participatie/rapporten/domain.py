@@ -37,7 +37,8 @@ from participatie.peilingen import adressen, rapportadressen
 from participatie.rapporten import inhoud, pdf
 from participatie.rapporten.tables import Rapport
 from participatie.sleutels import keyed
-from participatie.tijd import as_utc, now, plus_months
+from participatie.taal import EN, N_, STANDAARD, in_taal
+from participatie.tijd import as_utc, datum, now, plus_months
 from participatie.vragen import domain as vragen
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie
@@ -47,13 +48,19 @@ from participatie.vragen.stappen import Actie
 PDF_BIJLAGE_MAX = 1_000_000
 VERVOLG_SLEUTEL = "vervolg_bewaartermijn_maanden"
 VERVOLG_STANDAARD = 12
-TE_ZWAAR = "Deze tekst is te ingewikkeld om te tonen. Gebruik minder opmaak of maak de tekst korter."
-PDF_TE_ZWAAR = (
+# Refusals stay Dutch here (the msgid) and are translated where the page shows them.
+TE_ZWAAR = N_("Deze tekst is te ingewikkeld om te tonen. Gebruik minder opmaak of maak de tekst korter.")
+PDF_TE_ZWAAR = N_(
     "De PDF van dit rapport kost te veel tijd om te maken. "
     "Gebruik minder opmaak, zoals vet of schuin, of maak de tekst korter."
 )
-NIET_GOEDGEKEURD = "Schrijf eerst de conclusies; daarna kunt u goedkeuren."
-NIET_GEPUBLICEERD = "Schrijf de conclusies voordat u publiceert."
+NIET_GOEDGEKEURD = N_("Schrijf eerst de conclusies; daarna kunt u goedkeuren.")
+NIET_GEPUBLICEERD = N_("Schrijf de conclusies voordat u publiceert.")
+GEEN_RAPPORT = N_("Dit rapport bestaat niet (meer).")
+NOG_GEEN_RAPPORT = N_("Er is nog geen rapport. Sla het eerst op.")
+GELIJKTIJDIG = N_("Iemand anders heeft het rapport net gewijzigd. Laad de pagina opnieuw.")
+ALLEEN_BEHEERDER = N_("Alleen een beheerder kan dit instellen.")
+BEWAARTERMIJN = N_("Kies een bewaartermijn van 1 tot en met 36 maanden.")
 # The fields the council writes; the trail shows which of them a save changed.
 TEKSTVELDEN = ("titel", "inleiding", "conclusies", "automatisch")
 
@@ -65,7 +72,7 @@ class RapportError(Geweigerd):
 class RapportNietGevonden(RapportError, NietGevonden):
     """The vraag is not one this person works on, or has no report yet: a 404."""
 
-    def __init__(self, melding: str = "Dit rapport bestaat niet (meer).") -> None:
+    def __init__(self, melding: str = GEEN_RAPPORT) -> None:
         super().__init__(melding)
 
 
@@ -73,7 +80,7 @@ class RapportGelijktijdigGewijzigd(RapportError, GelijktijdigGewijzigd):
     """Someone else saved the report since this form was opened: a 409."""
 
     def __init__(self) -> None:
-        super().__init__("Iemand anders heeft het rapport net gewijzigd. Laad de pagina opnieuw.")
+        super().__init__(GELIJKTIJDIG)
 
 
 class OngeldigeLink(RapportError, NietGevonden):
@@ -298,12 +305,14 @@ async def update_rapport(
     if rapport is None:
         _check_stap(vraag, Actie.RAPPORT_SCHRIJVEN)
     fouten: dict[str, str] = {}
+    # The labels are msgids: text_field translates them into its message. "een titel" is
+    # marked (and translated) by peilingen, which asks for a title the same way.
     titel = _text(fouten, "titel", titel, "een titel", max_length=200, required=True)
     inleiding = _text(
-        fouten, "inleiding", inleiding, "een inleiding", max_length=MAX_MARKDOWN, required=False
+        fouten, "inleiding", inleiding, N_("een inleiding"), max_length=MAX_MARKDOWN, required=False
     )
     conclusies = _text(
-        fouten, "conclusies", conclusies, "de conclusies", max_length=MAX_MARKDOWN, required=False
+        fouten, "conclusies", conclusies, N_("de conclusies"), max_length=MAX_MARKDOWN, required=False
     )
     if fouten:
         raise OngeldigeInvoer(fouten)
@@ -390,16 +399,43 @@ async def approve(user: Ingelogd, vraag_id: int) -> None:
 # --- recipients ------------------------------------------------------------------------------
 
 
-async def recipients(vraag_id: int) -> dict[str, bool]:
+@dataclass(frozen=True)
+class Ontvanger:
+    """One address the report goes to: whether it wants the follow-up, and the language its
+    mails are in ("nl"/"en")."""
+
+    wil_vervolg: bool
+    taal: str = STANDAARD
+
+
+def _taal(adres: Any) -> str:
+    # The language the address was left in; "nl" for a row that has none (a focus group's
+    # resident, or an address stored before addresses kept their language).
+    return str(adres.get("taal") or STANDAARD)
+
+
+def _samen(talen: list[str]) -> str:
+    # One address left twice, once on an English page: English. Whoever chose English once may
+    # not read Dutch; a Dutch reader who looked at the English page can read it.
+    return EN if EN in talen else STANDAARD
+
+
+async def recipients(vraag_id: int) -> dict[str, Ontvanger]:
     """Every address left for this vraag's polls and its focus groups' residents, once each
-    (lower-cased), with whether they want the follow-up on the municipality's reaction."""
-    out: dict[str, bool] = {}
+    (lower-cased), with whether they want the follow-up on the municipality's reaction and
+    the language to write to them in."""
+    out: dict[str, Ontvanger] = {}
     peilingen = await rapportadressen.peiling_ids(vraag_id)
     for adres in await rapportadressen.adressen_voor(peilingen):
         email = adres.email.strip().lower()
-        out[email] = out.get(email, False) or adres.wil_vervolg
+        eerder = out.get(email)
+        talen = [_taal(adres)] + ([eerder.taal] if eerder else [])
+        out[email] = Ontvanger(
+            wil_vervolg=(eerder is not None and eerder.wil_vervolg) or adres.wil_vervolg,
+            taal=_samen(talen),
+        )
     for email in await focusgroep_queries.inwoner_adressen(vraag_id):
-        out.setdefault(email.strip().lower(), False)
+        out.setdefault(email.strip().lower(), Ontvanger(wil_vervolg=False))
     return out
 
 
@@ -539,7 +575,13 @@ async def _queue_mailout(
         ontvangers = await recipients(vraag["id"])
         await Rapport.update({Rapport.ontvangers: len(ontvangers)}).where(Rapport.id == rapport.id)
         vervolg_maanden = await vervolg_bewaartermijn_maanden()
+        bewaard_tot = plus_months(moment, vervolg_maanden)
         for email in sorted(ontvangers):
+            ontvanger = ontvangers[email]
+            # The date written out now, in the mail's language: the outbox keeps its context as
+            # JSON, where a date is text the template's date filter cannot read.
+            with in_taal(ontvanger.taal):
+                bewaard_tot_tekst = datum(bewaard_tot) if ontvanger.wil_vervolg else ""
             await outbox.enqueue(
                 email,
                 "rapport",
@@ -550,8 +592,9 @@ async def _queue_mailout(
                     "pad": pad,
                     "pdf_pad": f"{pad}/pdf",
                     "afmeld_pad": afmeld_pad(settings.secret_key, rapport.opgeslagen_id, email),
-                    "wil_vervolg": ontvangers[email],
+                    "wil_vervolg": ontvanger.wil_vervolg,
                     "vervolg_maanden": vervolg_maanden,
+                    "bewaard_tot": bewaard_tot_tekst,
                     "uit_peiling": email in uit_peiling,
                     # A report may go out in terugkoppelen, before there is any advice: the
                     # mail promises advice only when the report holds it.
@@ -560,6 +603,7 @@ async def _queue_mailout(
                 },
                 groep=groep,
                 sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",
+                taal=ontvanger.taal,
             )
         # Whoever only wanted the report is now only in the outbox: exactly the rows just read.
         await rapportadressen.vergeet([r.id for r in rows if not r.wil_vervolg])
@@ -623,12 +667,10 @@ async def send_followups(settings: Settings) -> int:
             if not claimed:
                 continue
             # Read inside the transaction: a remove-me click just before is respected.
-            vervolg = sorted(
-                {
-                    a.email.strip().lower()
-                    for a in await rapportadressen.adressen_voor(peilingen, alleen_vervolg=True)
-                }
-            )
+            talen: dict[str, list[str]] = {}
+            for a in await rapportadressen.adressen_voor(peilingen, alleen_vervolg=True):
+                talen.setdefault(a.email.strip().lower(), []).append(_taal(a))
+            vervolg = sorted(talen)
             await Rapport.update({Rapport.vervolg_ontvangers: len(vervolg)}).where(
                 Rapport.id == rapport["id"]
             )
@@ -647,6 +689,7 @@ async def send_followups(settings: Settings) -> int:
                     },
                     groep=groep,
                     sleutel=f"{groep}:{adres_hash(settings.secret_key, email)}",
+                    taal=_samen(talen[email]),
                 )
             await rapportadressen.vergeet_alle(peilingen)
             # The planner's act, traced like the first mail-out: a number, never an address.
@@ -672,10 +715,10 @@ async def set_vervolg_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     """A beheerder's setting; runs in the caller's transaction when there is one (the settings
     page saves all its fields at once)."""
     if user.rol is not Rol.BEHEERDER:
-        raise GeenToegang("Alleen een beheerder kan dit instellen.")
+        raise GeenToegang(ALLEEN_BEHEERDER)
     value = instellingen.parse_int(maanden)
     if value is None or not 1 <= value <= 36:
-        raise OngeldigeInvoer({"vervolg_maanden": "Kies een bewaartermijn van 1 tot en met 36 maanden."})
+        raise OngeldigeInvoer({"vervolg_maanden": BEWAARTERMIJN})
     oud = await vervolg_bewaartermijn_maanden()
     async with Rapport._meta.db.transaction():
         await instellingen.write(VERVOLG_SLEUTEL, value)

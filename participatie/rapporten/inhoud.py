@@ -1,5 +1,9 @@
 """What a report says, gathered from the vraag, its polls, focus groups and outreach, and
-rendered to HTML (the public page, the preview) and to PDF (WeasyPrint)."""
+rendered to HTML (the public page, the preview) and to PDF (WeasyPrint).
+
+The council writes its report in Dutch, and the sentences made here for it (how residents were
+reached) are part of that Dutch report: they stay Dutch on an English page. The PDF is the
+report itself, one document for everyone: always Dutch, whoever's request renders it."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from participatie.peilingen.tables import Soort, Status
 from participatie.rapporten.pdf import PdfNietBeschikbaar, PdfTeZwaar, html_to_pdf
 from participatie.rapporten.tables import Rapport
 from participatie.sjablonen import environment
+from participatie.taal import in_taal
 from participatie.tijd import datum
 from participatie.vragen import domain as vragen
 from participatie.vragen import queries as vraag_queries
@@ -68,7 +73,9 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         groepen.append({"thema": g["thema"], "bevindingen": await focusgroepen.bevindingen(g["id"])})
     for a in await vraag_queries.activiteiten(vraag["id"]):
         wie = "inwoner" if a["bereikt"] == 1 else "inwoners"
-        bereik.append(f"{a['waar']} ({datum(a['op'])}): {a['bereikt']} {wie} gesproken.")
+        with in_taal("nl"):  # a Dutch sentence of the report, so a Dutch date
+            op = datum(a["op"])
+        bereik.append(f"{a['waar']} ({op}): {a['bereikt']} {wie} gesproken.")
     oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")
     return {
         "rapport": rapport,
@@ -96,7 +103,9 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
 
 
 async def render_html(rapport_id: int, nieuw: dict[str, Any] | None = None) -> str:
-    """The report as one self-contained HTML document, the input for the PDF."""
-    ctx = await context(rapport_id, nieuw)
-    ctx["css"] = (STATIC_DIR / "rapport-pdf.css").read_text()
-    return environment().get_template("rapporten/pdf.html").render(ctx)
+    """The report as one self-contained HTML document, the input for the PDF: in Dutch, also
+    when a council member working in English publishes or saves it."""
+    with in_taal("nl"):
+        ctx = await context(rapport_id, nieuw)
+        ctx["css"] = (STATIC_DIR / "rapport-pdf.css").read_text()
+        return environment().get_template("rapporten/pdf.html").render(ctx)

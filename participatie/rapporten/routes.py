@@ -25,15 +25,19 @@ from participatie.config import Settings
 from participatie.fouten import NietGevonden, OngeldigeInvoer
 from participatie.invoer import parse_id, read_form
 from participatie.rapporten import domain, inhoud
+from participatie.taal import N_
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
+# Dutch msgids, translated where the page shows them (`vertaal`).
 MELDINGEN = {
-    "opgeslagen": "Het rapport is opgeslagen.",
-    "goedgekeurd": "Het rapport is goedgekeurd.",
-    "gepubliceerd": "Het rapport staat op de website. De e-mails worden nu verstuurd.",
-    "opnieuw": "De mislukte e-mails worden opnieuw geprobeerd.",
+    "opgeslagen": N_("Het rapport is opgeslagen."),
+    "goedgekeurd": N_("Het rapport is goedgekeurd."),
+    "gepubliceerd": N_("Het rapport staat op de website. De e-mails worden nu verstuurd."),
+    "opnieuw": N_("De mislukte e-mails worden opnieuw geprobeerd."),
 }
-PDF_ONMOGELIJK = "De PDF kan op deze server niet gemaakt worden. Vraag de beheerder om Pango te installeren."
+PDF_ONMOGELIJK = N_(
+    "De PDF kan op deze server niet gemaakt worden. Vraag de beheerder om Pango te installeren."
+)
 
 
 async def _beheer_page(
@@ -188,7 +192,7 @@ async def retry(
 async def preview(user: NamedDependency[Ingelogd], vraag_id: FromPath[int]) -> Template:
     _, rapport = await domain.rapport_van(user, vraag_id)
     if rapport.id is None:
-        raise domain.RapportNietGevonden("Er is nog geen rapport. Sla het eerst op.")
+        raise domain.RapportNietGevonden(domain.NOG_GEEN_RAPPORT)
     return Template(
         "rapporten/rapport.html", context={**await inhoud.context(rapport.opgeslagen_id), "voorbeeld": True}
     )
