@@ -1,7 +1,9 @@
 """One family of refusals for every domain, and the one place that turns them into a page.
 
 A domain function refuses with a `Geweigerd` subclass carrying a Dutch sentence; the class says
-which HTTP status that is. Routes that re-show their own form catch `OngeldigeInvoer` (its
+which HTTP status that is. The sentence is a msgid: a fixed one is marked `N_` and translated
+where it is shown (`error_page`, `|vertaal`); one with values is made with `_() % {...}` in the
+request's language when raised. Routes that re-show their own form catch `OngeldigeInvoer` (its
 `fouten` map field names to messages); every other refusal reaches `refusal_handler`, which
 renders the error page with the right status, so no route decides 409 here and 422 there.
 """
@@ -10,13 +12,15 @@ from __future__ import annotations
 
 from litestar import Request, Response
 
+from participatie.taal import N_
+
 
 class Geweigerd(Exception):
     """A rule of the product said no. The message is Dutch and meant for the person."""
 
     status = 422
 
-    def __init__(self, melding: str = "Dit kan nu niet.") -> None:
+    def __init__(self, melding: str = N_("Dit kan nu niet.")) -> None:
         super().__init__(melding)
 
     @property
@@ -29,7 +33,7 @@ class OngeldigeInvoer(Geweigerd):
 
     status = 422
 
-    def __init__(self, fouten: dict[str, str], melding: str = "Niet alles is goed ingevuld.") -> None:
+    def __init__(self, fouten: dict[str, str], melding: str = N_("Niet alles is goed ingevuld.")) -> None:
         self.fouten = fouten
         super().__init__(melding)
 
@@ -45,7 +49,7 @@ class NietGevonden(Geweigerd):
 
     status = 404
 
-    def __init__(self, melding: str = "Deze pagina bestaat niet (meer).") -> None:
+    def __init__(self, melding: str = N_("Deze pagina bestaat niet (meer).")) -> None:
         super().__init__(melding)
 
 
@@ -55,7 +59,9 @@ class GelijktijdigGewijzigd(Geweigerd):
     status = 409
 
     def __init__(self, melding: str = "") -> None:
-        standaard = "Iemand anders heeft dit net gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw."
+        standaard = N_(
+            "Iemand anders heeft dit net gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw."
+        )
         super().__init__(melding or standaard)
 
 

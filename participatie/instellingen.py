@@ -22,6 +22,7 @@ from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
 from participatie.peilingen import adressen
 from participatie.rapporten import domain as rapporten
+from participatie.taal import N_
 
 # Each field of the form, and the domain function that checks, stores and traces it.
 SETTERS: tuple[tuple[str, Callable[[Ingelogd, str], Awaitable[None]]], ...] = (
@@ -79,7 +80,7 @@ async def change_settings(request: Request[Any, Any, Any], user: NamedDependency
         await change_bewaartermijnen(user, data)
     except OngeldigeInvoer as exc:
         return _page({k: data.get(k, "") for k in VELDEN}, exc.fouten, status=422)
-    return _page(await _waarden(), {}, melding="De bewaartermijnen zijn opgeslagen.")
+    return _page(await _waarden(), {}, melding=N_("De bewaartermijnen zijn opgeslagen."))
 
 
 ROUTES: list[ControllerRouterHandler] = [

@@ -1,7 +1,8 @@
 """Form input shared by every domain: reading a posted form, and the checks its fields share.
 
-Each check adds its Dutch message to `fouten` under the field's name, so the form can show it
-next to that field, and returns the cleaned value.
+Each check adds its message to `fouten` under the field's name, so the form can show it next
+to that field, and returns the cleaned value. Messages are made in the language of the request
+(Dutch outside one); a field's `label` is a Dutch msgid (mark it with `N_`), translated here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
+
+from participatie.taal import gettext as _
 
 
 async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -36,9 +39,10 @@ def text_field(
     # NUL bytes are refused by PostgreSQL; nobody types them on purpose.
     value = value.replace("\x00", "").strip()
     if required and not value:
-        fouten[veld] = f"Vul {label} in."
+        # gettext("") would be the catalogue's header, not an empty label.
+        fouten[veld] = _("Vul %(label)s in.") % {"label": _(label) if label else label}
     elif len(value) > max_length:
-        fouten[veld] = f"Dit mag hoogstens {max_length} tekens lang zijn."
+        fouten[veld] = _("Dit mag hoogstens %(aantal)s tekens lang zijn.") % {"aantal": max_length}
     return value
 
 

@@ -63,11 +63,11 @@ def parse_date(
 ) -> date | None:
     """A date typed in a form: YYYY-MM-DD from the date input, or 31-12-2026 typed by hand
     where a browser shows a plain text field (the form our message gives as the example).
-    Dutch messages in `fouten`."""
+    Messages in `fouten` in the language of the request."""
     value = value.strip()
     if not value:
         if required:
-            fouten[veld] = "Vul een datum in."
+            fouten[veld] = taal.gettext("Vul een datum in.")
         return None
     try:
         parsed = date.fromisoformat(value)
@@ -75,10 +75,10 @@ def parse_date(
         try:
             parsed = datetime.strptime(value, "%d-%m-%Y").date()
         except ValueError:
-            fouten[veld] = "Vul een geldige datum in, zoals 31-12-2026."
+            fouten[veld] = taal.gettext("Vul een geldige datum in, zoals 31-12-2026.")
             return None
     if future and parsed < today():
-        fouten[veld] = "Deze datum ligt in het verleden. Kies een datum vanaf vandaag."
+        fouten[veld] = taal.gettext("Deze datum ligt in het verleden. Kies een datum vanaf vandaag.")
     return parsed
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from participatie import tijd
+from participatie.taal import gettext as _
 
 # A poll closing within this time is "closing soon" on the start page.
 BINNENKORT = timedelta(days=3)
@@ -75,13 +76,20 @@ async def voor_gemeente(gemeente_id: int) -> dict[str, list[Any]]:
 
 def sluit_tekst(sluit_at: datetime | None, nu: datetime) -> str:
     """When a poll closes, as a person says it: 'sluit vandaag om 17:00', 'sluit morgen om
-    17:00', 'sluit overmorgen om 17:00', else 'sluit op vrijdag 4 december 2026 om 17:00'."""
+    17:00', 'sluit overmorgen om 17:00', else 'sluit op vrijdag 4 december 2026 om 17:00';
+    in the language of the page ('closes tomorrow at 17:00')."""
     if sluit_at is None:
-        return "sluit als de raad hem sluit"
+        return _("sluit als de raad hem sluit")
     dag = tijd.local(sluit_at).date()
     verschil = (dag - tijd.local(nu).date()).days
-    wanneer = {0: "vandaag", 1: "morgen", 2: "overmorgen"}.get(verschil, f"op {tijd.datum_lang(dag)}")
-    return f"sluit {wanneer} om {tijd.tijd(sluit_at)}"
+    om = tijd.tijd(sluit_at)
+    if verschil == 0:
+        return _("sluit vandaag om %(tijd)s") % {"tijd": om}
+    if verschil == 1:
+        return _("sluit morgen om %(tijd)s") % {"tijd": om}
+    if verschil == 2:
+        return _("sluit overmorgen om %(tijd)s") % {"tijd": om}
+    return _("sluit op %(datum)s om %(tijd)s") % {"datum": tijd.datum_lang(dag), "tijd": om}
 
 
 def sluit_binnenkort(sluit_at: datetime | None, nu: datetime) -> bool:

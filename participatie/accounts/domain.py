@@ -22,6 +22,8 @@ from participatie.config import Settings
 from participatie.fouten import Geweigerd, TeVaak
 from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer
 from participatie.mail import outbox
+from participatie.taal import N_, ngettext
+from participatie.taal import gettext as _
 from participatie.tijd import as_utc
 
 # Failed logins within FAILURE_WINDOW, per limit. The tight limit is per account *and* client
@@ -45,36 +47,54 @@ _ADVISORY_CLASS = 1091
 
 
 class AccountError(Geweigerd):
-    """A refused account action; `str(error)` is the Dutch message for the person."""
+    """A refused account action; `str(error)` is the Dutch message for the person (a msgid:
+    pages translate it where they show it)."""
 
 
 class InloggenMislukt(AccountError):
     def __init__(self) -> None:
-        super().__init__("Het e-mailadres of het wachtwoord klopt niet.")
+        super().__init__(N_("Het e-mailadres of het wachtwoord klopt niet."))
 
 
 class TeVeelPogingen(AccountError, TeVaak):
-    """A login limit was reached: a 429 with Retry-After, through the app's refusal handler."""
+    """A login limit was reached: a 429 with Retry-After, through the app's refusal handler.
 
-    TEKST = "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minuten} minuten opnieuw."
+    The message holds a number, so it is made in the request's language when raised."""
 
     def __init__(self, retry_after: int, grens: str = "") -> None:
         self.grens = grens
         minuten = max(1, round(retry_after / 60))
-        TeVaak.__init__(self, self.TEKST.format(minuten=minuten), retry_after)
+        TeVaak.__init__(self, self.tekst(minuten), retry_after)
+
+    @staticmethod
+    def tekst(minuten: int) -> str:
+        # Dutch says "over 1 minuten" here as it always did; English needs the singular.
+        return ngettext(
+            "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over %(num)s minuten opnieuw.",
+            "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over %(num)s minuten opnieuw.",
+            minuten,
+        ) % {"num": minuten}
 
 
 class TeVeelHerstelVerzoeken(TeVeelPogingen):
     """Too many 'wachtwoord vergeten' requests from one network."""
 
-    TEKST = "Er zijn vanaf hier te veel nieuwe links gevraagd. Probeer het over {minuten} minuten opnieuw."
+    @staticmethod
+    def tekst(minuten: int) -> str:
+        return ngettext(
+            "Er zijn vanaf hier te veel nieuwe links gevraagd. Probeer het over %(num)s minuten opnieuw.",
+            "Er zijn vanaf hier te veel nieuwe links gevraagd. Probeer het over %(num)s minuten opnieuw.",
+            minuten,
+        ) % {"num": minuten}
 
 
 class HerstellinkOngeldig(AccountError):
     def __init__(self) -> None:
         super().__init__(
-            "Deze link werkt niet meer. Een link is één uur geldig en werkt maar één keer. "
-            "Vraag een nieuwe link aan via 'Wachtwoord vergeten?'."
+            N_(
+                "Deze link werkt niet meer. Een link is één uur geldig en werkt maar één keer. "
+                "Vraag een nieuwe link aan via 'Wachtwoord vergeten?'."
+            )
         )
 
 
@@ -368,16 +388,16 @@ async def _validate_account(
     try:
         parsed_rol = Rol(rol)
     except ValueError:
-        fouten["rol"] = "Kies een rol: beheerder, raadslid of ambtenaar."
+        fouten["rol"] = _("Kies een rol: beheerder, raadslid of ambtenaar.")
         return None, None
     if parsed_rol is Rol.BEHEERDER:
         return parsed_rol, None
     if not gemeente_slug:
-        fouten["gemeente"] = "Kies bij welke gemeente dit raadslid of deze ambtenaar hoort."
+        fouten["gemeente"] = _("Kies bij welke gemeente dit raadslid of deze ambtenaar hoort.")
         return parsed_rol, None
     gemeente = await Gemeente.select(Gemeente.id).where(Gemeente.slug == gemeente_slug).first()
     if gemeente is None:
-        fouten["gemeente"] = "Deze gemeente kennen we niet."
+        fouten["gemeente"] = _("Deze gemeente kennen we niet.")
         return parsed_rol, None
     return parsed_rol, gemeente["id"]
 
@@ -401,16 +421,16 @@ async def create_gebruiker(
     email = normalise_email(email)
     naam = naam.strip()
     if not naam:
-        fouten["naam"] = "Vul een naam in."
+        fouten["naam"] = _("Vul een naam in.")
     elif len(naam) > 150:
-        fouten["naam"] = "Een naam mag hoogstens 150 tekens lang zijn."
+        fouten["naam"] = _("Een naam mag hoogstens 150 tekens lang zijn.")
     if "@" not in email or len(email) > 254 or " " in email or email.startswith("@"):
-        fouten["email"] = "Vul een geldig e-mailadres in, zoals naam@velsen.nl."
+        fouten["email"] = _("Vul een geldig e-mailadres in, zoals naam@velsen.nl.")
     if (reason := passwords.check_strength(wachtwoord)) is not None:
         fouten["wachtwoord"] = reason
     parsed_rol, gemeente_id = await _validate_account(rol, gemeente_slug, fouten)
     if "email" not in fouten and await Gebruiker.exists().where(Gebruiker.email == email):
-        fouten["email"] = "Er is al een account met dit e-mailadres."
+        fouten["email"] = _("Er is al een account met dit e-mailadres.")
     if fouten or parsed_rol is None:
         raise OngeldigeInvoer(fouten)
     wachtwoord_hash = await passwords.hash_password(wachtwoord, settings.password_profile)
@@ -428,7 +448,7 @@ async def create_gebruiker(
         ).on_conflict(target=Gebruiker.email, action="DO NOTHING")
         if not rows:
             # Another request created the same address between our check and this insert.
-            raise OngeldigeInvoer({"email": "Er is al een account met dit e-mailadres."})
+            raise OngeldigeInvoer({"email": _("Er is al een account met dit e-mailadres.")})
         gebruiker_id: int = rows[0]["id"]
         if door is not None:
             await spoor.record(
@@ -486,13 +506,13 @@ async def update_gebruiker(
     fouten: dict[str, str] = {}
     parsed_rol, gemeente_id = await _validate_account(rol, gemeente_slug, fouten)
     if gebruiker_id == door.id and (not is_actief or parsed_rol is not Rol.BEHEERDER):
-        fouten["rol"] = "U kunt uw eigen beheerdersaccount niet uitzetten of een andere rol geven."
+        fouten["rol"] = _("U kunt uw eigen beheerdersaccount niet uitzetten of een andere rol geven.")
     if fouten or parsed_rol is None:
         raise OngeldigeInvoer(fouten)
     async with Gebruiker._meta.db.transaction():
         oud = await _account_state(gebruiker_id)
         if oud is None:
-            raise OngeldigeInvoer({"gebruiker": "Dit account bestaat niet (meer)."})
+            raise OngeldigeInvoer({"gebruiker": _("Dit account bestaat niet (meer).")})
         await Gebruiker.update(
             {
                 Gebruiker.rol: parsed_rol.value,
@@ -533,7 +553,7 @@ def _new_password_errors(nieuw: str, herhaling: str) -> dict[str, str]:
     if (reason := passwords.check_strength(nieuw)) is not None:
         fouten["nieuw"] = reason
     elif nieuw != herhaling:
-        fouten["herhaling"] = "De twee nieuwe wachtwoorden zijn niet hetzelfde."
+        fouten["herhaling"] = _("De twee nieuwe wachtwoorden zijn niet hetzelfde.")
     return fouten
 
 
@@ -554,7 +574,7 @@ async def change_password(
         .first()
     )
     if row is None:
-        raise OngeldigeInvoer({"huidig": "Dit account bestaat niet (meer)."})
+        raise OngeldigeInvoer({"huidig": _("Dit account bestaat niet (meer).")})
     grenzen = _login_grenzen(settings, row["email"], adres)
     ids = await _reserve_or_log(grenzen, moment, row["email"])
     try:
@@ -564,7 +584,7 @@ async def change_password(
         raise
     if not ok:
         log_event("wachtwoord_wijzigen_mislukt", door=user.id)
-        raise OngeldigeInvoer({"huidig": "Uw huidige wachtwoord klopt niet.", **fouten})
+        raise OngeldigeInvoer({"huidig": _("Uw huidige wachtwoord klopt niet."), **fouten})
     # The current password was right: this try is no failure.
     await Inlogpoging.delete().where((Inlogpoging.sleutel == grenzen[0].sleutel) | Inlogpoging.id.is_in(ids))
     if fouten:
@@ -637,10 +657,10 @@ async def send_reset_link(settings: Settings, *, gebruiker_id: int, door: Ingelo
             .first()
         )
         if gebruiker is None:
-            raise OngeldigeInvoer({"herstellink": "Dit account bestaat niet (meer)."})
+            raise OngeldigeInvoer({"herstellink": _("Dit account bestaat niet (meer).")})
         if not gebruiker["is_actief"]:
             raise OngeldigeInvoer(
-                {"herstellink": "Dit account staat uit. Zet het eerst aan, dan kunt u een link sturen."}
+                {"herstellink": _("Dit account staat uit. Zet het eerst aan, dan kunt u een link sturen.")}
             )
         await _queue_reset_link(gebruiker, moment, door_beheerder=True)
         await spoor.record(

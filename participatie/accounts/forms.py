@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from participatie import tijd
 from participatie.invoer import text_field
 from participatie.spoor import Zoekopdracht
+from participatie.taal import N_
+from participatie.taal import gettext as _
 
 __all__ = ["GebruikerForm", "LoginForm", "WachtwoordForm", "ZoekForm", "safe_next"]
 
@@ -85,7 +87,7 @@ def _search_text(fouten: dict[str, str], veld: str, value: str, label: str, max_
     text = text_field(fouten, veld, value, label, max_length=max_length, required=False)
     if text and not _WILDCARDS.sub("", text):
         # The trail's search drops % and _, so on their own they would find every line.
-        fouten[veld] = "Zoek met letters of cijfers. De tekens % en _ werken hier niet als jokerteken."
+        fouten[veld] = _("Zoek met letters of cijfers. De tekens % en _ werken hier niet als jokerteken.")
     return text
 
 
@@ -97,7 +99,7 @@ def _day(fouten: dict[str, str], veld: str, value: str) -> date | None:
         value = f"{jaar}-{int(maand):02d}-{int(dag):02d}"
     parsed = tijd.parse_date(fouten, veld, value, required=False)
     if parsed is not None and not 2000 <= parsed.year <= 2999:
-        fouten[veld] = "Vul een datum na het jaar 2000 in, zoals 31-12-2026."
+        fouten[veld] = _("Vul een datum na het jaar 2000 in, zoals 31-12-2026.")
         return None
     return parsed
 
@@ -130,10 +132,10 @@ class ZoekForm:
         """`gemeenten` maps each council's slug to its id."""
         waarden = {k: (data.get(k) or "").replace("\x00", "") for k in ZOEKVELDEN}
         fouten: dict[str, str] = {}
-        wie = _search_text(fouten, "wie", waarden["wie"], "een naam", 100)
-        actie = _search_text(fouten, "actie", waarden["actie"], "een actie", 60)
+        wie = _search_text(fouten, "wie", waarden["wie"], N_("een naam"), 100)
+        actie = _search_text(fouten, "actie", waarden["actie"], N_("een actie"), 60)
         onderwerp = text_field(
-            fouten, "onderwerp", waarden["onderwerp"], "een onderwerp", max_length=30, required=False
+            fouten, "onderwerp", waarden["onderwerp"], N_("een onderwerp"), max_length=30, required=False
         )
         vraag_id = None
         vraag = waarden["vraag"].strip()
@@ -141,16 +143,16 @@ class ZoekForm:
             if vraag.isascii() and vraag.isdigit() and len(vraag) <= 9:
                 vraag_id = int(vraag)
             else:
-                fouten["vraag"] = "Vul het nummer van een vraag in, met alleen cijfers, zoals 12."
+                fouten["vraag"] = _("Vul het nummer van een vraag in, met alleen cijfers, zoals 12.")
         gemeente_id = None
         if waarden["gemeente"]:
             gemeente_id = gemeenten.get(waarden["gemeente"])
             if gemeente_id is None:
-                fouten["gemeente"] = "Kies een gemeente uit de lijst."
+                fouten["gemeente"] = _("Kies een gemeente uit de lijst.")
         van = _day(fouten, "van", waarden["van"])
         tot = _day(fouten, "tot", waarden["tot"])
         if van is not None and tot is not None and tot < van:
-            fouten["tot"] = "De einddatum ligt voor de begindatum. Kies een latere einddatum."
+            fouten["tot"] = _("De einddatum ligt voor de begindatum. Kies een latere einddatum.")
         pagina_tekst = (data.get("pagina") or "").strip()
         pagina = (
             int(pagina_tekst)

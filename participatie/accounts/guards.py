@@ -14,6 +14,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from participatie.accounts import domain
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
+from participatie.taal import N_
 
 SESSION_COOKIE = "participatie_sessie"
 
@@ -113,4 +114,4 @@ def eigen_gemeente(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
     if not isinstance(slug, str):
         raise NotFoundException()
     if not user.may_open_gemeente(slug):
-        raise PermissionDeniedException("Deze pagina hoort bij een andere gemeente.")
+        raise PermissionDeniedException(N_("Deze pagina hoort bij een andere gemeente."))

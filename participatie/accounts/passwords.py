@@ -19,6 +19,8 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from participatie.fouten import TeVaak
+from participatie.taal import N_
+from participatie.taal import gettext as _
 
 T = TypeVar("T")
 
@@ -33,7 +35,7 @@ HASHES_AT_ONCE = 2
 HASHES_WAITING = 8
 RETRY_AFTER_BUSY = 5  # seconds
 
-TE_BEKEND = (
+TE_BEKEND = N_(
     "Dit wachtwoord gebruiken veel mensen, of het lijkt er te veel op. "
     "Kies iets dat niet makkelijk te raden is, bijvoorbeeld een zin van een paar woorden."
 )
@@ -87,18 +89,21 @@ def _candidates(wachtwoord: str) -> set[str]:
 
 
 def check_strength(wachtwoord: str) -> str | None:
-    """The Dutch reason this password is refused, or None when it is acceptable."""
+    """The reason this password is refused, in the language of the request (Dutch outside
+    one), or None when it is acceptable."""
     if len(wachtwoord) < MIN_LENGTH:
-        return f"Kies een wachtwoord van minstens {MIN_LENGTH} tekens. Een zin van een paar woorden mag ook."
+        return _(
+            "Kies een wachtwoord van minstens %(aantal)s tekens. Een zin van een paar woorden mag ook."
+        ) % {"aantal": MIN_LENGTH}
     if len(wachtwoord) > MAX_LENGTH:
-        return f"Een wachtwoord mag hoogstens {MAX_LENGTH} tekens lang zijn."
+        return _("Een wachtwoord mag hoogstens %(aantal)s tekens lang zijn.") % {"aantal": MAX_LENGTH}
     if wachtwoord.strip() == "" or len(set(wachtwoord)) < 4:
-        return "Dit wachtwoord is te makkelijk te raden. Kies een ander wachtwoord."
+        return _("Dit wachtwoord is te makkelijk te raden. Kies een ander wachtwoord.")
     if not any(c.isalpha() for c in wachtwoord):
         # Only digits and signs: dates, phone numbers and keyboard runs, quickly tried.
-        return TE_BEKEND
+        return _(TE_BEKEND)
     if _candidates(wachtwoord) & common_passwords():
-        return TE_BEKEND
+        return _(TE_BEKEND)
     return None
 
 
@@ -109,7 +114,9 @@ class TeDruk(TeVaak):
     """
 
     def __init__(self) -> None:
-        super().__init__("Het is nu erg druk. Probeer het over een paar seconden opnieuw.", RETRY_AFTER_BUSY)
+        super().__init__(
+            N_("Het is nu erg druk. Probeer het over een paar seconden opnieuw."), RETRY_AFTER_BUSY
+        )
 
 
 class Begrenzer:

@@ -31,16 +31,24 @@ from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
+from participatie.taal import N_, gettext
 
 # The request as the session middleware leaves it: `request.user` is the signed-in person
 # or None, `request.auth` the session cookie's token.
 SessieRequest = Request[Ingelogd | None, str | None, State]
 
+# The roles as the account form offers them; labels translated when the form is shown.
 ROLLEN = [
-    (Rol.RAADSLID.value, "Raadslid"),
-    (Rol.AMBTENAAR.value, "Ambtenaar"),
-    (Rol.BEHEERDER.value, "Beheerder"),
+    (Rol.RAADSLID.value, N_("Raadslid")),
+    (Rol.AMBTENAAR.value, N_("Ambtenaar")),
+    (Rol.BEHEERDER.value, N_("Beheerder")),
 ]
+# A role as the list of accounts names it, in a sentence's lower case.
+ROL_WOORDEN = {
+    Rol.RAADSLID: N_("raadslid"),
+    Rol.AMBTENAAR: N_("ambtenaar"),
+    Rol.BEHEERDER: N_("beheerder"),
+}
 
 
 def start_page(user: Ingelogd) -> str:
@@ -122,7 +130,7 @@ async def forgotten(request: SessieRequest, settings: NamedDependency[Settings])
         return Template(
             "accounts/wachtwoord_vergeten.html",
             status_code=422,
-            context={"verstuurd": False, "fout": "Vul uw e-mailadres in, zoals naam@velsen.nl."},
+            context={"verstuurd": False, "fout": gettext("Vul uw e-mailadres in, zoals naam@velsen.nl.")},
         )
     await domain.request_reset(settings, email=email, adres=_adres(request))
     # The same page whether or not the address belongs to an account.
@@ -179,7 +187,13 @@ beheerder = [alleen(Rol.BEHEERDER)]
 
 @get("/gebruikers")
 async def gebruikers() -> Template:
-    return Template("accounts/gebruikers.html", context={"gebruikers": await queries.list_gebruikers()})
+    return Template(
+        "accounts/gebruikers.html",
+        context={
+            "gebruikers": await queries.list_gebruikers(),
+            "rol_tekst": lambda rol: gettext(ROL_WOORDEN[rol]),
+        },
+    )
 
 
 async def _gebruiker_form(
@@ -198,7 +212,7 @@ async def _gebruiker_form(
             "gebruiker": gebruiker,
             "waarden": waarden,
             "fouten": fouten,
-            "rollen": ROLLEN,
+            "rollen": [(waarde, gettext(label)) for waarde, label in ROLLEN],
             "gemeente_opties": [(g.slug, g.naam) for g in await queries.list_gemeenten()],
         },
     )
@@ -247,7 +261,7 @@ async def create_gebruiker(
     return Redirect(path="/beheer/gebruikers?opgeslagen=1")
 
 
-HERSTELLINK_VERSTUURD = (
+HERSTELLINK_VERSTUURD = N_(
     "De e-mail met een link om een nieuw wachtwoord te kiezen is onderweg. De link is één uur geldig."
 )
 
@@ -330,12 +344,13 @@ async def spoor_page(request: SessieRequest) -> Template:
             "regels": regels[:PER_PAGINA],
             "gemeente_opties": [(g.slug, g.naam) for g in gemeenten],
             "slug_van": {g.id: g.slug for g in gemeenten},
-            "onderwerp_opties": [(o, o) for o in await queries.spoor_onderwerpen()],
+            "onderwerp_opties": [(o, spoor.onderwerp_tekst(o)) for o in await queries.spoor_onderwerpen()],
             "volgende": pagina_link(form.pagina + 1) if len(regels) > PER_PAGINA else None,
             "vorige": pagina_link(form.pagina - 1) if form.pagina > 1 and not form.fouten else None,
             # As on the vraag page: names instead of row numbers, Dutch dates, readable field names.
             "namen": await spoor.namen(regels),
             "actie_tekst": spoor.actie_tekst,
+            "onderwerp_tekst": spoor.onderwerp_tekst,
             "veld_tekst": spoor.veld_tekst,
             "waarde_tekst": spoor.waarde_tekst,
         },

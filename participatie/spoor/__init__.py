@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from participatie import tijd
+from participatie.taal import N_, gettext
 from participatie.zoek import contains
 
 
@@ -183,79 +184,106 @@ async def zoek(z: Zoekopdracht, *, limit: int = 200, offset: int = 0) -> list[Re
 
 # --- the trail as people read it ------------------------------------------------------------
 
-# The actions' names as a council member reads them. Names not listed here are shown as they
-# are, with spaces for underscores.
+# The actions' names as a council member reads them, marked for the catalogue and translated
+# where shown (`actie_tekst`). Names not listed here are shown as they are, with spaces for
+# underscores.
 ACTIE_TEKSTEN = {
     # vragen
-    "adviesaanvraag_ingediend": "Adviesaanvraag ingediend",
-    "vraag_geagendeerd": "Vraag op de agenda gezet",
-    "idee_ontvangen": "Idee van een inwoner ontvangen",
-    "vraag_getrechterd": "Trechteren opgeslagen",
-    "concretisering_gewijzigd": "Concretisering gewijzigd",
-    "stap_gewijzigd": "Naar een volgende stap",
-    "stap_terug": "Terug naar een eerdere stap",
-    "activiteit_vastgelegd": "Activiteit vastgelegd",
-    "advies_gewijzigd": "Advies opgeslagen",
-    "reactie_vastgelegd": "Reactie van de gemeente vastgelegd",
+    "adviesaanvraag_ingediend": N_("Adviesaanvraag ingediend"),
+    "vraag_geagendeerd": N_("Vraag op de agenda gezet"),
+    "idee_ontvangen": N_("Idee van een inwoner ontvangen"),
+    "vraag_getrechterd": N_("Trechteren opgeslagen"),
+    "concretisering_gewijzigd": N_("Concretisering gewijzigd"),
+    "stap_gewijzigd": N_("Naar een volgende stap"),
+    "stap_terug": N_("Terug naar een eerdere stap"),
+    "activiteit_vastgelegd": N_("Activiteit vastgelegd"),
+    "advies_gewijzigd": N_("Advies opgeslagen"),
+    "reactie_vastgelegd": N_("Reactie van de gemeente vastgelegd"),
     # raden (the council's own page)
-    "raadspagina_gewijzigd": "Pagina van de raad gewijzigd",
-    "zichtbaarheid_gewijzigd": "Zichtbaarheid op de website gewijzigd",
-    "vergadering_gepland": "Vergadering gepland",
-    "vergadering_gewijzigd": "Vergadering gewijzigd",
-    "vergadering_geannuleerd": "Vergadering afgezegd",
+    "raadspagina_gewijzigd": N_("Pagina van de raad gewijzigd"),
+    "zichtbaarheid_gewijzigd": N_("Zichtbaarheid op de website gewijzigd"),
+    "vergadering_gepland": N_("Vergadering gepland"),
+    "vergadering_gewijzigd": N_("Vergadering gewijzigd"),
+    "vergadering_geannuleerd": N_("Vergadering afgezegd"),
     # panel
-    "panel_uitgenodigd": "Inwonerpanel uitgenodigd voor een peiling",
+    "panel_uitgenodigd": N_("Inwonerpanel uitgenodigd voor een peiling"),
     # named by the fallback until the test below found them
-    "bevinding_gewijzigd": "Bevinding gewijzigd",
-    "bewaartermijn_gewijzigd": "Bewaartermijn gewijzigd",
-    "vervolg_bewaartermijn_gewijzigd": "Bewaartermijn voor het vervolg gewijzigd",
-    "focusgroep_gewijzigd": "Focusgroep gewijzigd",
-    "gebruiker_aangemaakt": "Account aangemaakt",
-    "herstellink_verstuurd": "Link om het wachtwoord te herstellen verstuurd",
-    "wachtwoord_gewijzigd": "Wachtwoord gewijzigd",
+    "bevinding_gewijzigd": N_("Bevinding gewijzigd"),
+    "bewaartermijn_gewijzigd": N_("Bewaartermijn gewijzigd"),
+    "vervolg_bewaartermijn_gewijzigd": N_("Bewaartermijn voor het vervolg gewijzigd"),
+    "focusgroep_gewijzigd": N_("Focusgroep gewijzigd"),
+    "gebruiker_aangemaakt": N_("Account aangemaakt"),
+    "gebruiker_gewijzigd": N_("Account gewijzigd"),
+    "gebruiker_uitgezet": N_("Account uitgezet"),
+    "gebruiker_aangezet": N_("Account weer aangezet"),
+    "herstellink_verstuurd": N_("Link om het wachtwoord te herstellen verstuurd"),
+    "wachtwoord_gewijzigd": N_("Wachtwoord gewijzigd"),
     # peilingen
-    "peiling_aangemaakt": "Peiling gemaakt",
-    "peiling_gewijzigd": "Peiling gewijzigd",
-    "peiling_gepubliceerd": "Peiling geopend",
-    "peiling_vroeg_gesloten": "Peiling eerder gesloten",
-    "peilingvraag_toegevoegd": "Vraag aan de peiling toegevoegd",
-    "peilingvraag_herschreven": "Vraag van de peiling herschreven",
-    "peilingvraag_verplaatst": "Vraag van de peiling verplaatst",
-    "peilingvraag_verwijderd": "Vraag uit de peiling gehaald",
-    "antwoord_verborgen": "Antwoord verborgen",
-    "antwoord_getoond": "Antwoord weer getoond",
-    "codes_gemaakt": "Codes gemaakt",
-    "kiosk_ontgrendeld": "Kiosk geopend",
-    "kiosk_ingetrokken": "Kiosk gesloten",
+    "peiling_aangemaakt": N_("Peiling gemaakt"),
+    "peiling_gewijzigd": N_("Peiling gewijzigd"),
+    "peiling_gepubliceerd": N_("Peiling geopend"),
+    "peiling_vroeg_gesloten": N_("Peiling eerder gesloten"),
+    "peilingvraag_toegevoegd": N_("Vraag aan de peiling toegevoegd"),
+    "peilingvraag_herschreven": N_("Vraag van de peiling herschreven"),
+    "peilingvraag_verplaatst": N_("Vraag van de peiling verplaatst"),
+    "peilingvraag_verwijderd": N_("Vraag uit de peiling gehaald"),
+    "antwoord_verborgen": N_("Antwoord verborgen"),
+    "antwoord_getoond": N_("Antwoord weer getoond"),
+    "codes_gemaakt": N_("Codes gemaakt"),
+    "kiosk_ontgrendeld": N_("Kiosk geopend"),
+    "kiosk_ingetrokken": N_("Kiosk gesloten"),
     # focusgroepen
-    "focusgroep_aangemaakt": "Focusgroep gestart",
-    "focusgroep_gesloten": "Focusgroep afgesloten",
-    "lid_toegevoegd": "Lid toegevoegd",
-    "lid_verwijderd": "Lid verwijderd",
-    "inwoner_uitgenodigd": "Inwoner uitgenodigd",
-    "bijeenkomst_gepland": "Bijeenkomst gepland",
-    "bijeenkomst_gewijzigd": "Bijeenkomst gewijzigd",
-    "bijeenkomst_afgezegd": "Bijeenkomst afgezegd",
-    "verslag_vastgelegd": "Verslag vastgelegd",
-    "bevinding_toegevoegd": "Bevinding toegevoegd",
-    "bevinding_verwijderd": "Bevinding verwijderd",
+    "focusgroep_aangemaakt": N_("Focusgroep gestart"),
+    "focusgroep_gesloten": N_("Focusgroep afgesloten"),
+    "lid_toegevoegd": N_("Lid toegevoegd"),
+    "lid_verwijderd": N_("Lid verwijderd"),
+    "inwoner_uitgenodigd": N_("Inwoner uitgenodigd"),
+    "bijeenkomst_gepland": N_("Bijeenkomst gepland"),
+    "bijeenkomst_gewijzigd": N_("Bijeenkomst gewijzigd"),
+    "bijeenkomst_afgezegd": N_("Bijeenkomst afgezegd"),
+    "verslag_vastgelegd": N_("Verslag vastgelegd"),
+    "bevinding_toegevoegd": N_("Bevinding toegevoegd"),
+    "bevinding_verwijderd": N_("Bevinding verwijderd"),
     # rapporten
-    "rapport_aangemaakt": "Rapport begonnen",
-    "rapport_gewijzigd": "Rapport gewijzigd",
-    "rapport_gewijzigd_na_publicatie": "Rapport gewijzigd na publicatie",
-    "rapport_goedgekeurd": "Rapport goedgekeurd",
-    "rapport_gepubliceerd": "Rapport gepubliceerd",
-    "rapport_mails_opnieuw": "Mails over het rapport opnieuw verstuurd",
-    "rapport_vervolg_verstuurd": "Vervolg op het rapport verstuurd",
+    "rapport_aangemaakt": N_("Rapport begonnen"),
+    "rapport_gewijzigd": N_("Rapport gewijzigd"),
+    "rapport_gewijzigd_na_publicatie": N_("Rapport gewijzigd na publicatie"),
+    "rapport_goedgekeurd": N_("Rapport goedgekeurd"),
+    "rapport_gepubliceerd": N_("Rapport gepubliceerd"),
+    "rapport_mails_opnieuw": N_("Mails over het rapport opnieuw verstuurd"),
+    "rapport_vervolg_verstuurd": N_("Vervolg op het rapport verstuurd"),
 }
 
-# Field names where the stored name is not the word on the form.
+# Field names as the trail shows them: where the stored name is not the word on the form,
+# and common ones, so they can be translated.
 VELD_TEKSTEN = {
-    "deadline": "uiterste datum",
-    "verantwoordelijke": "verantwoordelijk raadslid",
-    "advies_tekst": "tekst van het advies",
-    "advies_aan": "advies aan",
-    "gebruiker_id": "account",
+    "deadline": N_("uiterste datum"),
+    "verantwoordelijke": N_("verantwoordelijk raadslid"),
+    "advies_tekst": N_("tekst van het advies"),
+    "advies_aan": N_("advies aan"),
+    "gebruiker_id": N_("account"),
+    # Named as stored, listed to be translated.
+    "rol": N_("rol"),
+    "gemeente": N_("gemeente"),
+    "is_actief": N_("is actief"),
+    "titel": N_("titel"),
+    "tekst": N_("tekst"),
+    "maanden": N_("maanden"),
+}
+
+# What a trail line is about, as the trail page names it (the stored name is Dutch already).
+ONDERWERP_TEKSTEN = {
+    "activiteit": N_("activiteit"),
+    "bevinding": N_("bevinding"),
+    "bijeenkomst": N_("bijeenkomst"),
+    "focusgroep": N_("focusgroep"),
+    "gebruiker": N_("gebruiker"),
+    "instelling": N_("instelling"),
+    "peiling": N_("peiling"),
+    "raadspagina": N_("raadspagina"),
+    "rapport": N_("rapport"),
+    "vergadering": N_("vergadering"),
+    "vraag": N_("vraag"),
 }
 
 # Fields that hold the id of an account: shown as that person's name.
@@ -266,11 +294,21 @@ _DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def veld_tekst(veld: str) -> str:
-    return VELD_TEKSTEN.get(veld) or veld.replace("_", " ")
+    """A field's name in the reader's language (an unlisted one as stored, without underscores)."""
+    tekst = VELD_TEKSTEN.get(veld)
+    return gettext(tekst) if tekst else veld.replace("_", " ")
 
 
 def actie_tekst(actie: str) -> str:
-    return ACTIE_TEKSTEN.get(actie) or actie.replace("_", " ")
+    """An action's name in the reader's language (an unlisted one as stored, without underscores)."""
+    tekst = ACTIE_TEKSTEN.get(actie)
+    return gettext(tekst) if tekst else actie.replace("_", " ")
+
+
+def onderwerp_tekst(onderwerp: str) -> str:
+    """What a line is about in the reader's language (an unlisted one as stored)."""
+    tekst = ONDERWERP_TEKSTEN.get(onderwerp)
+    return gettext(tekst) if tekst else onderwerp
 
 
 async def namen(regels: Iterable[Regel]) -> dict[int, str]:
@@ -295,12 +333,12 @@ def waarde_tekst(value: object, veld: str = "", namen: Mapping[int, str] | None 
     """A before/after value of the trail in a few words: dates and moments on the Dutch clock,
     people by name, yes/no in words; long texts are cut, empty says so."""
     if value is None or value == "" or value == []:
-        return "(leeg)"
+        return gettext("(leeg)")
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return gettext("ja") if value else gettext("nee")
     if veld in PERSOON_VELDEN and isinstance(value, int):
         naam = (namen or {}).get(value)
-        return naam if naam else f"account {value} (bestaat niet meer)"
+        return naam if naam else gettext("account %(id)s (bestaat niet meer)") % {"id": value}
     if isinstance(value, list):
         text = ", ".join(waarde_tekst(v, veld, namen) for v in value)
     elif isinstance(value, str) and _MOMENT.match(value):
