@@ -60,7 +60,8 @@ GEEN_RAPPORT = N_("Dit rapport bestaat niet (meer).")
 NOG_GEEN_RAPPORT = N_("Er is nog geen rapport. Sla het eerst op.")
 GELIJKTIJDIG = N_("Iemand anders heeft het rapport net gewijzigd. Laad de pagina opnieuw.")
 ALLEEN_BEHEERDER = N_("Alleen een beheerder kan dit instellen.")
-BEWAARTERMIJN = N_("Kies een bewaartermijn van 1 tot en met 36 maanden.")
+# The same sentence as peilingen' own period setting, which marks and translates it.
+BEWAARTERMIJN = "Kies een bewaartermijn van 1 tot en met 36 maanden."
 # The fields the council writes; the trail shows which of them a save changed.
 TEKSTVELDEN = ("titel", "inleiding", "conclusies", "automatisch")
 
