@@ -8,6 +8,9 @@ from litestar.enums import ScopeType
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from participatie import taal
+from participatie.taal import N_
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -59,14 +62,14 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
             await _plain(
                 send_with_headers,
                 405,
-                "Deze methode wordt niet ondersteund.",
+                _in_taal_van(scope, N_("Deze methode wordt niet ondersteund.")),
                 [(b"allow", b"GET, HEAD, POST")],
             )
             return
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
             # No page has a NUL byte in its address, and PostgreSQL refuses them in text: a
             # path like /p/%00 reached the database as a key and ended in a 500.
-            await _plain(send_with_headers, 404, "Deze pagina bestaat niet.")
+            await _plain(send_with_headers, 404, _in_taal_van(scope, N_("Deze pagina bestaat niet.")))
             return
         if scope["method"] == "HEAD":
             # Litestar answers HEAD only where a route declares it. Monitors, link checkers and
@@ -77,6 +80,12 @@ def security_middleware(app: ASGIApp, *, hsts: bool) -> ASGIApp:
         await app(scope, receive, send_with_headers)
 
     return middleware
+
+
+def _in_taal_van(scope: Scope, tekst: str) -> str:
+    """A refusal made before any route (and before the language middleware) runs, in the
+    language the request asks for all the same."""
+    return taal.vertalingen(taal.taal_van(scope)).gettext(tekst)
 
 
 def _without_body(send: Send) -> Send:
