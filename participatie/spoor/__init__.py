@@ -252,6 +252,9 @@ ACTIE_TEKSTEN = {
     "rapport_gepubliceerd": N_("Rapport gepubliceerd"),
     "rapport_mails_opnieuw": N_("Mails over het rapport opnieuw verstuurd"),
     "rapport_vervolg_verstuurd": N_("Vervolg op het rapport verstuurd"),
+    # taalhulp (the beheerder's jargon list)
+    "jargonwoord_toegevoegd": N_("Jargonwoord toegevoegd"),
+    "jargonwoord_verwijderd": N_("Jargonwoord verwijderd"),
 }
 
 # Field names as the trail shows them: where the stored name is not the word on the form,
@@ -279,6 +282,7 @@ ONDERWERP_TEKSTEN = {
     "focusgroep": N_("focusgroep"),
     "gebruiker": N_("gebruiker"),
     "instelling": N_("instelling"),
+    "jargonwoord": N_("jargonwoord"),
     "peiling": N_("peiling"),
     "raadspagina": N_("raadspagina"),
     "rapport": N_("rapport"),
