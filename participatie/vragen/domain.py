@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from participatie import limiet, spoor, tijd
+from participatie import limiet, spoor, taal, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.tables import Gebruiker, Gemeente, Rol
 from participatie.auditlog import log_event
@@ -26,6 +26,8 @@ from participatie.invoer import parse_id
 from participatie.invoer import text_field as _text
 from participatie.mail import outbox
 from participatie.markdown import render_markdown
+from participatie.taal import N_
+from participatie.taal import gettext as _
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie, Stap
 from participatie.vragen.tables import (
@@ -44,18 +46,33 @@ MAX_BIJLAGEN = 5
 # How long an attachment of a refused request form is kept for the next try: long enough to
 # look up a missing date or ask a colleague, short enough that abandoned files do not pile up.
 BIJLAGE_BEWAARTIJD = timedelta(hours=2)
+# Labels marked for the catalogue, kept Dutch here: pages show them with `vertaal` (other
+# domains read this list too).
 REACTIE_OORDELEN = [
-    ("overgenomen", "Overgenomen"),
-    ("deels", "Deels overgenomen"),
-    ("niet", "Niet overgenomen"),
+    ("overgenomen", N_("Overgenomen")),
+    ("deels", N_("Deels overgenomen")),
+    ("niet", N_("Niet overgenomen")),
 ]
-THEMA_KEYS = {key for key, _ in stappen.THEMAS}
+THEMA_KEYS = {key for key, _label in stappen.THEMAS}
+# The timeline's fixed notes: stored in Dutch (the history is data), shown in the reader's
+# language by `notitie_tekst`. A note someone typed is shown as typed.
+INGEDIEND = N_("Adviesaanvraag ingediend.")
+GEAGENDEERD = N_("Door de raad zelf op de agenda gezet.")
+IDEE = N_("Idee of vraag van een inwoner.")
+CONCRETISERING_BIJGEWERKT = N_("Concretisering bijgewerkt.")
+VASTE_NOTITIES = frozenset({INGEDIEND, GEAGENDEERD, IDEE, CONCRETISERING_BIJGEWERKT})
 # The idea form: generous per connection (a library fills it in together), 3 mails a day per address.
 IDEE_LIMIET = limiet.Limiet("idee")
 
 
+def notitie_tekst(notitie: str) -> str:
+    """A timeline note as the reader reads it: a fixed note of ours translated, a typed one as is."""
+    return taal.gettext(notitie) if notitie in VASTE_NOTITIES else notitie
+
+
 class VraagError(Geweigerd):
-    """A refused change; `str(error)` is the Dutch message for the person."""
+    """A refused change; `str(error)` is the message for the person, in the request's language
+    (each refusal is made during the request it answers)."""
 
 
 class StapNietToegestaan(VraagError):
@@ -65,25 +82,28 @@ class StapNietToegestaan(VraagError):
 class OntbrekendeGegevens(VraagError):
     def __init__(self, naar: Stap, ontbrekend: list[stappen.Vereiste]) -> None:
         self.ontbrekend = ontbrekend
-        labels = ", ".join(v.label for v in ontbrekend)
-        super().__init__(f"De vraag kan nog niet naar {naar.label.lower()}. Vul eerst in: {labels}.")
+        labels = ", ".join(taal.gettext(v.label) for v in ontbrekend)
+        super().__init__(
+            _("De vraag kan nog niet naar %(stap)s. Vul eerst in: %(wat)s.")
+            % {"stap": naar.label.lower(), "wat": labels}
+        )
 
 
 class GelijktijdigGewijzigd(_GelijktijdigGewijzigd, VraagError):
     def __init__(self) -> None:
         super().__init__(
-            "Iemand anders heeft deze vraag net gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw."
+            _("Iemand anders heeft deze vraag net gewijzigd. Bekijk de nieuwe versie en probeer het opnieuw.")
         )
 
 
 class GeenToegang(_GeenToegang, VraagError):
     def __init__(self) -> None:
-        super().__init__("U kunt deze vraag niet wijzigen.")
+        super().__init__(_("U kunt deze vraag niet wijzigen."))
 
 
 class VraagNietGevonden(NietGevonden, VraagError):
     def __init__(self) -> None:
-        super().__init__("Deze vraag bestaat niet (meer).")
+        super().__init__(_("Deze vraag bestaat niet (meer)."))
 
 
 @dataclass(frozen=True)
@@ -164,10 +184,10 @@ def check_stap(vraag: dict[str, Any], actie: Actie) -> None:
 def _thema(fouten: dict[str, str], value: str, *, required: bool) -> str | None:
     if not value:
         if required:
-            fouten["thema"] = "Kies een thema."
+            fouten["thema"] = _("Kies een thema.")
         return None
     if value not in THEMA_KEYS:
-        fouten["thema"] = "Dit thema kennen we niet. Kies een thema uit de lijst."
+        fouten["thema"] = _("Dit thema kennen we niet. Kies een thema uit de lijst.")
         return None
     return value
 
@@ -189,15 +209,18 @@ _SIGNATURES: dict[str, Callable[[bytes], bool]] = {"pdf": _is_pdf, "docx": _is_d
 
 
 def check_bijlage(bijlage: NieuweBijlage) -> tuple[str | None, str | None]:
-    """(soort, None) when acceptable, or (None, Dutch reason)."""
+    """(soort, None) when acceptable, or (None, the reason in the request's language)."""
     name = bijlage.bestandsnaam.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if len(bijlage.inhoud) > MAX_BIJLAGE_BYTES:
-        return None, f"{name} is groter dan 10 MB. Maak het bestand kleiner."
+        return None, _("%(naam)s is groter dan 10 MB. Maak het bestand kleiner.") % {"naam": name}
     if extension not in _SIGNATURES:
-        return None, f"{name}: alleen PDF, DOCX en ODT zijn toegestaan."
+        return None, _("%(naam)s: alleen PDF, DOCX en ODT zijn toegestaan.") % {"naam": name}
     if not _SIGNATURES[extension](bijlage.inhoud):
-        return None, f"{name} is geen echt {extension.upper()}-bestand."
+        return None, _("%(naam)s is geen echt %(soort)s-bestand.") % {
+            "naam": name,
+            "soort": extension.upper(),
+        }
     return extension, None
 
 
@@ -272,10 +295,10 @@ def _is_sleutel(value: str) -> bool:
 
 def _niet_meer_bewaard() -> str:
     uren = int(BIJLAGE_BEWAARTIJD.total_seconds() // 3600)
-    return (
-        f"Een bestand dat u eerder koos, is niet meer bewaard. We bewaren bestanden {uren} uur. "
-        "Kies het opnieuw."
-    )
+    return _(
+        "Een bestand dat u eerder koos, is niet meer bewaard. "
+        "We bewaren bestanden %(uren)s uur. Kies het opnieuw."
+    ) % {"uren": uren}
 
 
 def _bewaard_tot(moment: datetime) -> datetime:
@@ -358,19 +381,21 @@ async def create_adviesaanvraag(
         raise GeenToegang()
     fouten: dict[str, str] = {}
     values = {
-        "titel": _text(fouten, "titel", titel, "een korte titel", max_length=200),
-        "tekst": _text(fouten, "tekst", tekst, "de vraag"),
+        "titel": _text(fouten, "titel", titel, N_("een korte titel"), max_length=200),
+        "tekst": _text(fouten, "tekst", tekst, N_("de vraag")),
         "achtergrond": _text(fouten, "achtergrond", achtergrond, "", required=False),
         "thema": _thema(fouten, thema, required=True),
         "advies_gewenst_op": parse_date(
             fouten, "advies_gewenst_op", advies_gewenst_op, required=True, future=True
         ),
         "contactpersoon": _text(
-            fouten, "contactpersoon", contactpersoon, "een contactpersoon", max_length=200
+            fouten, "contactpersoon", contactpersoon, N_("een contactpersoon"), max_length=200
         ),
         "herkomst": Herkomst.GEMEENTE.value,
         "gemeente": user.gemeente_id,
         "ingediend_door": user.id,
+        # The language the ambtenaar used: their mails about this request come in it.
+        "taal": taal.huidige_taal(),
     }
     moment = now()
     # Keys come back from a hidden field: anything not shaped like ours is ignored, so a
@@ -392,10 +417,12 @@ async def create_adviesaanvraag(
         elif soort:
             checked.append((bijlage, soort))
     if len(kept) + len(checked) > MAX_BIJLAGEN:
-        fouten["bijlagen"] = (
-            f"U kunt hoogstens {MAX_BIJLAGEN} bijlagen meesturen. "
-            f"U koos er {len(kept) + len(checked)}. Kies er minder."
-        )
+        fouten["bijlagen"] = _(
+            "U kunt hoogstens %(max)s bijlagen meesturen. U koos er %(aantal)s. Kies er minder."
+        ) % {
+            "max": MAX_BIJLAGEN,
+            "aantal": len(kept) + len(checked),
+        }
         checked = []  # too many: none of the new ones is kept, so the person chooses again
     if fouten:
         async with BewaardeBijlage._meta.db.transaction():
@@ -411,7 +438,7 @@ async def create_adviesaanvraag(
     vraag_id = await _insert_vraag(
         values,
         user.id,
-        "Adviesaanvraag ingediend.",
+        INGEDIEND,
         regel,
         tuple(checked),
         bewaard=(user.id, [b.sleutel for b in kept]),
@@ -443,8 +470,8 @@ async def create_eigen_agendering(user: Ingelogd, *, titel: str, tekst: str, the
         raise GeenToegang()
     fouten: dict[str, str] = {}
     values = {
-        "titel": _text(fouten, "titel", titel, "een korte titel", max_length=200),
-        "tekst": _text(fouten, "tekst", tekst, "de vraag"),
+        "titel": _text(fouten, "titel", titel, N_("een korte titel"), max_length=200),
+        "tekst": _text(fouten, "tekst", tekst, N_("de vraag")),
         "thema": _thema(fouten, thema, required=False),
         "herkomst": Herkomst.RAAD.value,
         "gemeente": user.gemeente_id,
@@ -453,7 +480,7 @@ async def create_eigen_agendering(user: Ingelogd, *, titel: str, tekst: str, the
     if fouten:
         raise OngeldigeInvoer(fouten)
     regel = Regel(user, "vraag_geagendeerd", na={"titel": values["titel"], "thema": values["thema"]})
-    vraag_id = await _insert_vraag(values, user.id, "Door de raad zelf op de agenda gezet.", regel)
+    vraag_id = await _insert_vraag(values, user.id, GEAGENDEERD, regel)
     log_event("eigen_agendering", door=user.id, vraag=vraag_id)
     return vraag_id
 
@@ -470,15 +497,15 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str, secret: str
         await Gemeente.select(Gemeente.id, Gemeente.raad_naam).where(Gemeente.slug == gemeente_slug).first()
     )
     if gemeente is None:
-        raise OngeldigeInvoer({"gemeente": "Deze gemeente kennen we niet."})
+        raise OngeldigeInvoer({"gemeente": _("Deze gemeente kennen we niet.")})
     fouten: dict[str, str] = {}
-    tekst = _text(fouten, "tekst", tekst, "uw vraag of idee", max_length=5000)
+    tekst = _text(fouten, "tekst", tekst, N_("uw vraag of idee"), max_length=5000)
     email = email.strip()
     if email:
         try:
             email = outbox.check_address(email)
         except outbox.OngeldigAdres:
-            fouten["email"] = "Dit e-mailadres klopt niet. Laat het leeg als u geen bericht wilt."
+            fouten["email"] = _("Dit e-mailadres klopt niet. Laat het leeg als u geen bericht wilt.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     # Counted before the transaction: the counter is its own small write, and a refused count
@@ -494,9 +521,11 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str, secret: str
                 "herkomst": Herkomst.INWONER.value,
                 "gemeente": gemeente["id"],
                 "inwoner_email": email or None,
+                # Beside the address: every mail to this resident comes in the form's language.
+                "taal": taal.huidige_taal(),
             },
             None,
-            "Idee of vraag van een inwoner.",
+            IDEE,
             # No one of the council acted, and the resident's text and address stay out of the trail.
             Regel(None, "idee_ontvangen", na={"herkomst": Herkomst.INWONER.value}),
         )
@@ -507,9 +536,11 @@ async def create_idee(*, gemeente_slug: str, tekst: str, email: str, secret: str
                 {
                     "raad_naam": gemeente["raad_naam"],
                     "gemeente_slug": gemeente_slug,
+                    # Formatted now, in the request's language: the mail's own (taal below).
                     "ontvangen": tijd.moment(tijd.now()),
                 },
                 sleutel=f"idee:{vraag_id}:ontvangen",
+                taal=taal.huidige_taal(),
             )
     log_event("idee_ontvangen", vraag=vraag_id, gemeente=gemeente_slug, bevestiging=bevestigen)
     return vraag_id
@@ -567,6 +598,7 @@ class Mail:
     sjabloon: str
     context: dict[str, Any]
     sleutel: str
+    taal: str = "nl"  # the reader's language; "nl" for whoever has none stored
 
 
 async def _write(
@@ -592,7 +624,12 @@ async def _write(
         await _record(regel, vraag_id, vraag["gemeente"])
         for mail in mails or []:
             await outbox.enqueue(
-                mail.aan, mail.sjabloon, mail.context, groep=f"vraag:{vraag_id}", sleutel=mail.sleutel
+                mail.aan,
+                mail.sjabloon,
+                mail.context,
+                groep=f"vraag:{vraag_id}",
+                sleutel=mail.sleutel,
+                taal=mail.taal,
             )
 
 
@@ -625,10 +662,12 @@ async def _stap_mails(vraag: dict[str, Any], target: Stap, notitie: str, afwijsr
     """Tell whoever brought the vraag in that it moved: the ambtenaar, or the resident who left
     an address. Leaving borging's advice mail aside, which has its own text."""
     raad = await raad_of(vraag)
+    # The step's name and meaning as Dutch msgids: the mail translates them when it is
+    # rendered, in the language of whoever brought the vraag in (`taal` of the vraag).
     basis = {
         "titel": vraag["titel"],
         "stap": target.value,
-        "stap_label": target.label,
+        "stap_label": stappen.LABELS[target],
         "stap_uitleg": stappen.UITLEG[target],
         "notitie": notitie,
         "afwijsreden": afwijsreden,
@@ -652,14 +691,15 @@ async def _stap_mails(vraag: dict[str, Any], target: Stap, notitie: str, afwijsr
                         "pad": aanvraag_pad(raad["slug"], vraag["id"]),
                     },
                     f"{sleutel}:advies",
+                    vraag["taal"],
                 )
             )
         else:
             context = {**basis, "naam": indiener["naam"], "pad": aanvraag_pad(raad["slug"], vraag["id"])}
-            mails.append(Mail(indiener["email"], "vraag_stap", context, f"{sleutel}:indiener"))
+            mails.append(Mail(indiener["email"], "vraag_stap", context, f"{sleutel}:indiener", vraag["taal"]))
     if vraag["inwoner_email"]:
         context = {**basis, "naam": "inwoner", "pad": ""}
-        mails.append(Mail(vraag["inwoner_email"], "vraag_stap", context, f"{sleutel}:inwoner"))
+        mails.append(Mail(vraag["inwoner_email"], "vraag_stap", context, f"{sleutel}:inwoner", vraag["taal"]))
     return mails
 
 
@@ -678,15 +718,15 @@ async def update_trechter(
     check_stap(vraag, Actie.TRECHTEREN)
     fouten: dict[str, str] = {}
     if scope not in {s.value for s in Scope}:
-        fouten["scope"] = "Kies of de vraag voor één gemeente of voor heel de IJmond is."
+        fouten["scope"] = _("Kies of de vraag voor één gemeente of voor heel de IJmond is.")
     parsed_thema = _thema(fouten, thema, required=True)
     if prioriteit not in {p for p, _ in stappen.PRIORITEITEN}:
-        fouten["prioriteit"] = "Kies een prioriteit."
+        fouten["prioriteit"] = _("Kies een prioriteit.")
     dubbel_id: int | None = None
     if dubbel_van.strip():
         dubbel_id = parse_id(dubbel_van)
         if dubbel_id is None:
-            fouten["dubbel_van"] = "Vul het nummer van de eerdere vraag in."
+            fouten["dubbel_van"] = _("Vul het nummer van de eerdere vraag in.")
         else:
             earlier = (
                 await Vraag.select(
@@ -696,9 +736,9 @@ async def update_trechter(
                 .first()
             )
             if dubbel_id == vraag_id or earlier is None or earlier["id"] > vraag_id:
-                fouten["dubbel_van"] = "Kies een eerdere, andere vraag."
+                fouten["dubbel_van"] = _("Kies een eerdere, andere vraag.")
             elif not may_work_on(user, earlier):
-                fouten["dubbel_van"] = "Die vraag hoort bij een andere raad."
+                fouten["dubbel_van"] = _("Die vraag hoort bij een andere raad.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     changes: dict[Any, Any] = {
@@ -759,7 +799,7 @@ async def update_concretisering(
     for vorm in participatievormen:
         vorm = vorm.strip()
         if len(vorm) > 60:
-            fouten["participatievormen"] = "Een participatievorm mag hoogstens 60 tekens zijn."
+            fouten["participatievormen"] = _("Een participatievorm mag hoogstens 60 tekens zijn.")
         elif vorm and vorm not in vormen:
             vormen.append(vorm)
     verantwoordelijke_id: int | None = None
@@ -775,7 +815,7 @@ async def update_concretisering(
             .first()
         )
         if member is None:
-            fouten["verantwoordelijke"] = "Kies een raadslid van deze raad."
+            fouten["verantwoordelijke"] = _("Kies een raadslid van deze raad.")
     values = {
         Vraag.precieze_vraag: _text(fouten, "precieze_vraag", precieze_vraag, "", required=False),
         Vraag.aanpak: _text(fouten, "aanpak", aanpak, "", required=False),
@@ -794,7 +834,7 @@ async def update_concretisering(
         vraag,
         versie,
         values,
-        _inhoud(vraag, user, "Concretisering bijgewerkt."),
+        _inhoud(vraag, user, CONCRETISERING_BIJGEWERKT),
         Regel(user, "concretisering_gewijzigd", voor, na),
     )
 
@@ -811,10 +851,13 @@ async def advance_stap(
     try:
         target = Stap(naar)
     except ValueError:
-        raise StapNietToegestaan("Deze stap bestaat niet.") from None
+        raise StapNietToegestaan(_("Deze stap bestaat niet.")) from None
     van = Stap(vraag["stap"])
     if target not in stappen.allowed_next(van):
-        raise StapNietToegestaan(f"Een vraag kan niet van {van.label.lower()} naar {target.label.lower()}.")
+        raise StapNietToegestaan(
+            _("Een vraag kan niet van %(van)s naar %(naar)s.")
+            % {"van": van.label.lower(), "naar": target.label.lower()}
+        )
     values = dict(vraag)
     if target is Stap.AFGEWEZEN:
         values["afwijsreden"] = afwijsreden.strip()
@@ -862,7 +905,7 @@ async def add_activiteit(
     vraag = await _guarded(vraag_id, user)
     check_stap(vraag, Actie.ACTIVITEIT_VASTLEGGEN)
     fouten: dict[str, str] = {}
-    waar = _text(fouten, "waar", waar, "waar het was", max_length=200)
+    waar = _text(fouten, "waar", waar, N_("waar het was"), max_length=200)
     datum = parse_date(fouten, "op", op, required=True)
     aantal = 0
     try:
@@ -870,10 +913,10 @@ async def add_activiteit(
         if not 0 <= aantal <= 100_000:
             raise ValueError
     except ValueError:
-        fouten["bereikt"] = "Vul het aantal bereikte inwoners in als een getal (0 of meer)."
+        fouten["bereikt"] = _("Vul het aantal bereikte inwoners in als een getal (0 of meer).")
     notities = _text(fouten, "notities", notities, "", required=False)
     if datum and datum > today():
-        fouten["op"] = "Een activiteit legt u vast als die geweest is: kies vandaag of eerder."
+        fouten["op"] = _("Een activiteit legt u vast als die geweest is: kies vandaag of eerder.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     async with Vraag._meta.db.transaction():
@@ -896,8 +939,8 @@ async def record_advies(vraag_id: int, user: Ingelogd, *, versie: int, tekst: st
     vraag = await _guarded(vraag_id, user)
     check_stap(vraag, Actie.ADVIES_GEVEN)
     fouten: dict[str, str] = {}
-    tekst = _text(fouten, "advies_tekst", tekst, "de tekst van het advies", max_length=50_000)
-    aan = _text(fouten, "advies_aan", aan, "aan wie het advies gaat", max_length=200)
+    tekst = _text(fouten, "advies_tekst", tekst, N_("de tekst van het advies"), max_length=50_000)
+    aan = _text(fouten, "advies_aan", aan, N_("aan wie het advies gaat"), max_length=200)
     if fouten:
         raise OngeldigeInvoer(fouten)
     moment = now()
@@ -929,8 +972,8 @@ async def record_reactie(
     check_stap(vraag, Actie.REACTIE_VASTLEGGEN)
     fouten: dict[str, str] = {}
     if oordeel not in {o for o, _ in REACTIE_OORDELEN}:
-        fouten["reactie_oordeel"] = "Kies: overgenomen, deels overgenomen of niet overgenomen."
-    toelichting = _text(fouten, "reactie_toelichting", toelichting, "de redenen", max_length=20_000)
+        fouten["reactie_oordeel"] = _("Kies: overgenomen, deels overgenomen of niet overgenomen.")
+    toelichting = _text(fouten, "reactie_toelichting", toelichting, N_("de redenen"), max_length=20_000)
     vervolg = parse_date(fouten, "vervolg_op", vervolg_op, required=False, future=True)
     if fouten:
         raise OngeldigeInvoer(fouten)
@@ -970,10 +1013,14 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
     for row in due:
         vraag = await load_vraag(row["id"])
         raad = await raad_of(vraag)
-        ontvangers: list[tuple[str, str, str]] = []
+        # (address, name, link, language): the ambtenaar in the language of their request,
+        # council members in Dutch (no language is stored for them).
+        ontvangers: list[tuple[str, str, str, str]] = []
         indiener = await _indiener(vraag)
         if indiener is not None:
-            ontvangers.append((indiener["email"], indiener["naam"], aanvraag_pad(raad["slug"], vraag["id"])))
+            ontvangers.append(
+                (indiener["email"], indiener["naam"], aanvraag_pad(raad["slug"], vraag["id"]), vraag["taal"])
+            )
         leden = Gebruiker.select(Gebruiker.email, Gebruiker.naam).where(
             (Gebruiker.is_actief == True)  # noqa: E712
             & (Gebruiker.rol == Rol.RAADSLID.value)
@@ -982,13 +1029,10 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
         if vraag["verantwoordelijke"] is not None:
             leden = leden.where(Gebruiker.id == vraag["verantwoordelijke"])
         for lid in await leden:
-            ontvangers.append((lid["email"], lid["naam"], f"/raad/{raad['slug']}/vragen/{vraag['id']}"))
-        basis = {
-            "titel": vraag["titel"],
-            "raad_naam": raad["raad_naam"],
-            "advies_datum": tijd.datum(vraag["advies_at"]),
-            "verwacht_op": tijd.datum(vraag["reactie_verwacht_op"]),
-        }
+            ontvangers.append(
+                (lid["email"], lid["naam"], f"/raad/{raad['slug']}/vragen/{vraag['id']}", taal.NL)
+            )
+        basis = {"titel": vraag["titel"], "raad_naam": raad["raad_naam"]}
         async with Vraag._meta.db.transaction():
             claimed = (
                 await Vraag.update({Vraag.borging_herinnerd_at: moment})
@@ -997,13 +1041,20 @@ async def remind_overdue_borging(moment: datetime | None = None) -> int:
             )
             if not claimed:
                 continue  # another process reminded in the meantime
-            for email, naam, pad in ontvangers:
+            for email, naam, pad, mail_taal in ontvangers:
+                # The dates in the reader's language: formatted here, no request has one.
+                with taal.in_taal(mail_taal):
+                    datums = {
+                        "advies_datum": tijd.datum(vraag["advies_at"]),
+                        "verwacht_op": tijd.datum(vraag["reactie_verwacht_op"]),
+                    }
                 await outbox.enqueue(
                     email,
                     "borging_herinnering",
-                    {**basis, "naam": naam, "pad": pad},
+                    {**basis, **datums, "naam": naam, "pad": pad},
                     groep=f"vraag:{vraag['id']}",
                     sleutel=f"vraag:{vraag['id']}:herinnering:{moment.date().isoformat()}:{email}",
+                    taal=mail_taal,
                 )
             await Gebeurtenis.insert(
                 Gebeurtenis(

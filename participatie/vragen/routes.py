@@ -22,6 +22,7 @@ from participatie.accounts.queries import GemeenteRij
 from participatie.accounts.tables import Rol
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import parse_id, read_form
+from participatie.taal import gettext as _
 from participatie.vragen import domain, panelen, queries, stappen
 from participatie.vragen.stappen import Actie, Stap
 
@@ -62,7 +63,11 @@ async def board(
 
 
 def _moved_message(vraag_id: int, titel: str, naar: Stap) -> str:
-    return f"Vraag {vraag_id} ({titel}) staat nu in de stap {naar.label.lower()}."
+    return _("Vraag %(nummer)s (%(titel)s) staat nu in de stap %(stap)s.") % {
+        "nummer": vraag_id,
+        "titel": titel,
+        "stap": naar.label.lower(),
+    }
 
 
 async def _board_context(
@@ -114,7 +119,12 @@ async def _vraag_page(
             "stap": huidige,
             "volgende": volgende,
             "stap_opties": [
-                (naar.value, naar.label + (" (terug)" if stappen.is_back(huidige, naar) else ""))
+                (
+                    naar.value,
+                    _("%(stap)s (terug)") % {"stap": naar.label}
+                    if stappen.is_back(huidige, naar)
+                    else naar.label,
+                )
                 for naar in volgende
             ],
             "ontbrekend": ontbrekend,
@@ -134,13 +144,14 @@ async def _vraag_page(
             "waarde_tekst": spoor.waarde_tekst,
             "veld_tekst": spoor.veld_tekst,
             "namen": await spoor.namen(wijzigingen),
-            "oordelen": domain.REACTIE_OORDELEN,
+            "oordelen": stappen.opties(domain.REACTIE_OORDELEN),
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "raadslid_opties": [
                 (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
             ],
-            "themas": stappen.THEMAS,
-            "prioriteiten": stappen.PRIORITEITEN,
+            "themas": stappen.opties(stappen.THEMAS),
+            "prioriteiten": stappen.opties(stappen.PRIORITEITEN),
+            "notitie_tekst": domain.notitie_tekst,
             "vormen": stappen.PARTICIPATIEVORMEN,
             "stappen": stappen,
             "Stap": Stap,
@@ -282,7 +293,8 @@ async def _move_on_board(
         naar = await domain.advance_stap(vraag_id, user, versie=_versie(data), naar=data.get("naar", ""))
         melding, verplaatst = _moved_message(vraag_id, vraag["titel"], naar), vraag_id
     except domain.VraagError as exc:
-        melding, geweigerd = f"Vraag {vraag_id} is niet verplaatst. {exc}", True
+        melding = _("Vraag %(nummer)s is niet verplaatst. %(reden)s") % {"nummer": vraag_id, "reden": exc}
+        geweigerd = True
     return HTMXBlockTemplate(
         template_name="vragen/board.html",
         block_name="bord",
@@ -463,7 +475,7 @@ async def new_vraag_page(gemeente_info: NamedDependency[GemeenteRij]) -> Templat
             "gemeente": gemeente_info,
             "waarden": {"titel": "", "tekst": "", "thema": ""},
             "fouten": {},
-            "themas": stappen.THEMAS,
+            "themas": stappen.opties(stappen.THEMAS),
         },
     )
 
@@ -485,7 +497,7 @@ async def create_vraag(
                 "gemeente": gemeente_info,
                 "fouten": exc.fouten,
                 "waarden": {k: data.get(k, "") for k in ("titel", "tekst", "thema")},
-                "themas": stappen.THEMAS,
+                "themas": stappen.opties(stappen.THEMAS),
             },
         )
     return Redirect(path=f"/raad/{gemeente_info.slug}/vragen/{vraag_id}")

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from participatie import taal
+from participatie.taal import N_
+
 
 class Stap(StrEnum):
     BINNENGEKOMEN = "binnengekomen"
@@ -22,32 +25,36 @@ class Stap(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        """The step's name in the language being rendered now (Dutch: LABELS itself). A mail
+        stores LABELS[stap], the Dutch msgid, and translates it when it is rendered."""
+        return taal.gettext(LABELS[self])
 
 
 LABELS = {
-    Stap.BINNENGEKOMEN: "Binnengekomen",
-    Stap.TRECHTEREN: "Trechteren",
-    Stap.CONCRETISEREN: "Concretiseren",
-    Stap.VOORLEGGEN: "Voorleggen",
-    Stap.TERUGKOPPELEN: "Terugkoppelen",
-    Stap.ADVIES: "Advies",
-    Stap.BORGING: "Borging",
-    Stap.AFGEROND: "Afgerond",
-    Stap.AFGEWEZEN: "Afgewezen",
+    Stap.BINNENGEKOMEN: N_("Binnengekomen"),
+    Stap.TRECHTEREN: N_("Trechteren"),
+    Stap.CONCRETISEREN: N_("Concretiseren"),
+    Stap.VOORLEGGEN: N_("Voorleggen"),
+    Stap.TERUGKOPPELEN: N_("Terugkoppelen"),
+    Stap.ADVIES: N_("Advies"),
+    Stap.BORGING: N_("Borging"),
+    Stap.AFGEROND: N_("Afgerond"),
+    Stap.AFGEWEZEN: N_("Afgewezen"),
 }
 
 # What each step means, in plain words for whoever brought the vraag in (mails, the portal).
 UITLEG = {
-    Stap.BINNENGEKOMEN: "De raad heeft uw vraag ontvangen.",
-    Stap.TRECHTEREN: "De raad bekijkt of en hoe de vraag wordt opgepakt.",
-    Stap.CONCRETISEREN: "De raad maakt de vraag precies: wat willen we weten, en van wie?",
-    Stap.VOORLEGGEN: "De raad legt de vraag voor aan inwoners, bijvoorbeeld met een peiling of een gesprek.",
-    Stap.TERUGKOPPELEN: "De raad zet op een rij wat inwoners hebben gezegd.",
-    Stap.ADVIES: "De raad schrijft het advies.",
-    Stap.BORGING: "Het advies is verstuurd. De raad volgt wat de gemeente ermee doet.",
-    Stap.AFGEROND: "De vraag is afgerond.",
-    Stap.AFGEWEZEN: "De raad gaat niet verder met deze vraag.",
+    Stap.BINNENGEKOMEN: N_("De raad heeft uw vraag ontvangen."),
+    Stap.TRECHTEREN: N_("De raad bekijkt of en hoe de vraag wordt opgepakt."),
+    Stap.CONCRETISEREN: N_("De raad maakt de vraag precies: wat willen we weten, en van wie?"),
+    Stap.VOORLEGGEN: N_(
+        "De raad legt de vraag voor aan inwoners, bijvoorbeeld met een peiling of een gesprek."
+    ),
+    Stap.TERUGKOPPELEN: N_("De raad zet op een rij wat inwoners hebben gezegd."),
+    Stap.ADVIES: N_("De raad schrijft het advies."),
+    Stap.BORGING: N_("Het advies is verstuurd. De raad volgt wat de gemeente ermee doet."),
+    Stap.AFGEROND: N_("De vraag is afgerond."),
+    Stap.AFGEWEZEN: N_("De raad gaat niet verder met deze vraag."),
 }
 
 # The board's columns, in the order of the funnel.
@@ -97,28 +104,28 @@ class Vereiste:
 
 VEREISTEN: dict[Stap, tuple[Vereiste, ...]] = {
     Stap.CONCRETISEREN: (
-        Vereiste("scope", "of de vraag lokaal of voor heel de IJmond is"),
-        Vereiste("thema", "het thema"),
-        Vereiste("prioriteit", "de prioriteit"),
+        Vereiste("scope", N_("of de vraag lokaal of voor heel de IJmond is")),
+        Vereiste("thema", N_("het thema")),
+        Vereiste("prioriteit", N_("de prioriteit")),
     ),
     Stap.VOORLEGGEN: (
-        Vereiste("precieze_vraag", "de precieze vraag (de vraag achter de vraag)"),
-        Vereiste("aanpak", "hoe we de vraag stellen"),
-        Vereiste("doelgroep", "de doelgroep"),
-        Vereiste("participatievormen", "minstens één participatievorm"),
-        Vereiste("planning", "de planning"),
-        Vereiste("deadline", "de uiterste datum"),
-        Vereiste("verantwoordelijke", "wie in de raad verantwoordelijk is"),
+        Vereiste("precieze_vraag", N_("de precieze vraag (de vraag achter de vraag)")),
+        Vereiste("aanpak", N_("hoe we de vraag stellen")),
+        Vereiste("doelgroep", N_("de doelgroep")),
+        Vereiste("participatievormen", N_("minstens één participatievorm")),
+        Vereiste("planning", N_("de planning")),
+        Vereiste("deadline", N_("de uiterste datum")),
+        Vereiste("verantwoordelijke", N_("wie in de raad verantwoordelijk is")),
     ),
     Stap.BORGING: (
-        Vereiste("advies_tekst", "de tekst van het advies"),
-        Vereiste("advies_aan", "aan wie het advies is gestuurd"),
+        Vereiste("advies_tekst", N_("de tekst van het advies")),
+        Vereiste("advies_aan", N_("aan wie het advies is gestuurd")),
     ),
     Stap.AFGEROND: (
-        Vereiste("reactie_oordeel", "de reactie van de gemeente"),
-        Vereiste("reactie_toelichting", "de uitleg van de gemeente bij de reactie"),
+        Vereiste("reactie_oordeel", N_("de reactie van de gemeente")),
+        Vereiste("reactie_toelichting", N_("de uitleg van de gemeente bij de reactie")),
     ),
-    Stap.AFGEWEZEN: (Vereiste("afwijsreden", "de reden van afwijzen"),),
+    Stap.AFGEWEZEN: (Vereiste("afwijsreden", N_("de reden van afwijzen")),),
 }
 
 
@@ -162,16 +169,18 @@ MAG: dict[Stap, frozenset[Actie]] = {
 
 # Why an action is refused, in the words the council member reads on the page.
 WAAROM_NIET: dict[Actie, str] = {
-    Actie.TRECHTEREN: "Dit hoort bij het trechteren; die stap is al voorbij.",
-    Actie.CONCRETISEREN: "De vraag is niet (meer) in de stap concretiseren.",
-    Actie.PEILING_MAKEN: "Een peiling maakt u bij een vraag in de stap concretiseren of voorleggen.",
-    Actie.PEILING_PUBLICEREN: "Een peiling gaat open als de vraag in de stap voorleggen is.",
-    Actie.FOCUSGROEP_STARTEN: "Een focusgroep start u bij een vraag in de stap concretiseren of voorleggen.",
-    Actie.ACTIVITEIT_VASTLEGGEN: "Activiteiten horen bij de stap voorleggen.",
-    Actie.RAPPORT_SCHRIJVEN: "Een rapport maakt u vanaf de stap voorleggen.",
-    Actie.RAPPORT_PUBLICEREN: "Publiceren kan vanaf de stap terugkoppelen.",
-    Actie.ADVIES_GEVEN: "Het advies schrijft u in de stap advies.",
-    Actie.REACTIE_VASTLEGGEN: "Een reactie op het advies legt u vast in de stap borging.",
+    Actie.TRECHTEREN: N_("Dit hoort bij het trechteren; die stap is al voorbij."),
+    Actie.CONCRETISEREN: N_("De vraag is niet (meer) in de stap concretiseren."),
+    Actie.PEILING_MAKEN: N_("Een peiling maakt u bij een vraag in de stap concretiseren of voorleggen."),
+    Actie.PEILING_PUBLICEREN: N_("Een peiling gaat open als de vraag in de stap voorleggen is."),
+    Actie.FOCUSGROEP_STARTEN: N_(
+        "Een focusgroep start u bij een vraag in de stap concretiseren of voorleggen."
+    ),
+    Actie.ACTIVITEIT_VASTLEGGEN: N_("Activiteiten horen bij de stap voorleggen."),
+    Actie.RAPPORT_SCHRIJVEN: N_("Een rapport maakt u vanaf de stap voorleggen."),
+    Actie.RAPPORT_PUBLICEREN: N_("Publiceren kan vanaf de stap terugkoppelen."),
+    Actie.ADVIES_GEVEN: N_("Het advies schrijft u in de stap advies."),
+    Actie.REACTIE_VASTLEGGEN: N_("Een reactie op het advies legt u vast in de stap borging."),
 }
 
 
@@ -181,8 +190,9 @@ def mag(stap: Stap | str, actie: Actie) -> bool:
 
 
 def weigering(stap: Stap | str, actie: Actie) -> str | None:
-    """The Dutch reason `actie` is not allowed in `stap`, or None when it is."""
-    return None if mag(stap, actie) else WAAROM_NIET[actie]
+    """The reason `actie` is not allowed in `stap`, in the language of the request (the other
+    domains raise it as their refusal), or None when it is."""
+    return None if mag(stap, actie) else taal.gettext(WAAROM_NIET[actie])
 
 
 def stappen_voor(actie: Actie) -> tuple[Stap, ...]:
@@ -191,29 +201,34 @@ def stappen_voor(actie: Actie) -> tuple[Stap, ...]:
 
 
 THEMAS = [
-    ("toegankelijkheid", "Toegankelijkheid"),
-    ("minimabeleid", "Minimabeleid"),
-    ("armoede", "Armoede en schulden"),
-    ("mantelzorg", "Mantelzorg"),
-    ("huishoudelijke_hulp", "Huishoudelijke hulp"),
-    ("jeugd", "Jeugd"),
-    ("wonen", "Wonen"),
-    ("werk_en_inkomen", "Werk en inkomen"),
-    ("eenzaamheid", "Eenzaamheid"),
-    ("ouderen", "Ouderen"),
-    ("zorg_en_welzijn", "Zorg en welzijn"),
+    ("toegankelijkheid", N_("Toegankelijkheid")),
+    ("minimabeleid", N_("Minimabeleid")),
+    ("armoede", N_("Armoede en schulden")),
+    ("mantelzorg", N_("Mantelzorg")),
+    ("huishoudelijke_hulp", N_("Huishoudelijke hulp")),
+    ("jeugd", N_("Jeugd")),
+    ("wonen", N_("Wonen")),
+    ("werk_en_inkomen", N_("Werk en inkomen")),
+    ("eenzaamheid", N_("Eenzaamheid")),
+    ("ouderen", N_("Ouderen")),
+    ("zorg_en_welzijn", N_("Zorg en welzijn")),
 ]
 
 PARTICIPATIEVORMEN = [
-    "flitspeiling",
-    "focusgroep",
-    "spiegelgesprek",
-    "opiniebus",
-    "wijkwinkel",
-    "bezoek op locatie",
+    N_("flitspeiling"),
+    N_("focusgroep"),
+    N_("spiegelgesprek"),
+    N_("opiniebus"),
+    N_("wijkwinkel"),
+    N_("bezoek op locatie"),
 ]
 
-PRIORITEITEN = [("hoog", "Hoog"), ("normaal", "Normaal"), ("laag", "Laag")]
+PRIORITEITEN = [("hoog", N_("Hoog")), ("normaal", N_("Normaal")), ("laag", N_("Laag"))]
+
+
+def opties(paren: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(value, label) pairs with each label in the language of the request, for a form's choices."""
+    return [(waarde, taal.gettext(label)) for waarde, label in paren]
 
 
 def allowed_next(stap: Stap) -> list[Stap]:

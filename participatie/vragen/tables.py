@@ -54,6 +54,9 @@ class Vraag(AutoId, Table):
     contactpersoon = Varchar(length=200, null=False, default="")
     # idee van een inwoner: only to tell them what happened; erased when the vraag is done
     inwoner_email = Varchar(length=254, null=True, default=None)
+    # The language ("nl"/"en") of the form the vraag came in by (a resident's idea, an
+    # ambtenaar's request): mails to whoever brought it in are written in it.
+    taal = Varchar(length=5, null=False, default="nl")
 
     # concretiseren
     precieze_vraag = Text(null=False, default="")
