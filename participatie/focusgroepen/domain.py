@@ -38,10 +38,11 @@ from participatie.focusgroepen.tables import (
     Steun,
 )
 from participatie.fouten import GeenToegang, Geweigerd, NietGevonden, OngeldigeInvoer
-from participatie.invoer import parse_id
-from participatie.invoer import text_field as _text
+from participatie.invoer import parse_id, text_field
 from participatie.mail import outbox
 from participatie.sleutels import keyed
+from participatie.taal import N_, STANDAARD, geldig, huidige_taal, in_taal, ngettext
+from participatie.taal import gettext as _
 from participatie.tijd import as_utc, now
 from participatie.vragen import domain as vragen
 from participatie.vragen import stappen
@@ -51,33 +52,47 @@ AANMELDING_GELDIG = timedelta(days=14)
 BEWAARTERMIJN_SLEUTEL = "focusgroep_bewaartermijn_maanden"
 BEWAARTERMIJN_STANDAARD = 3
 HERINNERING_VANAF = time(9, 0)  # the reminder goes out from 9:00 on the day before
-TOESTEMMING_TEKST = (
-    "Mijn naam en contactgegevens worden gebruikt om mij uit te nodigen voor de bijeenkomsten van "
-    "deze focusgroep en mij te vertellen wat ermee gebeurt. Alleen de raadsleden en "
-    "beleidsmedewerkers van de groep zien ze. Ze worden gewist als ik stop, of uiterlijk "
-    "{maanden} maanden nadat de groep klaar is."
-)
 _TELEFOON = re.compile(r"^\+?[0-9 ()-]{8,20}$")
 
 
+def toestemming_tekst(maanden: int) -> str:
+    """What a resident consents to, in the current language: shown on the forms and stored
+    with the member in the words they agreed to."""
+    return ngettext(
+        "Mijn naam en contactgegevens worden gebruikt om mij uit te nodigen voor de bijeenkomsten "
+        "van deze focusgroep en mij te vertellen wat ermee gebeurt. Alleen de raadsleden en "
+        "beleidsmedewerkers van de groep zien ze. Ze worden gewist als ik stop, of uiterlijk "
+        "%(num)s maand nadat de groep klaar is.",
+        "Mijn naam en contactgegevens worden gebruikt om mij uit te nodigen voor de bijeenkomsten "
+        "van deze focusgroep en mij te vertellen wat ermee gebeurt. Alleen de raadsleden en "
+        "beleidsmedewerkers van de groep zien ze. Ze worden gewist als ik stop, of uiterlijk "
+        "%(num)s maanden nadat de groep klaar is.",
+        maanden,
+    ) % {"num": maanden}
+
+
 class FocusgroepError(Geweigerd):
-    """A refused change; `str(error)` is the Dutch message. Invalid input is
-    `fouten.OngeldigeInvoer`, no access `fouten.GeenToegang`, both re-exported here."""
+    """A refused change; `str(error)` is the message in the language of the request. Invalid
+    input is `fouten.OngeldigeInvoer`, no access `fouten.GeenToegang`, both re-exported here."""
 
 
 class OngeldigeLink(FocusgroepError):
     status = 404
 
     def __init__(self) -> None:
-        super().__init__("Deze link werkt niet (meer). Misschien is hij al gebruikt of verlopen.")
+        super().__init__(_("Deze link werkt niet (meer). Misschien is hij al gebruikt of verlopen."))
 
 
 class Gesloten(FocusgroepError):
     def __init__(self) -> None:
-        super().__init__("Deze focusgroep is afgesloten. Er kan niets meer bij.")
+        super().__init__(_("Deze focusgroep is afgesloten. Er kan niets meer bij."))
 
 
-GEEN_TOEGANG = "U kunt deze focusgroep niet wijzigen."
+# Made at import: translated where it is raised (`_(GEEN_TOEGANG)`).
+GEEN_TOEGANG = N_("U kunt deze focusgroep niet wijzigen.")
+# Stored as the group's summary when it closes without findings: Dutch in the database (the
+# council's record), shown through `vertaal`, so an English reader gets it in English.
+GEEN_BEVINDINGEN = N_("De groep heeft geen bevindingen vastgelegd.")
 
 # --- links without accounts ----------------------------------------------------------------
 
@@ -211,7 +226,7 @@ async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> G
     if groep is None:
         raise NietGevonden()
     if await rol_in_groep(user, groep_id) != "beheer":
-        raise GeenToegang(GEEN_TOEGANG)
+        raise GeenToegang(_(GEEN_TOEGANG))
     if open_only and groep.gesloten_at is not None:
         raise Gesloten()
     return groep
@@ -220,16 +235,29 @@ async def _beheer(user: Ingelogd, groep_id: int, *, open_only: bool = True) -> G
 # --- validation helpers --------------------------------------------------------------------
 
 
+def _text(
+    fouten: dict[str, str], veld: str, value: str, leeg: str, *, max_length: int, required: bool
+) -> str:
+    """invoer.text_field, with `leeg` as the whole sentence for a required field left empty
+    (made with `_()` by the caller): one sentence translates better than a label glued into
+    another, and keeps "Vul het thema in." as it was."""
+    eigen: dict[str, str] = {}
+    value = text_field(eigen, veld, value, "", max_length=max_length, required=required)
+    if veld in eigen:
+        fouten[veld] = leeg if required and not value else eigen[veld]
+    return value
+
+
 def _email(fouten: dict[str, str], veld: str, value: str, *, required: bool) -> str | None:
     value = value.strip()
     if not value:
         if required:
-            fouten[veld] = "Vul een e-mailadres in."
+            fouten[veld] = _("Vul een e-mailadres in.")
         return None
     try:
         return outbox.check_address(value)
     except outbox.OngeldigAdres:
-        fouten[veld] = "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."
+        fouten[veld] = _("Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl.")
         return None
 
 
@@ -238,7 +266,7 @@ def _telefoon(fouten: dict[str, str], value: str) -> str | None:
     if not value:
         return None
     if not _TELEFOON.match(value):
-        fouten["telefoon"] = "Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 0251 123456."
+        fouten["telefoon"] = _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 0251 123456.")
         return None
     return value
 
@@ -246,13 +274,13 @@ def _telefoon(fouten: dict[str, str], value: str) -> str | None:
 def _contact(
     fouten: dict[str, str], *, naam: str, email: str, telefoon: str, toestemming: bool
 ) -> tuple[str, str | None, str | None]:
-    naam = _text(fouten, "naam", naam, "een naam", max_length=150, required=True)
+    naam = _text(fouten, "naam", naam, _("Vul een naam in."), max_length=150, required=True)
     adres = _email(fouten, "email", email, required=False)
     nummer = _telefoon(fouten, telefoon)
     if not email.strip() and not telefoon.strip():
-        fouten["email"] = "Vul een e-mailadres of een telefoonnummer in, zodat we kunnen uitnodigen."
+        fouten["email"] = _("Vul een e-mailadres of een telefoonnummer in, zodat we kunnen uitnodigen.")
     if not toestemming:
-        fouten["toestemming"] = "Zonder toestemming kunnen we de gegevens niet bewaren. Zet een vinkje."
+        fouten["toestemming"] = _("Zonder toestemming kunnen we de gegevens niet bewaren. Zet een vinkje.")
     return naam, adres, nummer
 
 
@@ -262,10 +290,10 @@ async def bewaartermijn_maanden() -> int:
 
 async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     if user.rol is not Rol.BEHEERDER:
-        raise GeenToegang(GEEN_TOEGANG)
+        raise GeenToegang(_(GEEN_TOEGANG))
     value = instellingen.parse_int(maanden)
     if value is None or not 1 <= value <= 24:
-        raise OngeldigeInvoer({"maanden": "Kies een bewaartermijn van 1 tot en met 24 maanden."})
+        raise OngeldigeInvoer({"maanden": _("Kies een bewaartermijn van 1 tot en met 24 maanden.")})
     async with Focusgroep._meta.db.transaction():
         voor = await bewaartermijn_maanden()
         await instellingen.write(BEWAARTERMIJN_SLEUTEL, value)
@@ -297,14 +325,14 @@ async def _check_groep(
     gemeente_id: int, *, thema: str, doel: str, eind_op: str, verantwoordelijke: str
 ) -> GroepGegevens:
     fouten: dict[str, str] = {}
-    thema = _text(fouten, "thema", thema, "het thema", max_length=200, required=True)
-    doel = _text(fouten, "doel", doel, "het doel", max_length=2000, required=True)
+    thema = _text(fouten, "thema", thema, _("Vul het thema in."), max_length=200, required=True)
+    doel = _text(fouten, "doel", doel, _("Vul het doel in."), max_length=2000, required=True)
     einde = tijd.parse_date(fouten, "eind_op", eind_op, required=True, future=True)
     # The same choice the form offers: an active raadslid of the group's own council.
     keuze = verantwoordelijke.strip()
     raadslid = next((r for r in await account_queries.raadsleden(gemeente_id) if str(r["id"]) == keuze), None)
     if raadslid is None:
-        fouten["verantwoordelijke"] = "Kies het raadslid dat verantwoordelijk is."
+        fouten["verantwoordelijke"] = _("Kies het raadslid dat verantwoordelijk is.")
     if fouten or raadslid is None or einde is None:
         raise OngeldigeInvoer(fouten)
     return GroepGegevens(thema=thema, doel=doel, eind_op=einde, verantwoordelijke=int(raadslid["id"]))
@@ -315,7 +343,7 @@ async def create_focusgroep(
 ) -> int:
     vraag = await vragen.load_vraag(vraag_id)
     if not vragen.may_work_on(user, vraag):
-        raise GeenToegang(GEEN_TOEGANG)
+        raise GeenToegang(_(GEEN_TOEGANG))
     weigering = stappen.weigering(vraag["stap"], Actie.FOCUSGROEP_STARTEN)
     if weigering is not None:
         raise FocusgroepError(weigering)
@@ -415,24 +443,37 @@ async def _join(groep_id: int, gebruiker_id: int, soort: Soort) -> int:
 
 
 async def add_inwoner(
-    user: Ingelogd, groep_id: int, *, naam: str, email: str, telefoon: str, toestemming: bool
+    user: Ingelogd,
+    groep_id: int,
+    *,
+    naam: str,
+    email: str,
+    telefoon: str,
+    toestemming: bool,
+    taal: str = STANDAARD,
 ) -> int:
-    """A resident added by the council, who gave consent on paper or in person."""
+    """A resident added by the council, who gave consent on paper or in person. `taal` is the
+    language the council chose for their mails (Dutch unless it says otherwise)."""
     groep = await _beheer(user, groep_id)
     fouten: dict[str, str] = {}
     naam, adres, nummer = _contact(fouten, naam=naam, email=email, telefoon=telefoon, toestemming=toestemming)
     if fouten:
         raise OngeldigeInvoer(fouten)
     async with Focusgroep._meta.db.transaction():
-        lid_id = await _insert_inwoner(groep_id, naam, adres, nummer)
+        lid_id = await _insert_inwoner(groep_id, naam, adres, nummer, geldig(taal) or STANDAARD)
         # Only the member's number: a resident's name and contact details stay out of the trail.
         await _spoor(user, "lid_toegevoegd", groep, na={"lid_id": lid_id, "soort": Soort.INWONER.value})
     log_event("focusgroep_lid_toegevoegd", door=user.id, focusgroep=groep_id, lid=lid_id)
     return lid_id
 
 
-async def _insert_inwoner(groep_id: int, naam: str, email: str | None, telefoon: str | None) -> int:
+async def _insert_inwoner(
+    groep_id: int, naam: str, email: str | None, telefoon: str | None, taal: str
+) -> int:
     moment = now()
+    # The consent is kept in the words of the member's language: the ones they agreed to.
+    with in_taal(taal):
+        toestemming_voor = toestemming_tekst(await bewaartermijn_maanden())
     rows = await Lid.insert(
         Lid(
             focusgroep=groep_id,
@@ -441,8 +482,9 @@ async def _insert_inwoner(groep_id: int, naam: str, email: str | None, telefoon:
             email=email,
             telefoon=telefoon,
             toestemming_op=tijd.local(moment).date(),
-            toestemming_voor=TOESTEMMING_TEKST.format(maanden=await bewaartermijn_maanden()),
+            toestemming_voor=toestemming_voor,
             aangemaakt_at=moment,
+            taal=taal,
         )
     )
     return int(rows[0]["id"])
@@ -465,7 +507,7 @@ async def add_account_lid(user: Ingelogd, groep_id: int, gebruiker_id: str) -> i
             .first()
         )
     if persoon is None:
-        raise OngeldigeInvoer({"gebruiker": "Kies een raadslid of beleidsmedewerker van deze gemeente."})
+        raise OngeldigeInvoer({"gebruiker": _("Kies een raadslid of beleidsmedewerker van deze gemeente.")})
     soort = Soort.RAADSLID if persoon["rol"] == Rol.RAADSLID.value else Soort.BELEIDSMEDEWERKER
     async with Focusgroep._meta.db.transaction():
         lid_id = await _join(groep_id, persoon["id"], soort)
@@ -515,14 +557,21 @@ async def leave_by_link(secret: sleutels.Sleutels, lid_id: int, token: str) -> G
 # --- signing up by invitation ----------------------------------------------------------------
 
 
-async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, email: str) -> None:
+async def invite_inwoner(
+    user: Ingelogd, groep_id: int, settings: Settings, email: str, *, taal: str = STANDAARD
+) -> None:
+    """Mail a single-use sign-up link, in `taal` (the language the council chose, Dutch unless
+    it says otherwise). Who signs up through it gets their mails in the language of that page."""
     groep = await _beheer(user, groep_id)
+    taal = geldig(taal) or STANDAARD
     fouten: dict[str, str] = {}
     adres = _email(fouten, "uitnodiging_email", email, required=True)
     if fouten or adres is None:
         raise OngeldigeInvoer(fouten)
     token = secrets.token_urlsafe(24)
     raad = await _raad(groep)
+    with in_taal(taal):
+        geldig_tot = tijd.datum_lang(now() + AANMELDING_GELDIG)
     async with Focusgroep._meta.db.transaction():
         # A count, not the address: whom the council invited is none of the trail's business.
         await _spoor(user, "inwoner_uitgenodigd", groep, na={"uitnodigingen": 1})
@@ -542,9 +591,10 @@ async def invite_inwoner(user: Ingelogd, groep_id: int, settings: Settings, emai
                 "thema": groep.thema,
                 "doel": groep.doel,
                 "pad": f"/f/aanmelden/{token}",
-                "geldig_tot": tijd.datum_lang(now() + AANMELDING_GELDIG),
+                "geldig_tot": geldig_tot,
             },
             groep=f"focusgroep:{groep_id}",
+            taal=taal,
         )
     log_event("focusgroep_uitnodiging", door=user.id, focusgroep=groep_id)
 
@@ -571,7 +621,8 @@ async def sign_up(
     secret: sleutels.Sleutels, token: str, *, naam: str, email: str, telefoon: str, toestemming: bool
 ) -> int:
     """The resident signs themselves up and gives consent. The invitation is used up in the
-    same transaction that adds the member, so a second click adds nobody."""
+    same transaction that adds the member, so a second click adds nobody. Their mails come in
+    the language of the page they signed up on."""
     aanmelding = await load_aanmelding(secret, token)
     if aanmelding is None:
         raise OngeldigeLink()
@@ -583,7 +634,7 @@ async def sign_up(
         used = await Aanmelding.delete().where(Aanmelding.id == aanmelding["id"]).returning(Aanmelding.id)
         if not used:
             raise OngeldigeLink()
-        lid_id = await _insert_inwoner(aanmelding["focusgroep"], naam, adres, nummer)
+        lid_id = await _insert_inwoner(aanmelding["focusgroep"], naam, adres, nummer, huidige_taal())
     log_event("focusgroep_aangemeld", focusgroep=aanmelding["focusgroep"], lid=lid_id)
     return lid_id
 
@@ -606,23 +657,23 @@ def _check_bijeenkomst(invoer: BijeenkomstInvoer, moment: datetime) -> dict[str,
     dag = tijd.parse_date(fouten, "datum", invoer.datum, required=True)
     begin = _tijd(fouten, "begintijd", invoer.begintijd)
     einde = _tijd(fouten, "eindtijd", invoer.eindtijd)
-    plaats = _text(fouten, "plaats", invoer.plaats, "de plaats", max_length=300, required=False)
+    plaats = _text(fouten, "plaats", invoer.plaats, "", max_length=300, required=False)
     link = invoer.online_link.strip()
     if link and (urlparse(link).scheme != "https" or not urlparse(link).netloc or len(link) > 500):
-        fouten["online_link"] = (
+        fouten["online_link"] = _(
             "Een online link begint met https://, bijvoorbeeld https://meet.example.nl/abc."
         )
     if not plaats and not link and "plaats" not in fouten:
-        fouten["plaats"] = "Vul een plaats in, of een link voor een online bijeenkomst."
-    agenda = _text(fouten, "agenda", invoer.agenda, "de agenda", max_length=5000, required=False)
+        fouten["plaats"] = _("Vul een plaats in, of een link voor een online bijeenkomst.")
+    agenda = _text(fouten, "agenda", invoer.agenda, "", max_length=5000, required=False)
     values: dict[str, Any] = {}
     if dag and begin and einde:
         start = tijd.from_local(datetime.combine(dag, begin))
         stop = tijd.from_local(datetime.combine(dag, einde))
         if start <= moment:
-            fouten["datum"] = "Deze bijeenkomst ligt in het verleden. Kies een moment in de toekomst."
+            fouten["datum"] = _("Deze bijeenkomst ligt in het verleden. Kies een moment in de toekomst.")
         elif stop <= start:
-            fouten["eindtijd"] = "De eindtijd ligt voor de begintijd. Kies een latere eindtijd."
+            fouten["eindtijd"] = _("De eindtijd ligt voor de begintijd. Kies een latere eindtijd.")
         values = {"begint_at": start, "eindigt_at": stop}
     if fouten:
         raise OngeldigeInvoer(fouten)
@@ -633,7 +684,7 @@ def _tijd(fouten: dict[str, str], veld: str, value: str) -> time | None:
     try:
         return time.fromisoformat(value.strip())
     except ValueError:
-        fouten[veld] = "Vul een tijd in, zoals 19:30."
+        fouten[veld] = _("Vul een tijd in, zoals 19:30.")
         return None
 
 
@@ -644,6 +695,7 @@ async def _ontvangers(groep_id: int) -> list[dict[str, Any]]:
         Lid.soort,
         Lid.naam,
         Lid.email,
+        Lid.taal,
         Lid.gebruiker.email.as_alias("account_email"),
         Lid.gebruiker.naam.as_alias("account_naam"),
         Lid.gebruiker.is_actief.as_alias("account_actief"),
@@ -652,23 +704,30 @@ async def _ontvangers(groep_id: int) -> list[dict[str, Any]]:
     for lid in leden:
         if lid["soort"] == Soort.INWONER.value:
             if lid["email"]:
-                out.append({"id": lid["id"], "naam": lid["naam"], "email": lid["email"]})
+                out.append({"id": lid["id"], "naam": lid["naam"], "email": lid["email"], "taal": lid["taal"]})
         elif lid["account_email"] and lid["account_actief"]:
-            out.append({"id": lid["id"], "naam": lid["account_naam"], "email": lid["account_email"]})
+            # Council members and officers read Dutch: their accounts store no other language.
+            naam, email = lid["account_naam"], lid["account_email"]
+            out.append({"id": lid["id"], "naam": naam, "email": email, "taal": STANDAARD})
     return out
 
 
 def wanneer(bijeenkomst: dict[str, Any]) -> str:
+    """'vrijdag 4 december 2026, 19:30 tot 21:00', in the current language."""
     start = tijd.local(bijeenkomst["begint_at"])
     stop = tijd.local(bijeenkomst["eindigt_at"])
-    return f"{tijd.datum_lang(start)}, {tijd.tijd(start)} tot {tijd.tijd(stop)}"
+    return _("%(datum)s, %(begin)s tot %(einde)s") % {
+        "datum": tijd.datum_lang(start),
+        "begin": tijd.tijd(start),
+        "einde": tijd.tijd(stop),
+    }
 
 
 def calendar(
     bijeenkomst: dict[str, Any], *, thema: str, raad_naam: str, settings: Settings, aan: str, reactie_url: str
 ) -> bytes:
     """The iCalendar invitation: the same UID for every version, a higher SEQUENCE for each
-    change, METHOD:CANCEL when the meeting is called off."""
+    change, METHOD:CANCEL when the meeting is called off. Its texts in the current language."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Participatieraden IJmond//participatie//NL")
     cal.add("version", "2.0")
@@ -679,13 +738,14 @@ def calendar(
     event.add("dtstamp", now())
     event.add("dtstart", as_utc(bijeenkomst["begint_at"]))
     event.add("dtend", as_utc(bijeenkomst["eindigt_at"]))
-    event.add("summary", f"Focusgroep: {thema}")
+    event.add("summary", _("Focusgroep: %(thema)s") % {"thema": thema})
     locatie = bijeenkomst["plaats"] or bijeenkomst["online_link"]
     event.add("location", locatie)
     beschrijving = bijeenkomst["agenda"]
     if bijeenkomst["online_link"]:
-        beschrijving += f"\n\nOnline: {bijeenkomst['online_link']}"
-    event.add("description", f"{beschrijving}\n\nLaat weten of u komt: {reactie_url}".strip())
+        beschrijving += "\n\n" + _("Online: %(link)s") % {"link": bijeenkomst["online_link"]}
+    beschrijving += "\n\n" + _("Laat weten of u komt: %(url)s") % {"url": reactie_url}
+    event.add("description", beschrijving.strip())
     if bijeenkomst["online_link"]:
         event.add("url", bijeenkomst["online_link"])
     event.add("status", "CANCELLED" if bijeenkomst["geannuleerd"] else "CONFIRMED")
@@ -719,6 +779,18 @@ async def _meeting_mails(
     base = settings.base_url.rstrip("/")
     for lid in ontvangers if ontvangers is not None else await _ontvangers(groep.id):
         reactie = reactie_pad(settings.secret_key, lid["id"], bijeenkomst["id"])
+        # The date and the calendar item in the member's language; the outbox renders the
+        # mail's own text in it too.
+        with in_taal(lid["taal"]):
+            moment = wanneer(bijeenkomst)
+            agenda_item = calendar(
+                bijeenkomst,
+                thema=groep.thema,
+                raad_naam=raad["raad_naam"],
+                settings=settings,
+                aan=lid["email"],
+                reactie_url=base + reactie,
+            )
         await outbox.enqueue(
             lid["email"],
             sjabloon,
@@ -727,7 +799,7 @@ async def _meeting_mails(
                 "naam": lid["naam"],
                 "raad_naam": raad["raad_naam"],
                 "thema": groep.thema,
-                "wanneer": wanneer(bijeenkomst),
+                "wanneer": moment,
                 "plaats": bijeenkomst["plaats"],
                 "online_link": bijeenkomst["online_link"],
                 "agenda": bijeenkomst["agenda"],
@@ -739,15 +811,9 @@ async def _meeting_mails(
             bijlage=outbox.Bijlage(
                 naam="bijeenkomst.ics",
                 mime_type="text/calendar; method=" + ("CANCEL" if bijeenkomst["geannuleerd"] else "REQUEST"),
-                inhoud=calendar(
-                    bijeenkomst,
-                    thema=groep.thema,
-                    raad_naam=raad["raad_naam"],
-                    settings=settings,
-                    aan=lid["email"],
-                    reactie_url=base + reactie,
-                ),
+                inhoud=agenda_item,
             ),
+            taal=lid["taal"],
         )
 
 
@@ -795,7 +861,7 @@ async def change_bijeenkomst(
 ) -> None:
     groep, bijeenkomst = await _bijeenkomst_voor(user, bijeenkomst_id)
     if bijeenkomst["geannuleerd"]:
-        raise FocusgroepError("Deze bijeenkomst is afgezegd. Plan een nieuwe als u toch bij elkaar komt.")
+        raise FocusgroepError(_("Deze bijeenkomst is afgezegd. Plan een nieuwe als u toch bij elkaar komt."))
     values = _check_bijeenkomst(invoer, now())
     opgeslagen = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in bijeenkomst.items()}
     if all(opgeslagen[k] == v for k, v in values.items()):
@@ -875,13 +941,13 @@ async def reply(
 ) -> None:
     info = await load_reactie_link(secret, lid_id, bijeenkomst_id, token)
     if info["lid"]["vertrokken_at"] is not None:
-        raise FocusgroepError("U heeft zich afgemeld voor deze focusgroep.")
+        raise FocusgroepError(_("U heeft zich afgemeld voor deze focusgroep."))
     if info["bijeenkomst"]["geannuleerd"]:
-        raise FocusgroepError("Deze bijeenkomst gaat niet door.")
+        raise FocusgroepError(_("Deze bijeenkomst gaat niet door."))
     if as_utc(info["bijeenkomst"]["eindigt_at"]) < now():
-        raise FocusgroepError("Deze bijeenkomst is al geweest.")
+        raise FocusgroepError(_("Deze bijeenkomst is al geweest."))
     if antwoord not in {a.value for a in Antwoord}:
-        raise OngeldigeInvoer({"antwoord": "Kies ja, nee of misschien."})
+        raise OngeldigeInvoer({"antwoord": _("Kies ja, nee of misschien.")})
     await Reactie.insert(Reactie(bijeenkomst=bijeenkomst_id, lid=lid_id, antwoord=antwoord)).on_conflict(
         target=(Reactie.bijeenkomst, Reactie.lid), action="DO UPDATE", values=[Reactie.antwoord]
     )
@@ -893,15 +959,15 @@ async def record_verslag(user: Ingelogd, bijeenkomst_id: int, *, verslag: str, a
     if groep.gegevens_verwijderd_at is not None:
         raise Gesloten()
     if as_utc(bijeenkomst["begint_at"]) > now():
-        raise FocusgroepError("Het verslag en wie er was, vult u in als de bijeenkomst begonnen is.")
+        raise FocusgroepError(_("Het verslag en wie er was, vult u in als de bijeenkomst begonnen is."))
     fouten: dict[str, str] = {}
-    verslag = _text(fouten, "verslag", verslag, "het verslag", max_length=20_000, required=False)
+    verslag = _text(fouten, "verslag", verslag, "", max_length=20_000, required=False)
     if fouten:
         raise OngeldigeInvoer(fouten)
     leden = await Lid.select(Lid.id).where(Lid.focusgroep == groep.id)
     ids = {lid["id"] for lid in leden}
     if not aanwezig <= ids:
-        raise OngeldigeInvoer({"aanwezig": "Kies alleen leden van deze groep."})
+        raise OngeldigeInvoer({"aanwezig": _("Kies alleen leden van deze groep.")})
     async with Focusgroep._meta.db.transaction():
         eerder = await Reactie.count().where(
             (Reactie.bijeenkomst == bijeenkomst_id) & (Reactie.aanwezig == True)  # noqa: E712
@@ -987,15 +1053,15 @@ async def add_bevinding(
 ) -> int:
     groep = await _beheer(user, groep_id)
     fouten: dict[str, str] = {}
-    tekst = _text(fouten, "tekst", tekst, "de bevinding", max_length=500, required=True)
+    tekst = _text(fouten, "tekst", tekst, _("Vul de bevinding in."), max_length=500, required=True)
     if steun not in {s.value for s in Steun}:
-        fouten["steun"] = "Kies hoeveel steun de bevinding had."
+        fouten["steun"] = _("Kies hoeveel steun de bevinding had.")
     eigen = {
         b["id"] for b in await Bijeenkomst.select(Bijeenkomst.id).where(Bijeenkomst.focusgroep == groep_id)
     }
     gekozen = {i for i in map(parse_id, bijeenkomsten) if i is not None}
     if len(gekozen) != len(bijeenkomsten) or not gekozen <= eigen:
-        fouten["bijeenkomsten"] = "Kies alleen bijeenkomsten van deze groep."
+        fouten["bijeenkomsten"] = _("Kies alleen bijeenkomsten van deze groep.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     async with Focusgroep._meta.db.transaction():
@@ -1032,9 +1098,9 @@ async def change_bevinding(
     if bevinding is None:
         raise NietGevonden()
     fouten: dict[str, str] = {}
-    tekst = _text(fouten, "tekst", tekst, "de bevinding", max_length=500, required=True)
+    tekst = _text(fouten, "tekst", tekst, _("Vul de bevinding in."), max_length=500, required=True)
     if steun not in {s.value for s in Steun}:
-        fouten["steun"] = "Kies hoeveel steun de bevinding had."
+        fouten["steun"] = _("Kies hoeveel steun de bevinding had.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     voor, na = spoor.changed(bevinding, {"tekst": tekst, "steun": steun})
@@ -1090,7 +1156,7 @@ async def bevindingen(groep_id: int) -> list[dict[str, Any]]:
 
 def _samenvatting(items: list[dict[str, Any]]) -> str:
     if not items:
-        return "De groep heeft geen bevindingen vastgelegd."
+        return GEEN_BEVINDINGEN
     return "\n".join(f"- {b['tekst']}" + (f" ({b['steun']})" if b["steun"] else "") for b in items)
 
 
@@ -1145,6 +1211,7 @@ async def close_groep(
                 },
                 groep=f"focusgroep:{groep_id}",
                 sleutel=f"focusgroep:{groep_id}:bedankt:lid:{lid['id']}",
+                taal=lid["taal"],
             )
     log_event("focusgroep_gesloten", door=user.id if user else None, focusgroep=groep_id)
 

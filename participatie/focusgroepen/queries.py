@@ -9,12 +9,15 @@ from participatie import tijd
 from participatie.accounts.tables import Gebruiker, Rol
 from participatie.focusgroepen.domain import wanneer
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie, Soort
+from participatie.taal import N_
+from participatie.taal import gettext as _
 from participatie.tijd import as_utc
 
+# Dutch, translated where shown (`vertaal` in the templates).
 SOORT_LABELS = {
-    Soort.INWONER.value: "Inwoner",
-    Soort.RAADSLID.value: "Raadslid",
-    Soort.BELEIDSMEDEWERKER.value: "Beleidsmedewerker",
+    Soort.INWONER.value: N_("Inwoner"),
+    Soort.RAADSLID.value: N_("Raadslid"),
+    Soort.BELEIDSMEDEWERKER.value: N_("Beleidsmedewerker"),
 }
 
 
@@ -117,9 +120,14 @@ async def kandidaten(groep_id: int, gemeente_id: int) -> list[dict[str, Any]]:
         )
         .order_by(Gebruiker.naam)
     )
-    label = {Rol.RAADSLID.value: "raadslid", Rol.AMBTENAAR.value: "beleidsmedewerker"}
+    label = {
+        Rol.RAADSLID.value: _("%(naam)s (raadslid)"),
+        Rol.AMBTENAAR.value: _("%(naam)s (beleidsmedewerker)"),
+    }
     return [
-        {"id": r["id"], "label": f"{r['naam']} ({label[r['rol']]})"} for r in rows if r["id"] not in in_groep
+        {"id": r["id"], "label": label[r["rol"]] % {"naam": r["naam"]}}
+        for r in rows
+        if r["id"] not in in_groep
     ]
 
 
@@ -169,6 +177,20 @@ async def inwoner_adressen(vraag_id: int) -> list[str]:
         & Lid.vertrokken_at.is_null()
     )
     return [row["email"] for row in rows]
+
+
+async def inwoner_ontvangers(vraag_id: int) -> list[dict[str, str]]:
+    """Like `inwoner_adressen`, each address with the language its resident reads ("nl"/"en"):
+    the report can reach them in it."""
+    groepen = [g["id"] for g in await Focusgroep.select(Focusgroep.id).where(Focusgroep.vraag == vraag_id)]
+    if not groepen:
+        return []
+    return await Lid.select(Lid.email, Lid.taal).where(
+        Lid.focusgroep.is_in(groepen)
+        & (Lid.soort == Soort.INWONER.value)
+        & Lid.email.is_not_null()
+        & Lid.vertrokken_at.is_null()
+    )
 
 
 async def bijeenkomsten_tussen(vraag_ids: Any, van: datetime, tot: datetime) -> list[dict[str, Any]]:

@@ -25,6 +25,8 @@ from participatie.focusgroepen.domain import BijeenkomstInvoer
 from participatie.focusgroepen.tables import Antwoord, Steun
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
+from participatie.taal import N_
+from participatie.taal import gettext as _
 from participatie.vragen import domain as vragen
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
@@ -34,22 +36,26 @@ ambtenaar = [alleen(Rol.AMBTENAAR), eigen_gemeente]
 # domain call. `_handle` runs it and turns a refusal into the page with the message.
 Actie = Callable[[dict[str, str], FormMultiDict], Awaitable[Any]]
 
+# The labels and messages below are Dutch, made at import; `_vertaald` and `_()` give them in
+# the language of the request.
 STEUN_LABELS = {
-    Steun.GEEN.value: "Niet aangegeven",
-    Steun.UNANIEM.value: "Unaniem",
-    Steun.MEERDERHEID.value: "Meerderheid",
-    Steun.MINDERHEID.value: "Minderheid",
+    Steun.GEEN.value: N_("Niet aangegeven"),
+    Steun.UNANIEM.value: N_("Unaniem"),
+    Steun.MEERDERHEID.value: N_("Meerderheid"),
+    Steun.MINDERHEID.value: N_("Minderheid"),
 }
 ANTWOORD_LABELS = {
-    Antwoord.JA.value: "Ja, ik kom",
-    Antwoord.NEE.value: "Nee",
-    Antwoord.MISSCHIEN.value: "Misschien",
+    Antwoord.JA.value: N_("Ja, ik kom"),
+    Antwoord.NEE.value: N_("Nee"),
+    Antwoord.MISSCHIEN.value: N_("Misschien"),
 }
 LEGE_INVOER = {
     "naam": "",
     "email": "",
     "telefoon": "",
     "uitnodiging_email": "",
+    "taal": "nl",
+    "uitnodiging_taal": "nl",
     "datum": "",
     "begintijd": "19:30",
     "eindtijd": "21:00",
@@ -62,16 +68,21 @@ LEGE_INVOER = {
 }
 BIJEENKOMST_VELDEN = ("datum", "begintijd", "eindtijd", "plaats", "online_link", "agenda")
 MELDINGEN = {
-    "lid": "Het lid is toegevoegd.",
-    "uitnodiging": "De uitnodiging om zich aan te melden is verstuurd.",
-    "bijeenkomst": "De bijeenkomst is gepland. Alle leden met een e-mailadres krijgen een uitnodiging.",
-    "bevinding": "De bevinding is toegevoegd.",
-    "gesloten": "De focusgroep is afgesloten. De leden krijgen een bedankje.",
-    "verwijderd": "Het lid doet niet meer mee. Contactgegevens van een inwoner zijn gewist.",
-    "gewijzigd": "De gegevens van de groep zijn opgeslagen.",
-    "bevinding_gewijzigd": "De bevinding is gewijzigd.",
+    "lid": N_("Het lid is toegevoegd."),
+    "uitnodiging": N_("De uitnodiging om zich aan te melden is verstuurd."),
+    "bijeenkomst": N_("De bijeenkomst is gepland. Alle leden met een e-mailadres krijgen een uitnodiging."),
+    "bevinding": N_("De bevinding is toegevoegd."),
+    "gesloten": N_("De focusgroep is afgesloten. De leden krijgen een bedankje."),
+    "verwijderd": N_("Het lid doet niet meer mee. Contactgegevens van een inwoner zijn gewist."),
+    "gewijzigd": N_("De gegevens van de groep zijn opgeslagen."),
+    "bevinding_gewijzigd": N_("De bevinding is gewijzigd."),
 }
 GROEP_VELDEN = ("thema", "doel", "eind_op", "verantwoordelijke")
+
+
+def _vertaald(labels: dict[str, str]) -> dict[str, str]:
+    """A label list in the language of the request."""
+    return {key: _(label) for key, label in labels.items()}
 
 
 async def _rol(user: Ingelogd, groep_id: int, gemeente_info: GemeenteRij) -> str:
@@ -123,12 +134,12 @@ async def _groep_page(
             if rol == "beheer"
             else [],
             "tellingen": await queries.tellingen(groep_id),
-            "STEUN_LABELS": STEUN_LABELS,
+            "STEUN_LABELS": _vertaald(STEUN_LABELS),
             "fouten": fouten or {},
             "invoer": {**LEGE_INVOER, **(invoer or {})},
             "melding": melding,
             "bewaartermijn": bewaartermijn,
-            "toestemming_tekst": domain.TOESTEMMING_TEKST.format(maanden=bewaartermijn),
+            "toestemming_tekst": domain.toestemming_tekst(bewaartermijn),
         },
     )
 
@@ -251,7 +262,8 @@ async def groep_page(
 ) -> Template:
     rol = await _rol(user, groep_id, gemeente_info)
     gelukt = request.query_params.get("gelukt", "")
-    return await _groep_page(gemeente_info, groep_id, rol=rol, melding=MELDINGEN.get(gelukt, ""))
+    melding = MELDINGEN.get(gelukt)
+    return await _groep_page(gemeente_info, groep_id, rol=rol, melding=_(melding) if melding else "")
 
 
 @post("/leden")
@@ -269,6 +281,7 @@ async def add_inwoner(
             email=data.get("email", ""),
             telefoon=data.get("telefoon", ""),
             toestemming=data.get("toestemming") == "ja",
+            taal=data.get("taal", ""),
         )
 
     return await _handle(request, user, gemeente_info, groep_id, action, anchor="leden", melding="lid")
@@ -296,7 +309,13 @@ async def invite(
     groep_id: FromPath[int],
 ) -> Template | Redirect:
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
-        await domain.invite_inwoner(user, groep_id, settings, data.get("uitnodiging_email", ""))
+        await domain.invite_inwoner(
+            user,
+            groep_id,
+            settings,
+            data.get("uitnodiging_email", ""),
+            taal=data.get("uitnodiging_taal", ""),
+        )
 
     return await _handle(
         request, user, gemeente_info, groep_id, action, anchor="leden", melding="uitnodiging"
@@ -436,7 +455,7 @@ async def _bevinding_page(
             "bevinding": bevinding,
             "invoer": invoer or {"tekst": bevinding["tekst"], "steun": bevinding["steun"]},
             "fouten": fouten or {},
-            "STEUN_LABELS": STEUN_LABELS,
+            "STEUN_LABELS": _vertaald(STEUN_LABELS),
         },
     )
 
@@ -523,7 +542,7 @@ async def _bijeenkomst_page(
             "invoer": {**queries.invoer_van(bijeenkomst), **(invoer or {})},
             "fouten": fouten or {},
             "begonnen": bijeenkomst["begint_at"] <= tijd.now(),
-            "ANTWOORD_LABELS": ANTWOORD_LABELS,
+            "ANTWOORD_LABELS": _vertaald(ANTWOORD_LABELS),
         },
     )
 
@@ -611,7 +630,7 @@ async def record_verslag(
     async def action(data: dict[str, str], form: FormMultiDict) -> None:
         gekozen = form.getall("aanwezig") if "aanwezig" in form else []
         if not all(isinstance(v, str) and v.isdigit() for v in gekozen):
-            raise OngeldigeInvoer({"aanwezig": "Kies alleen leden van deze groep."})
+            raise OngeldigeInvoer({"aanwezig": _("Kies alleen leden van deze groep.")})
         await domain.record_verslag(
             user, bijeenkomst_id, verslag=data.get("verslag", ""), aanwezig={int(v) for v in gekozen}
         )
@@ -656,9 +675,7 @@ async def _aanmelden(
             "thema": "ijmond",
             "waarden": {"naam": "", "email": "", "telefoon": "", **waarden},
             "fouten": fouten,
-            "toestemming_tekst": domain.TOESTEMMING_TEKST.format(
-                maanden=await domain.bewaartermijn_maanden()
-            ),
+            "toestemming_tekst": domain.toestemming_tekst(await domain.bewaartermijn_maanden()),
         },
         headers={"Cache-Control": "no-store"},
     )
@@ -694,7 +711,7 @@ def _reactie_template(info: dict[str, Any], *, melding: str, fout: str, status: 
     return Template(
         "focusgroepen/reactie.html",
         status_code=status,
-        context={**info, "melding": melding, "fout": fout, "ANTWOORD_LABELS": ANTWOORD_LABELS},
+        context={**info, "melding": melding, "fout": fout, "ANTWOORD_LABELS": _vertaald(ANTWOORD_LABELS)},
         headers={"Cache-Control": "no-store"},
     )
 
@@ -732,7 +749,7 @@ async def reply(
         fout = exc.fouten["antwoord"] if isinstance(exc, OngeldigeInvoer) else exc.melding
         return _reactie_template(info, melding="", fout=fout, status=exc.status)
     info = await domain.load_reactie_link(secret, lid_id, bijeenkomst_id, token)
-    return _reactie_template(info, melding="Dank u wel. Uw antwoord is opgeslagen.", fout="")
+    return _reactie_template(info, melding=_("Dank u wel. Uw antwoord is opgeslagen."), fout="")
 
 
 @get("/{lid_id:int}/afmelden/{token:str}", opt=PUBLIEK)

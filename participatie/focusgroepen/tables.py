@@ -71,6 +71,9 @@ class Lid(AutoId, Table):
     toestemming_voor = Text(null=False, default="")
     vertrokken_at = Timestamptz(null=True, default=None)
     aangemaakt_at = Timestamptz(null=False)
+    # The language the resident signed up in (or the council chose): their mails come in it.
+    # Accounts keep "nl": council members and officers read Dutch.
+    taal = Varchar(length=5, null=False, default="nl")
 
 
 class Aanmelding(AutoId, Table):
