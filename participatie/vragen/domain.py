@@ -8,6 +8,7 @@ stappen.MAG; the refusal sentences come from there too.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -65,9 +66,55 @@ VASTE_NOTITIES = frozenset({INGEDIEND, GEAGENDEERD, IDEE, CONCRETISERING_BIJGEWE
 IDEE_LIMIET = limiet.Limiet("idee")
 
 
+# The timeline's notes made from values (written below, stored in Dutch), each as the stored
+# shape and the sentence an English reader gets. Read back by shape, so the history stays as
+# it was written and a Dutch page shows it byte for byte.
+_GETRECHTERD = re.compile(
+    r"Getrechterd: (?P<scope>\w+), thema (?P<thema>\w+), prioriteit (?P<prioriteit>\w+)"
+    r"(?:, samengevoegd met vraag (?P<nummer>\d+))?\.\Z"
+)
+_NOTITIES = (
+    (
+        re.compile(r"Activiteit: (?P<waar>.*), (?P<aantal>\d+) inwoners bereikt\.\Z", re.S),
+        N_("Activiteit: %(waar)s, %(aantal)s inwoners bereikt."),
+    ),
+    (re.compile(r"Advies opgesteld voor (?P<aan>.*)\.\Z", re.S), N_("Advies opgesteld voor %(aan)s.")),
+    (
+        re.compile(r"Herinnering over de late reactie gestuurd aan (?P<aantal>\d+) personen\.\Z"),
+        N_("Herinnering over de late reactie gestuurd aan %(aantal)s personen."),
+    ),
+)
+_SCOPES = {Scope.GEMEENTE.value: N_("lokaal"), Scope.REGIO.value: N_("IJmond-breed")}
+
+
 def notitie_tekst(notitie: str) -> str:
-    """A timeline note as the reader reads it: a fixed note of ours translated, a typed one as is."""
-    return taal.gettext(notitie) if notitie in VASTE_NOTITIES else notitie
+    """A timeline note as the reader reads it: a note of ours translated (a fixed one, or one
+    made from values), a typed one as is. Dutch: always the stored text."""
+    if taal.huidige_taal() == taal.NL:
+        return notitie
+    if notitie in VASTE_NOTITIES:
+        return taal.gettext(notitie)
+    if m := _GETRECHTERD.match(notitie):
+        waarden = {
+            "scope": taal.gettext(_SCOPES.get(m["scope"], m["scope"])),
+            "thema": taal.gettext(dict(stappen.THEMAS).get(m["thema"], m["thema"])),
+            "prioriteit": taal.gettext(
+                dict(stappen.PRIORITEITEN).get(m["prioriteit"], m["prioriteit"])
+            ).lower(),
+        }
+        if m["nummer"]:
+            return _(
+                "Getrechterd: %(scope)s, thema %(thema)s, prioriteit %(prioriteit)s, "
+                "samengevoegd met vraag %(nummer)s."
+            ) % {**waarden, "nummer": m["nummer"]}
+        return _("Getrechterd: %(scope)s, thema %(thema)s, prioriteit %(prioriteit)s.") % waarden
+    if m := re.match(r"Reactie van de gemeente vastgelegd: (?P<oordeel>\w+)\.\Z", notitie):
+        oordeel = taal.gettext(dict(REACTIE_OORDELEN).get(m["oordeel"], m["oordeel"])).lower()
+        return _("Reactie van de gemeente vastgelegd: %(oordeel)s.") % {"oordeel": oordeel}
+    for patroon, zin in _NOTITIES:
+        if m := patroon.match(notitie):
+            return taal.gettext(zin) % m.groupdict()
+    return notitie
 
 
 class VraagError(Geweigerd):

@@ -65,8 +65,16 @@ VRAAG = (
         "Uiterste datum",
         "de uiterste datum",
         "Tijdlijn",
+        "Getrechterd: gemeente, thema minimabeleid, prioriteit hoog.",  # a note stored in Dutch
     ],
-    ["The question as it came in", "To another step", "Deadline", "<li>the deadline</li>", "Timeline"],
+    [
+        "The question as it came in",
+        "To another step",
+        "Deadline",
+        "<li>the deadline</li>",
+        "Timeline",
+        "Screened: local, topic Support for low incomes, priority high.",
+    ],
 )
 
 
