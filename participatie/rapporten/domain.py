@@ -410,8 +410,8 @@ class Ontvanger:
 
 
 def _taal(adres: Any) -> str:
-    # The language the address was left in; "nl" for a row that has none (a focus group's
-    # resident, or an address stored before addresses kept their language).
+    # The language the address was left in (a poll's address, a focus group member); "nl" for
+    # a row that has none.
     return str(adres.get("taal") or STANDAARD)
 
 
@@ -435,8 +435,13 @@ async def recipients(vraag_id: int) -> dict[str, Ontvanger]:
             wil_vervolg=(eerder is not None and eerder.wil_vervolg) or adres.wil_vervolg,
             taal=_samen(talen),
         )
-    for email in await focusgroep_queries.inwoner_adressen(vraag_id):
-        out.setdefault(email.strip().lower(), Ontvanger(wil_vervolg=False))
+    for lid in await focusgroep_queries.inwoner_ontvangers(vraag_id):
+        email = lid["email"].strip().lower()
+        eerder = out.get(email)
+        if eerder is None:
+            out[email] = Ontvanger(wil_vervolg=False, taal=_taal(lid))
+        else:
+            out[email] = Ontvanger(wil_vervolg=eerder.wil_vervolg, taal=_samen([eerder.taal, _taal(lid)]))
     return out
 
 

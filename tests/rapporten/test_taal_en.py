@@ -12,6 +12,7 @@ from babel.dates import format_date
 
 from participatie import taal
 from participatie.demo import GEMEENTEN
+from participatie.focusgroepen.tables import Lid
 from participatie.mail import outbox
 from participatie.peilingen import domain as peilingen
 from participatie.rapporten import domain, inhoud
@@ -215,3 +216,18 @@ async def test_remove_me_page_in_english(client, mensen, mail_settings):
     assert done.status_code in (200, 201)
     assert "You will get no more emails from us about this report." in _main(done.text)
     assert "verwijderen" not in _main(done.text)
+
+
+async def test_a_focus_group_member_gets_the_report_in_their_language(mensen, mail_settings, smtp):
+    vraag_id = await make_vraag_met_deelnemers(mensen, adressen=1)
+    await Lid.update({Lid.taal: "en"}).where(Lid.email == "fatima@example.org")
+    await _written(mensen, vraag_id)
+
+    await domain.publish(mensen["raadslid"], vraag_id, mail_settings)
+    await outbox.drain(mail_settings)
+
+    (mail,) = [m for m in smtp.to("fatima@example.org") if RAAD in m["Subject"]]
+    (dutch,) = [m for m in smtp.to("inwoner0@example.org") if RAAD in m["Subject"]]
+    assert mail["Subject"] == f"{RAAD}: what we did with your input"
+    assert "The report itself is written in Dutch." in _plain(mail)
+    assert dutch["Subject"] == f"{RAAD}: wat we met uw inbreng deden"
