@@ -44,6 +44,7 @@ from participatie.rechten import bron as rechten_bron
 from participatie.rechten import routes as rechten_routes
 from participatie.security import security_middleware, stale_csrf_cookie_dropped
 from participatie.sjablonen import create_environment, environment
+from participatie.taalhulp import routes as taalhulp_routes
 from participatie.vragen import panelen, stappen
 from participatie.vragen import portaal as vragen_portaal
 from participatie.vragen import queries as vragen_queries
@@ -173,6 +174,7 @@ def create_app(settings: Settings) -> Litestar:
             *panel_routes.ROUTES,
             *rechten_routes.ROUTES,
             *instellingen.ROUTES,
+            *taalhulp_routes.ROUTES,
             *gezondheid.ROUTES,
             *taal.create_routes(),
             static,

@@ -25,5 +25,6 @@ APP_REGISTRY = AppRegistry(
         "participatie.raden.piccolo_app",
         "participatie.panel.piccolo_app",
         "participatie.rechten.piccolo_app",
+        "participatie.taalhulp.piccolo_app",
     ]
 )

@@ -119,6 +119,7 @@ def test_migrate_on_an_empty_database_prints_one_line_per_app(tmp_path):
         "Database rapporten",
         "Database rechten",
         "Database spoor",
+        "Database taalhulp",
         "Database vragen",
     ]
     assert all(line.endswith("uitgevoerd.") for line in lines)
