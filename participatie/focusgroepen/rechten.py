@@ -16,9 +16,12 @@ from participatie.accounts.tables import Gemeente
 from participatie.focusgroepen import domain
 from participatie.focusgroepen.tables import Aanmelding, Focusgroep, Lid, Reactie, Soort
 from participatie.rechten.bron import Bron, Onderdeel, Veld, zelfde_adres
+from participatie.taal import N_
+from participatie.taal import gettext as _
 
 NAAM = "focusgroepen"
-_ANTWOORD = {"ja": "ja, ik kom", "nee": "nee, ik kom niet", "misschien": "misschien"}
+# Marked here, translated when the data page is made.
+_ANTWOORD = {"ja": N_("ja, ik kom"), "nee": N_("nee, ik kom niet"), "misschien": N_("misschien")}
 
 
 def _waarde(value: Any) -> str:
@@ -49,11 +52,12 @@ async def _antwoorden(lid_id: int) -> str:
     )
     regels = []
     for r in rows:
-        regel = f"{tijd.moment(r['begint_at'])}: {_ANTWOORD.get(r['antwoord'] or '', 'nog geen antwoord')}"
+        antwoord = _(_ANTWOORD.get(r["antwoord"] or "") or N_("nog geen antwoord"))
+        regel = f"{tijd.moment(r['begint_at'])}: {antwoord}"
         if r["aanwezig"] is not None:
-            regel += ", u was er" if r["aanwezig"] else ", u was er niet"
+            regel += _(", u was er") if r["aanwezig"] else _(", u was er niet")
         regels.append(regel)
-    return "; ".join(regels) or "Nog geen bijeenkomsten."
+    return "; ".join(regels) or _("Nog geen bijeenkomsten.")
 
 
 async def gegevens(email: str) -> list[Onderdeel]:
@@ -75,25 +79,31 @@ async def gegevens(email: str) -> list[Onderdeel]:
             Onderdeel(
                 bron=NAAM,
                 id=f"lid:{lid['id']}",
-                titel=f"Focusgroep over {groep['thema']} ({groep['raad_naam']})",
-                waarom=(
+                titel=_("Focusgroep over %(thema)s (%(raad)s)")
+                % {"thema": groep["thema"], "raad": groep["raad_naam"]},
+                waarom=_(
                     "Om u uit te nodigen voor de bijeenkomsten van deze focusgroep en u te vertellen "
                     "wat ermee gebeurt. U gaf daar toestemming voor."
                 ),
-                bewaard_tot=f"Tot u stopt met de focusgroep, en uiterlijk tot {uiterlijk}.",
+                bewaard_tot=_("Tot u stopt met de focusgroep, en uiterlijk tot %(datum)s.")
+                % {"datum": uiterlijk},
                 velden=(
-                    Veld("naam", "Uw naam", _waarde(lid["naam"]), wijzigbaar=True, verplicht=True),
+                    Veld("naam", _("Uw naam"), _waarde(lid["naam"]), wijzigbaar=True, verplicht=True),
                     Veld(
                         "email",
-                        "Uw e-mailadres",
+                        _("Uw e-mailadres"),
                         _waarde(lid["email"]),
                         wijzigbaar=True,
-                        uitleg="Vul een e-mailadres of een telefoonnummer in, of allebei.",
+                        uitleg=_("Vul een e-mailadres of een telefoonnummer in, of allebei."),
                     ),
-                    Veld("telefoon", "Uw telefoonnummer", _waarde(lid["telefoon"]), wijzigbaar=True),
-                    Veld("toestemming_op", "Toestemming gegeven op", tijd.datum_lang(lid["toestemming_op"])),
-                    Veld("toestemming_voor", "Waarvoor u toestemming gaf", _waarde(lid["toestemming_voor"])),
-                    Veld("antwoorden", "Uw antwoorden op uitnodigingen", await _antwoorden(lid["id"])),
+                    Veld("telefoon", _("Uw telefoonnummer"), _waarde(lid["telefoon"]), wijzigbaar=True),
+                    Veld(
+                        "toestemming_op", _("Toestemming gegeven op"), tijd.datum_lang(lid["toestemming_op"])
+                    ),
+                    Veld(
+                        "toestemming_voor", _("Waarvoor u toestemming gaf"), _waarde(lid["toestemming_voor"])
+                    ),
+                    Veld("antwoorden", _("Uw antwoorden op uitnodigingen"), await _antwoorden(lid["id"])),
                 ),
             )
         )
@@ -103,12 +113,12 @@ async def gegevens(email: str) -> list[Onderdeel]:
             Onderdeel(
                 bron=NAAM,
                 id=f"aanmelding:{row['id']}",
-                titel=f"Uitnodiging voor de focusgroep over {groep['thema']} ({groep['raad_naam']})",
-                waarom="Zodat u zich kunt aanmelden met de link uit de uitnodiging.",
-                bewaard_tot=(
-                    f"Tot u zich aanmeldt, of tot de link verloopt op {tijd.moment(row['verloopt_at'])}."
-                ),
-                velden=(Veld("email", "Uw e-mailadres", row["email"]),),
+                titel=_("Uitnodiging voor de focusgroep over %(thema)s (%(raad)s)")
+                % {"thema": groep["thema"], "raad": groep["raad_naam"]},
+                waarom=_("Zodat u zich kunt aanmelden met de link uit de uitnodiging."),
+                bewaard_tot=_("Tot u zich aanmeldt, of tot de link verloopt op %(moment)s.")
+                % {"moment": tijd.moment(row["verloopt_at"])},
+                velden=(Veld("email", _("Uw e-mailadres"), row["email"]),),
             )
         )
     return result
@@ -119,9 +129,9 @@ def _middag(dag: date) -> datetime:
 
 
 async def corrigeer(email: str, record_id: str, waarden: dict[str, str]) -> dict[str, str]:
-    soort, _, nummer = record_id.partition(":")
+    soort, _sep, nummer = record_id.partition(":")
     if soort != "lid" or not nummer.isdigit() or len(nummer) > 9:
-        return {"naam": "Dit gegeven kunt u hier niet wijzigen."}
+        return {"naam": _("Dit gegeven kunt u hier niet wijzigen.")}
     fouten: dict[str, str] = {}
     # The same rules as when the resident signed up (consent was given then).
     naam, adres, telefoon = domain._contact(
@@ -138,7 +148,7 @@ async def corrigeer(email: str, record_id: str, waarden: dict[str, str]) -> dict
         .where((Lid.id == int(nummer)) & _leden_query(email))
         .returning(Lid.id)
     )
-    return {} if rows else {"naam": "Dit gegeven staat niet bij uw e-mailadres."}
+    return {} if rows else {"naam": _("Dit gegeven staat niet bij uw e-mailadres.")}
 
 
 async def wis(email: str) -> int:
@@ -158,10 +168,11 @@ BRON = Bron(
     gegevens=gegevens,
     wis=wis,
     corrigeer=corrigeer,
-    titel="Focusgroepen",
+    titel=N_("Focusgroepen"),
+    # Translated where the data page shows them (`vertaal`).
     extra={
-        "wat": "Uw naam, e-mailadres, telefoonnummer, uw toestemming en uw antwoorden op uitnodigingen.",
-        "waarom": "Om u uit te nodigen voor de bijeenkomsten van de focusgroep waar u aan meedoet.",
-        "tot": "Tot u stopt, en uiterlijk enkele maanden nadat de focusgroep klaar is.",
+        "wat": N_("Uw naam, e-mailadres, telefoonnummer, uw toestemming en uw antwoorden op uitnodigingen."),
+        "waarom": N_("Om u uit te nodigen voor de bijeenkomsten van de focusgroep waar u aan meedoet."),
+        "tot": N_("Tot u stopt, en uiterlijk enkele maanden nadat de focusgroep klaar is."),
     },
 )

@@ -22,6 +22,7 @@ from datetime import datetime
 from participatie import sleutels, tijd
 from participatie.fouten import TeVaak
 from participatie.limiet.tables import LimietTelling
+from participatie.taal import ngettext
 
 VENSTER_MINUTEN = 10
 DAG_MINUTEN = 24 * 60
@@ -40,9 +41,16 @@ class TeVaakPubliek(TeVaak):
 
     def __init__(self, retry_after: int) -> None:
         minuten = max(1, -(-retry_after // 60))
+        # Made while the refused request is answered: in its language.
         super().__init__(
-            "Er zijn vanaf deze internetverbinding veel formulieren verstuurd. Probeer het over "
-            f"{minuten} {'minuut' if minuten == 1 else 'minuten'} opnieuw.",
+            ngettext(
+                "Er zijn vanaf deze internetverbinding veel formulieren verstuurd. "
+                "Probeer het over %(num)d minuut opnieuw.",
+                "Er zijn vanaf deze internetverbinding veel formulieren verstuurd. "
+                "Probeer het over %(num)d minuten opnieuw.",
+                minuten,
+            )
+            % {"num": minuten},
             retry_after,
         )
 

@@ -13,28 +13,31 @@ from __future__ import annotations
 from participatie import tijd
 from participatie.mail.tables import Bericht, Status
 from participatie.rechten.bron import Bron, Onderdeel, Veld, zelfde_adres
+from participatie.taal import N_
+from participatie.taal import gettext as _
 
 NAAM = "mail"
 
+# Marked here, translated when the data page is made (in the reader's language).
 SOORTEN = {
-    "rechten_link": "Link naar de pagina Mijn gegevens",
-    "vraag_stap": "Nieuws over uw vraag of idee",
-    "vraag_advies": "Het advies van de raad",
-    "rapport": "Eindrapport van een peiling",
-    "rapport_vervolg": "Reactie van de gemeente op een rapport",
-    "focusgroep_aanmelden": "Uitnodiging om mee te doen aan een focusgroep",
-    "focusgroep_uitnodiging": "Uitnodiging voor een bijeenkomst van een focusgroep",
-    "focusgroep_herinnering": "Herinnering aan een bijeenkomst van een focusgroep",
-    "focusgroep_bedankt": "Bedankt voor het meedoen aan een focusgroep",
-    "wachtwoord_herstel": "Link om een nieuw wachtwoord te maken",
-    "wachtwoord_gewijzigd": "Bericht dat uw wachtwoord is gewijzigd",
+    "rechten_link": N_("Link naar de pagina Mijn gegevens"),
+    "vraag_stap": N_("Nieuws over uw vraag of idee"),
+    "vraag_advies": N_("Het advies van de raad"),
+    "rapport": N_("Eindrapport van een peiling"),
+    "rapport_vervolg": N_("Reactie van de gemeente op een rapport"),
+    "focusgroep_aanmelden": N_("Uitnodiging om mee te doen aan een focusgroep"),
+    "focusgroep_uitnodiging": N_("Uitnodiging voor een bijeenkomst van een focusgroep"),
+    "focusgroep_herinnering": N_("Herinnering aan een bijeenkomst van een focusgroep"),
+    "focusgroep_bedankt": N_("Bedankt voor het meedoen aan een focusgroep"),
+    "wachtwoord_herstel": N_("Link om een nieuw wachtwoord te maken"),
+    "wachtwoord_gewijzigd": N_("Bericht dat uw wachtwoord is gewijzigd"),
 }
 STANDEN = {
-    Status.WACHTEND.value: "Wacht om verstuurd te worden",
-    Status.WACHT_OP_SERVER.value: "Wacht om verstuurd te worden",
-    Status.BEZIG.value: "Wordt nu verstuurd",
-    Status.VERZONDEN.value: "Verstuurd",
-    Status.MISLUKT.value: "Kon niet worden bezorgd",
+    Status.WACHTEND.value: N_("Wacht om verstuurd te worden"),
+    Status.WACHT_OP_SERVER.value: N_("Wacht om verstuurd te worden"),
+    Status.BEZIG.value: N_("Wordt nu verstuurd"),
+    Status.VERZONDEN.value: N_("Verstuurd"),
+    Status.MISLUKT.value: N_("Kon niet worden bezorgd"),
 }
 NIET_VERSTUURD = [Status.WACHTEND.value, Status.WACHT_OP_SERVER.value, Status.BEZIG.value]
 
@@ -53,13 +56,18 @@ async def gegevens(email: str) -> list[Onderdeel]:
         Onderdeel(
             bron=NAAM,
             id=str(row["id"]),
-            titel=f"E-mail: {SOORTEN.get(row['sjabloon'], 'bericht van de participatieraad')}",
-            waarom="Om u deze e-mail te sturen.",
-            bewaard_tot="Tot de e-mail is verstuurd. Daarna wissen we uw adres binnen 24 uur.",
+            titel=_("E-mail: %(soort)s")
+            % {"soort": _(SOORTEN.get(row["sjabloon"]) or N_("bericht van de participatieraad"))},
+            waarom=_("Om u deze e-mail te sturen."),
+            bewaard_tot=_("Tot de e-mail is verstuurd. Daarna wissen we uw adres binnen 24 uur."),
             velden=(
-                Veld("aan", "Aan", row["aan"]),
-                Veld("stand", "Stand", STANDEN.get(row["status"], row["status"])),
-                Veld("aangemaakt", "Klaargezet op", tijd.moment(row["aangemaakt_at"])),
+                Veld("aan", _("Aan"), row["aan"]),
+                Veld(
+                    "stand",
+                    _("Stand"),
+                    _(STANDEN[row["status"]]) if row["status"] in STANDEN else row["status"],
+                ),
+                Veld("aangemaakt", _("Klaargezet op"), tijd.moment(row["aangemaakt_at"])),
             ),
         )
         for row in rows
@@ -92,10 +100,11 @@ BRON = Bron(
     naam=NAAM,
     gegevens=gegevens,
     wis=wis,
-    titel="E-mails",
+    titel=N_("E-mails"),
+    # Translated where the data page shows them (`vertaal`).
     extra={
-        "wat": "E-mails aan u die nog verstuurd moeten worden of net verstuurd zijn.",
-        "waarom": "Om de e-mail te kunnen versturen.",
-        "tot": "Tot de e-mail is verstuurd. Daarna wissen we uw adres binnen 24 uur.",
+        "wat": N_("E-mails aan u die nog verstuurd moeten worden of net verstuurd zijn."),
+        "waarom": N_("Om de e-mail te kunnen versturen."),
+        "tot": N_("Tot de e-mail is verstuurd. Daarna wissen we uw adres binnen 24 uur."),
     },
 )

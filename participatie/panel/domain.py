@@ -37,7 +37,8 @@ from participatie.panel.tables import Aanmelding, Panellid, Paneluitnodiging
 from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Peiling, Toegang, Uitnodiging
 from participatie.peilingen.tables import Status as PeilingStatus
-from participatie.taal import huidige_taal
+from participatie.taal import gettext as _
+from participatie.taal import huidige_taal, in_taal
 from participatie.vragen.stappen import THEMAS
 from participatie.web import gemeente_or_404
 
@@ -71,8 +72,10 @@ MAX_EMAIL = 254
 class OngeldigeLink(NietGevonden):
     def __init__(self) -> None:
         super().__init__(
-            "Deze link werkt niet (meer). Misschien is hij al gebruikt, of ouder dan 7 dagen. "
-            "Bent u al aangemeld? Dan hoeft u niets te doen. Anders kunt u zich opnieuw aanmelden."
+            _(
+                "Deze link werkt niet (meer). Misschien is hij al gebruikt, of ouder dan 7 dagen. "
+                "Bent u al aangemeld? Dan hoeft u niets te doen. Anders kunt u zich opnieuw aanmelden."
+            )
         )
 
 
@@ -82,6 +85,28 @@ class PanelError(Geweigerd):
 
 def normalise(email: str) -> str:
     return email.strip().lower()
+
+
+# --- choices as a person reads them (in the language of the page or mail being made) ------------
+
+
+def niet_ingevuld() -> str:
+    return _("Niet ingevuld")
+
+
+def kern_opties(gemeente_slug: str) -> list[tuple[str, str]]:
+    """(value, label): a kern is a place name, the same in every language."""
+    return [(k, k) for k in KERNEN.get(gemeente_slug, ())]
+
+
+def leeftijd_opties() -> list[tuple[str, str]]:
+    """(value, label): "41-65 jaar" / "41-65 years"."""
+    return [(lt, _("%(leeftijd)s jaar") % {"leeftijd": lt}) for lt in LEEFTIJDEN]
+
+
+def thema_opties() -> list[tuple[str, str]]:
+    """(value, label) of every theme; the labels are marked in vragen.stappen."""
+    return [(code, _(label)) for code, label in THEMAS]
 
 
 def _taal() -> str:
@@ -136,25 +161,27 @@ def check_keuzes(gemeente_slug: str, email: str, kern: str, leeftijd: str, thema
     fouten: dict[str, str] = {}
     email = email.replace("\x00", "").strip()
     if not email:
-        fouten["email"] = "Vul uw e-mailadres in."
+        fouten["email"] = _("Vul uw e-mailadres in.")
     elif len(email) > MAX_EMAIL:
-        fouten["email"] = f"Dit e-mailadres is te lang: hoogstens {MAX_EMAIL} tekens."
+        fouten["email"] = _("Dit e-mailadres is te lang: hoogstens %(aantal)d tekens.") % {
+            "aantal": MAX_EMAIL
+        }
     else:
         try:
             email = outbox.check_address(email)
         except outbox.OngeldigAdres:
-            fouten["email"] = (
+            fouten["email"] = _(
                 "Dit is geen geldig e-mailadres. Een e-mailadres ziet er zo uit: naam@voorbeeld.nl."
             )
     if kern and kern not in KERNEN.get(gemeente_slug, ()):
-        fouten["kern"] = "Kies een kern of wijk uit de lijst."
+        fouten["kern"] = _("Kies een kern of wijk uit de lijst.")
     if leeftijd and leeftijd not in LEEFTIJDEN:
-        fouten["leeftijd"] = "Kies een leeftijd uit de lijst."
+        fouten["leeftijd"] = _("Kies een leeftijd uit de lijst.")
     if any(t not in THEMA_LABELS for t in themas) or len(themas) > len(THEMA_LABELS):
-        fouten["themas"] = "Kies onderwerpen uit de lijst."
+        fouten["themas"] = _("Kies onderwerpen uit de lijst.")
     if fouten:
         raise OngeldigeInvoer(fouten)
-    gekozen = tuple(t for t, _ in THEMAS if t in themas)
+    gekozen = tuple(t for t, _label in THEMAS if t in themas)
     return Keuzes(email=normalise(email), kern=kern, leeftijd=leeftijd, themas=gekozen)
 
 
@@ -324,7 +351,7 @@ async def _drop_waiting_mails(lid_id: int) -> None:
 
 
 def _aantal(n: int) -> str:
-    return "minder dan 5" if n < MIN_GROEP else str(n)
+    return _("minder dan %(aantal)d") % {"aantal": MIN_GROEP} if n < MIN_GROEP else str(n)
 
 
 @dataclass(frozen=True)
@@ -346,11 +373,11 @@ async def overzicht(gemeente: GemeenteRij) -> Overzicht:
     themas = Counter(t for r in rows for t in r["themas"])
     return Overzicht(
         totaal=_aantal(len(rows)),
-        per_kern=[(k, _aantal(kernen[k])) for k in KERNEN.get(gemeente.slug, ())]
-        + [("Niet ingevuld", _aantal(kernen[""]))],
-        per_leeftijd=[(f"{lt} jaar", _aantal(leeftijden[lt])) for lt in LEEFTIJDEN]
-        + [("Niet ingevuld", _aantal(leeftijden[""]))],
-        per_thema=[(label, _aantal(themas[t])) for t, label in THEMAS],
+        per_kern=[(label, _aantal(kernen[k])) for k, label in kern_opties(gemeente.slug)]
+        + [(niet_ingevuld(), _aantal(kernen[""]))],
+        per_leeftijd=[(label, _aantal(leeftijden[lt])) for lt, label in leeftijd_opties()]
+        + [(niet_ingevuld(), _aantal(leeftijden[""]))],
+        per_thema=[(label, _aantal(themas[t])) for t, label in thema_opties()],
     )
 
 
@@ -403,11 +430,14 @@ def _poll_context(
     settings: Settings, peiling: dict[str, Any], code: str, lid: dict[str, Any]
 ) -> dict[str, Any]:
     sluit = peiling["sluit_at"]
+    # The closing moment as the member reads it: the mail is in their language.
+    with in_taal(lid["taal"]):
+        sluit_tekst = tijd.moment(sluit) if sluit is not None else ""
     return {
         "titel": peiling["titel"],
         "code": code,
         "peiling_pad": f"/p/{peiling['sleutel']}?code={code}",
-        "sluit": tijd.moment(sluit) if sluit is not None else "",
+        "sluit": sluit_tekst,
         "afmeld_pad": afmeld_pad(settings.secret_key, lid["sleutel"]),
     }
 
@@ -429,13 +459,13 @@ async def invite(
     fouten: dict[str, str] = {}
     peilingen_ids = {p["id"] for p in await uitnodigbare_peilingen(gemeente)}
     if peiling_id not in peilingen_ids:
-        fouten["peiling"] = "Kies een peiling uit de lijst."
+        fouten["peiling"] = _("Kies een peiling uit de lijst.")
     if kern and kern not in KERNEN.get(gemeente.slug, ()):
-        fouten["kern"] = "Kies een kern of wijk uit de lijst."
+        fouten["kern"] = _("Kies een kern of wijk uit de lijst.")
     if leeftijd and leeftijd not in LEEFTIJDEN:
-        fouten["leeftijd"] = "Kies een leeftijd uit de lijst."
+        fouten["leeftijd"] = _("Kies een leeftijd uit de lijst.")
     if thema and thema not in THEMA_LABELS:
-        fouten["thema"] = "Kies een onderwerp uit de lijst."
+        fouten["thema"] = _("Kies een onderwerp uit de lijst.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     engine = Panellid._meta.db
@@ -622,7 +652,7 @@ async def correct(email: str, lid_id: int, kern: str, leeftijd: str, themas: lis
         .first()
     )
     if lid is None:
-        return {"lid": "Dit lidmaatschap vinden we niet meer."}
+        return {"lid": _("Dit lidmaatschap vinden we niet meer.")}
     try:
         keuzes = check_keuzes(lid["gemeente.slug"], "a@b.nl", kern, leeftijd, themas)
     except OngeldigeInvoer as exc:

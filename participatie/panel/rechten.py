@@ -9,9 +9,10 @@ from participatie import tijd
 from participatie.accounts.tables import Gemeente
 from participatie.panel import domain
 from participatie.rechten.bron import Bron, Onderdeel, Veld
+from participatie.taal import N_, ngettext
+from participatie.taal import gettext as _
 
 NAAM = "panel"
-_GEEN = "Niet ingevuld"
 
 
 async def _gemeenten() -> dict[int, tuple[str, str]]:
@@ -29,36 +30,40 @@ async def gegevens(email: str) -> list[Onderdeel]:
             Onderdeel(
                 bron=NAAM,
                 id=str(lid["id"]),
-                titel=f"Inwonerpanel {naam}",
-                waarom=(
+                titel=_("Inwonerpanel %(gemeente)s") % {"gemeente": naam},
+                waarom=_(
                     "Om u uit te nodigen voor peilingen van de Participatieraad. Wij bewaren ook of u "
                     "een uitnodiging kreeg en of uw code is gebruikt, nooit wat u antwoordde."
                 ),
-                bewaard_tot="Tot u zich afmeldt.",
+                bewaard_tot=_("Tot u zich afmeldt."),
                 velden=(
-                    Veld("email", "E-mailadres", lid["email"]),
-                    Veld("aangemeld", "Aangemeld op", tijd.datum(tijd.as_utc(lid["aangemaakt_at"]))),
+                    Veld("email", _("E-mailadres"), lid["email"]),
+                    Veld("aangemeld", _("Aangemeld op"), tijd.datum(tijd.as_utc(lid["aangemaakt_at"]))),
                     Veld(
                         "kern",
-                        "Kern of wijk",
+                        _("Kern of wijk"),
                         lid["kern"],
                         wijzigbaar=True,
-                        keuzes=(("", _GEEN), *((k, k) for k in domain.KERNEN.get(slug, ()))),
+                        keuzes=(("", domain.niet_ingevuld()), *domain.kern_opties(slug)),
                     ),
                     Veld(
                         "leeftijd",
-                        "Leeftijd",
+                        _("Leeftijd"),
                         lid["leeftijd"],
                         wijzigbaar=True,
-                        keuzes=(("", _GEEN), *((lt, f"{lt} jaar") for lt in domain.LEEFTIJDEN)),
+                        keuzes=(("", domain.niet_ingevuld()), *domain.leeftijd_opties()),
                     ),
                     Veld(
                         "themas",
-                        "Onderwerpen (komma's ertussen)",
-                        ", ".join(domain.THEMA_LABELS[t] for t in lid["themas"] if t in domain.THEMA_LABELS),
+                        _("Onderwerpen (komma's ertussen)"),
+                        ", ".join(label for code, label in domain.thema_opties() if code in lid["themas"]),
                         wijzigbaar=True,
                     ),
-                    Veld("taal", "Taal van de e-mails", "Nederlands" if lid["taal"] == "nl" else "Engels"),
+                    Veld(
+                        "taal",
+                        _("Taal van de e-mails"),
+                        _("Nederlands") if lid["taal"] == "nl" else _("Engels"),
+                    ),
                 ),
             )
         )
@@ -67,15 +72,20 @@ async def gegevens(email: str) -> list[Onderdeel]:
             Onderdeel(
                 bron=NAAM,
                 id=f"aanmelding-{aanmelding['id']}",
-                titel=(
-                    f"Aanmelding voor het inwonerpanel {gemeenten.get(aanmelding['gemeente'], ('', ''))[1]}"
-                    " (nog niet bevestigd)"
-                ),
-                waarom="Om u de bevestigingslink te sturen. U bent pas lid als u die link gebruikt.",
-                bewaard_tot=f"{domain.BEWAAR_AANMELDING.days} dagen na de aanmelding, of tot u bevestigt.",
+                titel=_("Aanmelding voor het inwonerpanel %(gemeente)s (nog niet bevestigd)")
+                % {"gemeente": gemeenten.get(aanmelding["gemeente"], ("", ""))[1]},
+                waarom=_("Om u de bevestigingslink te sturen. U bent pas lid als u die link gebruikt."),
+                bewaard_tot=ngettext(
+                    "%(num)d dag na de aanmelding, of tot u bevestigt.",
+                    "%(num)d dagen na de aanmelding, of tot u bevestigt.",
+                    domain.BEWAAR_AANMELDING.days,
+                )
+                % {"num": domain.BEWAAR_AANMELDING.days},
                 velden=(
-                    Veld("email", "E-mailadres", aanmelding["email"]),
-                    Veld("aangemeld", "Aangemeld op", tijd.datum(tijd.as_utc(aanmelding["aangemaakt_at"]))),
+                    Veld("email", _("E-mailadres"), aanmelding["email"]),
+                    Veld(
+                        "aangemeld", _("Aangemeld op"), tijd.datum(tijd.as_utc(aanmelding["aangemaakt_at"]))
+                    ),
                 ),
             )
         )
@@ -88,8 +98,10 @@ async def wis(email: str) -> int:
 
 async def corrigeer(email: str, onderdeel_id: str, velden: dict[str, str]) -> dict[str, str]:
     if not onderdeel_id.isdigit() or len(onderdeel_id) > 9:
-        return {"lid": "Een aanmelding die nog niet bevestigd is, kunt u niet wijzigen."}
+        return {"lid": _("Een aanmelding die nog niet bevestigd is, kunt u niet wijzigen.")}
+    # The page shows the labels in the reader's language; the Dutch ones are understood too.
     labels = {label.lower(): code for code, label in domain.THEMA_LABELS.items()}
+    labels.update({label.lower(): code for code, label in domain.thema_opties()})
     themas = [
         labels.get(t.strip().lower(), t.strip()) for t in velden.get("themas", "").split(",") if t.strip()
     ]
@@ -103,13 +115,18 @@ BRON = Bron(
     gegevens=gegevens,
     wis=wis,
     corrigeer=corrigeer,
-    titel="Inwonerpanel",
-    # For the data page's start: what is kept, before anyone asks for a link.
+    titel=N_("Inwonerpanel"),
+    # For the data page's start: what is kept, before anyone asks for a link. Marked here,
+    # translated where the page shows them (`vertaal`).
     extra={
-        "wat": "Het e-mailadres waarmee u zich aanmeldde voor het inwonerpanel, en de kern, "
-        "leeftijd en onderwerpen die u koos.",
-        "waarom": "Om u uit te nodigen voor peilingen. Wij bewaren of u een uitnodiging kreeg en of "
-        "uw code is gebruikt, nooit wat u antwoordde.",
-        "tot": "Tot u zich afmeldt. Een aanmelding die u niet bevestigt, wissen we na 7 dagen.",
+        "wat": N_(
+            "Het e-mailadres waarmee u zich aanmeldde voor het inwonerpanel, en de kern, "
+            "leeftijd en onderwerpen die u koos."
+        ),
+        "waarom": N_(
+            "Om u uit te nodigen voor peilingen. Wij bewaren of u een uitnodiging kreeg en of "
+            "uw code is gebruikt, nooit wat u antwoordde."
+        ),
+        "tot": N_("Tot u zich afmeldt. Een aanmelding die u niet bevestigt, wissen we na 7 dagen."),
     },
 )

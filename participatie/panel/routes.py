@@ -27,6 +27,7 @@ from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import parse_id, read_form
 from participatie.limiet import tel_adres
 from participatie.panel import domain
+from participatie.taal import gettext as _
 from participatie.web import gemeente_or_404
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
@@ -50,9 +51,9 @@ def _form_page(
             "thema": gemeente.slug,
             "waarden": waarden,
             "fouten": fouten or {},
-            "kernen": [(k, k) for k in domain.KERNEN.get(gemeente.slug, ())],
-            "leeftijden": [(lt, f"{lt} jaar") for lt in domain.LEEFTIJDEN],
-            "themas": list(domain.THEMA_LABELS.items()),
+            "kernen": domain.kern_opties(gemeente.slug),
+            "leeftijden": domain.leeftijd_opties(),
+            "themas": domain.thema_opties(),
         },
     )
 
@@ -193,13 +194,16 @@ async def _raad_page(
             "peiling_opties": [
                 (
                     str(p["id"]),
-                    p["titel"] + (f" (sluit {tijd.moment(p['sluit_at'])})" if p["sluit_at"] else ""),
+                    _("%(titel)s (sluit %(moment)s)")
+                    % {"titel": p["titel"], "moment": tijd.moment(p["sluit_at"])}
+                    if p["sluit_at"]
+                    else p["titel"],
                 )
                 for p in peilingen
             ],
-            "kernen": [(k, k) for k in domain.KERNEN.get(gemeente.slug, ())],
-            "leeftijden": [(lt, f"{lt} jaar") for lt in domain.LEEFTIJDEN],
-            "themas": list(domain.THEMA_LABELS.items()),
+            "kernen": domain.kern_opties(gemeente.slug),
+            "leeftijden": domain.leeftijd_opties(),
+            "themas": domain.thema_opties(),
             "waarden": waarden or {},
             "fouten": fouten or {},
             "uitgenodigd": uitgenodigd,

@@ -20,9 +20,14 @@ from participatie.mail import outbox
 from participatie.peilingen import adressen
 from participatie.peilingen.tables import Adreswachtrij, Peiling, Rapportadres
 from participatie.rechten.bron import Bron, Onderdeel, Veld, adres, zelfde_adres
+from participatie.taal import N_, ngettext
+from participatie.taal import gettext as _
 
 NAAM = "peilingen"
-_JA_NEE = (("ja", "Ja"), ("nee", "Nee"))
+
+
+def _ja_nee() -> tuple[tuple[str, str], ...]:
+    return (("ja", _("Ja")), ("nee", _("Nee")))
 
 
 async def _titels(ids: set[int]) -> dict[int, str]:
@@ -53,10 +58,13 @@ def _wacht_id(bewijs: str) -> str:
 
 
 def _bewaard_tot(maanden: int) -> str:
-    return (
+    return ngettext(
         "Tot het eindrapport naar u is verstuurd (en als u dat wilde, de reactie van de gemeente). "
-        f"Komt er geen rapport, dan wissen we het {maanden} maanden nadat de peiling sloot."
-    )
+        "Komt er geen rapport, dan wissen we het %(num)d maand nadat de peiling sloot.",
+        "Tot het eindrapport naar u is verstuurd (en als u dat wilde, de reactie van de gemeente). "
+        "Komt er geen rapport, dan wissen we het %(num)d maanden nadat de peiling sloot.",
+        maanden,
+    ) % {"num": maanden}
 
 
 def make_bron(secret: sleutels.Sleutels) -> Bron:
@@ -69,22 +77,22 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
         wachtend = await _wachtend(secret, email)
         titels = await _titels({r["peiling"] for r in bewaard} | {r["peiling"] for r in wachtend})
         tot = _bewaard_tot(await adressen.bewaartermijn_maanden())
-        waarom = "Om u het eindrapport van de peiling te sturen. U liet uw adres daarvoor achter."
+        waarom = _("Om u het eindrapport van de peiling te sturen. U liet uw adres daarvoor achter.")
         result = [
             Onderdeel(
                 bron=NAAM,
                 id=f"r:{r['id']}",
-                titel=f"Eindrapport van de peiling: {titels.get(r['peiling'], '')}",
+                titel=_("Eindrapport van de peiling: %(titel)s") % {"titel": titels.get(r["peiling"], "")},
                 waarom=waarom,
                 bewaard_tot=tot,
                 velden=(
-                    Veld("email", "Uw e-mailadres", r["email"], wijzigbaar=True, verplicht=True),
+                    Veld("email", _("Uw e-mailadres"), r["email"], wijzigbaar=True, verplicht=True),
                     Veld(
                         "wil_vervolg",
-                        "Ook de reactie van de gemeente ontvangen",
+                        _("Ook de reactie van de gemeente ontvangen"),
                         "ja" if r["wil_vervolg"] else "nee",
                         wijzigbaar=True,
-                        keuzes=_JA_NEE,
+                        keuzes=_ja_nee(),
                     ),
                 ),
             )
@@ -94,22 +102,24 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
             Onderdeel(
                 bron=NAAM,
                 id=_wacht_id(r["bewijs"]),
-                titel=f"Eindrapport van de peiling: {titels.get(r['peiling'], '')}",
+                titel=_("Eindrapport van de peiling: %(titel)s") % {"titel": titels.get(r["peiling"], "")},
                 waarom=waarom,
                 bewaard_tot=tot,
                 velden=(
-                    Veld("email", "Uw e-mailadres", r["email"]),
+                    Veld("email", _("Uw e-mailadres"), r["email"]),
                     Veld(
                         "wil_vervolg",
-                        "Ook de reactie van de gemeente ontvangen",
+                        _("Ook de reactie van de gemeente ontvangen"),
                         "ja" if r["wil_vervolg"] else "nee",
-                        keuzes=_JA_NEE,  # shown as its label; not wijzigbaar
+                        keuzes=_ja_nee(),  # shown as its label; not wijzigbaar
                     ),
                     Veld(
                         "stand",
-                        "Stand",
-                        "Versleuteld bewaard tot er genoeg andere antwoorden zijn. "
-                        "Wijzigen kan daarom niet; wissen wel.",
+                        _("Stand"),
+                        _(
+                            "Versleuteld bewaard tot er genoeg andere antwoorden zijn. "
+                            "Wijzigen kan daarom niet; wissen wel."
+                        ),
                     ),
                 ),
             )
@@ -118,18 +128,20 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
         return result
 
     async def corrigeer(email: str, record_id: str, waarden: dict[str, str]) -> dict[str, str]:
-        soort, _, sleutel = record_id.partition(":")
+        soort, _sep, sleutel = record_id.partition(":")
         try:
             row_id = uuid.UUID(sleutel) if soort == "r" else None
         except ValueError:
             row_id = None
         if row_id is None:
-            return {"email": "Dit gegeven kunt u hier niet wijzigen. Wissen kan wel."}
+            return {"email": _("Dit gegeven kunt u hier niet wijzigen. Wissen kan wel.")}
         try:
             nieuw = outbox.check_address(waarden.get("email", ""))
         except outbox.OngeldigAdres:
             return {
-                "email": "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."
+                "email": _(
+                    "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."
+                )
             }
         rows = (
             await Rapportadres.update(
@@ -138,7 +150,7 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
             .where((Rapportadres.id == row_id) & zelfde_adres(Rapportadres.email, email))
             .returning(Rapportadres.id)
         )
-        return {} if rows else {"email": "Dit gegeven staat niet bij uw e-mailadres."}
+        return {} if rows else {"email": _("Dit gegeven staat niet bij uw e-mailadres.")}
 
     async def wis(email: str) -> int:
         """Call inside a transaction (the data page's erasure opens one)."""
@@ -173,12 +185,16 @@ def make_bron(secret: sleutels.Sleutels) -> Bron:
         gegevens=gegevens,
         wis=wis,
         corrigeer=corrigeer,
-        titel="Peilingen",
+        titel=N_("Peilingen"),
+        # Translated where the data page shows them (`vertaal`).
         extra={
-            "wat": "Het e-mailadres dat u na een peiling achterliet voor het eindrapport. "
-            "Nooit uw antwoorden.",
-            "waarom": "Om u het eindrapport te sturen, en als u dat wilde de reactie van de gemeente.",
-            "tot": "Tot het rapport is verstuurd. Komt er geen rapport, dan uiterlijk 1 tot 36 maanden "
-            "na de peiling (de beheerder stelt dit in; meestal 12).",
+            "wat": N_(
+                "Het e-mailadres dat u na een peiling achterliet voor het eindrapport. Nooit uw antwoorden."
+            ),
+            "waarom": N_("Om u het eindrapport te sturen, en als u dat wilde de reactie van de gemeente."),
+            "tot": N_(
+                "Tot het rapport is verstuurd. Komt er geen rapport, dan uiterlijk 1 tot 36 maanden "
+                "na de peiling (de beheerder stelt dit in; meestal 12)."
+            ),
         },
     )

@@ -18,6 +18,8 @@ from participatie.invoer import text_field
 from participatie.mail import outbox
 from participatie.markdown import MAX_MARKDOWN, MarkdownTeZwaar, render_isolated
 from participatie.raden.tables import Raadspagina, Vergadering
+from participatie.taal import N_
+from participatie.taal import gettext as _
 
 MAX_AGENDA = 5_000
 # A meeting longer than this is a typing mistake (an end time on the wrong day).
@@ -32,19 +34,21 @@ async def save_pagina(
     time limit) and its contact address. `versie` is the one the form showed: if someone saved
     in between, nothing is stored (GelijktijdigGewijzigd)."""
     fouten: dict[str, str] = {}
-    tekst = text_field(fouten, "tekst", tekst, "de tekst", max_length=MAX_MARKDOWN, required=False)
+    tekst = text_field(fouten, "tekst", tekst, N_("de tekst"), max_length=MAX_MARKDOWN, required=False)
     contact_email = contact_email.strip()
     if contact_email:
         try:
             contact_email = outbox.check_address(contact_email)
         except outbox.OngeldigAdres:
-            fouten["contact_email"] = "Dit e-mailadres klopt niet. Vul een adres in zoals raad@gemeente.nl."
+            fouten["contact_email"] = _(
+                "Dit e-mailadres klopt niet. Vul een adres in zoals raad@gemeente.nl."
+            )
     tekst_html = ""
     if tekst and "tekst" not in fouten:
         try:
             (tekst_html,) = await render_isolated([tekst])
         except MarkdownTeZwaar:
-            fouten["tekst"] = "Deze tekst is te ingewikkeld om te tonen. Maak hem korter of eenvoudiger."
+            fouten["tekst"] = _("Deze tekst is te ingewikkeld om te tonen. Maak hem korter of eenvoudiger.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     moment = tijd.now()
@@ -87,7 +91,7 @@ async def set_zichtbaar(user: Ingelogd, info: GemeenteRij, *, zichtbaar: bool) -
     """A council member's own choice to be named on the council's public page. Only for
     themselves, and only as a member of this council (a beheerder is no member)."""
     if user.rol is not Rol.RAADSLID or user.gemeente_id != info.id:
-        raise GeenToegang("Alleen raadsleden van deze raad kunnen op de pagina van de raad staan.")
+        raise GeenToegang(_("Alleen raadsleden van deze raad kunnen op de pagina van de raad staan."))
     async with Gebruiker._meta.db.transaction():
         oud = await Gebruiker.select(Gebruiker.is_zichtbaar_op_site).where(Gebruiker.id == user.id).first()
         await Gebruiker.update({Gebruiker.is_zichtbaar_op_site: zichtbaar}).where(Gebruiker.id == user.id)
@@ -111,15 +115,16 @@ class VergaderingInvoer:
     agenda: str
 
 
-def _tijd(fouten: dict[str, str], veld: str, value: str, wat: str, voorbeeld: str) -> time | None:
-    """A time typed as 19:30 or 19.30 (a browser without a time field shows plain text)."""
+def _tijd(fouten: dict[str, str], veld: str, value: str, leeg: str, ongeldig: str) -> time | None:
+    """A time typed as 19:30 or 19.30 (a browser without a time field shows plain text).
+    `leeg` and `ongeldig` are the messages for an empty and an unreadable time."""
     value = value.strip()
     if not value:
-        fouten[veld] = f"Vul de {wat} in, zoals {voorbeeld}."
+        fouten[veld] = leeg
         return None
     match = _TIJD.match(value)
     if match is None:
-        fouten[veld] = f"Vul een geldige {wat} in, zoals {voorbeeld}."
+        fouten[veld] = ongeldig
         return None
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -129,24 +134,38 @@ def parse_vergadering(data: dict[str, str], *, nieuw: bool) -> VergaderingInvoer
     A new meeting may not lie in the past; an existing one may be corrected afterwards."""
     fouten: dict[str, str] = {}
     # In the order of the form, so the error summary reads top to bottom like the form.
-    onderwerp = text_field(fouten, "onderwerp", data.get("onderwerp", ""), "het onderwerp", max_length=200)
+    onderwerp = text_field(
+        fouten, "onderwerp", data.get("onderwerp", ""), N_("het onderwerp"), max_length=200
+    )
     dag: date | None = tijd.parse_date(fouten, "datum", data.get("datum", ""), required=True, future=nieuw)
-    begin = _tijd(fouten, "begin", data.get("begin", ""), "begintijd", "19:30")
-    eind = _tijd(fouten, "eind", data.get("eind", ""), "eindtijd", "21:30")
-    plaats = text_field(fouten, "plaats", data.get("plaats", ""), "de plaats", max_length=200)
+    begin = _tijd(
+        fouten,
+        "begin",
+        data.get("begin", ""),
+        _("Vul de begintijd in, zoals 19:30."),
+        _("Vul een geldige begintijd in, zoals 19:30."),
+    )
+    eind = _tijd(
+        fouten,
+        "eind",
+        data.get("eind", ""),
+        _("Vul de eindtijd in, zoals 21:30."),
+        _("Vul een geldige eindtijd in, zoals 21:30."),
+    )
+    plaats = text_field(fouten, "plaats", data.get("plaats", ""), N_("de plaats"), max_length=200)
     agenda = text_field(
-        fouten, "agenda", data.get("agenda", ""), "de agenda", max_length=MAX_AGENDA, required=False
+        fouten, "agenda", data.get("agenda", ""), N_("de agenda"), max_length=MAX_AGENDA, required=False
     )
     begint_at = eindigt_at = tijd.now()
     if dag is not None and begin is not None and eind is not None:
         begint_at = tijd.from_local(datetime.combine(dag, begin))
         eindigt_at = tijd.from_local(datetime.combine(dag, eind))
         if eindigt_at <= begint_at:
-            fouten["eind"] = "De eindtijd moet na de begintijd liggen."
+            fouten["eind"] = _("De eindtijd moet na de begintijd liggen.")
         elif eindigt_at - begint_at > MAX_DUUR:
-            fouten["eind"] = "Een vergadering duurt hoogstens 12 uur. Kijk de tijden na."
+            fouten["eind"] = _("Een vergadering duurt hoogstens 12 uur. Kijk de tijden na.")
         elif nieuw and begint_at < tijd.now():
-            fouten["begin"] = "Deze tijd is al voorbij. Kies een moment in de toekomst."
+            fouten["begin"] = _("Deze tijd is al voorbij. Kies een moment in de toekomst.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     return VergaderingInvoer(begint_at, eindigt_at, plaats, onderwerp, agenda)

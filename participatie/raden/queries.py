@@ -13,7 +13,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from participatie import tijd
+from participatie import taal, tijd
 from participatie.accounts.tables import Gebruiker, Rol
 from participatie.peilingen.tables import Peiling, Status, Toegang
 from participatie.raden.tables import Raadspagina, Vergadering
@@ -51,13 +51,16 @@ class Inbreng:
     reactie_verwacht_op: date | None
     rapport_sleutel: str | None
 
+    # Read while a page renders: in the reader's language (the labels are marked where listed).
     @property
     def thema_label(self) -> str:
-        return THEMA_LABELS.get(self.thema, "")
+        label = THEMA_LABELS.get(self.thema, "")
+        return taal.gettext(label) if label else ""
 
     @property
     def oordeel_label(self) -> str:
-        return OORDEEL_LABELS.get(self.oordeel, "")
+        label = OORDEEL_LABELS.get(self.oordeel, "")
+        return taal.gettext(label) if label else ""
 
 
 _INBRENG_KOLOMMEN = (

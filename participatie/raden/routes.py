@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from participatie import tijd
+from participatie import taal, tijd
 from participatie.accounts import queries as account_queries
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, alleen, eigen_gemeente
@@ -115,7 +115,7 @@ async def inbreng_page(
             "gemeente": gemeente_info,
             "rijen": rijen,
             "totaal": totaal,
-            "themas": THEMAS,
+            "themas": [(key, taal.gettext(label)) for key, label in THEMAS],
             "gekozen": gekozen,
             "zoek": zoek,
             "pagina": min(nummer, paginas),

@@ -29,6 +29,8 @@ from participatie.mail import outbox
 from participatie.rechten import bron as bronnen
 from participatie.rechten.bron import Onderdeel
 from participatie.rechten.tables import Inzagelink, Inzagesessie
+from participatie.taal import gettext as _
+from participatie.taal import huidige_taal, in_taal
 
 logger = logging.getLogger("participatie.rechten")
 
@@ -48,8 +50,10 @@ class LinkOngeldig(Geweigerd):
 
     def __init__(self) -> None:
         super().__init__(
-            "Deze link werkt niet (meer). Een link werkt één keer, en maar 30 minuten. "
-            "Vraag hieronder een nieuwe link aan."
+            _(
+                "Deze link werkt niet (meer). Een link werkt één keer, en maar 30 minuten. "
+                "Vraag hieronder een nieuwe link aan."
+            )
         )
 
 
@@ -58,8 +62,10 @@ class SessieVerlopen(Geweigerd):
 
     def __init__(self) -> None:
         super().__init__(
-            "U bent niet (meer) ingelogd op deze pagina. Dat duurt 30 minuten na het openen van de "
-            "link. Vraag hieronder een nieuwe link aan."
+            _(
+                "U bent niet (meer) ingelogd op deze pagina. Dat duurt 30 minuten na het openen van de "
+                "link. Vraag hieronder een nieuwe link aan."
+            )
         )
 
 
@@ -67,15 +73,15 @@ def check_email(text: str) -> str:
     """The address as typed (stripped), or OngeldigeInvoer with a Dutch message."""
     if len(text) > MAX_INVOER:
         raise OngeldigeInvoer(
-            {"email": "Dit e-mailadres is te lang. Een e-mailadres heeft hoogstens 254 tekens."}
+            {"email": _("Dit e-mailadres is te lang. Een e-mailadres heeft hoogstens 254 tekens.")}
         )
     if not text.strip():
-        raise OngeldigeInvoer({"email": "Vul uw e-mailadres in."})
+        raise OngeldigeInvoer({"email": _("Vul uw e-mailadres in.")})
     try:
         return outbox.check_address(text)
     except outbox.OngeldigAdres:
         raise OngeldigeInvoer(
-            {"email": "Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl."}
+            {"email": _("Dit e-mailadres klopt niet. Kijk het nog eens na, bijvoorbeeld naam@voorbeeld.nl.")}
         ) from None
 
 
@@ -133,8 +139,9 @@ async def request_link(settings: Settings, email: str, client: str) -> None:
     await send_link(settings, await accept_request(settings, email, client))
 
 
-async def send_link(settings: Settings, aan: str) -> None:
-    """Mail a link to `aan` (an address `accept_request` returned) if anything is held.
+async def send_link(settings: Settings, aan: str, taal: str | None = None) -> None:
+    """Mail a link to `aan` (an address `accept_request` returned) if anything is held, in
+    `taal`: the language of the request that asked for it (the current one when not given).
 
     A mail goes out only when something is held: an unknown address has nothing to see, and
     mailing every address typed in would let anyone use us to send mail to strangers. Never
@@ -148,8 +155,11 @@ async def send_link(settings: Settings, aan: str) -> None:
     if not await limiet.mag_mailen(LIMIET, bronnen.adres(aan), settings.secret_key):
         log_event("inzagelink_niet_verstuurd", reden="te vaak")
         return
+    taal = taal or huidige_taal()
     token = secrets.token_urlsafe(32)
     moment = tijd.now()
+    with in_taal(taal):
+        geldig_tot = tijd.tijd(moment + LINK_GELDIG)
     async with Inzagelink._meta.db.transaction():
         await Inzagelink.insert(
             Inzagelink(
@@ -166,9 +176,10 @@ async def send_link(settings: Settings, aan: str) -> None:
                 "pad": f"/mijn-gegevens/link/{token}",
                 "raad_naam": "Participatieraden IJmond",
                 "minuten": int(LINK_GELDIG.total_seconds() // 60),
-                "geldig_tot": tijd.tijd(moment + LINK_GELDIG),
+                "geldig_tot": geldig_tot,
             },
             groep="rechten",
+            taal=taal,
         )
     log_event("inzagelink_verstuurd")
 
@@ -246,8 +257,10 @@ async def end_session(settings: Settings, value: str | None) -> None:
 class NietVanU(NietGevonden):
     def __init__(self) -> None:
         super().__init__(
-            "Dit gegeven staat niet (meer) bij uw e-mailadres. Er is niets gewijzigd. "
-            "Ga terug naar uw gegevens en probeer het opnieuw."
+            _(
+                "Dit gegeven staat niet (meer) bij uw e-mailadres. Er is niets gewijzigd. "
+                "Ga terug naar uw gegevens en probeer het opnieuw."
+            )
         )
 
 
@@ -273,9 +286,9 @@ async def correct(email: str, bron_naam: str, record_id: str, waarden: dict[str,
     for sleutel, veld in wijzigbaar.items():
         value = waarden.get(sleutel, veld.waarde).replace("\x00", "")
         if len(value) > 1000:
-            fouten[sleutel] = "Dit is te lang. Het mag hoogstens 1000 tekens zijn."
-        elif veld.keuzes and value not in {k for k, _ in veld.keuzes}:
-            fouten[sleutel] = "Kies een van de mogelijkheden."
+            fouten[sleutel] = _("Dit is te lang. Het mag hoogstens 1000 tekens zijn.")
+        elif veld.keuzes and value not in {k for k, _label in veld.keuzes}:
+            fouten[sleutel] = _("Kies een van de mogelijkheden.")
         invoer[sleutel] = value
     if fouten:
         raise OngeldigeInvoer(fouten)

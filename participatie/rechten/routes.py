@@ -24,6 +24,7 @@ from participatie.invoer import read_form
 from participatie.rechten import bron as bronnen
 from participatie.rechten import domain
 from participatie.rechten.domain import LinkOngeldig, SessieVerlopen
+from participatie.taal import huidige_taal
 
 PAD = "/mijn-gegevens"
 GEEN_CACHE = {"Cache-Control": "no-store"}
@@ -114,7 +115,10 @@ async def aanvragen(
     # The same redirect whether or not anything is held, and as fast: looking up and mailing
     # run after the response has gone (a background task), so its timing tells nothing either.
     return Redirect(
-        path=f"{PAD}/verstuurd", status_code=303, background=BackgroundTask(domain.send_link, settings, aan)
+        path=f"{PAD}/verstuurd",
+        status_code=303,
+        # The mail goes out in the language of this request (the resident's choice on the page).
+        background=BackgroundTask(domain.send_link, settings, aan, huidige_taal()),
     )
 
 

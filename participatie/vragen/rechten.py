@@ -10,6 +10,8 @@ from participatie import tijd
 from participatie.accounts.tables import Gemeente
 from participatie.mail import outbox
 from participatie.rechten.bron import Bron, Onderdeel, Veld, zelfde_adres
+from participatie.taal import N_
+from participatie.taal import gettext as _
 from participatie.vragen.stappen import Stap
 from participatie.vragen.tables import Vraag
 
@@ -29,23 +31,25 @@ async def gegevens(email: str) -> list[Onderdeel]:
         Onderdeel(
             bron=NAAM,
             id=str(row["id"]),
-            titel=f"Uw vraag of idee voor de {raden.get(row['gemeente'], 'participatieraad')}",
-            waarom="Om u te laten weten wat de raad met uw vraag of idee doet.",
-            bewaard_tot=(
+            titel=_("Uw vraag of idee voor de %(raad)s")
+            % {"raad": raden.get(row["gemeente"]) or _("participatieraad")},
+            waarom=_("Om u te laten weten wat de raad met uw vraag of idee doet."),
+            bewaard_tot=_(
                 "Tot de raad klaar is met uw vraag. Dan wissen we uw e-mailadres. "
                 "Uw vraag of idee zelf blijft, zonder uw adres."
             ),
             velden=(
                 Veld(
                     "email",
-                    "Uw e-mailadres",
+                    _("Uw e-mailadres"),
                     row["inwoner_email"],
                     wijzigbaar=True,
-                    uitleg="Laat het leeg als u geen berichten over uw vraag meer wilt.",
+                    uitleg=_("Laat het leeg als u geen berichten over uw vraag meer wilt."),
                 ),
-                Veld("tekst", "Uw vraag of idee", row["tekst"]),
-                Veld("ontvangen", "Ontvangen op", tijd.datum_lang(row["aangemaakt_at"])),
-                Veld("stap", "Waar de raad nu is", Stap(row["stap"]).label),
+                Veld("tekst", _("Uw vraag of idee"), row["tekst"]),
+                Veld("ontvangen", _("Ontvangen op"), tijd.datum_lang(row["aangemaakt_at"])),
+                # The step's label is marked in vragen.stappen; shown in the reader's language.
+                Veld("stap", _("Waar de raad nu is"), _(Stap(row["stap"]).label)),
             ),
         )
         for row in rows
@@ -59,15 +63,15 @@ async def corrigeer(email: str, record_id: str, waarden: dict[str, str]) -> dict
         try:
             nieuw = outbox.check_address(nieuw)
         except outbox.OngeldigAdres:
-            return {"email": "Dit e-mailadres klopt niet. Laat het leeg als u geen bericht meer wilt."}
+            return {"email": _("Dit e-mailadres klopt niet. Laat het leeg als u geen bericht meer wilt.")}
     if not record_id.isdigit() or len(record_id) > 9:
-        return {"email": "Dit gegeven staat niet bij uw e-mailadres."}
+        return {"email": _("Dit gegeven staat niet bij uw e-mailadres.")}
     rows = (
         await Vraag.update({Vraag.inwoner_email: nieuw or None})
         .where((Vraag.id == int(record_id)) & zelfde_adres(Vraag.inwoner_email, email))
         .returning(Vraag.id)
     )
-    return {} if rows else {"email": "Dit gegeven staat niet bij uw e-mailadres."}
+    return {} if rows else {"email": _("Dit gegeven staat niet bij uw e-mailadres.")}
 
 
 async def wis(email: str) -> int:
@@ -84,11 +88,13 @@ BRON = Bron(
     gegevens=gegevens,
     wis=wis,
     corrigeer=corrigeer,
-    titel="Vragen en ideeën",
+    titel=N_("Vragen en ideeën"),
+    # Translated where the data page shows them (`vertaal`).
     extra={
-        "wat": "Het e-mailadres dat u achterliet bij een vraag of idee, en die vraag of dat idee.",
-        "waarom": "Om u te laten weten wat de raad ermee doet.",
-        "tot": "Tot de raad klaar is met uw vraag. Dan wissen we uw adres; "
-        "de vraag zelf blijft, zonder adres.",
+        "wat": N_("Het e-mailadres dat u achterliet bij een vraag of idee, en die vraag of dat idee."),
+        "waarom": N_("Om u te laten weten wat de raad ermee doet."),
+        "tot": N_(
+            "Tot de raad klaar is met uw vraag. Dan wissen we uw adres; de vraag zelf blijft, zonder adres."
+        ),
     },
 )
