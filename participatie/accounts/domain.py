@@ -112,6 +112,8 @@ class Ingelogd:
     # The region of the person's council: IJmond-wide vragen are shared within it, never with
     # the councils of another region.
     regio_id: int | None = None
+    # The language the person last chose with the switch: their mails go out in it.
+    taal: str = "nl"
 
     def may_open_gemeente(self, slug: str) -> bool:
         return self.rol is Rol.BEHEERDER or self.gemeente_slug == slug
@@ -326,6 +328,7 @@ async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
             Sessie.gebruiker._.gemeente._.slug.as_alias("gemeente_slug"),
             Sessie.gebruiker._.gemeente._.naam.as_alias("gemeente_naam"),
             Sessie.gebruiker._.gemeente._.regio.as_alias("regio_id"),
+            Sessie.gebruiker.taal.as_alias("taal"),
         )
         .where(Sessie.token_hash == _token_hash(token))
         .first()
@@ -350,6 +353,7 @@ async def load_sessie(settings: Settings, token: str) -> Ingelogd | None:
         gemeente_naam=row["gemeente_naam"],
         sessie_id=row["id"],
         regio_id=row["regio_id"],
+        taal=row["taal"],
     )
 
 
@@ -364,6 +368,7 @@ async def acting_as(email: str) -> Ingelogd:
             Gebruiker.gemeente.slug.as_alias("gemeente_slug"),
             Gebruiker.gemeente.naam.as_alias("gemeente_naam"),
             Gebruiker.gemeente.regio.as_alias("regio_id"),
+            Gebruiker.taal,
         )
         .where(Gebruiker.email == email.strip().lower())
         .first()
@@ -379,6 +384,19 @@ async def acting_as(email: str) -> Ingelogd:
         gemeente_naam=row["gemeente_naam"],
         sessie_id=0,
         regio_id=row["regio_id"],
+        taal=row["taal"],
+    )
+
+
+async def remember_taal(gebruiker_id: int, taal: str) -> None:
+    """Keep the language the person chose with the switch, for the mails they get later.
+
+    Only a language we speak; writes only when it changed (the session middleware calls this
+    when the cookie and the stored choice differ, so once per change)."""
+    if taal not in ("nl", "en"):
+        return
+    await Gebruiker.update({Gebruiker.taal: taal}).where(
+        (Gebruiker.id == gebruiker_id) & (Gebruiker.taal != taal)
     )
 
 
@@ -569,7 +587,7 @@ async def change_password(
     moment = now()
     fouten = _new_password_errors(nieuw, herhaling)
     row = (
-        await Gebruiker.select(Gebruiker.email, Gebruiker.naam, Gebruiker.wachtwoord_hash)
+        await Gebruiker.select(Gebruiker.email, Gebruiker.naam, Gebruiker.wachtwoord_hash, Gebruiker.taal)
         .where(Gebruiker.id == user.id)
         .first()
     )
@@ -600,7 +618,7 @@ async def change_password(
         await Wachtwoordherstel.delete().where(
             (Wachtwoordherstel.gebruiker == user.id) & Wachtwoordherstel.gebruikt_at.is_null()
         )
-        await _queue_changed_notice(row["email"], row["naam"], user.id)
+        await _queue_changed_notice(row["email"], row["naam"], user.id, row["taal"])
         # Only that it happened: no password, no hash.
         await spoor.record(
             user,
@@ -612,13 +630,17 @@ async def change_password(
     log_event("wachtwoord_gewijzigd", door=user.id, sessies_beeindigd=len(ended))
 
 
-async def _queue_changed_notice(email: str, naam: str, gebruiker_id: int) -> None:
-    """Tell the owner their password changed, so a change they did not make gets noticed."""
-    await outbox.enqueue(email, "wachtwoord_gewijzigd", {"naam": naam}, groep=f"gebruiker:{gebruiker_id}")
+async def _queue_changed_notice(email: str, naam: str, gebruiker_id: int, taal: str) -> None:
+    """Tell the owner their password changed, so a change they did not make gets noticed.
+    In the language the owner last chose (`taal`)."""
+    await outbox.enqueue(
+        email, "wachtwoord_gewijzigd", {"naam": naam}, groep=f"gebruiker:{gebruiker_id}", taal=taal
+    )
 
 
 async def _queue_reset_link(gebruiker: dict[str, Any], moment: datetime, *, door_beheerder: bool) -> None:
-    """Store a new link (its hash only) and queue the mail with it; inside a transaction."""
+    """Store a new link (its hash only) and queue the mail with it, in the language the account
+    last chose; inside a transaction."""
     token = secrets.token_urlsafe(32)
     await Wachtwoordherstel.insert(
         Wachtwoordherstel(
@@ -639,6 +661,7 @@ async def _queue_reset_link(gebruiker: dict[str, Any], moment: datetime, *, door
             "door_beheerder": door_beheerder,
         },
         groep=f"gebruiker:{gebruiker['id']}",
+        taal=gebruiker["taal"],
     )
 
 
@@ -651,7 +674,12 @@ async def send_reset_link(settings: Settings, *, gebruiker_id: int, door: Ingelo
     async with Gebruiker._meta.db.transaction():
         gebruiker = (
             await Gebruiker.select(
-                Gebruiker.id, Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief, Gebruiker.gemeente
+                Gebruiker.id,
+                Gebruiker.email,
+                Gebruiker.naam,
+                Gebruiker.is_actief,
+                Gebruiker.gemeente,
+                Gebruiker.taal,
             )
             .where(Gebruiker.id == gebruiker_id)
             .first()
@@ -691,7 +719,7 @@ async def request_reset(settings: Settings, *, email: str, adres: str) -> None:
         # One request at a time per account, so parallel requests cannot pass the hourly cap.
         await _lock_keys([_limit_key(settings, "herstel", email)])
         gebruiker = (
-            await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam)
+            await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam, Gebruiker.taal)
             .where((Gebruiker.email == email) & (Gebruiker.is_actief == True))  # noqa: E712 -- piccolo builds SQL from ==
             .first()
         )
@@ -738,7 +766,7 @@ async def reset_password(settings: Settings, *, token: str, nieuw: str, herhalin
             raise HerstellinkOngeldig()
         gebruiker_id = claimed[0]["gebruiker"]
         gebruiker = (
-            await Gebruiker.select(Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief)
+            await Gebruiker.select(Gebruiker.email, Gebruiker.naam, Gebruiker.is_actief, Gebruiker.taal)
             .where(Gebruiker.id == gebruiker_id)
             .first()
         )
@@ -752,7 +780,7 @@ async def reset_password(settings: Settings, *, token: str, nieuw: str, herhalin
         )
         grenzen = _login_grenzen(settings, gebruiker["email"], adres)
         await Inlogpoging.delete().where(Inlogpoging.sleutel.is_in([grenzen[0].sleutel, grenzen[2].sleutel]))
-        await _queue_changed_notice(gebruiker["email"], gebruiker["naam"], gebruiker_id)
+        await _queue_changed_notice(gebruiker["email"], gebruiker["naam"], gebruiker_id, gebruiker["taal"])
     log_event("wachtwoord_hersteld", door=gebruiker_id)
 
 

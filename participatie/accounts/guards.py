@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -11,6 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from participatie import taal
 from participatie.accounts import domain
 from participatie.accounts.tables import Rol
 from participatie.config import Settings
@@ -25,7 +27,8 @@ PUBLIEK = {"publiek": True}
 class SessionAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     """The signed-in person (`Ingelogd`, or None) as `request.user`, from the session cookie.
 
-    `request.auth` is the cookie's token when it opened a session. Static files need no
+    `request.auth` is the cookie's token when it opened a session; a signed-in person's language
+    cookie is remembered on their account (`domain.remember_taal`). Static files need no
     session lookup. Every response to a signed-in person is kept out of caches (`_no_store`).
     Registered on the app with `DefineMiddleware(SessionAuthenticationMiddleware, settings=...)`.
     """
@@ -39,6 +42,13 @@ class SessionAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     ) -> AuthenticationResult:
         token = connection.cookies.get(SESSION_COOKIE)
         user = await domain.load_sessie(self.settings, token) if token else None
+        if user is not None:
+            # The language switch only sets a cookie: the account keeps the choice too, so the
+            # mails it gets later (a password changed, a reset link) are in that language.
+            gekozen = taal.geldig(connection.cookies.get(taal.COOKIE))
+            if gekozen is not None and gekozen != user.taal:
+                await domain.remember_taal(user.id, gekozen)
+                user = replace(user, taal=gekozen)
         return AuthenticationResult(user=user, auth=token if user is not None else None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -48,6 +48,8 @@ class Gebruiker(AutoId, Table):
     # A council member's own choice to be named on the council's public page; off until they
     # switch it on themselves (raden: /raad/<gemeente>/site).
     is_zichtbaar_op_site = Boolean(default=False, null=False)
+    # The language the person last chose with the switch ("nl", "en"): their mails go out in it.
+    taal = Varchar(length=5, default="nl", null=False)
 
 
 class Sessie(AutoId, Table):

@@ -650,17 +650,20 @@ async def _note_outage(result: DrainResult, moment: datetime) -> None:
     if not begun:
         return  # this outage was reported before
     log_event("mailserver_onbereikbaar", wachtend=result.wacht_op_server)
-    beheerders = await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam).where(
+    beheerders = await Gebruiker.select(Gebruiker.id, Gebruiker.email, Gebruiker.naam, Gebruiker.taal).where(
         (Gebruiker.rol == Rol.BEHEERDER.value) & (Gebruiker.is_actief == True)  # noqa: E712
     )
-    sinds = leesbaar_moment(moment)
     for beheerder in beheerders:
+        # Each in the language the beheerder chose, the moment in its words too.
+        with in_taal(beheerder["taal"]) as taal:
+            sinds = leesbaar_moment(moment)
         await enqueue(
             beheerder["email"],
             "mailserver_storing",
             {"naam": beheerder["naam"], "sinds": sinds, "dagen": SERVER_GEDULD.days},
             groep="beheer",
             sleutel=f"mailserver-storing:{moment.isoformat(timespec='seconds')}:{beheerder['id']}",
+            taal=taal,
         )
 
 
