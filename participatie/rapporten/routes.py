@@ -26,6 +26,7 @@ from participatie.fouten import NietGevonden, OngeldigeInvoer
 from participatie.invoer import parse_id, read_form
 from participatie.rapporten import domain, inhoud
 from participatie.taal import N_
+from participatie.taalhulp import domain as taalhulp
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 # Dutch msgids, translated where the page shows them (`vertaal`).
@@ -74,6 +75,8 @@ async def _beheer_page(
             "melding": MELDINGEN.get(request.query_params.get("gelukt", ""), ""),
             "verzending": await domain.delivery(rapport.id) if rapport.id is not None else None,
             "aantal_ontvangers": len(await domain.recipients(vraag_id)),
+            # The B1 signal of what is in the fields now: after a save, or after a refusal.
+            "signalen": {veld: await taalhulp.meet(waarden[veld]) for veld in ("inleiding", "conclusies")},
         },
     )
 
