@@ -91,7 +91,11 @@ async def test_the_sign_up_form_shows_its_options_in_english(client, database) -
     assert '<option value="41-65">41-65 years</option>' in main
     assert '<option value="80+">80+ years</option>' in main
     assert '<option value="Driehuis">Driehuis</option>' in main  # a place keeps its name
-    assert "jaar" not in main
+    assert (
+        '<label class="utrecht-form-label utrecht-form-label--checkbox" for="themas-wonen">Housing</label>'
+        in main
+    )
+    assert "jaar" not in main and ">Wonen<" not in main
 
 
 async def test_the_sign_up_form_options_stay_dutch_by_default(client, database) -> None:

@@ -12,6 +12,7 @@ import pytest
 from participatie import tijd
 from participatie.raden.tables import Vergadering
 from tests.conftest import login, make_gebruiker, post_form
+from tests.raden.conftest import make_klaar
 
 KEES = "kees@beverwijk.example"
 
@@ -136,3 +137,26 @@ async def test_a_wrong_contact_address_is_refused_in_english(kees):
         in response.text
     )
     assert "Dit e-mailadres klopt niet" not in response.text
+
+
+async def test_the_input_page_shows_themes_and_verdicts_in_english(client, database):
+    await make_klaar("velsen", "Betaalbare huizen", thema="wonen", oordeel="deels")
+    client.cookies.set("taal", "en")
+
+    page = await client.get("/velsen/inbreng?thema=wonen")
+
+    assert page.status_code == 200
+    main = _main(page.text)
+    assert '<option value="wonen" selected>Housing</option>' in main
+    assert "<strong>Partly followed</strong>" in main
+    assert "Wonen" not in main and "Deels overgenomen" not in main
+
+
+async def test_the_input_page_keeps_dutch_labels_by_default(client, database):
+    await make_klaar("velsen", "Betaalbare huizen", thema="wonen", oordeel="deels")
+
+    page = await client.get("/velsen/inbreng?thema=wonen")
+
+    main = _main(page.text)
+    assert '<option value="wonen" selected>Wonen</option>' in main
+    assert "<strong>Deels overgenomen</strong>" in main
