@@ -200,7 +200,7 @@ def open_invulfout(
 
 @dataclass(frozen=True)
 class AdresStatus:
-    """Whether a poll takes addresses now, and if not, the Dutch reason."""
+    """Whether a poll takes addresses now, and if not, the reason in the request's language."""
 
     kan: bool
     melding: str = ""
@@ -223,22 +223,26 @@ async def adres_status(peiling_id: int, moment: datetime | None = None) -> Adres
         .first()
     )
     if peiling is None:
-        return AdresStatus(False, "Deze peiling bestaat niet meer.")
+        return AdresStatus(False, taal.gettext("Deze peiling bestaat niet meer."))
     raad = await vragen.raad_of(peiling)
     rapport = await _published_report(peiling["vraag"])
     if rapport is not None:
         return AdresStatus(
             False,
-            "Het eindrapport is al verstuurd. Uw e-mailadres hebben we daarom niet bewaard. "
-            "U kunt het rapport hier lezen:",
+            taal.gettext(
+                "Het eindrapport is al verstuurd. Uw e-mailadres hebben we daarom niet bewaard. "
+                "U kunt het rapport hier lezen:"
+            ),
             f"/rapporten/{raad['slug']}/{rapport['sleutel']}",
         )
     sluit_at = tijd.as_utc(peiling["sluit_at"]) if peiling["sluit_at"] is not None else None
     if peiling["status"] != Status.OPEN.value or (sluit_at is not None and sluit_at <= moment):
         return AdresStatus(
             False,
-            "Deze peiling is gesloten. Een e-mailadres achterlaten kan niet meer; we hebben het "
-            "niet bewaard. Het eindrapport komt op de pagina met rapporten van de raad:",
+            taal.gettext(
+                "Deze peiling is gesloten. Een e-mailadres achterlaten kan niet meer; we hebben het "
+                "niet bewaard. Het eindrapport komt op de pagina met rapporten van de raad:"
+            ),
             f"/rapporten/{raad['slug']}",
         )
     return AdresStatus(True)
@@ -282,7 +286,9 @@ async def leave_address(
     try:
         email = outbox.check_address(email)
     except outbox.OngeldigAdres:
-        raise OngeldigeInvoer({"email": "Dit e-mailadres klopt niet. Kijk het nog eens na."}) from None
+        raise OngeldigeInvoer(
+            {"email": taal.gettext("Dit e-mailadres klopt niet. Kijk het nog eens na.")}
+        ) from None
     if bewijs is None:
         # Refused without a write: a flood of these takes no lock. Closed or sent first:
         # that is what a resident most needs to hear.
@@ -292,8 +298,10 @@ async def leave_address(
         # Who posts addresses without having answered: a flood shows up in the log.
         log_event("rapportadres_geweigerd", peiling=peiling_id, reden="geen bewijs van deelname")
         raise AdresGeweigerd(
-            "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
-            "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
+            taal.gettext(
+                "U kunt alleen een e-mailadres achterlaten direct nadat u de peiling hebt ingevuld, "
+                "op dezelfde telefoon of computer. We hebben het adres niet bewaard."
+            )
         )
     async with Adreswachtrij._meta.db.transaction():
         await lock([peiling_id])
@@ -307,7 +315,9 @@ async def leave_address(
         )
         if used:
             log_event("rapportadres_geweigerd", peiling=peiling_id, reden="bewijs al gebruikt")
-            raise AdresGeweigerd("U liet voor deze peiling al een e-mailadres achter. Eén adres is genoeg.")
+            raise AdresGeweigerd(
+                taal.gettext("U liet voor deze peiling al een e-mailadres achter. Eén adres is genoeg.")
+            )
         await Adreswachtrij.insert(
             Adreswachtrij(
                 peiling=peiling_id,
@@ -441,10 +451,12 @@ async def bewaartermijn_maanden() -> int:
 async def set_bewaartermijn(user: Ingelogd, maanden: str) -> None:
     """A beheerder's setting; written in the caller's transaction with its trail line."""
     if user.rol is not Rol.BEHEERDER:
-        raise GeenToegang("Alleen een beheerder kan dit wijzigen.")
+        raise GeenToegang(taal.gettext("Alleen een beheerder kan dit wijzigen."))
     value = instellingen.parse_int(maanden)
     if value is None or not 1 <= value <= 36:
-        raise OngeldigeInvoer({"adres_maanden": "Kies een bewaartermijn van 1 tot en met 36 maanden."})
+        raise OngeldigeInvoer(
+            {"adres_maanden": taal.gettext("Kies een bewaartermijn van 1 tot en met 36 maanden.")}
+        )
     async with Adreswachtrij._meta.db.transaction():
         oud = await bewaartermijn_maanden()
         await instellingen.write(BEWAAR_SLEUTEL, value)

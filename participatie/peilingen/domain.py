@@ -39,18 +39,21 @@ from participatie.peilingen.tables import (
     Waarde,
 )
 from participatie.sleutels import keyed
+from participatie.taal import N_, ngettext
+from participatie.taal import gettext as _
 from participatie.vragen import domain as vragen
 from participatie.vragen import stappen
 from participatie.vragen.stappen import Actie
 from participatie.vragen.tables import Scope
 
+# Dutch msgids (N_): shown through `vertaal` / gettext in the reader's language.
 SOORT_LABELS = {
-    Soort.ENKEL: "Eén antwoord kiezen",
-    Soort.MEER: "Meer antwoorden kiezen",
-    Soort.SCHAAL: "Schaal van 1 tot 5",
-    Soort.JANEE: "Ja of nee",
-    Soort.GETAL: "Getal",
-    Soort.TEKST: "Open antwoord",
+    Soort.ENKEL: N_("Eén antwoord kiezen"),
+    Soort.MEER: N_("Meer antwoorden kiezen"),
+    Soort.SCHAAL: N_("Schaal van 1 tot 5"),
+    Soort.JANEE: N_("Ja of nee"),
+    Soort.GETAL: N_("Getal"),
+    Soort.TEKST: N_("Open antwoord"),
 }
 # What the builder asks per kind of question, besides the question itself, its explanation and
 # whether it is required: the builder's form shows exactly these fields, and _check_item reads
@@ -65,12 +68,12 @@ SOORT_VELDEN: dict[Soort, tuple[str, ...]] = {
 }
 # One line per kind for the council member who picks it, in words a resident would use.
 SOORT_UITLEG = {
-    Soort.ENKEL: "Inwoners kiezen één antwoord uit een lijst.",
-    Soort.MEER: "Inwoners kiezen één of meer antwoorden uit een lijst.",
-    Soort.SCHAAL: "Inwoners kiezen een cijfer van 1 tot 5, zoals van heel moeilijk tot heel makkelijk.",
-    Soort.JANEE: "Inwoners kiezen ja of nee.",
-    Soort.GETAL: "Inwoners vullen een heel getal in, zoals een leeftijd of een aantal.",
-    Soort.TEKST: "Inwoners schrijven zelf een kort antwoord.",
+    Soort.ENKEL: N_("Inwoners kiezen één antwoord uit een lijst."),
+    Soort.MEER: N_("Inwoners kiezen één of meer antwoorden uit een lijst."),
+    Soort.SCHAAL: N_("Inwoners kiezen een cijfer van 1 tot 5, zoals van heel moeilijk tot heel makkelijk."),
+    Soort.JANEE: N_("Inwoners kiezen ja of nee."),
+    Soort.GETAL: N_("Inwoners vullen een heel getal in, zoals een leeftijd of een aantal."),
+    Soort.TEKST: N_("Inwoners schrijven zelf een kort antwoord."),
 }
 MAX_ITEMS = 20
 MAX_KEUZES = 15
@@ -79,15 +82,16 @@ CODE_ALFABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are type
 
 
 class PeilingError(Geweigerd):
-    """A refused change or submission; `str(error)` is the Dutch message. Most are about the
-    poll's state (closed, already published, answers in), hence a conflict by default."""
+    """A refused change or submission; `str(error)` is the message, made in the language of the
+    request that raised it. Most are about the poll's state (closed, already published, answers
+    in), hence a conflict by default."""
 
     status = 409
 
 
 class GeenToegang(_GeenToegang, PeilingError):
     def __init__(self) -> None:
-        super().__init__("U kunt deze peiling niet wijzigen.")
+        super().__init__(_("U kunt deze peiling niet wijzigen."))
 
 
 class NietOpen(PeilingError):
@@ -96,14 +100,14 @@ class NietOpen(PeilingError):
 
 class AlBeantwoord(PeilingError):
     def __init__(self) -> None:
-        super().__init__("Deze peiling is op dit apparaat of met deze code al ingevuld. Dank u wel!")
+        super().__init__(_("Deze peiling is op dit apparaat of met deze code al ingevuld. Dank u wel!"))
 
 
 class OngeldigeCode(PeilingError):
     status = 422
 
     def __init__(self) -> None:
-        super().__init__("Deze code kennen we niet, of hij is al gebruikt. Kijk de code nog eens na.")
+        super().__init__(_("Deze code kennen we niet, of hij is al gebruikt. Kijk de code nog eens na."))
 
 
 class TeVeelInzendingen(TeVaak, PeilingError):
@@ -111,7 +115,7 @@ class TeVeelInzendingen(TeVaak, PeilingError):
 
     def __init__(self, retry_after: int = 60) -> None:
         super().__init__(
-            "Er komen op dit moment erg veel antwoorden binnen. Probeer het over een minuut opnieuw.",
+            _("Er komen op dit moment erg veel antwoorden binnen. Probeer het over een minuut opnieuw."),
             retry_after,
         )
 
@@ -119,8 +123,10 @@ class TeVeelInzendingen(TeVaak, PeilingError):
 class VastNaAntwoorden(PeilingError):
     def __init__(self) -> None:
         super().__init__(
-            "Er zijn al antwoorden binnen. Vragen en keuzes weghalen of verschuiven kan nu niet meer: "
-            "dan kloppen de uitkomsten niet. U kunt wel de tekst verbeteren."
+            _(
+                "Er zijn al antwoorden binnen. Vragen en keuzes weghalen of verschuiven kan nu niet meer: "
+                "dan kloppen de uitkomsten niet. U kunt wel de tekst verbeteren."
+            )
         )
 
 
@@ -209,7 +215,7 @@ def _moment(fouten: dict[str, str], veld: str, value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        fouten[veld] = "Vul een geldige datum en tijd in."
+        fouten[veld] = _("Vul een geldige datum en tijd in.")
         return None
     return tijd.from_local(parsed)
 
@@ -245,10 +251,10 @@ async def create_peiling(user: Ingelogd, vraag_id: int, *, titel: str, intro: st
     if reden := stappen.weigering(vraag["stap"], Actie.PEILING_MAKEN):
         raise PeilingError(reden)
     fouten: dict[str, str] = {}
-    titel = _text(fouten, "titel", titel, "een titel", max_length=200)
-    intro = _text(fouten, "intro", intro, "een korte uitleg", max_length=2000, required=False)
+    titel = _text(fouten, "titel", titel, N_("een titel"), max_length=200)
+    intro = _text(fouten, "intro", intro, N_("een korte uitleg"), max_length=2000, required=False)
     if toegang not in {t.value for t in Toegang}:
-        fouten["toegang"] = "Kies hoe inwoners de peiling bereiken."
+        fouten["toegang"] = _("Kies hoe inwoners de peiling bereiken.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     async with Peiling._meta.db.transaction():
@@ -293,20 +299,20 @@ async def update_peiling(
 ) -> None:
     peiling = await _peiling_voor(user, peiling_id)
     if peiling.status is Status.GESLOTEN:
-        raise PeilingError("Deze peiling is gesloten en kan niet meer veranderen.")
+        raise PeilingError(_("Deze peiling is gesloten en kan niet meer veranderen."))
     fouten: dict[str, str] = {}
-    titel = _text(fouten, "titel", titel, "een titel", max_length=200)
-    intro = _text(fouten, "intro", intro, "een korte uitleg", max_length=2000, required=False)
+    titel = _text(fouten, "titel", titel, N_("een titel"), max_length=200)
+    intro = _text(fouten, "intro", intro, N_("een korte uitleg"), max_length=2000, required=False)
     if toegang not in {t.value for t in Toegang}:
-        fouten["toegang"] = "Kies hoe inwoners de peiling bereiken."
+        fouten["toegang"] = _("Kies hoe inwoners de peiling bereiken.")
     elif toegang != peiling.toegang and await has_antwoorden(peiling_id):
-        fouten["toegang"] = "Er zijn al antwoorden binnen; de manier van meedoen blijft nu zo."
+        fouten["toegang"] = _("Er zijn al antwoorden binnen; de manier van meedoen blijft nu zo.")
     opent = _moment(fouten, "opent_at", opent_at)
     sluit = _moment(fouten, "sluit_at", sluit_at)
     if opent and sluit and sluit <= opent:
-        fouten["sluit_at"] = "De peiling moet sluiten na het moment dat hij opent."
+        fouten["sluit_at"] = _("De peiling moet sluiten na het moment dat hij opent.")
     elif sluit and sluit <= tijd.now():
-        fouten["sluit_at"] = "Dit moment is al voorbij. Kies een moment in de toekomst."
+        fouten["sluit_at"] = _("Dit moment is al voorbij. Kies een moment in de toekomst.")
     if fouten:
         raise OngeldigeInvoer(fouten)
     waren = {k: getattr(peiling, k) for k in _INSTELLINGEN}
@@ -355,16 +361,21 @@ class ItemInvoer:
 
 
 def _int(fouten: dict[str, str], veld: str, value: str, label: str, lo: int, hi: int) -> int | None:
+    """`label` is a Dutch msgid (N_), translated here."""
     value = value.strip()
     if not value:
         return None
     try:
         number = int(value)
     except ValueError:
-        fouten[veld] = f"Vul bij {label} een heel getal in."
+        fouten[veld] = _("Vul bij %(label)s een heel getal in.") % {"label": _(label)}
         return None
     if not lo <= number <= hi:
-        fouten[veld] = f"{label.capitalize()} ligt tussen {lo} en {hi}."
+        fouten[veld] = _("%(label)s ligt tussen %(lo)s en %(hi)s.") % {
+            "label": _(label).capitalize(),
+            "lo": lo,
+            "hi": hi,
+        }
         return None
     return number
 
@@ -376,11 +387,11 @@ def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
     try:
         soort = Soort(invoer.soort)
     except ValueError:
-        raise OngeldigeInvoer({"soort": "Kies wat voor vraag het is."}) from None
+        raise OngeldigeInvoer({"soort": _("Kies wat voor vraag het is.")}) from None
     velden = SOORT_VELDEN[soort]
     values: dict[str, Any] = {
         "soort": soort.value,
-        "tekst": _text(fouten, "tekst", invoer.tekst, "de vraag", max_length=500),
+        "tekst": _text(fouten, "tekst", invoer.tekst, N_("de vraag"), max_length=500),
         "toelichting": _text(fouten, "toelichting", invoer.toelichting, "", max_length=500, required=False),
         "verplicht": invoer.verplicht,
         "is_achtergrond": False,
@@ -395,26 +406,30 @@ def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
     if "keuzes" in velden:
         keuzes = [k.strip()[:200] for k in invoer.keuzes if k.strip()]
         if len(keuzes) < 2:
-            fouten["keuzes"] = "Geef minstens twee antwoorden om uit te kiezen, elk op een eigen regel."
+            fouten["keuzes"] = _("Geef minstens twee antwoorden om uit te kiezen, elk op een eigen regel.")
         elif len(keuzes) > MAX_KEUZES:
-            fouten["keuzes"] = f"Hoogstens {MAX_KEUZES} antwoorden om uit te kiezen."
+            fouten["keuzes"] = _("Hoogstens %(aantal)s antwoorden om uit te kiezen.") % {"aantal": MAX_KEUZES}
         elif len(set(keuzes)) != len(keuzes):
-            fouten["keuzes"] = "Elk antwoord mag maar één keer voorkomen."
+            fouten["keuzes"] = _("Elk antwoord mag maar één keer voorkomen.")
     if "max_keuzes" in velden:
-        values["max_keuzes"] = _int(fouten, "max_keuzes", invoer.max_keuzes, "het maximum", 1, MAX_KEUZES)
+        values["max_keuzes"] = _int(fouten, "max_keuzes", invoer.max_keuzes, N_("het maximum"), 1, MAX_KEUZES)
     if "label_laag" in velden:
-        values["label_laag"] = _text(fouten, "label_laag", invoer.label_laag, "wat 1 betekent", max_length=60)
+        values["label_laag"] = _text(
+            fouten, "label_laag", invoer.label_laag, N_("wat 1 betekent"), max_length=60
+        )
     if "label_hoog" in velden:
-        values["label_hoog"] = _text(fouten, "label_hoog", invoer.label_hoog, "wat 5 betekent", max_length=60)
+        values["label_hoog"] = _text(
+            fouten, "label_hoog", invoer.label_hoog, N_("wat 5 betekent"), max_length=60
+        )
     if "min_getal" in velden:
         values["min_getal"] = _int(
-            fouten, "min_getal", invoer.min_getal, "het kleinste getal", -1_000_000, 1_000_000
+            fouten, "min_getal", invoer.min_getal, N_("het kleinste getal"), -1_000_000, 1_000_000
         )
         if values["min_getal"] is None and "min_getal" not in fouten:
             values["min_getal"] = 0
     if "max_getal" in velden:
         values["max_getal"] = _int(
-            fouten, "max_getal", invoer.max_getal, "het grootste getal", -1_000_000, 1_000_000
+            fouten, "max_getal", invoer.max_getal, N_("het grootste getal"), -1_000_000, 1_000_000
         )
         if values["max_getal"] is None and "max_getal" not in fouten:
             values["max_getal"] = 1000
@@ -423,16 +438,16 @@ def _check_item(invoer: ItemInvoer) -> tuple[dict[str, Any], list[str]]:
             and values["max_getal"] is not None
             and values["min_getal"] >= values["max_getal"]
         ):
-            fouten["max_getal"] = "Het grootste getal moet groter zijn dan het kleinste."
+            fouten["max_getal"] = _("Het grootste getal moet groter zijn dan het kleinste.")
     if "max_lengte" in velden:
         values["max_lengte"] = (
-            _int(fouten, "max_lengte", invoer.max_lengte, "de lengte", 10, MAX_TEKST) or 500
+            _int(fouten, "max_lengte", invoer.max_lengte, N_("de lengte"), 10, MAX_TEKST) or 500
         )
     if invoer.is_achtergrond:
         if "is_achtergrond" in velden:
             values["is_achtergrond"] = True
         else:
-            fouten["is_achtergrond"] = (
+            fouten["is_achtergrond"] = _(
                 "Een achtergrondvraag is een vraag met één antwoord, zoals wijk of leeftijd."
             )
     if fouten:
@@ -448,7 +463,9 @@ async def add_item(user: Ingelogd, peiling_id: int, invoer: ItemInvoer) -> int:
     async with Peiling._meta.db.transaction():
         items = await Item.select(Item.positie).where(Item.peiling == peiling_id)
         if len(items) >= MAX_ITEMS:
-            raise PeilingError(f"Een peiling heeft hoogstens {MAX_ITEMS} vragen: kort houden helpt.")
+            raise PeilingError(
+                _("Een peiling heeft hoogstens %(aantal)s vragen: kort houden helpt.") % {"aantal": MAX_ITEMS}
+            )
         positie = max((i["positie"] for i in items), default=0) + 1
         rows = await Item.insert(Item(peiling=peiling_id, positie=positie, **values))
         item_id = int(rows[0]["id"])
@@ -560,21 +577,22 @@ async def move_item(user: Ingelogd, item_id: int, richting: int) -> None:
 def publish_bezwaren(
     *, status: Any, stap: Any, gewone_vragen: int, sluit_at: datetime | None, moment: datetime
 ) -> list[tuple[str | None, str]]:
-    """Every reason a poll cannot be published yet, as (form field or None, Dutch message);
+    """Every reason a poll cannot be published yet, as (form field or None, message in the
+    request's language);
     empty when it can. The one rule: publish() enforces it and the builder page shows it, so
     the "Publiceren" button is offered exactly when pressing it would work, and otherwise the
     page lists all that is still missing."""
     if status != Status.CONCEPT:
-        return [(None, "Deze peiling is al gepubliceerd.")]
+        return [(None, _("Deze peiling is al gepubliceerd."))]
     bezwaren: list[tuple[str | None, str]] = []
     if reden := stappen.weigering(stap, Actie.PEILING_PUBLICEREN):
         bezwaren.append((None, reden))
     if gewone_vragen == 0:
-        bezwaren.append((None, "Voeg eerst een vraag toe."))
+        bezwaren.append((None, _("Voeg eerst een vraag toe.")))
     if sluit_at is None:
-        bezwaren.append(("sluit_at", "Kies wanneer de peiling sluit."))
+        bezwaren.append(("sluit_at", _("Kies wanneer de peiling sluit.")))
     elif sluit_at <= moment:
-        bezwaren.append(("sluit_at", "Het sluitmoment is al voorbij. Kies een moment in de toekomst."))
+        bezwaren.append(("sluit_at", _("Het sluitmoment is al voorbij. Kies een moment in de toekomst.")))
     return bezwaren
 
 
@@ -629,7 +647,7 @@ async def publish(user: Ingelogd, peiling_id: int) -> Status:
 async def close_early(user: Ingelogd, peiling_id: int) -> None:
     peiling = await _peiling_voor(user, peiling_id)
     if peiling.status not in (Status.OPEN, Status.GEPLAND):
-        raise PeilingError("Deze peiling is niet open.")
+        raise PeilingError(_("Deze peiling is niet open."))
     async with Peiling._meta.db.transaction():
         closed = (
             await Peiling.update(
@@ -696,7 +714,7 @@ async def create_codes(user: Ingelogd, peiling_id: int, aantal: int, secret: str
     The trail names how many, never a code."""
     peiling = await _peiling_voor(user, peiling_id)
     if not 1 <= aantal <= 5000:
-        raise OngeldigeInvoer({"aantal": "Maak tussen 1 en 5000 codes tegelijk."})
+        raise OngeldigeInvoer({"aantal": _("Maak tussen 1 en 5000 codes tegelijk.")})
     codes = ["".join(secrets.choice(CODE_ALFABET) for _ in range(8)) for _ in range(aantal)]
     rows = [Uitnodiging(peiling=peiling_id, code_hash=keyed(secret, f"code:{c}")) for c in codes]
     async with Peiling._meta.db.transaction():
@@ -906,12 +924,12 @@ class Gegeven:
 # What to do about a required question left open, per kind; the question is named, since the
 # list at the top of the form shows the message without its question around it.
 _ONBEANTWOORD = {
-    Soort.ENKEL: "Kies een antwoord bij vraag {nummer}: {vraag}",
-    Soort.MEER: "Kies één of meer antwoorden bij vraag {nummer}: {vraag}",
-    Soort.SCHAAL: "Kies een cijfer bij vraag {nummer}: {vraag}",
-    Soort.JANEE: "Kies ja of nee bij vraag {nummer}: {vraag}",
-    Soort.GETAL: "Vul een getal in bij vraag {nummer}: {vraag}",
-    Soort.TEKST: "Schrijf een antwoord bij vraag {nummer}: {vraag}",
+    Soort.ENKEL: N_("Kies een antwoord bij vraag %(nummer)s: %(vraag)s"),
+    Soort.MEER: N_("Kies één of meer antwoorden bij vraag %(nummer)s: %(vraag)s"),
+    Soort.SCHAAL: N_("Kies een cijfer bij vraag %(nummer)s: %(vraag)s"),
+    Soort.JANEE: N_("Kies ja of nee bij vraag %(nummer)s: %(vraag)s"),
+    Soort.GETAL: N_("Vul een getal in bij vraag %(nummer)s: %(vraag)s"),
+    Soort.TEKST: N_("Schrijf een antwoord bij vraag %(nummer)s: %(vraag)s"),
 }
 _VRAAG_KORT = 80
 
@@ -921,7 +939,7 @@ def missing_answer(nummer: int, item: FormItem) -> str:
     vraag = item.tekst.strip()
     if len(vraag) > _VRAAG_KORT:
         vraag = vraag[: _VRAAG_KORT - 1].rstrip() + "…"
-    return _ONBEANTWOORD[item.soort].format(nummer=nummer, vraag=vraag)
+    return _(_ONBEANTWOORD[item.soort]) % {"nummer": nummer, "vraag": vraag}
 
 
 def parse_antwoorden(
@@ -947,11 +965,11 @@ def parse_antwoorden(
             except ValueError:
                 chosen = [-1]
             if any(c not in ids for c in chosen) or len(set(chosen)) != len(chosen):
-                fouten[item.veld] = "Kies een antwoord uit de lijst."
+                fouten[item.veld] = _("Kies een antwoord uit de lijst.")
             elif item.soort is Soort.ENKEL and len(chosen) > 1:
-                fouten[item.veld] = "Kies één antwoord."
+                fouten[item.veld] = _("Kies één antwoord.")
             elif item.max_keuzes and len(chosen) > item.max_keuzes:
-                fouten[item.veld] = f"Kies hoogstens {item.max_keuzes} antwoorden."
+                fouten[item.veld] = _("Kies hoogstens %(aantal)s antwoorden.") % {"aantal": item.max_keuzes}
             else:
                 gegeven.extend(Gegeven(item.id, keuze=c) for c in chosen)
         elif item.soort in (Soort.SCHAAL, Soort.JANEE, Soort.GETAL):
@@ -959,32 +977,37 @@ def parse_antwoorden(
                 item.soort, (item.min_getal, item.max_getal)
             )
             if len(values) != 1:
-                fouten[item.veld] = "Geef één antwoord."
+                fouten[item.veld] = _("Geef één antwoord.")
                 continue
             try:
                 number = int(values[0])
             except ValueError:
                 fouten[item.veld] = (
-                    "Vul een heel getal in, zoals 3." if item.soort is Soort.GETAL else "Kies een antwoord."
+                    _("Vul een heel getal in, zoals 3.")
+                    if item.soort is Soort.GETAL
+                    else _("Kies een antwoord.")
                 )
                 continue
             if (lo is not None and number < lo) or (hi is not None and number > hi):
                 fouten[item.veld] = (
-                    f"Vul een getal in van {lo} tot en met {hi}."
+                    _("Vul een getal in van %(lo)s tot en met %(hi)s.") % {"lo": lo, "hi": hi}
                     if item.soort is Soort.GETAL
-                    else "Kies een antwoord."
+                    else _("Kies een antwoord.")
                 )
                 continue
             gegeven.append(Gegeven(item.id, getal=number))
         else:
             if len(values) != 1:
-                fouten[item.veld] = "Geef één antwoord."
+                fouten[item.veld] = _("Geef één antwoord.")
                 continue
             limit = item.max_lengte or 500
             if len(values[0]) > limit:
-                fouten[item.veld] = (
-                    f"Uw antwoord is {len(values[0])} tekens. Het mag hoogstens {limit} tekens zijn."
-                )
+                fouten[item.veld] = _(
+                    "Uw antwoord is %(lengte)s tekens. Het mag hoogstens %(limiet)s tekens zijn."
+                ) % {
+                    "lengte": len(values[0]),
+                    "limiet": limit,
+                }
                 continue
             gegeven.append(Gegeven(item.id, tekst=values[0]))
     return gegeven, fouten
@@ -1019,8 +1042,14 @@ class TeVeelCodes(TeVaak, PeilingError):
     def __init__(self, retry_after: int) -> None:
         minuten = max(1, -(-retry_after // 60))
         super().__init__(
-            "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over "
-            f"{minuten} {'minuut' if minuten == 1 else 'minuten'} opnieuw.",
+            ngettext(
+                "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over "
+                "%(num)s minuut opnieuw.",
+                "Er zijn te veel verkeerde codes ingevuld. Wacht even en probeer het over "
+                "%(num)s minuten opnieuw.",
+                minuten,
+            )
+            % {"num": minuten},
             retry_after,
         )
 
@@ -1073,7 +1102,7 @@ async def submit(
     """
     moment = tijd.now()
     if not is_open(formulier, moment):
-        raise NietOpen("Deze peiling is gesloten. U kunt niet meer meedoen.")
+        raise NietOpen(_("Deze peiling is gesloten. U kunt niet meer meedoen."))
     if code_hashes is not None:
         await _check_code_pogingen(formulier.peiling_id, adres_sleutel or "", moment)
     telling = _Telling(
@@ -1403,7 +1432,7 @@ class KioskGeweigerd(PeilingError):
     status = 403
 
     def __init__(self) -> None:
-        super().__init__("Deze kiosk is gesloten. Vraag een raadslid om hem opnieuw te starten.")
+        super().__init__(_("Deze kiosk is gesloten. Vraag een raadslid om hem opnieuw te starten."))
 
 
 def _kiosk_hash(token: str) -> str:
@@ -1434,7 +1463,7 @@ async def unlock_kiosk(user: Ingelogd, peiling_id: int) -> Ontgrendeld:
         raise GeenToegang()
     moment = tijd.now()
     if not is_open(formulier, moment):
-        raise PeilingError("Een kiosk starten kan alleen als de peiling open is.")
+        raise PeilingError(_("Een kiosk starten kan alleen als de peiling open is."))
     token = secrets.token_urlsafe(32)
     verloopt_at = kiosk_einde(moment, formulier.sluit_at)
     async with Peiling._meta.db.transaction():

@@ -9,7 +9,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from participatie import tijd
+from participatie import taal, tijd
 from participatie.peilingen.domain import FormItem, Formulier
 from participatie.peilingen.tables import (
     Antwoord,
@@ -75,7 +75,7 @@ async def kiosks_van(peiling_id: int) -> list[ActieveKiosk]:
     return [
         ActieveKiosk(
             id=r["id"],
-            gemaakt_door=r["naam"] or "(onbekend)",
+            gemaakt_door=r["naam"] or taal.gettext("(onbekend)"),
             aangemaakt_at=_tijd(r["aangemaakt_at"]),
             verloopt_at=_tijd(r["verloopt_at"]),
         )
@@ -166,7 +166,7 @@ def _labels(item: FormItem) -> list[tuple[Any, str]]:
     if item.soort in (Soort.ENKEL, Soort.MEER):
         return [(("k", k), t) for k, t in item.keuzes]
     if item.soort is Soort.JANEE:
-        return [(("g", 1), "Ja"), (("g", 0), "Nee")]
+        return [(("g", 1), taal.gettext("Ja")), (("g", 0), taal.gettext("Nee"))]
     if item.soort is Soort.SCHAAL:
         return [
             (

@@ -134,6 +134,11 @@ async def create_peiling(
 # --- the council: one poll ---------------------------------------------------------------------
 
 
+def _first_lower(text: str) -> str:
+    """A kind's explanation after its label and a colon reads mid-sentence: lower case first."""
+    return text[:1].lower() + text[1:]
+
+
 async def _beheer_page(
     settings: Settings,
     gemeente_info: GemeenteRij,
@@ -178,7 +183,7 @@ async def _beheer_page(
             "link": _link(settings, formulier),
             "soorten": list(domain.SOORT_LABELS.items()),
             "soort_opties": [
-                (s.value, f"{label}: {domain.SOORT_UITLEG[s][0].lower()}{domain.SOORT_UITLEG[s][1:]}")
+                (s.value, f"{taal.gettext(label)}: {_first_lower(taal.gettext(domain.SOORT_UITLEG[s]))}")
                 for s, label in domain.SOORT_LABELS.items()
             ],
             "gekozen": gekozen,
@@ -711,7 +716,7 @@ async def submit(
     adres_sleutel = sleutels.keyed(secret, f"adres:{request.client.host if request.client else ''}")
     if formulier.toegang is Toegang.CODES:
         if not code:
-            fouten["code"] = "Vul de code in die u kreeg."
+            fouten["code"] = taal.gettext("Vul de code in die u kreeg.")
         # A code handed out before a key rotation is stored under an older key of the ring.
         code_hashes = sleutels.keyed_all(settings.secret_ring, f"code:{code}")
         deelname = code_hashes[0]
@@ -966,7 +971,11 @@ async def kiosk_page(request: Request) -> Template:
     if not domain.is_open(formulier):
         return await _not_open_page(formulier, kiosk=True)
     klaar = bool(request.query_params.get("klaar"))
-    melding = "Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt." if klaar else ""
+    melding = (
+        taal.gettext("Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt.")
+        if klaar
+        else ""
+    )
     context = _form_context(formulier, actie="/kiosk", kiosk=True, melding=melding)
     context["kiosk_klaar"] = klaar
     return Template("peilingen/formulier.html", context=context, headers=NO_STORE)
