@@ -7,7 +7,6 @@ comes from POST /taalhulp/signaal while the council member types.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from litestar import Request, Router, get, post
@@ -25,9 +24,7 @@ from participatie.taal import N_
 from participatie.taalhulp import domain, signaal
 
 # Fields a form posts beside the text; the signal reads the one field that is left.
-_NIET_DE_TEKST = {"_csrf_token", "veld", "doel"}
-# The id of the box the fragment replaces: the page chose it, so only a plain id is echoed.
-_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
+_NIET_DE_TEKST = {"_csrf_token", "veld"}
 
 
 @post("/signaal")
@@ -39,11 +36,7 @@ async def signaal_fragment(request: Request[Any, Any, Any]) -> Template:
     tekst = data.get(veld) if veld and veld not in _NIET_DE_TEKST else None
     if tekst is None:
         tekst = next((v for k, v in data.items() if k not in _NIET_DE_TEKST), "")
-    doel = data.get("doel", "")
-    return Template(
-        "taalhulp/_signaal.html",
-        context={"signaal": await domain.meet(tekst), "id": doel if _ID.fullmatch(doel) else "b1-signaal"},
-    )
+    return Template("taalhulp/_signaal.html", context={"signaal": await domain.meet(tekst)})
 
 
 async def _page(

@@ -13,7 +13,7 @@ from tests.taalhulp.test_signaal import MAKKELIJK, MOEILIJK
 
 
 def _box(page: str, id: str) -> str:
-    found = re.search(rf'<div class="b1-signaal[^"]*" id="{id}".*?</div>', page, re.S)
+    found = re.search(rf'<div class="b1-signaal-vak" id="{id}" aria-live="polite">.*?</div>', page, re.S)
     assert found, f"geen signaal {id}"
     return html.unescape(found.group(0))
 
