@@ -23,6 +23,7 @@ from participatie.accounts.tables import Rol
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import parse_id, read_form
 from participatie.taal import gettext as _
+from participatie.taalhulp import domain as taalhulp
 from participatie.vragen import domain, panelen, queries, stappen
 from participatie.vragen.stappen import Actie, Stap
 
@@ -107,6 +108,10 @@ async def _vraag_page(
     huidige = Stap(vraag["stap"])
     volgende = stappen.allowed_next(huidige)
     wijzigingen = await spoor.van_vraag(vraag["id"])
+    # The B1 signal of the advice as typed (a refused form) or as stored, where it is written.
+    advies_signaal = None
+    if stappen.mag(huidige, Actie.ADVIES_GEVEN):
+        advies_signaal = await taalhulp.meet((invoer or {}).get("advies_tekst", vraag["advies_tekst"] or ""))
     ontbrekend = {
         naar: stappen.missing_for(naar, vraag) for naar in volgende if not stappen.is_back(huidige, naar)
     }
@@ -146,6 +151,7 @@ async def _vraag_page(
             "namen": await spoor.namen(wijzigingen),
             "oordelen": stappen.opties(domain.REACTIE_OORDELEN),
             "activiteiten": await queries.activiteiten(vraag["id"]),
+            "advies_signaal": advies_signaal,
             "raadslid_opties": [
                 (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
             ],

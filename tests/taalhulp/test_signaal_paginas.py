@@ -10,6 +10,10 @@ from tests.conftest import login, post_form
 from tests.rapporten.test_domain import make_vraag_met_deelnemers
 from tests.rapporten.test_routes import versie_in
 from tests.taalhulp.test_signaal import MAKKELIJK, MOEILIJK
+from tests.vragen import test_portaal
+from tests.vragen.test_domain import _versie
+
+kees = test_portaal.kees  # the fixture: a raadslid of Beverwijk with a vraag in voorleggen
 
 
 def _box(page: str, id: str) -> str:
@@ -75,3 +79,28 @@ async def test_the_signal_is_in_english_for_an_english_page_and_its_advice_stays
     box = _box(geweigerd.text, "b1-conclusies")
     assert "Hard to read" in box and "Better write “zorgen dat het blijft gebeuren” than “borging”." in box
     assert "Moeilijk te lezen" not in box
+
+
+async def test_the_advice_form_shows_the_signal_of_the_saved_advice_and_of_a_refused_one(client, kees):
+    for naar in ("terugkoppelen", "advies"):
+        await post_form(
+            client, f"/raad/beverwijk/vragen/{kees}/stap", {"versie": str(await _versie(kees)), "naar": naar}
+        )
+    pad = f"/raad/beverwijk/vragen/{kees}"
+
+    opgeslagen = await post_form(
+        client,
+        f"{pad}/advies",
+        {"versie": str(await _versie(kees)), "advies_tekst": MOEILIJK, "advies_aan": "Het college"},
+    )
+    pagina = await client.get(pad)
+    geweigerd = await post_form(
+        client,
+        f"{pad}/advies",
+        {"versie": str(await _versie(kees)), "advies_tekst": MAKKELIJK, "advies_aan": ""},
+    )
+
+    assert opgeslagen.status_code == 302  # advice, never a block
+    assert "Moeilijk te lezen" in _box(pagina.text, "b1-advies")
+    assert geweigerd.status_code == 422
+    assert "Makkelijk te lezen" in _box(geweigerd.text, "b1-advies")  # what was typed, not what is stored
