@@ -148,6 +148,7 @@ async def _vraag_page(
             "actie_tekst": spoor.actie_tekst,
             "waarde_tekst": spoor.waarde_tekst,
             "veld_tekst": spoor.veld_tekst,
+            "onderwerp_tekst": spoor.onderwerp_tekst,
             "namen": await spoor.namen(wijzigingen),
             "oordelen": stappen.opties(domain.REACTIE_OORDELEN),
             "activiteiten": await queries.activiteiten(vraag["id"]),
