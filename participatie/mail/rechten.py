@@ -31,6 +31,10 @@ SOORTEN = {
     "focusgroep_bedankt": N_("Bedankt voor het meedoen aan een focusgroep"),
     "wachtwoord_herstel": N_("Link om een nieuw wachtwoord te maken"),
     "wachtwoord_gewijzigd": N_("Bericht dat uw wachtwoord is gewijzigd"),
+    "idee_ontvangen": N_("Bevestiging dat uw vraag of idee is ontvangen"),
+    "panel_bevestigen": N_("Link om uw aanmelding voor het inwonerpanel te bevestigen"),
+    "panel_uitnodiging": N_("Uitnodiging voor een peiling van het inwonerpanel"),
+    "panel_herinnering": N_("Herinnering aan een peiling van het inwonerpanel"),
 }
 STANDEN = {
     Status.WACHTEND.value: N_("Wacht om verstuurd te worden"),

@@ -10,6 +10,7 @@ import re
 from participatie.mail import outbox
 from participatie.mail.tables import Bericht
 from tests.conftest import post_form
+from tests.panel.helpers import sign_up as sign_up_panel
 from tests.rechten.conftest import LINK, PIET, ask_link
 
 
@@ -199,3 +200,14 @@ async def test_a_correction_error_is_shown_in_english(client, gegevens, mail_set
     main = _main(fout.text)
     assert "This email address is not right. Leave it empty if you no longer want messages." in main
     assert "Dit e-mailadres klopt niet" not in main
+
+
+async def test_a_panel_mail_is_named_on_the_data_page_in_english(client, gegevens, mail_settings, smtp):
+    await sign_up_panel(client, "velsen", PIET)
+    await _open_in_english(client, mail_settings, smtp)
+
+    page = await client.get("/mijn-gegevens/overzicht")
+
+    main = _main(page.text)
+    assert "Email: Link to confirm your sign-up for the residents' panel" in main
+    assert "Sign-up for the residents' panel for Velsen (not confirmed yet)" in main
