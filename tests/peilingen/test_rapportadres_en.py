@@ -4,6 +4,8 @@ address only: the answers stay without it."""
 
 from __future__ import annotations
 
+import re
+
 from participatie.peilingen import adressen, domain, rapportadressen
 from participatie.peilingen.tables import Adreswachtrij, Antwoord, Rapportadres, Waarde
 from tests.conftest import post_form
@@ -84,3 +86,37 @@ async def test_the_language_survives_a_final_batch_over_kept_addresses(mensen, s
 
     kept = {a.email: a.taal for a in await rapportadressen.adressen_voor([peiling_id])}
     assert kept == {"inwoner0@example.org": "en", "inwoner1@example.org": "nl", "later@example.org": "nl"}
+
+
+async def test_the_report_mail_reaches_a_resident_in_the_language_of_their_address(
+    browsers,  # noqa: F811
+    mensen,
+    mail_settings,
+):
+    """End to end: the public form and thank-you page in English, the report published, the
+    queued mail rendered in English; the Dutch resident's mail stays Dutch."""
+    from participatie.mail import outbox
+    from participatie.mail.tables import Bericht
+    from participatie.rapporten import domain as rapporten
+    from tests.rapporten.test_adressen import open_poll_with_report
+
+    formulier, vraag_id = await open_poll_with_report(mensen)
+    await _answer_and_leave(browsers(1), formulier, "english@example.org", "en")
+    await _answer_and_leave(browsers(2), formulier, "nederlands@example.org", None)
+
+    assert await rapporten.publish(mensen["raadslid"], vraag_id, mail_settings) == 2
+    rows = await Bericht.select().where(Bericht.sjabloon == "rapport").output(load_json=True)
+    mails = {row["aan"]: (row["taal"], outbox.render(row, mail_settings)) for row in rows}
+
+    taal, english = mails["english@example.org"]
+    text = english.get_payload()[0].get_payload(decode=True).decode()
+    assert taal == "en"
+    assert str(english["Subject"]) == "Participatieraad Beverwijk: what we did with your input"
+    assert text.startswith('Hello,\n\nYou took part in our research on "Minimaregelingen". Thank you!')
+    # The English date of how long the address is kept (a Dutch one would read "november").
+    assert re.search(r"until \d+ [A-Z][a-z]+ \d{4} at the latest\.", text), text
+    assert "Goedendag" not in text and "Met vriendelijke groet" not in text
+    taal, dutch = mails["nederlands@example.org"]
+    assert taal == "nl"
+    assert str(dutch["Subject"]) == "Participatieraad Beverwijk: wat we met uw inbreng deden"
+    assert "Goedendag," in dutch.get_payload()[0].get_payload(decode=True).decode()
