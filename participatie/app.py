@@ -32,6 +32,7 @@ from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.focusgroepen import queries as focusgroepen_queries
 from participatie.focusgroepen import routes as focusgroepen_routes
 from participatie.fouten import Geweigerd, refusal_handler
+from participatie.jaarverslag import routes as jaarverslag_routes
 from participatie.panel import rechten as panel_rechten
 from participatie.panel import routes as panel_routes
 from participatie.peilingen import queries as peilingen_queries
@@ -171,6 +172,7 @@ def create_app(settings: Settings) -> Litestar:
             *focusgroepen_routes.ROUTES,
             *rapporten_routes.ROUTES,
             *raden_routes.ROUTES,
+            *jaarverslag_routes.ROUTES,
             *panel_routes.ROUTES,
             *rechten_routes.ROUTES,
             *instellingen.ROUTES,

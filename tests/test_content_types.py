@@ -235,6 +235,10 @@ PADEN: dict[str, Pad] = {
     "/{gemeente:str}": Pad(None, _vast("/beverwijk")),
     "/{gemeente:str}/inbreng": Pad(None, _vast("/beverwijk/inbreng")),
     "/{gemeente:str}/vergaderingen.ics": Pad(None, _vast("/beverwijk/vergaderingen.ics"), ICS),
+    # The year report (issue 15): the council's page, the public page and its PDF.
+    "/raad/{gemeente:str}/jaarverslag": Pad(R, _raad("/jaarverslag?jaar=2026")),
+    "/{gemeente:str}/jaarverslag/{jaar:int}": Pad(None, _vast("/beverwijk/jaarverslag/2026")),
+    "/{gemeente:str}/jaarverslag/{jaar:int}/pdf": Pad(None, _vast("/beverwijk/jaarverslag/2026/pdf"), PDF),
     "/privacy": Pad(None, _vast("/privacy?raad=beverwijk")),
     "/toegankelijkheid": Pad(None, _vast("/toegankelijkheid")),
     "/robots.txt": Pad(None, _vast("/robots.txt"), TEXT),
