@@ -36,6 +36,7 @@ from participatie.peilingen import adressen, domain, export, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.rapporten import domain as rapporten
+from participatie.taalhulp import domain as taalhulp
 from participatie.vragen import domain as vragen
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
@@ -199,6 +200,15 @@ async def _beheer_page(
             "Status": Status,
             "Soort": Soort,
             "Toegang": Toegang,
+            # The B1 signal (issue 15) of the introduction and the questions as they are now, and
+            # of a question that came back refused; htmx refreshes them while typing.
+            "signalen": {
+                "intro": await taalhulp.meet(invoer.get("intro", formulier.intro or "")),
+                "vragen": await taalhulp.meet(
+                    "\n".join(item.tekst for item in formulier.items if not item.is_achtergrond)
+                ),
+                "nieuw": await taalhulp.meet(invoer.get("tekst", "")),
+            },
         },
         headers=NO_STORE,
     )

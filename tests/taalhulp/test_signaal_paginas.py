@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import re
 
-from tests.conftest import login, post_form
+from participatie.peilingen.tables import Peiling
+from tests.conftest import login, make_gebruiker, post_form
+from tests.peilingen.test_domain import _vraag_in_voorleggen
 from tests.rapporten.test_domain import make_vraag_met_deelnemers
 from tests.rapporten.test_routes import versie_in
 from tests.taalhulp.test_signaal import MAKKELIJK, MOEILIJK
@@ -104,3 +106,37 @@ async def test_the_advice_form_shows_the_signal_of_the_saved_advice_and_of_a_ref
     assert "Moeilijk te lezen" in _box(pagina.text, "b1-advies")
     assert geweigerd.status_code == 422
     assert "Makkelijk te lezen" in _box(geweigerd.text, "b1-advies")  # what was typed, not what is stored
+
+
+async def test_the_poll_builder_measures_the_introduction_the_questions_and_a_refused_question(
+    client, settings, mensen
+):
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="kees.raad@beverwijk.example")
+    await login(client, "kees.raad@beverwijk.example")
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    await post_form(
+        client,
+        f"/raad/beverwijk/vragen/{vraag_id}/peilingen/nieuw",
+        {"titel": "Bankjes", "intro": MOEILIJK, "toegang": "link"},
+    )
+    peiling_id = (await Peiling.select(Peiling.id).first())["id"]
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+
+    toegevoegd = await post_form(
+        client,
+        f"{pad}/items",
+        {"soort": "enkel", "tekst": "Hoe vindt u de participatie?", "keuzes": "Goed\nSlecht"},
+    )
+    pagina = await client.get(pad)
+    geweigerd = await post_form(
+        client,
+        f"{pad}/items",
+        {"soort": "enkel", "tekst": "Kent u de minima-regelingen conform de wet?", "keuzes": "Ja"},
+    )
+
+    assert toegevoegd.status_code == 302
+    assert "Moeilijk te lezen" in _box(pagina.text, "b1-intro")
+    assert "Schrijf liever “meedoen” dan “participatie”." in _box(pagina.text, "b1-vragen")
+    assert geweigerd.status_code == 422
+    assert "Schrijf liever “volgens” dan “conform”." in _box(geweigerd.text, "b1-nieuwe-vraag")
+    assert 'hx-trigger="input changed delay:700ms from:find input[name=tekst]"' in geweigerd.text
