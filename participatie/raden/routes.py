@@ -74,6 +74,8 @@ async def raad_page(gemeente_info: NamedDependency[GemeenteRij]) -> Template:
             "rapporten": rapporten_,
             "inbreng": inbreng,
             "aantal_inbreng": aantal,
+            # The year report links: this Dutch year so far, and the last one.
+            "jaar": tijd.local(tijd.now()).year,
             "thema": info.slug,
         },
     )

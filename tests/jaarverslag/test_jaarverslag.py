@@ -518,3 +518,21 @@ async def test_public_page_in_english(client, mensen):
         assert zin not in tekst, zin
     # English numbers: a decimal point.
     assert "96.0" in tekst
+
+
+async def test_the_council_pages_link_the_year_report(client, settings):
+    jaar = tijd.local(tijd.now()).year
+    publiek = await client.get("/beverwijk")
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="link.raad@beverwijk.example")
+    await login(client, "link.raad@beverwijk.example")
+    werkbank = await client.get("/raad/beverwijk")
+
+    assert f'href="/beverwijk/jaarverslag/{jaar}"' in publiek.text
+    assert f'href="/beverwijk/jaarverslag/{jaar - 1}"' in publiek.text
+    assert 'href="/raad/beverwijk/jaarverslag"' in werkbank.text
+    for pad in (
+        f"/beverwijk/jaarverslag/{jaar}",
+        f"/beverwijk/jaarverslag/{jaar - 1}",
+        "/raad/beverwijk/jaarverslag",
+    ):
+        assert (await client.get(pad)).status_code == 200, pad
