@@ -191,6 +191,11 @@ PADEN: dict[str, Pad] = {
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/poster.svg": Pad(R, _vast(P + "/poster.svg"), SVG),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/uitslag": Pad(R, _vast(P + "/uitslag")),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld": Pad(R, _vast(P + "/voorbeeld")),
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier": Pad(R, _vast(P + "/papier")),
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier/pdf": Pad(R, _vast(P + "/papier/pdf"), PDF),
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier/groot/pdf": Pad(
+        R, _vast(P + "/papier/groot/pdf"), PDF
+    ),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/antwoorden.csv": Pad(
         R, _vast(P + "/antwoorden.csv"), CSV
     ),

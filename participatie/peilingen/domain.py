@@ -27,6 +27,7 @@ from participatie.fouten import OngeldigeInvoer as OngeldigeInvoer  # the one of
 from participatie.invoer import text_field as _text
 from participatie.peilingen.tables import (
     Antwoord,
+    Bron,
     Item,
     Keuze,
     Kiosk,
@@ -1088,6 +1089,7 @@ async def submit(
     code_hashes: list[str] | None = None,
     adres_sleutel: str | None = None,
     drempels: Drempels = Drempels(),
+    na_sluiten: bool = False,
 ) -> Ontvangen:
     """Store one response, exactly once, unless the poll is being flooded.
 
@@ -1101,7 +1103,8 @@ async def submit(
     each key of the ring (sleutels.keyed_all): a code handed out before a key rotation works.
     """
     moment = tijd.now()
-    if not is_open(formulier, moment):
+    # `na_sluiten`: a paper form typed in after closing (submit_papier checks its own window).
+    if not na_sluiten and not is_open(formulier, moment):
         raise NietOpen(_("Deze peiling is gesloten. U kunt niet meer meedoen."))
     if code_hashes is not None:
         await _check_code_pogingen(formulier.peiling_id, adres_sleutel or "", moment)
@@ -1347,6 +1350,71 @@ def _submit_sqlite(
             _TEL_SQLITE, (peiling_id, "adres", telling.adres, telling.adres_venster, telling.shard, 1, 0)
         )
     return True, eerder
+
+
+# --- paper forms, typed in by the council ----------------------------------------------------
+
+
+class PapierDicht(PeilingError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Papieren formulieren invoeren kan zolang de peiling open is, en na het sluiten "
+                "tot het rapport gepubliceerd is."
+            )
+        )
+
+
+async def papier_mag(formulier: Formulier) -> bool:
+    """Paper comes back late (the food bank collects for a week), so forms may be typed in while
+    the poll is open and after it closed, until the vraag's report is published: from then on
+    the figures are public and must not change any more. Never before the poll opened."""
+    if formulier.status not in (Status.OPEN, Status.GESLOTEN):
+        return False
+    from participatie.rapporten.tables import Rapport  # rapporten reads polls: imported late
+
+    return not await Rapport.exists().where(
+        (Rapport.vraag == formulier.vraag_id) & Rapport.gepubliceerd_at.is_not_null()
+    )
+
+
+LEEG = N_("Dit formulier is leeg. Vul minstens één antwoord in, of leg het formulier apart.")
+
+
+def parse_papier(formulier: Formulier, data: dict[str, list[str]]) -> tuple[list[Gegeven], dict[str, str]]:
+    """The same check as online (parse_antwoorden); a form without a single answer is refused
+    as a whole, so that pressing Enter on an empty screen stores nothing."""
+    if not any(v.strip() for item in formulier.items for v in data.get(item.veld, [])):
+        return [], {"formulier": _(LEEG)}
+    return parse_antwoorden(formulier, data)
+
+
+async def submit_papier(
+    user: Ingelogd, formulier: Formulier, gegeven: list[Gegeven], *, token_sleutel: str
+) -> None:
+    """Store one returned paper form, with bron papier, exactly once per entry form.
+
+    `token_sleutel` is the keyed hash of the entry form's random token: sent twice (a double
+    Enter, Back and send again) the second one is AlBeantwoord, as with the kiosk. The trail
+    gets a line per form without its answers; it is written after the response's own
+    transaction (submit's statements run in the engine's writer)."""
+    peiling = await _peiling_voor(user, formulier.peiling_id)
+    if not await papier_mag(formulier):
+        raise PapierDicht()
+    if not gegeven:
+        raise OngeldigeInvoer({"formulier": _(LEEG)})
+    # No flood limits: a council member typing in forms is no flood.
+    await submit(
+        formulier,
+        gegeven,
+        bron=Bron.PAPIER.value,
+        deelname_sleutel=token_sleutel,
+        drempels=Drempels(druk_per_minuut=10**9, max_per_minuut=10**9, per_adres=10**9),
+        na_sluiten=True,
+    )
+    async with Peiling._meta.db.transaction():
+        await _record(user, "peiling_papier_ingevoerd", peiling, na={"aantal": 1})
+    log_event("peiling_papier_ingevoerd", door=user.id, peiling=formulier.peiling_id)
 
 
 # --- invitation codes: wrong guesses --------------------------------------------------------

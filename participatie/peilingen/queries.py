@@ -13,6 +13,7 @@ from participatie import taal, tijd
 from participatie.peilingen.domain import FormItem, Formulier
 from participatie.peilingen.tables import (
     Antwoord,
+    Bron,
     Kiosk,
     Peiling,
     Soort,
@@ -159,6 +160,8 @@ class Uitslag:
     per_uur: list[tuple[datetime, int]]
     items: list[ItemUitslag]
     uitsplitsingen: dict[int, Uitsplitsing] = field(default_factory=dict)
+    # Responses per way in (Bron), every way listed, also at 0: (bron, count) in Bron order.
+    per_bron: list[tuple[Bron, int]] = field(default_factory=list)
 
 
 def _labels(item: FormItem) -> list[tuple[Any, str]]:
@@ -180,6 +183,23 @@ def _labels(item: FormItem) -> list[tuple[Any, str]]:
 
 def _key(row: dict[str, Any]) -> tuple[str, int]:
     return ("k", row["keuze"]) if row["keuze"] is not None else ("g", row["getal"])
+
+
+async def per_bron(peiling_id: int) -> list[tuple[Bron, int]]:
+    """How many responses came in by each way (link, code, kiosk, paper)."""
+    rows = (
+        await Antwoord.select(Antwoord.bron, Count(Antwoord.id, alias="n"))
+        .where(Antwoord.peiling == peiling_id)
+        .group_by(Antwoord.bron)
+    )
+    counts = {r["bron"]: r["n"] for r in rows}
+    return [(bron, counts.get(bron.value, 0)) for bron in Bron]
+
+
+async def count_papier(peiling_id: int) -> int:
+    return await Antwoord.count().where(
+        (Antwoord.peiling == peiling_id) & (Antwoord.bron == Bron.PAPIER.value)
+    )
 
 
 async def results(formulier: Formulier, *, achtergrond_id: int | None = None) -> Uitslag:
@@ -256,7 +276,9 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
             result.gemiddelde = round(total / sum(item_counts.values()), 1)
         uitslagen.append(result)
 
-    uitslag = Uitslag(totaal=totaal, per_uur=per_uur, items=uitslagen)
+    uitslag = Uitslag(
+        totaal=totaal, per_uur=per_uur, items=uitslagen, per_bron=await per_bron(formulier.peiling_id)
+    )
     achtergrond = next((i for i in items if i.id == achtergrond_id and i.is_achtergrond), None)
     if achtergrond is not None:
         for item in items:

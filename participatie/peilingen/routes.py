@@ -32,7 +32,7 @@ from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer, TeVaak
 from participatie.invoer import read_form
-from participatie.peilingen import adressen, domain, export, queries
+from participatie.peilingen import adressen, domain, export, papier, queries
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.rapporten import domain as rapporten
@@ -1050,6 +1050,7 @@ ROUTES: list[Router | HTTPRouteHandler] = [
             unlock_kiosk,
             revoke_kiosk,
             *export.HANDLERS,
+            *papier.HANDLERS,
         ],
     ),
     # Residents, without an account: each handler says it is public; the link's key opens it.

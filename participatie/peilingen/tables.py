@@ -39,6 +39,15 @@ class Soort(StrEnum):
     TEKST = "tekst"  # open text up to max_lengte
 
 
+class Bron(StrEnum):
+    """How a response came in: the results show the split, the exports carry it per row."""
+
+    LINK = "link"  # the public link (poster, QR code)
+    CODE = "code"  # a personal invitation code
+    KIOSK = "kiosk"  # a council tablet at a meeting
+    PAPIER = "papier"  # a printed form, typed in by a council member
+
+
 class Peiling(AutoId, Table):
     """A flash poll on one vraag in voorleggen."""
 
@@ -90,7 +99,7 @@ class Antwoord(AutoId, Table):
 
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
     ingediend_uur = Timestamptz(null=False)
-    bron = Varchar(length=10, null=False)  # link | code | kiosk
+    bron = Varchar(length=10, null=False)  # a Bron: link | code | kiosk | papier
 
 
 class Waarde(AutoId, Table):

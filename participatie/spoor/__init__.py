@@ -223,6 +223,7 @@ ACTIE_TEKSTEN = {
     "peiling_gewijzigd": N_("Peiling gewijzigd"),
     "peiling_gepubliceerd": N_("Peiling geopend"),
     "peiling_vroeg_gesloten": N_("Peiling eerder gesloten"),
+    "peiling_papier_ingevoerd": N_("Papieren formulier van de peiling ingevoerd"),
     "peilingvraag_toegevoegd": N_("Vraag aan de peiling toegevoegd"),
     "peilingvraag_herschreven": N_("Vraag van de peiling herschreven"),
     "peilingvraag_verplaatst": N_("Vraag van de peiling verplaatst"),
