@@ -20,7 +20,10 @@ if SCREENSHOTS:
 
 
 async def _focused(page: Page) -> str:
-    return await page.evaluate("document.activeElement ? document.activeElement.id : ''")
+    """The id of the focused field, once the page's autofocus has run: Chromium applies it at
+    the first rendering, which can come after the load event that ends a navigation."""
+    await page.wait_for_function("document.activeElement && document.activeElement.id.startsWith('item-')")
+    return await page.evaluate("document.activeElement.id")
 
 
 async def _type_one_form(page: Page, n: int) -> None:
