@@ -212,3 +212,25 @@ async def test_another_council_may_not_print_or_type_in(client, settings, mensen
     response = await _enter(client, formulier, answers(formulier), token="t")
     assert response.status_code == 403
     assert await Antwoord.count() == 0
+
+
+async def test_an_optional_round_button_question_starts_at_empty_and_empty_stores_nothing(
+    client, settings, mensen
+):
+    peiling_id = await make_peiling(mensen, publish=False)
+    await domain.add_item(
+        mensen["raadslid"], peiling_id, domain.ItemInvoer("janee", "Woont u alleen?", verplicht=False)
+    )
+    await domain.publish(mensen["raadslid"], peiling_id)
+    formulier = await domain.load_formulier(peiling_id=peiling_id)
+    janee = formulier.items[5]
+    await _kees(client, settings)
+
+    page = await client.get(_pad(formulier, "/papier"))
+    response = await _enter(client, formulier, {**answers(formulier), janee.veld: [""]}, _token(page.text))
+
+    # A wrong pick can be undone with the arrow keys: the row starts at "leeg", which is no answer.
+    assert f'id="{janee.veld}-leeg" name="{janee.veld}" value="" checked' in page.text
+    assert response.status_code == 303
+    assert await Waarde.count().where(Waarde.item == janee.id) == 0
+    assert await Antwoord.count() == 1
