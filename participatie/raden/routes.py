@@ -27,6 +27,7 @@ from participatie.invoer import parse_id, read_form
 from participatie.peilingen import adressen
 from participatie.raden import agenda, domain, queries
 from participatie.rapporten import domain as rapporten
+from participatie.taalhulp import domain as taalhulp
 from participatie.vragen.stappen import THEMAS
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
@@ -205,9 +206,12 @@ async def _site_context(
 ) -> dict[str, Any]:
     """`formulier` names the form the errors belong to ("tekst" or "vergadering")."""
     pagina = await queries.pagina(info.id)
+    # The B1 signal of the council's text as typed (a refused form) or as stored (issue 15).
+    tekst = (invoer or {}).get("tekst", "") if formulier == "tekst" else (pagina.tekst or "")
     return {
         "gemeente": info,
         "pagina": pagina,
+        "tekst_signaal": await taalhulp.meet(tekst),
         "is_lid": user.rol is Rol.RAADSLID and user.gemeente_id == info.id,
         "is_zichtbaar": await queries.is_zichtbaar(user.id),
         "vergaderingen": await queries.vergaderingen(info.id, vanaf=tijd.now()),

@@ -140,3 +140,25 @@ async def test_the_poll_builder_measures_the_introduction_the_questions_and_a_re
     assert geweigerd.status_code == 422
     assert "Schrijf liever “volgens” dan “conform”." in _box(geweigerd.text, "b1-nieuwe-vraag")
     assert 'hx-trigger="input changed delay:700ms from:find input[name=tekst]"' in geweigerd.text
+
+
+async def test_the_councils_own_page_text_is_measured_after_saving_and_on_a_refused_form(client, settings):
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="site.raad@beverwijk.example")
+    await login(client, "site.raad@beverwijk.example")
+
+    leeg = await client.get("/raad/beverwijk/site")
+    opgeslagen = await post_form(
+        client, "/raad/beverwijk/site/tekst", {"tekst": MOEILIJK, "contact_email": "", "versie": "0"}
+    )
+    pagina = await client.get("/raad/beverwijk/site")
+    geweigerd = await post_form(
+        client,
+        "/raad/beverwijk/site/tekst",
+        {"tekst": MAKKELIJK, "contact_email": "geen adres", "versie": "1"},
+    )
+
+    assert "Taalhulp: hier ziet u hoe makkelijk uw tekst te lezen is." in _box(leeg.text, "b1-raadstekst")
+    assert opgeslagen.status_code in (302, 303)
+    assert "Moeilijk te lezen" in _box(pagina.text, "b1-raadstekst")
+    assert geweigerd.status_code == 422
+    assert "Makkelijk te lezen" in _box(geweigerd.text, "b1-raadstekst")
