@@ -112,6 +112,12 @@ async def _vraag_page(
     advies_signaal = None
     if stappen.mag(huidige, Actie.ADVIES_GEVEN):
         advies_signaal = await taalhulp.meet((invoer or {}).get("advies_tekst", vraag["advies_tekst"] or ""))
+    # The municipality's reasons go to residents in the follow-up mail: measured too.
+    reactie_signaal = None
+    if stappen.mag(huidige, Actie.REACTIE_VASTLEGGEN):
+        reactie_signaal = await taalhulp.meet(
+            (invoer or {}).get("reactie_toelichting", vraag["reactie_toelichting"] or "")
+        )
     ontbrekend = {
         naar: stappen.missing_for(naar, vraag) for naar in volgende if not stappen.is_back(huidige, naar)
     }
@@ -153,6 +159,7 @@ async def _vraag_page(
             "oordelen": stappen.opties(domain.REACTIE_OORDELEN),
             "activiteiten": await queries.activiteiten(vraag["id"]),
             "advies_signaal": advies_signaal,
+            "reactie_signaal": reactie_signaal,
             "raadslid_opties": [
                 (str(r["id"]), r["naam"]) for r in await account_queries.raadsleden(vraag["gemeente"])
             ],

@@ -13,7 +13,7 @@ from tests.rapporten.test_domain import make_vraag_met_deelnemers
 from tests.rapporten.test_routes import versie_in
 from tests.taalhulp.test_signaal import MAKKELIJK, MOEILIJK
 from tests.vragen import test_portaal
-from tests.vragen.test_domain import _versie
+from tests.vragen.test_domain import _ingelogd, _versie
 
 kees = test_portaal.kees  # the fixture: a raadslid of Beverwijk with a vraag in voorleggen
 
@@ -162,3 +162,25 @@ async def test_the_councils_own_page_text_is_measured_after_saving_and_on_a_refu
     assert "Moeilijk te lezen" in _box(pagina.text, "b1-raadstekst")
     assert geweigerd.status_code == 422
     assert "Makkelijk te lezen" in _box(geweigerd.text, "b1-raadstekst")
+
+
+async def test_the_municipalitys_reasons_are_measured_before_they_go_to_residents(client, settings):
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="reactie.raad@beverwijk.example")
+    await login(client, "reactie.raad@beverwijk.example")
+    raadslid = await _ingelogd(settings, "raadslid", "beverwijk", "ander.raad@beverwijk.example")
+    vraag_id, _ = await test_portaal._aanvraag_via_domain(settings)
+    await test_portaal._to_borging(vraag_id, raadslid)
+    pad = f"/raad/beverwijk/vragen/{vraag_id}"
+
+    geweigerd = await post_form(
+        client, f"{pad}/reactie", {"reactie_oordeel": "misschien", "reactie_toelichting": MAKKELIJK}
+    )
+    opgeslagen = await post_form(
+        client, f"{pad}/reactie", {"reactie_oordeel": "deels", "reactie_toelichting": MOEILIJK}
+    )
+    pagina = await client.get(pad)
+
+    assert geweigerd.status_code == 422
+    assert "Makkelijk te lezen" in _box(geweigerd.text, "b1-reactie")
+    assert opgeslagen.status_code == 302
+    assert "Moeilijk te lezen" in _box(pagina.text, "b1-reactie")
