@@ -202,13 +202,13 @@ async def _beheer_page(
             "Toegang": Toegang,
             # The B1 signal (issue 15) of the introduction and the questions as they are now, and
             # of a question that came back refused; htmx refreshes them while typing.
-            "signalen": {
-                "intro": await taalhulp.meet(invoer.get("intro", formulier.intro or "")),
-                "vragen": await taalhulp.meet(
-                    "\n".join(item.tekst for item in formulier.items if not item.is_achtergrond)
-                ),
-                "nieuw": await taalhulp.meet(invoer.get("tekst", "")),
-            },
+            "signalen": await taalhulp.meet_alle(
+                {
+                    "intro": invoer.get("intro", formulier.intro or ""),
+                    "vragen": "\n".join(item.tekst for item in formulier.items if not item.is_achtergrond),
+                    "nieuw": invoer.get("tekst", ""),
+                }
+            ),
         },
         headers=NO_STORE,
     )

@@ -76,7 +76,9 @@ async def _beheer_page(
             "verzending": await domain.delivery(rapport.id) if rapport.id is not None else None,
             "aantal_ontvangers": len(await domain.recipients(vraag_id)),
             # The B1 signal of what is in the fields now: after a save, or after a refusal.
-            "signalen": {veld: await taalhulp.meet(waarden[veld]) for veld in ("inleiding", "conclusies")},
+            "signalen": await taalhulp.meet_alle(
+                {veld: waarden[veld] for veld in ("inleiding", "conclusies")}
+            ),
         },
     )
 

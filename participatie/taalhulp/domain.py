@@ -44,7 +44,13 @@ async def jargon() -> dict[str, str]:
 
 async def meet(tekst: str) -> signaal.Signaal:
     """The B1 signal of `tekst` with the current jargon list."""
-    return signaal.meet(tekst[:MAX_TEKST], await jargon())
+    return (await meet_alle({"tekst": tekst}))["tekst"]
+
+
+async def meet_alle(teksten: dict[str, str]) -> dict[str, signaal.Signaal]:
+    """The signal of each text by its name, reading the jargon list once for the page."""
+    lijst = await jargon()
+    return {naam: signaal.meet(tekst[:MAX_TEKST], lijst) for naam, tekst in teksten.items()}
 
 
 def _check(woord: str, alternatief: str) -> tuple[str, str]:
