@@ -26,5 +26,6 @@ APP_REGISTRY = AppRegistry(
         "participatie.panel.piccolo_app",
         "participatie.rechten.piccolo_app",
         "participatie.taalhulp.piccolo_app",
+        "participatie.bereik.piccolo_app",
     ]
 )

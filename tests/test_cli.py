@@ -109,6 +109,7 @@ def test_migrate_on_an_empty_database_prints_one_line_per_app(tmp_path):
     lines = result.stdout.splitlines()
     assert sorted(line.split(":")[0] for line in lines) == [
         "Database accounts",
+        "Database bereik",
         "Database focusgroepen",
         "Database limiet",
         "Database mail",

@@ -30,6 +30,7 @@ from participatie.accounts.tables import Gemeente
 from participatie.auditlog import log_event
 from participatie.config import Settings
 from participatie.fouten import Geweigerd, NietGevonden, OngeldigeInvoer
+from participatie.kenmerken import KERNEN, LEEFTIJDEN
 from participatie.limiet import Limiet, mag_mailen
 from participatie.mail import outbox
 from participatie.mail.tables import Bericht, Status
@@ -42,20 +43,6 @@ from participatie.taal import huidige_taal, in_taal
 from participatie.vragen.stappen import THEMAS
 from participatie.web import gemeente_or_404
 
-KERNEN: dict[str, tuple[str, ...]] = {
-    "velsen": (
-        "IJmuiden",
-        "Velsen-Noord",
-        "Velsen-Zuid",
-        "Driehuis",
-        "Santpoort-Noord",
-        "Santpoort-Zuid",
-        "Velserbroek",
-    ),
-    "beverwijk": ("Beverwijk", "Wijk aan Zee"),
-    "heemskerk": ("Heemskerk",),
-}
-LEEFTIJDEN = ("16-25", "26-40", "41-65", "66-80", "80+")
 THEMA_LABELS = dict(THEMAS)
 # An unconfirmed sign-up: its link works this long, then the planner deletes it.
 BEWAAR_AANMELDING = timedelta(days=7)

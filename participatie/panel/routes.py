@@ -25,6 +25,7 @@ from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import parse_id, read_form
+from participatie.kenmerken import KERNEN
 from participatie.limiet import tel_adres
 from participatie.panel import domain
 from participatie.taal import gettext as _
@@ -59,7 +60,7 @@ def _form_page(
 
 
 async def _public_gemeente(slug: str) -> GemeenteRij:
-    if slug not in domain.KERNEN:
+    if slug not in KERNEN:
         raise NotFoundException()
     return await gemeente_or_404(slug)
 

@@ -11,9 +11,11 @@ from participatie.peilingen.tables import (
     Keuze,
     Kiosk,
     Peiling,
+    Peilingtaal,
     Rapportadres,
     Teller,
     Uitnodiging,
+    Vertaling,
     Waarde,
 )
 
@@ -33,6 +35,8 @@ APP_CONFIG = AppConfig(
         Kiosk,
         Adreswachtrij,
         Adresbatch,
+        Peilingtaal,
+        Vertaling,
     ],
     migration_dependencies=["participatie.vragen.piccolo_app"],
     commands=[],

@@ -85,12 +85,41 @@ class Item(AutoId, Table):
     max_lengte = Integer(null=True, default=None)
     label_laag = Varchar(length=60, null=False, default="")
     label_hoog = Varchar(length=60, null=False, default="")
+    # A standard background item (participatie.kenmerken: "leeftijd", "kern"): its choices are
+    # the characteristic's categories, so the answers can be set beside reference figures.
+    kenmerk = Varchar(length=20, null=True, default=None)
 
 
 class Keuze(AutoId, Table):
     item = ForeignKey(references=Item, null=False, on_delete=OnDelete.cascade, index=True)
     positie = Integer(null=False)
     tekst = Varchar(length=200, null=False)
+    # For a standard background item: the category (participatie.kenmerken) this choice stands for.
+    categorie = Varchar(length=60, null=True, default=None)
+
+
+class Peilingtaal(AutoId, Table):
+    """A language the council offers a poll in, besides Dutch. `taal` is a BCP 47 tag ("en",
+    "ar", "ti", "pl"); Babel gives its name and writing direction. Residents see it only once
+    every text of the poll has a translation. Unique (peiling, taal): index in the migration."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    taal = Varchar(length=35, null=False)
+    aangemaakt_at = Timestamptz(null=False)
+
+
+class Vertaling(AutoId, Table):
+    """One text of a poll in one added language. The Dutch text stays in the poll's own columns.
+    `veld` says which: titel or intro (item and keuze empty), tekst, toelichting, label_laag or
+    label_hoog (item set), or keuze (keuze set). Deleting the item or choice deletes its
+    translations. Unique (peiling, taal, veld, item, keuze): index in the migration."""
+
+    peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
+    taal = Varchar(length=35, null=False)
+    veld = Varchar(length=20, null=False)
+    item = ForeignKey(references=Item, null=True, default=None, on_delete=OnDelete.cascade)
+    keuze = ForeignKey(references=Keuze, null=True, default=None, on_delete=OnDelete.cascade)
+    tekst = Text(null=False, default="")
 
 
 class Antwoord(AutoId, Table):
@@ -100,6 +129,9 @@ class Antwoord(AutoId, Table):
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
     ingediend_uur = Timestamptz(null=False)
     bron = Varchar(length=10, null=False)  # a Bron: link | code | kiosk | papier
+    # The language the form was answered in ("nl", or a Peilingtaal's tag). Results show a count
+    # per language, with the small-group rule: a rare language in a small poll is a person.
+    taal = Varchar(length=35, null=False, default="nl")
 
 
 class Waarde(AutoId, Table):

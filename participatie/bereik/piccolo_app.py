@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from participatie.bereik.tables import Bereikactiviteit, Doelgroepcategorie, Referentie
+
+APP_CONFIG = AppConfig(
+    app_name="bereik",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Referentie, Doelgroepcategorie, Bereikactiviteit],
+    migration_dependencies=["participatie.vragen.piccolo_app", "participatie.accounts.piccolo_app"],
+    commands=[],
+)
