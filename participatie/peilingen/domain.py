@@ -1090,6 +1090,7 @@ async def submit(
     adres_sleutel: str | None = None,
     drempels: Drempels = Drempels(),
     na_sluiten: bool = False,
+    taal: str = "nl",
 ) -> Ontvangen:
     """Store one response, exactly once, unless the poll is being flooded.
 
@@ -1101,6 +1102,8 @@ async def submit(
     With a code, wrong codes are counted per address and per poll, and refused above their
     limit before the code is even looked at. `code_hashes` is the typed code's keyed hash under
     each key of the ring (sleutels.keyed_all): a code handed out before a key rotation works.
+    `taal` is the language the form was shown in ("nl" or an offered tag; the route checks it),
+    stored on the response so the results can count answers per language.
     """
     moment = tijd.now()
     # `na_sluiten`: a paper form typed in after closing (submit_papier checks its own window).
@@ -1130,6 +1133,7 @@ async def submit(
                     deelname_sleutel,
                     code_hashes,
                     telling,
+                    taal,
                 )
             )
         else:
@@ -1142,6 +1146,7 @@ async def submit(
                 deelname_sleutel,
                 code_hashes,
                 telling,
+                taal,
             )
     except OngeldigeCode:
         # Only an unknown code is a guess; a used one typed again (a resubmission, a double
@@ -1188,7 +1193,7 @@ WITH o AS (
     INSERT INTO deelname (peiling, sleutel) SELECT $1, $2 FROM k WHERE k.ok
     ON CONFLICT DO NOTHING RETURNING id
 ), a AS (
-    INSERT INTO antwoord (peiling, ingediend_uur, bron) SELECT $1, $3, $4 FROM d RETURNING id
+    INSERT INTO antwoord (peiling, ingediend_uur, bron, taal) SELECT $1, $3, $4, $15 FROM d RETURNING id
 ), w AS (
     INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen)
     SELECT a.id, v.item, v.keuze, v.getal, v.tekst, false
@@ -1222,6 +1227,7 @@ async def _submit_postgres(
     deelname_sleutel: str,
     code_hashes: list[str] | None,
     telling: _Telling,
+    taal: str = "nl",
 ) -> tuple[bool, int]:
     """submit() on PostgreSQL, straight on the asyncpg connection: the resident's hot path.
 
@@ -1244,6 +1250,7 @@ async def _submit_postgres(
         telling.adres,
         telling.adres_venster,
         telling.per_adres,
+        taal,
     )
     async with _pg_connection(engine) as conn:
         if code_hashes is None:
@@ -1297,6 +1304,7 @@ def _submit_sqlite(
     deelname_sleutel: str,
     code_hashes: list[str] | None,
     telling: _Telling,
+    taal: str = "nl",
 ) -> tuple[bool, int]:
     """submit() on SQLite: the same statements as on PostgreSQL, in one thread hop.
 
@@ -1338,7 +1346,8 @@ def _submit_sqlite(
     if not joined:
         raise AlBeantwoord()
     antwoord_id = conn.execute(
-        "INSERT INTO antwoord (peiling, ingediend_uur, bron) VALUES (?, ?, ?)", (peiling_id, uur, bron)
+        "INSERT INTO antwoord (peiling, ingediend_uur, bron, taal) VALUES (?, ?, ?, ?)",
+        (peiling_id, uur, bron, taal),
     ).lastrowid
     conn.executemany(
         "INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen) VALUES (?, ?, ?, ?, ?, 0)",
@@ -1390,7 +1399,7 @@ def parse_papier(formulier: Formulier, data: dict[str, list[str]]) -> tuple[list
 
 
 async def submit_papier(
-    user: Ingelogd, formulier: Formulier, gegeven: list[Gegeven], *, token_sleutel: str
+    user: Ingelogd, formulier: Formulier, gegeven: list[Gegeven], *, token_sleutel: str, taal: str = "nl"
 ) -> None:
     """Store one returned paper form, with bron papier, exactly once per entry form.
 
@@ -1411,6 +1420,7 @@ async def submit_papier(
         deelname_sleutel=token_sleutel,
         drempels=Drempels(druk_per_minuut=10**9, max_per_minuut=10**9, per_adres=10**9),
         na_sluiten=True,
+        taal=taal,
     )
     async with Peiling._meta.db.transaction():
         await _record(user, "peiling_papier_ingevoerd", peiling, na={"aantal": 1})
