@@ -4,7 +4,6 @@ default, word for word."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, time, timedelta
 
@@ -19,6 +18,7 @@ from tests.accounts.test_werkbank import _peiling, _vraag
 from tests.conftest import PASSWORD, login, make_gebruiker, post_form
 from tests.mail.test_outbox import _queue
 from tests.mail.test_outbox_storing import restart
+from tests.paginas import lang_of, main_text
 
 # path -> (who is logged in, Dutch sentences gone in English, English sentences there instead)
 PAGINAS: dict[str, tuple[str | None, list[str], list[str]]] = {
@@ -63,18 +63,6 @@ EMAIL = {"raadslid": "kees@beverwijk.example", "beheerder": "beheer@test.example
 NIEUW = "een nieuwe lange zin voor mij"
 
 
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
-
-
-def _main(page: str) -> str:
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
-
-
 @pytest.fixture
 async def accounts(settings, database):
     await make_gebruiker(settings, "raadslid", "beverwijk", email=EMAIL["raadslid"], naam="Kees")
@@ -91,8 +79,8 @@ async def test_council_page_in_english_has_no_dutch_left(client, accounts, pad):
     page = await client.get(pad)
 
     assert page.status_code == 200, pad
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     assert [zin for zin in nederlands if zin in main] == []
     assert [zin for zin in engels if zin not in main] == []
 
@@ -105,8 +93,8 @@ async def test_council_page_stays_dutch_by_default(client, accounts, pad):
 
     page = await client.get(pad)
 
-    assert _lang(page.text) == "nl"
-    main = _main(page.text)
+    assert lang_of(page.text) == "nl"
+    main = main_text(page.text)
     assert [zin for zin in nederlands if zin not in main] == []
     assert [zin for zin in engels if zin in main] == []
 
@@ -120,7 +108,7 @@ async def test_werkbank_sections_in_english_count_and_date_in_english(client, ac
     await login(client, EMAIL["raadslid"])
     client.cookies.set("taal", "en")
 
-    page = _main((await client.get("/raad/beverwijk")).text)
+    page = main_text((await client.get("/raad/beverwijk")).text)
 
     assert "New questions to sort out (1)" in re.sub(r"<[^>]+>", "", page)
     assert "received on 2 March 2026" in page
@@ -147,7 +135,7 @@ async def test_password_form_errors_in_english(client, accounts):
     )
 
     assert page.status_code == 422
-    assert _lang(page.text) == "en"
+    assert lang_of(page.text) == "en"
     assert "Your current password is not correct." in page.text
     assert "Choose a password of at least 12 characters. A sentence of a few words is fine too." in page.text
     assert "Uw huidige wachtwoord klopt niet." not in page.text
@@ -180,7 +168,7 @@ async def test_trail_names_actions_in_english(client, accounts):
     )
     client.cookies.set("taal", "en")
 
-    page = _main((await client.get("/beheer/spoor")).text)
+    page = main_text((await client.get("/beheer/spoor")).text)
 
     assert "Account created" in page
     assert "role: (empty) → raadslid" in page

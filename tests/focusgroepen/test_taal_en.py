@@ -3,7 +3,6 @@ who signs up in English gets every mail in English (through the real form and a 
 server), the council can choose English for a resident it adds or invites, refusals come in
 English, and Dutch stays the default."""
 
-import html
 import re
 
 import pytest
@@ -15,19 +14,7 @@ from participatie.mail import outbox
 from participatie.mail.tables import Bericht
 from tests.conftest import login, post_form
 from tests.focusgroepen.test_domain import INWONER, _later, _meeting, make_groep
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
-
-
-def _main(page: str) -> str:
-    """The page's own text, unescaped: header and footer have their own tests."""
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
+from tests.paginas import lang_of, main_text
 
 
 async def _groep_met_alles(mensen, settings) -> dict[str, int]:
@@ -83,8 +70,8 @@ async def test_council_page_in_english_has_no_dutch_left(client, settings, mense
     page = await client.get(pad.format(**ids))
 
     assert page.status_code == 200, pad
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     assert [zin for zin in nederlands if zin in main] == []
     assert [zin for zin in engels if zin not in main] == []
 
@@ -98,8 +85,8 @@ async def test_council_page_is_dutch_by_default(client, settings, mensen, pad):
     page = await client.get(pad.format(**ids))
 
     assert page.status_code == 200, pad
-    assert _lang(page.text) == "nl"
-    main = _main(page.text)
+    assert lang_of(page.text) == "nl"
+    main = main_text(page.text)
     assert [zin for zin in nederlands if zin not in main] == []
     assert [zin for zin in engels if zin in main and zin not in {" to "}] == []
 
@@ -113,14 +100,14 @@ async def test_reply_page_and_its_refusal_in_english(client, settings, mensen):
     wrong = await post_form(client, path, {"antwoord": "altijd"})
     answer = await post_form(client, path, {"antwoord": "ja"})
 
-    assert page.status_code == 200 and _lang(page.text) == "en"
-    main = _main(page.text)
+    assert page.status_code == 200 and lang_of(page.text) == "en"
+    main = main_text(page.text)
     assert "Are you coming to this meeting?" in main and "Yes, I'm coming" in main
     assert "Komt u naar deze bijeenkomst?" not in main
     start = (await Bijeenkomst.select(Bijeenkomst.begint_at).first())["begint_at"]
     with taal.in_taal("en"):
         assert tijd.datum_lang(start) in main  # "Friday 4 December 2026"
-    assert wrong.status_code == 422 and "Choose yes, no or maybe." in _main(wrong.text)
+    assert wrong.status_code == 422 and "Choose yes, no or maybe." in main_text(wrong.text)
     assert "Kies ja, nee of misschien." not in wrong.text
     assert answer.status_code == 200 and "Thank you. Your answer has been saved." in answer.text
 
@@ -140,10 +127,10 @@ async def test_council_form_errors_in_english(client, mensen):
     )
 
     assert meeting.status_code == 422
-    assert "The end time is before the start time. Choose a later end time." in _main(meeting.text)
+    assert "The end time is before the start time. Choose a later end time." in main_text(meeting.text)
     assert "De eindtijd ligt voor de begintijd" not in meeting.text
     assert member.status_code == 422
-    errors = _main(member.text)
+    errors = main_text(member.text)
     assert "Fill in an email address or a phone number, so that we can send invitations." in errors
     assert "Without consent we cannot keep the details. Tick the box." in errors
     assert "Zonder toestemming" not in errors

@@ -4,8 +4,6 @@ counts and the friendly limit message. The Dutch resident's mail stays as it was
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 from participatie import taal, tijd
@@ -14,6 +12,7 @@ from participatie.mail import outbox
 from participatie.panel.tables import Panellid
 from participatie.peilingen.tables import Peiling
 from tests.conftest import login
+from tests.paginas import lang_of, main_text
 from tests.panel.helpers import body, link, mails_to, post, sign_up
 from tests.panel.test_uitnodigen import make_lid
 from tests.peilingen.test_domain import make_peiling
@@ -24,26 +23,14 @@ def _text(mail) -> str:
     return body(mail).replace("\r\n", "\n")
 
 
-def _main(page: str) -> str:
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
-
-
 async def test_sign_up_in_english_mails_the_confirmation_in_english(client, mail_settings, smtp) -> None:
     client.cookies.set("taal", "en")
 
     page = await sign_up(client, "velsen", "emma@example.org", kern="Driehuis", leeftijd="26-40")
 
     assert page.status_code == 200
-    assert _lang(page.text) == "en"
-    assert "Check your email" in _main(page.text)
+    assert lang_of(page.text) == "en"
+    assert "Check your email" in main_text(page.text)
     (mail,) = await mails_to(mail_settings, smtp, "emma@example.org")
     assert mail["Subject"] == "Confirm your sign-up for the residents' panel for Velsen"
     tekst = _text(mail)
@@ -61,7 +48,7 @@ async def test_sign_up_in_english_mails_the_confirmation_in_english(client, mail
     done = await post(client, pad, [])
 
     assert done.status_code == 200
-    assert "You are a member of the residents' panel" in _main(done.text)
+    assert "You are a member of the residents' panel" in main_text(done.text)
     (lid,) = await Panellid.select(Panellid.taal, Panellid.kern, Panellid.leeftijd)
     assert lid == {"taal": "en", "kern": "Driehuis", "leeftijd": "26-40"}
 
@@ -87,7 +74,7 @@ async def test_the_sign_up_form_shows_its_options_in_english(client, database) -
 
     page = await client.get("/velsen/panel")
 
-    main = _main(page.text)
+    main = main_text(page.text)
     assert '<option value="41-65">41-65 years</option>' in main
     assert '<option value="80+">80+ years</option>' in main
     assert '<option value="Driehuis">Driehuis</option>' in main  # a place keeps its name
@@ -102,7 +89,7 @@ async def test_the_sign_up_form_options_stay_dutch_by_default(client, database) 
     page = await client.get("/velsen/panel")
 
     assert '<option value="41-65">41-65 jaar</option>' in page.text
-    assert "years" not in _main(page.text)
+    assert "years" not in main_text(page.text)
 
 
 async def test_a_wrong_address_is_refused_in_english(client, database) -> None:
@@ -111,7 +98,7 @@ async def test_a_wrong_address_is_refused_in_english(client, database) -> None:
     page = await sign_up(client, "velsen", "geen-adres", kern="Atlantis")
 
     assert page.status_code == 422
-    main = _main(page.text)
+    main = main_text(page.text)
     assert "This is not a valid email address. An email address looks like this: name@example.com." in main
     assert "Please choose a village or neighbourhood from the list." in main
     assert "Dit is geen geldig e-mailadres" not in main and "Kies een kern" not in main
@@ -158,8 +145,8 @@ async def test_the_council_panel_page_in_english(client, mensen) -> None:
     page = await client.get("/raad/beverwijk/panel")
 
     assert page.status_code == 200
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     assert "Members per village or neighbourhood" in main
     assert ">26-40 years</th>" in main
     assert ">Not given</th>" in main

@@ -3,14 +3,12 @@ resident reads, in English with the `taal=en` cookie; Dutch stays the default.""
 
 from __future__ import annotations
 
-import html
-import re
-
 import httpx
 import pytest
 
 from participatie.peilingen import domain
 from tests.conftest import login, make_gebruiker, post_form
+from tests.paginas import lang_of, main_text
 from tests.peilingen.test_domain import _vraag_in_voorleggen, answers, make_peiling
 from tests.peilingen.test_routes import _post
 
@@ -20,19 +18,6 @@ async def kees(client, settings, mensen) -> httpx.AsyncClient:
     await make_gebruiker(settings, "raadslid", "beverwijk", email="kees.raad@beverwijk.example")
     await login(client, "kees.raad@beverwijk.example")
     return client
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
-
-
-def _main(page: str) -> str:
-    """The page's own text, unescaped (header and footer have their own tests)."""
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
 
 
 # Dutch sentences that must be gone in English, and the English that takes their place.
@@ -76,8 +61,8 @@ async def test_the_builder_in_english_has_no_dutch_left(kees, mensen):
     page = await kees.get(f"/raad/beverwijk/peilingen/{peiling_id}")
 
     assert page.status_code == 200
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     nederlands, engels = BOUWER
     assert [zin for zin in nederlands if zin in main] == []
     assert [zin for zin in engels if zin not in main] == []
@@ -90,8 +75,8 @@ async def test_the_builder_is_dutch_by_default(kees, mensen):
 
     page = await kees.get(f"/raad/beverwijk/peilingen/{peiling_id}")
 
-    assert _lang(page.text) == "nl"
-    main = _main(page.text)
+    assert lang_of(page.text) == "nl"
+    main = main_text(page.text)
     nederlands, engels = BOUWER
     assert [zin for zin in nederlands if zin not in main] == []
     assert [zin for zin in engels if zin in main] == []
@@ -105,7 +90,7 @@ async def test_the_new_poll_page_in_english(kees, mensen):
     page = await kees.get(f"/raad/beverwijk/vragen/{vraag_id}/peilingen/nieuw")
 
     assert page.status_code == 200
-    main = _main(page.text)
+    main = main_text(page.text)
     assert "New poll for “" in main and "Nieuwe peiling bij" not in main
     assert "Create poll" in main and "Peiling maken" not in main
     assert "With a public link and a poster (once per phone or computer)" in main
@@ -114,12 +99,12 @@ async def test_the_new_poll_page_in_english(kees, mensen):
 async def test_the_results_in_english_and_in_dutch(kees, mensen):
     pad = await _uitslag_pad(mensen)
 
-    dutch = _main((await kees.get(pad)).text)
+    dutch = main_text((await kees.get(pad)).text)
     kees.cookies.set("taal", "en")
     english_page = await kees.get(pad)
-    english = _main(english_page.text)
+    english = main_text(english_page.text)
 
-    assert _lang(english_page.text) == "en"
+    assert lang_of(english_page.text) == "en"
     nederlands, engels = UITSLAG
     assert [zin for zin in nederlands if zin in english] == []
     assert [zin for zin in engels if zin not in english] == []
@@ -143,11 +128,11 @@ async def test_a_refused_question_and_publication_are_explained_in_english(kees,
     )
 
     assert one_choice.status_code == 422
-    main = _main(one_choice.text)
+    main = main_text(one_choice.text)
     assert "Give at least two answers to choose from, each on its own line." in main
     assert "Geef minstens twee antwoorden" not in main
     assert bad_number.status_code == 422
-    assert "Fill in a whole number for the smallest number." in _main(bad_number.text)
+    assert "Fill in a whole number for the smallest number." in main_text(bad_number.text)
 
 
 async def test_a_resident_sees_missing_answers_and_a_wrong_address_in_english(client, mensen):
@@ -162,9 +147,9 @@ async def test_a_resident_sees_missing_answers_and_a_wrong_address_in_english(cl
     shown = await client.get(typo.headers["location"])
 
     assert missing.status_code == 422
-    main = _main(missing.text)
+    main = main_text(missing.text)
     assert "Choose an answer to question 1: Kent u de regeling?" in main
     assert "Kies een antwoord bij vraag 1" not in main
     assert answered.status_code == 302
-    assert "This email address is not right. Please check it." in _main(shown.text)
+    assert "This email address is not right. Please check it." in main_text(shown.text)
     assert "Dit e-mailadres klopt niet." not in shown.text

@@ -3,8 +3,6 @@ site page, a meeting's page, and the meeting form's errors. Dutch stays the defa
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from participatie import tijd
 from participatie.raden.tables import Vergadering
 from tests.conftest import login, make_gebruiker, post_form
+from tests.paginas import lang_of, main_text
 from tests.raden.conftest import make_klaar
 
 KEES = "kees@beverwijk.example"
@@ -22,18 +21,6 @@ async def kees(client, settings, database):
     await make_gebruiker(settings, "raadslid", "beverwijk", email=KEES, naam="Kees de Vries")
     await login(client, KEES)
     return client
-
-
-def _main(page: str) -> str:
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
 
 
 def _toekomst(dagen: int = 10) -> str:
@@ -64,8 +51,8 @@ async def test_the_site_page_in_english(kees):
     page = await kees.get("/raad/beverwijk/site")
 
     assert page.status_code == 200
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     for english in (
         "Your page on the website",
         "Are you on the page?",
@@ -80,8 +67,8 @@ async def test_the_site_page_in_english(kees):
 async def test_the_site_page_stays_dutch_by_default(kees):
     page = await kees.get("/raad/beverwijk/site")
 
-    assert _lang(page.text) == "nl"
-    main = _main(page.text)
+    assert lang_of(page.text) == "nl"
+    main = main_text(page.text)
     assert "Uw pagina op de website" in main and "Your page on the website" not in main
 
 
@@ -92,7 +79,7 @@ async def test_a_meetings_page_in_english(kees):
     page = await kees.get(f"/raad/beverwijk/site/vergaderingen/{vergadering_id}")
 
     assert page.status_code == 200
-    main = _main(page.text)
+    main = main_text(page.text)
     assert "Change meeting" in main
     assert "Vergadering wijzigen" not in main
 
@@ -146,7 +133,7 @@ async def test_the_input_page_shows_themes_and_verdicts_in_english(client, datab
     page = await client.get("/velsen/inbreng?thema=wonen")
 
     assert page.status_code == 200
-    main = _main(page.text)
+    main = main_text(page.text)
     assert '<option value="wonen" selected>Housing</option>' in main
     assert "<strong>Partly followed</strong>" in main
     assert "Wonen" not in main and "Deels overgenomen" not in main
@@ -157,6 +144,6 @@ async def test_the_input_page_keeps_dutch_labels_by_default(client, database):
 
     page = await client.get("/velsen/inbreng?thema=wonen")
 
-    main = _main(page.text)
+    main = main_text(page.text)
     assert '<option value="wonen" selected>Wonen</option>' in main
     assert "<strong>Deels overgenomen</strong>" in main

@@ -5,9 +5,6 @@ stays Dutch. Dutch stays the default and unchanged."""
 
 from __future__ import annotations
 
-import html
-import re
-
 from babel.dates import format_date
 
 from participatie import taal
@@ -19,6 +16,7 @@ from participatie.rapporten import domain, inhoud
 from participatie.tijd import as_utc, local, plus_months
 from participatie.vragen import domain as vragen
 from tests.conftest import login, post_form
+from tests.paginas import lang_of, main_text
 from tests.peilingen import test_adressen
 from tests.peilingen.test_adressen import post
 from tests.rapporten.test_adressen import answered, open_poll_with_report
@@ -28,18 +26,6 @@ from tests.vragen.test_domain import _versie
 browsers = test_adressen.browsers  # the fixture: a browser of its own per resident
 
 RAAD = next(raad_naam for slug, _, raad_naam in GEMEENTEN if slug == "beverwijk")
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
-
-
-def _main(page: str) -> str:
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
 
 
 def _plain(mail) -> str:
@@ -75,10 +61,10 @@ async def test_council_report_page_in_english_and_dutch_by_default(client, mense
         "So please write the title, the introduction and the conclusions in Dutch.",
     ]
     assert (dutch.status_code, english.status_code) == (200, 200)
-    assert (_lang(dutch.text), _lang(english.text)) == ("nl", "en")
-    assert [zin for zin in nederlands if zin in _main(english.text)] == []
-    assert [zin for zin in engels if zin not in _main(english.text)] == []
-    assert [zin for zin in nederlands if zin not in _main(dutch.text)] == []
+    assert (lang_of(dutch.text), lang_of(english.text)) == ("nl", "en")
+    assert [zin for zin in nederlands if zin in main_text(english.text)] == []
+    assert [zin for zin in engels if zin not in main_text(english.text)] == []
+    assert [zin for zin in nederlands if zin not in main_text(dutch.text)] == []
     assert "nu 3 adressen" in dutch.text
 
 
@@ -92,10 +78,10 @@ async def test_refusals_on_the_council_page_in_english(client, mensen):
     early = await post_form(client, f"{pad}/publiceren", {})
 
     assert preview.status_code == 404
-    assert "There is no report yet. Save it first." in _main(preview.text)
+    assert "There is no report yet. Save it first." in main_text(preview.text)
     assert "Sla het eerst op" not in preview.text
     assert early.status_code == 422
-    assert "Write the conclusions before you publish." in _main(early.text)
+    assert "Write the conclusions before you publish." in main_text(early.text)
     assert "Schrijf de conclusies" not in early.text
 
 
@@ -124,19 +110,19 @@ async def test_public_report_in_english_keeps_the_councils_dutch_and_the_pdf_dut
         "(everyone in the group thought so)",
         "published on " + _date(rapport["gepubliceerd_at"], "en_GB"),
     ]
-    main = _main(english.text)
-    assert _lang(english.text) == "en"
+    main = main_text(english.text)
+    assert lang_of(english.text) == "en"
     assert [zin for zin in nederlands if zin in main] == []
     assert [zin for zin in engels if zin not in main] == []
     # The council's texts are Dutch, and say so to screen readers.
     assert '<h1 lang="nl">Minimaregelingen: wat u ons vertelde</h1>' in english.text
     assert '<span lang="nl">Het formulier is te lang</span>' in english.text
-    assert "Reports of the " + RAAD in _main(listing.text)
+    assert "Reports of the " + RAAD in main_text(listing.text)
     assert 'lang="nl">Minimaregelingen: wat u ons vertelde</a>' in listing.text
     # Dutch by default, exactly as before.
-    assert [zin for zin in nederlands if zin not in _main(dutch.text)] == []
+    assert [zin for zin in nederlands if zin not in main_text(dutch.text)] == []
     assert "<h1>Minimaregelingen: wat u ons vertelde</h1>" in dutch.text
-    assert 'lang="nl"' not in _main(dutch.text)
+    assert 'lang="nl"' not in main_text(dutch.text)
     # The PDF is the report itself: Dutch, whoever's request makes it.
     assert '<html lang="nl">' in pdf_html
     assert "Hoe we inwoners bereikten" in pdf_html and "How we reached" not in pdf_html
@@ -212,10 +198,10 @@ async def test_remove_me_page_in_english(client, mensen, mail_settings):
     page = await client.get(pad)
     done = await post_form(client, pad, {})
 
-    assert _lang(page.text) == "en" and "Remove my email address" in _main(page.text)
+    assert lang_of(page.text) == "en" and "Remove my email address" in main_text(page.text)
     assert done.status_code in (200, 201)
-    assert "You will get no more emails from us about this report." in _main(done.text)
-    assert "verwijderen" not in _main(done.text)
+    assert "You will get no more emails from us about this report." in main_text(done.text)
+    assert "verwijderen" not in main_text(done.text)
 
 
 async def test_a_focus_group_member_gets_the_report_in_their_language(mensen, mail_settings, smtp):

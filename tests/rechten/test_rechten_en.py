@@ -4,26 +4,14 @@ source in English; refusals and form errors in English. Dutch stays the default.
 
 from __future__ import annotations
 
-import html
 import re
 
 from participatie.mail import outbox
 from participatie.mail.tables import Bericht
 from tests.conftest import post_form
+from tests.paginas import lang_of, main_text
 from tests.panel.helpers import sign_up as sign_up_panel
 from tests.rechten.conftest import LINK, PIET, ask_link
-
-
-def _main(page: str) -> str:
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
 
 
 async def _mail_to(mail_settings, smtp, email: str):
@@ -92,8 +80,8 @@ async def test_the_data_page_describes_every_source_in_english(client, gegevens,
     page = await client.get("/mijn-gegevens/overzicht")
 
     assert page.status_code == 200
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     for english in (
         "Your question or idea for the Participatieraad Velsen",  # vragen
         "To let you know what the council does with your question or idea.",
@@ -126,7 +114,7 @@ async def test_the_start_page_explains_each_source_in_english(client, database):
 
     page = await client.get("/mijn-gegevens")
 
-    main = _main(page.text)
+    main = main_text(page.text)
     for english in (
         "<h3>Questions and ideas</h3>",
         "The email address you left with a question or idea, and that question or idea.",
@@ -142,7 +130,7 @@ async def test_the_start_page_explains_each_source_in_english(client, database):
 async def test_the_start_page_stays_dutch_by_default(client, database):
     page = await client.get("/mijn-gegevens")
 
-    main = _main(page.text)
+    main = main_text(page.text)
     assert "<h3>Vragen en ideeën</h3>" in main
     assert "Het e-mailadres dat u achterliet bij een vraag of idee, en die vraag of dat idee." in main
     assert "Questions and ideas" not in main
@@ -154,7 +142,7 @@ async def test_a_used_link_is_refused_in_english(client, gegevens, mail_settings
     again = await client.get(pad)
 
     assert again.status_code == 410
-    main = _main(again.text)
+    main = main_text(again.text)
     assert "This link does not work (any more). A link works once, and only for 30 minutes." in main
     assert "Deze link werkt niet" not in main
 
@@ -165,7 +153,7 @@ async def test_an_empty_address_is_refused_in_english(client, database):
     page = await post_form(client, "/mijn-gegevens", {"email": ""})
 
     assert page.status_code == 422
-    main = _main(page.text)
+    main = main_text(page.text)
     assert "Fill in your email address." in main
     assert "Vul uw e-mailadres in." not in main
 
@@ -197,7 +185,7 @@ async def test_a_correction_error_is_shown_in_english(client, gegevens, mail_set
     )
 
     assert fout.status_code == 422
-    main = _main(fout.text)
+    main = main_text(fout.text)
     assert "This email address is not right. Leave it empty if you no longer want messages." in main
     assert "Dit e-mailadres klopt niet" not in main
 
@@ -208,6 +196,6 @@ async def test_a_panel_mail_is_named_on_the_data_page_in_english(client, gegeven
 
     page = await client.get("/mijn-gegevens/overzicht")
 
-    main = _main(page.text)
+    main = main_text(page.text)
     assert "Email: Link to confirm your sign-up for the residents' panel" in main
     assert "Sign-up for the residents' panel for Velsen (not confirmed yet)" in main

@@ -3,10 +3,9 @@ page's own text is left, and the English one stands in its place. Dutch stays th
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
+
+from tests.paginas import lang_of, main_text
 
 # path -> (Dutch sentences that must be gone in English, English sentences that must be there)
 PAGINAS: dict[str, tuple[list[str], list[str]]] = {
@@ -49,21 +48,6 @@ PAGINAS: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
-def _lang(html: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', html)
-    assert found, html[:300]
-    return found.group(1)
-
-
-def _main(page: str) -> str:
-    """The page's own text: header and footer have their own tests (and the language switch
-    names "Nederlands" on purpose)."""
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    # Unescaped: an apostrophe is "'" or "&#39;" depending on where the text came from.
-    return html.unescape(found.group(0))
-
-
 @pytest.mark.parametrize("pad", list(PAGINAS))
 async def test_public_page_in_english_has_no_dutch_left(client, database, pad):
     nederlands, engels = PAGINAS[pad]
@@ -72,8 +56,8 @@ async def test_public_page_in_english_has_no_dutch_left(client, database, pad):
     page = await client.get(pad)
 
     assert page.status_code == 200, pad
-    assert _lang(page.text) == "en"
-    main = _main(page.text)
+    assert lang_of(page.text) == "en"
+    main = main_text(page.text)
     assert [zin for zin in nederlands if zin in main] == []
     assert [zin for zin in engels if zin not in main] == []
 
@@ -84,8 +68,8 @@ async def test_public_page_stays_dutch_by_default(client, database, pad):
 
     page = await client.get(pad)
 
-    assert _lang(page.text) == "nl"
-    main = _main(page.text)
+    assert lang_of(page.text) == "nl"
+    main = main_text(page.text)
     assert [zin for zin in nederlands if zin not in main] == []
     assert [zin for zin in engels if zin in main] == []
 
@@ -102,7 +86,7 @@ async def test_an_english_404_has_an_english_title_and_text(client, database):
     page = await client.get("/bestaat-niet/echt-niet")
 
     assert page.status_code == 404
-    assert _lang(page.text) == "en"
+    assert lang_of(page.text) == "en"
     assert "<title>Page not found – " in page.text
     assert '<h1 class="utrecht-heading-1">Page not found</h1>' in page.text
     assert "This page does not exist (any more)." in page.text

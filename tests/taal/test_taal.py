@@ -12,16 +12,11 @@ from participatie import sjablonen, taal, tijd
 from participatie.peilingen import domain
 from participatie.peilingen.tables import Antwoord, Waarde
 from tests.conftest import csrf_token, login, make_gebruiker, post_form
+from tests.paginas import lang_of
 from tests.peilingen.test_domain import answers, make_peiling
 from tests.peilingen.test_routes import _post
 
 JAAR = 365 * 24 * 3600
-
-
-def _lang(html: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', html)
-    assert found, html[:300]
-    return found.group(1)
 
 
 async def _switch(client, naar: str, terug: str):
@@ -35,18 +30,18 @@ async def test_switch_remembers_english_for_a_year_and_back(client, database):
     back = await _switch(client, "nl", "/rapporten/velsen")
     dutch_again = await client.get("/rapporten/velsen")
 
-    assert _lang(dutch.text) == "nl" and "Rapporten van de Participatieraad Velsen" in dutch.text
+    assert lang_of(dutch.text) == "nl" and "Rapporten van de Participatieraad Velsen" in dutch.text
     # The switch on the Dutch page offers English, labelled in English for screen readers.
     assert 'value="en" lang="en"' in dutch.text and ">English</button>" in dutch.text
     assert (switched.status_code, switched.headers["location"]) == (303, "/rapporten/velsen?x=1")
     cookie = switched.headers["set-cookie"]
     assert cookie.startswith("taal=en;") and f"Max-Age={JAAR}" in cookie and "HttpOnly" in cookie
-    assert _lang(english.text) == "en"
+    assert lang_of(english.text) == "en"
     assert "Reports of the Participatieraad Velsen" in english.text
     assert "Rapporten van de" not in english.text and "Skip to content" in english.text
     assert 'value="nl" lang="nl"' in english.text and ">Nederlands</button>" in english.text
     assert back.headers["location"] == "/rapporten/velsen"
-    assert _lang(dutch_again.text) == "nl" and "Ga direct naar de inhoud" in dutch_again.text
+    assert lang_of(dutch_again.text) == "nl" and "Ga direct naar de inhoud" in dutch_again.text
 
 
 async def test_switch_without_csrf_token_is_refused(client, database):
@@ -107,7 +102,7 @@ async def test_terug_never_leaves_the_site(client, database, terug):
 async def test_accept_language_picks_the_page_language(client, database, header, verwacht):
     page = await client.get("/rapporten/velsen", headers={"accept-language": header})
 
-    assert _lang(page.text) == verwacht
+    assert lang_of(page.text) == verwacht
     assert ("Reports of the" in page.text) == (verwacht == "en")
 
 
@@ -116,7 +111,7 @@ async def test_the_cookie_wins_over_accept_language(client, database):
 
     page = await client.get("/rapporten/velsen", headers={"accept-language": "en-GB"})
 
-    assert _lang(page.text) == "nl"
+    assert lang_of(page.text) == "nl"
 
 
 async def test_pages_vary_on_language_and_static_files_do_not(client, database):
@@ -133,7 +128,7 @@ async def test_not_found_page_is_in_english_too(client, database):
     page = await client.get("/bestaat-niet/echt-niet/nee")
 
     assert page.status_code == 404
-    assert _lang(page.text) == "en" and "Go to the home page" in page.text
+    assert lang_of(page.text) == "en" and "Go to the home page" in page.text
 
 
 async def test_concurrent_requests_keep_their_own_language(app, database):
@@ -143,7 +138,7 @@ async def test_concurrent_requests_keep_their_own_language(app, database):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             c.cookies.set("taal", code)
-            return _lang((await c.get("/rapporten/velsen")).text)
+            return lang_of((await c.get("/rapporten/velsen")).text)
 
     codes = ["en", "nl"] * 10
     got = await asyncio.gather(*(fetch(code) for code in codes))
@@ -171,15 +166,15 @@ async def test_a_poll_answered_in_english_is_stored_as_in_dutch(client, app, men
         await _post(dutch, path, answers(formulier))
     all_rows = await Waarde.select(*kolommen).order_by(Waarde.id)
 
-    assert _lang(page.text) == "en"
+    assert lang_of(page.text) == "en"
     assert "5 questions." in page.text and ">Send</button>" in page.text
     assert "Your answers are anonymous" in page.text and "Versturen" not in page.text
     # The header names the poll's own council, in both languages.
     assert '<a class="kop__naam" href="/">Participatieraad Beverwijk</a>' in page.text
     assert sent.status_code == 302
-    assert _lang(thanks.text) == "en" and "Thank you!" in thanks.text
+    assert lang_of(thanks.text) == "en" and "Thank you!" in thanks.text
     assert "Your answers to “Minimaregelingen” have been saved." in thanks.text
-    assert "5 vragen." in dutch_page.text and _lang(dutch_page.text) == "nl"
+    assert "5 vragen." in dutch_page.text and lang_of(dutch_page.text) == "nl"
     assert await Antwoord.count() == 2
     assert all_rows[len(english_rows) :] == english_rows
 
@@ -238,15 +233,15 @@ async def test_a_kiosk_forgets_the_language_for_the_next_resident(kees, mensen):
     sent = await _post(kees, "/kiosk?taal=en", {**answers(formulier), "formulier": [token]})
     next_page = await kees.get(sent.headers["location"])
 
-    assert _lang(plain.text) == "nl" and ">Versturen</button>" in plain.text
+    assert lang_of(plain.text) == "nl" and ">Versturen</button>" in plain.text
     # The switch on a kiosk is a plain GET of this one form, never the remembering /taal.
     assert '<form method="get" action="/kiosk" class="taalkeuze">' in plain.text
     assert 'action="/taal"' not in plain.text
-    assert _lang(english.text) == "en" and ">Send</button>" in english.text
+    assert lang_of(english.text) == "en" and ">Send</button>" in english.text
     assert 'action="/kiosk?taal=en"' in english.text
     assert "set-cookie" not in english.headers or "taal=" not in english.headers["set-cookie"]
     assert sent.status_code == 303 and sent.headers["location"] == "/kiosk?klaar=1"
-    assert _lang(next_page.text) == "nl"
+    assert lang_of(next_page.text) == "nl"
     assert await Antwoord.count() == 1
 
 
@@ -259,7 +254,9 @@ async def test_kiosk_english_form_with_an_error_stays_english(kees, mensen):
     response = await _post(kees, "/kiosk?taal=en", {**answers(formulier, i0=[]), "formulier": [token]})
 
     assert response.status_code == 422
-    assert _lang(response.text) == "en" and "Not everything has been filled in correctly yet" in response.text
+    assert (
+        lang_of(response.text) == "en" and "Not everything has been filled in correctly yet" in response.text
+    )
 
 
 async def test_footer_links_to_council_pages_and_statements(client, database):

@@ -6,7 +6,6 @@ and the Dutch mails stay as they were."""
 from __future__ import annotations
 
 import html
-import re
 from datetime import timedelta
 
 from participatie import taal, tijd
@@ -14,20 +13,9 @@ from participatie.mail import outbox
 from participatie.vragen import domain
 from participatie.vragen.tables import Vraag
 from tests.conftest import login, post_form
+from tests.paginas import lang_of, main_text
 from tests.vragen.test_domain import _aanvraag
 from tests.vragen.test_mails import _to_borging
-
-
-def _lang(page: str) -> str:
-    found = re.search(r'<html lang="([^"]+)"', page)
-    assert found, page[:300]
-    return found.group(1)
-
-
-def _main(page: str) -> str:
-    found = re.search(r"<main\b.*?</main>", page, re.S)
-    assert found, page[:300]
-    return html.unescape(found.group(0))
 
 
 async def _in_concretiseren(mensen) -> int:
@@ -90,8 +78,8 @@ async def test_board_and_vraag_page_in_english(client, mensen):
         page = await client.get(pad)
 
         assert page.status_code == 200, pad
-        assert _lang(page.text) == "en"
-        main = _main(page.text)
+        assert lang_of(page.text) == "en"
+        main = main_text(page.text)
         assert [zin for zin in nederlands if zin in main] == [], pad
         assert [zin for zin in engels if zin not in main] == [], pad
 
@@ -106,8 +94,8 @@ async def test_board_and_vraag_page_stay_dutch_by_default(client, mensen):
     ):
         page = await client.get(pad)
 
-        assert _lang(page.text) == "nl"
-        main = _main(page.text)
+        assert lang_of(page.text) == "nl"
+        main = main_text(page.text)
         assert [zin for zin in nederlands if zin not in main] == [], pad
         assert [zin for zin in engels if zin in main] == [], pad
 
@@ -117,8 +105,8 @@ async def test_ambtenaar_portal_and_request_in_english(client, mensen):
     await login(client, "marja@beverwijk.example")
     client.cookies.set("taal", "en")
 
-    portaal = _main((await client.get("/gemeente/beverwijk")).text)
-    aanvraag = _main((await client.get(f"/gemeente/beverwijk/aanvragen/{vraag_id}")).text)
+    portaal = main_text((await client.get("/gemeente/beverwijk")).text)
+    aanvraag = main_text((await client.get(f"/gemeente/beverwijk/aanvragen/{vraag_id}")).text)
 
     assert "Requests for advice from the municipality of Beverwijk" in portaal
     assert "Do you need to do something?" in portaal
