@@ -256,6 +256,8 @@ ACTIE_TEKSTEN = {
     # taalhulp (the beheerder's jargon list)
     "jargonwoord_toegevoegd": N_("Jargonwoord toegevoegd"),
     "jargonwoord_verwijderd": N_("Jargonwoord verwijderd"),
+    # bereik (the beheerder's reference figures)
+    "referentiecijfers_gewijzigd": N_("Referentiecijfers gewijzigd"),
 }
 
 # Field names as the trail shows them: where the stored name is not the word on the form,
