@@ -4,9 +4,11 @@ import re
 import zlib
 from urllib.parse import urlencode
 
+import pytest
+
 from participatie import tijd
-from participatie.peilingen import domain
-from participatie.peilingen.tables import Antwoord, Peiling, Waarde
+from participatie.peilingen import domain, papier, talen
+from participatie.peilingen.tables import Antwoord, Peiling, Peilingtaal, Vertaling, Waarde
 from participatie.rapporten.tables import Rapport
 from participatie.spoor.tables import Spoorregel
 from tests.conftest import csrf_token, login, make_gebruiker
@@ -22,6 +24,58 @@ def _pdf_tekst(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(delen)
+
+
+def _pdf_heeft(pdf: bytes, tekst: str) -> bool:
+    """Whether `tekst` is in the PDF's tags (alt texts, titles): WeasyPrint writes a text with
+    non-Latin letters as a UTF-16 string, in hex or as bytes."""
+    ruw = _pdf_tekst(pdf)
+    utf16 = tekst.encode("utf-16-be")
+    return tekst.encode() in ruw or utf16 in ruw or utf16.hex().upper().encode() in ruw.upper()
+
+
+# The test poll (make_peiling) in Arabic, as a council would translate it.
+ARABISCH = {
+    "titel": "أنظمة الدخل المنخفض",
+    "intro": "خمسة أسئلة قصيرة.",
+    "Kent u de regeling?": "هل تعرف هذا النظام؟",
+    "Ja, goed": "نعم، جيدًا",
+    "Een beetje": "قليلًا",
+    "Nee": "لا",
+    "Waar hoort u erover?": "أين تسمع عنه؟",
+    "Krant": "الجريدة",
+    "Buren": "الجيران",
+    "Huisarts": "طبيب العائلة",
+    "Website": "الموقع الإلكتروني",
+    "Hoe makkelijk is het aanvragen?": "ما مدى سهولة تقديم الطلب؟",
+    "Heel moeilijk": "صعب جدًا",
+    "Heel makkelijk": "سهل جدًا",
+    "Hoeveel formulieren vulde u in?": "كم عدد الاستمارات التي ملأتها؟",
+    "Wat zou helpen?": "ما الذي قد يساعد؟",
+}
+
+
+async def add_taal(formulier, code: str, vertaal=ARABISCH.get, *, compleet: bool = True) -> None:
+    """Add `code` to the poll with a translation of every text (`vertaal(dutch)`), or of all
+    but the last one. The version goes up, as with every change of a translation."""
+    await Peilingtaal.insert(Peilingtaal(peiling=formulier.peiling_id, taal=code, aangemaakt_at=tijd.now()))
+    dutch = {("titel", None, None): formulier.titel, ("intro", None, None): formulier.intro}
+    for item in formulier.items:
+        for veld in talen.ITEM_VELDEN:
+            dutch[(veld, item.id, None)] = getattr(item, veld)
+        for keuze_id, tekst in item.keuzes:
+            dutch[(talen.KEUZE_VELD, item.id, keuze_id)] = tekst
+    nodig = talen.nodig(formulier)
+    for veld, item, keuze in nodig[:-1] if not compleet else nodig:
+        tekst = vertaal(dutch[(veld, item, keuze)]) or vertaal(veld)
+        assert tekst, (veld, item, keuze)
+        await Vertaling.insert(
+            Vertaling(peiling=formulier.peiling_id, taal=code, veld=veld, item=item, keuze=keuze, tekst=tekst)
+        )
+    await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == formulier.peiling_id)
+    # Test databases are made anew with the same ids and versions: no translation of an
+    # earlier test may come from the process's cache.
+    talen._cache.clear()
 
 
 async def _kees(client, settings):
@@ -234,3 +288,169 @@ async def test_an_optional_round_button_question_starts_at_empty_and_empty_store
     assert response.status_code == 303
     assert await Waarde.count().where(Waarde.item == janee.id) == 0
     assert await Antwoord.count() == 1
+
+
+async def test_the_form_prints_in_arabic_right_to_left_with_english_instructions(client, settings, mensen):
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "ar")
+    formulier = await domain.load_formulier(peiling_id=formulier.peiling_id)
+    await _kees(client, settings)
+
+    gewoon = await client.get(_pad(formulier, "/papier/pdf?taal=ar"))
+    groot = await client.get(_pad(formulier, "/papier/groot/pdf?taal=ar"))
+
+    for response in (gewoon, groot):
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/pdf"
+        assert b"/Lang (ar)" in _pdf_tekst(response.content)
+        for arabisch in (ARABISCH["titel"], ARABISCH["Kent u de regeling?"], ARABISCH["Wat zou helpen?"]):
+            assert _pdf_heeft(response.content, arabisch), arabisch
+        # The poll's Dutch texts are not on it; the platform's instructions are, in English.
+        assert not _pdf_heeft(response.content, "Kent u de regeling?")
+    assert "papier-ar.pdf" in gewoon.headers["content-disposition"]
+    assert "groot-ar.pdf" in groot.headers["content-disposition"]
+    assert gewoon.content != groot.content
+    # The HTML the PDF is made of: right to left, English instructions marked as such.
+    dutch_pdf = await client.get(_pad(formulier, "/papier/pdf"))
+    assert b"/Lang (nl)" in _pdf_tekst(dutch_pdf.content)
+    assert _pdf_heeft(dutch_pdf.content, "Kent u de regeling?")
+
+
+async def test_the_arabic_paper_html_is_right_to_left_and_its_instructions_english(mensen):
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "ar")
+    formulier = await domain.load_formulier(peiling_id=formulier.peiling_id)
+    vertaald = talen.vertaal(formulier, (await talen.vertalingen(formulier))["ar"])
+    arabisch = talen.taal_info("ar")
+    from participatie import taal
+    from participatie.sjablonen import environment
+
+    with taal.in_taal("en"):
+        html = (
+            environment()
+            .get_template("peilingen/papier_pdf.html")
+            .render(
+                peiling=vertaald,
+                formtaal=arabisch,
+                vast="en",
+                groot=False,
+                css="",
+                link="",
+                regels=papier._regels,
+                Soort=domain.Soort,
+            )
+        )
+
+    assert '<html lang="ar" dir="rtl">' in html
+    assert ARABISCH["Kent u de regeling?"] in html and "Kent u de regeling?" not in html
+    assert '<div class="papier__uitleg" lang="en" dir="ltr">' in html
+    assert "Put a cross in the box next to your answer." in html
+    assert "Zet een kruisje" not in html
+
+
+@pytest.mark.parametrize("taal", ["xx", "zz-ZZ", "de", "ar%00", "<script>", "a" * 500, "tr"])
+async def test_an_unknown_or_unfinished_language_is_a_404_never_a_500(client, settings, mensen, taal):
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "ar")
+    # Turkish is added but one text still lacks a translation: not offered, not printed.
+    await add_taal(formulier, "tr", lambda dutch: f"TR {dutch}", compleet=False)
+    await _kees(client, settings)
+
+    for rest in ("/papier/pdf", "/papier/groot/pdf"):
+        response = await client.get(_pad(formulier, rest) + "?" + urlencode({"taal": taal}))
+        assert response.status_code == 404, (rest, taal)
+    # The entry screen falls back to Dutch.
+    page = await client.get(_pad(formulier, "/papier") + "?" + urlencode({"taal": taal}))
+    assert page.status_code == 200
+    assert '<option value="nl" selected>' in page.text
+
+
+async def test_the_entry_page_links_the_form_in_every_offered_language(client, settings, mensen):
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "ar")
+    await add_taal(formulier, "tr", lambda dutch: f"TR {dutch}", compleet=False)
+    await _kees(client, settings)
+
+    page = (await client.get(_pad(formulier, "/papier"))).text
+
+    assert f'href="{_pad(formulier, "/papier/pdf")}"' in page
+    assert f'href="{_pad(formulier, "/papier/pdf?taal=ar")}"' in page
+    assert f'href="{_pad(formulier, "/papier/groot/pdf?taal=ar")}"' in page
+    assert "taal=tr" not in page
+    assert '<option value="ar">Arabisch (العربية)</option>' in page
+    assert "Turks" not in page
+
+
+async def test_paper_forms_store_the_language_of_the_paper_and_it_stays_chosen(client, settings, mensen):
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "ar")
+    formulier = await domain.load_formulier(peiling_id=formulier.peiling_id)
+    await _kees(client, settings)
+
+    nl = await _enter(client, formulier, answers(formulier))
+    ar = await _enter(client, formulier, {**answers(formulier), "taal": ["ar"]})
+    page = await client.get(ar.headers["location"])
+    ar2 = await _enter(client, formulier, {**answers(formulier), "taal": ["ar"]}, _token(page.text))
+
+    assert nl.headers["location"] == _pad(formulier, "/papier?klaar=1")
+    assert ar.headers["location"] == _pad(formulier, "/papier?klaar=1&taal=ar")
+    assert ar2.status_code == 303
+    # The next form starts in Arabic; the questions on the screen stay the Dutch ones.
+    assert '<option value="ar" selected>' in page.text
+    assert "Kent u de regeling?" in page.text and ARABISCH["Kent u de regeling?"] not in page.text
+    rows = await Antwoord.select(Antwoord.taal, Antwoord.bron).order_by(Antwoord.id)
+    assert rows == [
+        {"taal": "nl", "bron": "papier"},
+        {"taal": "ar", "bron": "papier"},
+        {"taal": "ar", "bron": "papier"},
+    ]
+    # The same choice ids: the Arabic answers pool with the Dutch ones.
+    eerste = formulier.items[0].keuzes[0][0]
+    assert await Waarde.count().where(Waarde.keuze == eerste) == 3
+
+
+@pytest.mark.parametrize("taal", ["xx", "tr", ""])
+async def test_a_paper_form_in_a_language_not_offered_is_refused_on_the_form(client, settings, mensen, taal):
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "tr", lambda dutch: f"TR {dutch}", compleet=False)
+    await _kees(client, settings)
+
+    response = await _enter(client, formulier, {**answers(formulier), "taal": [taal]})
+
+    if taal == "":
+        # An empty value is the default: Dutch.
+        assert response.status_code == 303
+        assert (await Antwoord.select(Antwoord.taal).first())["taal"] == "nl"
+        return
+    assert response.status_code == 422
+    assert "Kies de taal van het formulier uit de lijst." in response.text
+    assert 'href="#taal"' in response.text
+    # What was typed stays.
+    assert f'value="{formulier.items[0].keuzes[0][0]}" checked' in response.text
+    assert await Antwoord.count() == 0
+
+
+def test_a_character_no_font_has_is_found():
+    # Latin and Arabic come with fonts-dejavu-core, which WeasyPrint's package needs.
+    assert papier.zonder_lettertype("Kent u de regeling? هل تعرف هذا النظام؟") == ""
+    # A private-use character is in no font for text.
+    assert papier.zonder_lettertype("a\U000f0001b") == "\U000f0001"
+
+
+async def test_a_language_without_a_font_is_not_printed_as_boxes(client, settings, mensen):
+    ethiopisch = "ሰላም ትግርኛ"
+    if not papier.zonder_lettertype(ethiopisch):
+        pytest.skip("this machine has a font for Ethiopic (Tigrinya)")
+    formulier = await _poll(mensen)
+    await add_taal(formulier, "ti", lambda dutch: f"{ethiopisch} {len(dutch)}")
+    await _kees(client, settings)
+
+    page = (await client.get(_pad(formulier, "/papier"))).text
+    pdf = await client.get(_pad(formulier, "/papier/pdf?taal=ti"))
+
+    assert "Voor het Tigrinya is op deze server geen lettertype." in page
+    assert "taal=ti" not in page
+    # Typing in a Tigrinya form still works: the entry screen is Dutch.
+    assert '<option value="ti">Tigrinya (ትግርኛ)</option>' in page
+    assert pdf.status_code == 409
+    assert "Voor het Tigrinya is op deze server geen lettertype." in pdf.text
