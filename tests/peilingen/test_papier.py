@@ -1,7 +1,9 @@
 """Paper polls (issue 15): the printable form, and typing in the forms that come back."""
 
+import os
 import re
 import zlib
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -32,6 +34,13 @@ def _pdf_heeft(pdf: bytes, tekst: str) -> bool:
     ruw = _pdf_tekst(pdf)
     utf16 = tekst.encode("utf-16-be")
     return tekst.encode() in ruw or utf16 in ruw or utf16.hex().upper().encode() in ruw.upper()
+
+
+def _bewaar(naam: str, pdf: bytes) -> None:
+    """Set PARTICIPATIE_SCREENSHOTS=/some/dir to keep the PDFs and look at them (pdftoppm -png)."""
+    if map_ := os.environ.get("PARTICIPATIE_SCREENSHOTS"):
+        Path(map_).mkdir(parents=True, exist_ok=True)
+        (Path(map_) / naam).write_bytes(pdf)
 
 
 # The test poll (make_peiling) in Arabic, as a council would translate it.
@@ -307,6 +316,8 @@ async def test_the_form_prints_in_arabic_right_to_left_with_english_instructions
             assert _pdf_heeft(response.content, arabisch), arabisch
         # The poll's Dutch texts are not on it; the platform's instructions are, in English.
         assert not _pdf_heeft(response.content, "Kent u de regeling?")
+    _bewaar("papier-ar.pdf", gewoon.content)
+    _bewaar("papier-groot-ar.pdf", groot.content)
     assert "papier-ar.pdf" in gewoon.headers["content-disposition"]
     assert "groot-ar.pdf" in groot.headers["content-disposition"]
     assert gewoon.content != groot.content
@@ -314,6 +325,8 @@ async def test_the_form_prints_in_arabic_right_to_left_with_english_instructions
     dutch_pdf = await client.get(_pad(formulier, "/papier/pdf"))
     assert b"/Lang (nl)" in _pdf_tekst(dutch_pdf.content)
     assert _pdf_heeft(dutch_pdf.content, "Kent u de regeling?")
+    _bewaar("papier-nl.pdf", dutch_pdf.content)
+    _bewaar("papier-groot-nl.pdf", (await client.get(_pad(formulier, "/papier/groot/pdf"))).content)
 
 
 async def test_the_arabic_paper_html_is_right_to_left_and_its_instructions_english(mensen):
