@@ -27,6 +27,7 @@ from participatie.accounts import routes as accounts_routes
 from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, SessionAuthenticationMiddleware
 from participatie.auditlog import configure_logging
+from participatie.bereik import beheer_routes as bereik_beheer
 from participatie.config import STATIC_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.focusgroepen import queries as focusgroepen_queries
@@ -176,6 +177,7 @@ def create_app(settings: Settings) -> Litestar:
             *panel_routes.ROUTES,
             *rechten_routes.ROUTES,
             *instellingen.ROUTES,
+            *bereik_beheer.ROUTES,
             *taalhulp_routes.ROUTES,
             *gezondheid.ROUTES,
             *taal.create_routes(),

@@ -51,9 +51,10 @@ class Bron:
     gewijzigd_at: datetime | None
 
 
-def veldnaam(kenmerk: str, categorie: str) -> str:
-    """The form field (and error key) of one cell."""
-    return f"{kenmerk}:{categorie}"
+def veldnaam(kenmerk: str, nummer: int) -> str:
+    """The form field (and error key) of a characteristic's `nummer`-th category: usable as an
+    HTML id, which a place name with spaces or "80+" is not."""
+    return f"{kenmerk}-{nummer}"
 
 
 async def load_referenties(gemeente_id: int) -> dict[str, dict[str, int]]:
@@ -127,10 +128,10 @@ async def save_referenties(
     nieuw: dict[tuple[str, str], int | None] = {}
     for kenmerk in KENMERKEN:
         typed = values.get(kenmerk, {})
-        for categorie in categorieen(kenmerk, gemeente_slug):
+        for nummer, categorie in enumerate(categorieen(kenmerk, gemeente_slug)):
             aantal, fout = parse_aantal(typed.get(categorie, ""))
             if fout:
-                fouten[veldnaam(kenmerk, categorie)] = _(fout)
+                fouten[veldnaam(kenmerk, nummer)] = _(fout)
             nieuw[(kenmerk, categorie)] = aantal
     bron = text_field(fouten, "bron", bron, "", max_length=MAX_BRON, required=False)
     if not bron and any(a is not None for a in nieuw.values()):

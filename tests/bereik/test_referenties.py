@@ -14,8 +14,9 @@ from participatie.accounts.tables import Gemeente
 from participatie.bereik import referenties
 from participatie.bereik.tables import Referentie
 from participatie.fouten import GeenToegang, OngeldigeInvoer
+from participatie.kenmerken import LEEFTIJDEN
 from participatie.spoor.tables import Spoorregel
-from tests.conftest import make_gebruiker
+from tests.conftest import login, make_gebruiker, post_form
 
 LEEFTIJD = {"16-25": "3.120", "26-40": "4 800", "41-65": "12250", "66-80": "5100", "80+": "1650"}
 KERN = {"Beverwijk": "37 500", "Wijk aan Zee": "2.350"}
@@ -96,7 +97,7 @@ async def test_a_wrong_cell_is_refused_and_nothing_is_stored(beheerder, getypt, 
             beheerder, "beverwijk", {"leeftijd": {**LEEFTIJD, "66-80": getypt}}, "CBS"
         )
 
-    assert refused.value.fouten == {"leeftijd:66-80": melding}
+    assert refused.value.fouten == {"leeftijd-3": melding}
     assert await Referentie.count() == 0
     assert await Spoorregel.count() == 0
 
@@ -136,3 +137,81 @@ async def test_two_saves_at_once_leave_one_row_per_category(beheerder, settings)
     assert sorted(r["categorie"] for r in rows) == sorted(LEEFTIJD)
     # One save won as a whole: every cell holds the same save's number and source.
     assert len({(r["aantal"], r["bron"]) for r in rows}) == 1
+
+
+# --- the page, over HTTP ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def als_beheerder(client, settings):
+    await make_gebruiker(settings, "beheerder", email="beheer@test.example")
+    await login(client, "beheer@test.example")
+    return client
+
+
+def _formulier(leeftijd: dict[str, str], bron: str = "CBS StatLine, 1 januari 2026") -> dict[str, str]:
+    return {f"leeftijd-{n}": leeftijd.get(c, "") for n, c in enumerate(LEEFTIJDEN)} | {"bron": bron}
+
+
+async def test_the_page_saves_the_table_and_shows_totals_and_shares_in_dutch(als_beheerder):
+    keuze = await als_beheerder.get("/beheer/referenties")
+    assert keuze.status_code == 200 and 'href="/beheer/referenties/beverwijk"' in keuze.text
+
+    antwoord = await post_form(als_beheerder, "/beheer/referenties/beverwijk", _formulier(LEEFTIJD))
+
+    assert antwoord.status_code == 303
+    assert antwoord.headers["location"] == "/beheer/referenties/beverwijk?klaar=1"
+    pagina = await als_beheerder.get(antwoord.headers["location"])
+    assert "De referentiecijfers zijn opgeslagen." in pagina.text
+    # 3120 + 4800 + 12250 + 5100 + 1650 = 26920; 80+ is 6,1 % of it.
+    assert "Totaal: 26.920 inwoners." in pagina.text
+    assert "6,1%" in pagina.text
+    assert pagina.text.count('inputmode="numeric"') == 7  # five age bands, two kernen
+    assert 'value="CBS StatLine, 1 januari 2026"' in pagina.text
+    assert "Laatst opgeslagen op" in pagina.text
+
+
+async def test_a_wrong_cell_comes_back_on_the_form_with_the_other_cells_kept(als_beheerder):
+    antwoord = await post_form(
+        als_beheerder, "/beheer/referenties/beverwijk", _formulier({**LEEFTIJD, "80+": "12,5"})
+    )
+
+    assert antwoord.status_code == 422
+    assert 'id="fout-leeftijd-4"' in antwoord.text and "Vul een heel getal in, zoals 1250." in antwoord.text
+    assert 'href="#veld-leeftijd-4"' in antwoord.text  # the summary jumps to the cell
+    assert 'value="12,5"' in antwoord.text and 'value="4 800"' in antwoord.text
+    assert await Referentie.count() == 0
+
+
+async def test_hostile_input_is_escaped_and_stores_nothing(als_beheerder):
+    antwoord = await post_form(
+        als_beheerder,
+        "/beheer/referenties/beverwijk",
+        _formulier({"16-25": '"><script>alert(1)</script>'}, bron="x" * 201),
+    )
+
+    assert antwoord.status_code == 422
+    assert "<script>alert(1)" not in antwoord.text and "&lt;script&gt;" in antwoord.text
+    assert "Dit mag hoogstens 200 tekens lang zijn." in antwoord.text
+    assert await Referentie.count() == 0
+    # An unknown municipality is not a page.
+    assert (await als_beheerder.get("/beheer/referenties/atlantis")).status_code == 404
+
+
+async def test_a_raadslid_gets_neither_the_page_nor_the_save(client, settings):
+    await make_gebruiker(settings, "raadslid", "beverwijk", email="kees@test.example")
+    await login(client, "kees@test.example")
+
+    assert (await client.get("/beheer/referenties/beverwijk")).status_code == 403
+    antwoord = await post_form(client, "/beheer/referenties/beverwijk", _formulier(LEEFTIJD))
+    assert antwoord.status_code == 403
+    assert await Referentie.count() == 0
+
+
+async def test_english_page_formats_numbers_the_english_way(als_beheerder):
+    await post_form(als_beheerder, "/beheer/referenties/beverwijk", _formulier(LEEFTIJD))
+    als_beheerder.cookies.set("taal", "en")
+
+    pagina = await als_beheerder.get("/beheer/referenties/beverwijk")
+
+    assert "Total: 26,920 inhabitants." in pagina.text and "6.1%" in pagina.text
