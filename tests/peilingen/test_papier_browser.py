@@ -1,4 +1,5 @@
-"""Issue 15: a council member types in 20 returned paper forms with the keyboard alone."""
+"""Issue 15: a council member types in 20 returned paper forms with the keyboard alone, 10 on
+Dutch paper and 10 on Arabic paper."""
 
 import os
 from pathlib import Path
@@ -6,10 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page
 
+from participatie.peilingen import domain
 from participatie.peilingen.tables import Antwoord, Waarde
 from tests.conftest import PASSWORD, make_gebruiker
 from tests.e2e.conftest import _chromium, assert_accessible, browser, live_server, log_in  # noqa: F401
 from tests.peilingen.test_domain import make_peiling
+from tests.peilingen.test_papier import add_taal
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +55,20 @@ async def _type_one_form(page: Page, n: int) -> None:
     await keys.press("Enter")
 
 
+async def _switch_language_by_keyboard(page: Page) -> None:
+    """From the first question, Shift+Tab reaches "Taal van het formulier"; an arrow picks the
+    next language, Tab goes back to the first question."""
+    keys = page.keyboard
+    await keys.press("Shift+Tab")
+    assert await page.evaluate("document.activeElement.id") == "taal"
+    await keys.press("ArrowDown")
+    await keys.press("Tab")
+    assert (await page.evaluate("document.activeElement.id")).startswith("item-")
+
+
 async def test_twenty_paper_forms_typed_in_with_the_keyboard_alone(live_server, browser, mensen, settings):  # noqa: F811
     peiling_id = await make_peiling(mensen)
+    await add_taal(await domain.load_formulier(peiling_id=peiling_id), "ar")
     await make_gebruiker(settings, "raadslid", "beverwijk", email="typist@beverwijk.example")
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = await context.new_page()
@@ -65,14 +80,21 @@ async def test_twenty_paper_forms_typed_in_with_the_keyboard_alone(live_server, 
     for n in range(20):
         # The first field has the focus after every save: typing starts at once.
         assert (await _focused(page)).startswith("item-"), n
+        if n == 10:
+            # The pile of Arabic forms: the language is chosen once, and stays chosen.
+            await _switch_language_by_keyboard(page)
         async with page.expect_navigation():
             await _type_one_form(page, n)
-        assert page.url == f"{pad}?klaar=1", await page.locator("main").inner_text()
+        verder = "" if n < 10 else "&taal=ar"
+        assert page.url == f"{pad}?klaar=1{verder}", await page.locator("main").inner_text()
+        assert await page.locator("#taal").input_value() == ("nl" if n < 10 else "ar")
         teller = "1 papieren formulier ingevoerd" if n == 0 else f"{n + 1} papieren formulieren ingevoerd"
         assert teller in await page.locator(".papier-teller").inner_text()
 
     assert await Antwoord.count().where(Antwoord.bron == "papier") == 20
     assert await Antwoord.count() == 20
+    assert await Antwoord.count().where(Antwoord.taal == "nl") == 10
+    assert await Antwoord.count().where(Antwoord.taal == "ar") == 10
     # Every form's number came through: 0..19 on the number question.
     getallen = await Waarde.select(Waarde.getal).where(Waarde.getal.is_not_null() & (Waarde.getal > 5))
     assert sorted(r["getal"] for r in getallen).count(19) == 1
