@@ -120,6 +120,30 @@ def _regels(item: FormItem) -> int:
     return max(3, min(8, (item.max_lengte or 500) // 60))
 
 
+def papier_html(formulier: Formulier, formtaal: talen.Taal, *, groot: bool, base_url: str) -> str:
+    """The HTML WeasyPrint makes the A4 form of: `formulier` already in `formtaal`."""
+    # The platform's own texts: Dutch on a Dutch form, whatever the council member's screen is
+    # in; English on a form in any other language (the only other language they exist in).
+    vast = talen.NL if formtaal.code == talen.NL else taal.EN
+    with taal.in_taal(vast):
+        return (
+            environment()
+            .get_template("peilingen/papier_pdf.html")
+            .render(
+                peiling=formulier,
+                formtaal=formtaal,
+                vast=vast,
+                groot=groot,
+                css=(STATIC_DIR / "publiek" / "papier.css").read_text(),
+                link=f"{base_url.rstrip('/')}/p/{formulier.sleutel}"
+                if formulier.toegang is Toegang.LINK
+                else "",
+                regels=_regels,
+                Soort=Soort,
+            )
+        )
+
+
 def _tekst(melding: str, status: int) -> Response[bytes]:
     return Response(
         content=melding.encode(), media_type="text/plain; charset=utf-8", status_code=status, headers=NO_STORE
@@ -138,26 +162,7 @@ async def _pdf(settings: Settings, formulier: Formulier, code: str, *, groot: bo
             }
             return _tekst(f"{melding} {taal.gettext(_GEEN_LETTERTYPE)}", 409)
         formulier = talen.vertaal(formulier, (await talen.vertalingen(formulier))[formtaal.code])
-    # The platform's own texts: Dutch on a Dutch form, whatever the council member's screen is
-    # in; English on a form in any other language (the only other language they exist in).
-    vast = talen.NL if formtaal.code == talen.NL else taal.EN
-    with taal.in_taal(vast):
-        html = (
-            environment()
-            .get_template("peilingen/papier_pdf.html")
-            .render(
-                peiling=formulier,
-                formtaal=formtaal,
-                vast=vast,
-                groot=groot,
-                css=(STATIC_DIR / "publiek" / "papier.css").read_text(),
-                link=f"{settings.base_url.rstrip('/')}/p/{formulier.sleutel}"
-                if formulier.toegang is Toegang.LINK
-                else "",
-                regels=_regels,
-                Soort=Soort,
-            )
-        )
+    html = papier_html(formulier, formtaal, groot=groot, base_url=settings.base_url)
     try:
         pdf = await make_pdf(html)
     except (PdfNietBeschikbaar, PdfTeZwaar):

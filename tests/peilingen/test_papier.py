@@ -335,24 +335,8 @@ async def test_the_arabic_paper_html_is_right_to_left_and_its_instructions_engli
     formulier = await domain.load_formulier(peiling_id=formulier.peiling_id)
     vertaald = talen.vertaal(formulier, (await talen.vertalingen(formulier))["ar"])
     arabisch = talen.taal_info("ar")
-    from participatie import taal
-    from participatie.sjablonen import environment
 
-    with taal.in_taal("en"):
-        html = (
-            environment()
-            .get_template("peilingen/papier_pdf.html")
-            .render(
-                peiling=vertaald,
-                formtaal=arabisch,
-                vast="en",
-                groot=False,
-                css="",
-                link="",
-                regels=papier._regels,
-                Soort=domain.Soort,
-            )
-        )
+    html = papier.papier_html(vertaald, arabisch, groot=False, base_url="https://example.org")
 
     assert '<html lang="ar" dir="rtl">' in html
     assert ARABISCH["Kent u de regeling?"] in html and "Kent u de regeling?" not in html
