@@ -40,6 +40,7 @@ from participatie.peilingen import queries as peilingen_queries
 from participatie.peilingen import routes as peilingen_routes
 from participatie.planner import Planner
 from participatie.raden import routes as raden_routes
+from participatie.peilingen import talen_routes as peilingen_talen
 from participatie.rapporten import queries as rapporten_queries
 from participatie.rapporten import routes as rapporten_routes
 from participatie.rechten import bron as rechten_bron
@@ -174,6 +175,7 @@ def create_app(settings: Settings) -> Litestar:
             *rapporten_routes.ROUTES,
             *raden_routes.ROUTES,
             *jaarverslag_routes.ROUTES,
+            *peilingen_talen.ROUTES,
             *panel_routes.ROUTES,
             *rechten_routes.ROUTES,
             *instellingen.ROUTES,

@@ -194,6 +194,14 @@ PADEN: dict[str, Pad] = {
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/uitslag": Pad(R, _vast(P + "/uitslag")),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld": Pad(R, _vast(P + "/voorbeeld")),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier": Pad(R, _vast(P + "/papier")),
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/talen": Pad(R, _vast(P + "/talen")),
+    # A language the poll does not have: the not-found page, still a page.
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/talen/{code:str}": Pad(
+        R, _vast(P + "/talen/en"), status=404
+    ),
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/talen/{code:str}/voorbeeld": Pad(
+        R, _vast(P + "/talen/en/voorbeeld"), status=404
+    ),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier/pdf": Pad(R, _vast(P + "/papier/pdf"), PDF),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier/groot/pdf": Pad(
         R, _vast(P + "/papier/groot/pdf"), PDF
@@ -378,6 +386,7 @@ def _invullen(template: str, wereld: Wereld) -> str:
         "token": "verzonnen",
         "h": "verzonnen",
     }
+        "code": "en",  # a language the poll does not have (talen_routes)
     adres = template
     for naam, waarde in waarden.items():
         for soort in ("str", "int"):

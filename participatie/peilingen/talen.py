@@ -22,7 +22,7 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
-from participatie import spoor, tijd
+from participatie import spoor, taal, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
 from participatie.fouten import OngeldigeInvoer
@@ -74,6 +74,20 @@ def normalise(code: str) -> str:
     return "-".join([delen[0].lower(), *(d.upper() if len(d) == 2 else d.title() for d in delen[1:])])
 
 
+@cache
+def _leesnaam(code: str, lezer: str) -> str:
+    try:
+        return Locale.parse(code, sep="-").get_display_name(Locale.parse(lezer, sep="_")) or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+
+
+def leesnaam(info: Taal) -> str:
+    """The language's name in the reader's own language: "Arabisch" for the Dutch council
+    member, "Arabic" for one who reads the site in English."""
+    return _leesnaam(info.code, taal.locale())
+
+
 def taal_info(code: str) -> Taal | None:
     """The language behind a tag, or None when Babel does not know it."""
     tag = normalise(code)
@@ -94,9 +108,15 @@ def taal_info(code: str) -> Taal | None:
 
 @cache
 def _namen() -> dict[str, str]:
-    """Every language name the council may type instead of a tag, lower case: the Dutch name
-    ("arabisch") and, for the languages most asked for, the name in the language itself."""
-    namen = {naam.casefold(): code for code, naam in Locale("nl").languages.items() if "_" not in code}
+    """Every language name the council may type instead of a tag, lower case: the Dutch or
+    English name ("arabisch", "arabic") and, for the languages most asked for, the name in
+    the language itself."""
+    namen = {
+        naam.casefold(): code
+        for lezer in ("en", "nl")  # Dutch names win where the two differ in meaning
+        for code, naam in Locale(lezer).languages.items()
+        if "_" not in code
+    }
     for code in GANGBAAR:
         info = taal_info(code)
         if info is not None:
@@ -300,7 +320,9 @@ async def add_taal(user: Ingelogd, peiling_id: int, code: str) -> Taal:
         await _new_version(peiling_id)
         bestaand = await Peilingtaal.select(Peilingtaal.taal).where(Peilingtaal.peiling == peiling_id)
         if info.code in {r["taal"] for r in bestaand}:
-            raise OngeldigeInvoer({"taal": _("%(taal)s staat al bij deze peiling.") % {"taal": info.naam_nl}})
+            raise OngeldigeInvoer(
+                {"taal": _("%(taal)s staat al bij deze peiling.") % {"taal": leesnaam(info)}}
+            )
         if len(bestaand) >= MAX_TALEN:
             raise OngeldigeInvoer(
                 {

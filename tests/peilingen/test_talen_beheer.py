@@ -10,6 +10,7 @@ from participatie.peilingen import domain, talen
 from participatie.peilingen.domain import ItemInvoer
 from participatie.peilingen.tables import Peiling, Peilingtaal, Vertaling
 from participatie.spoor.tables import Spoorregel
+from tests.conftest import login, make_gebruiker, post_form
 from tests.peilingen.test_domain import make_peiling
 
 
@@ -335,3 +336,147 @@ async def test_the_trail_says_who_changed_which_language(mensen):
         ("peilingtaal_verwijderd", {"taal": "ar", "vertalingen": 1}, {}),
     ]
     assert {r["door"] for r in rows} == {raadslid.id}
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+async def _als_raadslid(client, mensen) -> int:
+    peiling_id = await make_peiling(mensen)
+    await login(client, "kees@beverwijk.example")
+    return peiling_id
+
+
+async def test_the_council_adds_translates_and_removes_a_language_without_javascript(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+
+    lijst = await client.get(f"{pad}/talen")
+    toegevoegd = await post_form(client, f"{pad}/talen", {"taal": "Arabisch"})
+    pagina = await client.get(toegevoegd.headers["location"])
+    formulier = await _formulier(peiling_id)
+    velden = {talen.veldnaam(s): f"ع {talen.veldnaam(s)}" for s in talen.nodig(formulier)}
+    opgeslagen = await post_form(client, f"{pad}/talen/ar", velden)
+    na = await client.get(opgeslagen.headers["location"])
+    overzicht = await client.get(f"{pad}/talen")
+    voorbeeld = await client.get(f"{pad}/talen/ar/voorbeeld")
+
+    assert lijst.status_code == 200 and 'list="gangbare-talen"' in lijst.text
+    assert "no-store" in lijst.headers["cache-control"]
+    assert (toegevoegd.status_code, toegevoegd.headers["location"]) == (302, f"{pad}/talen/ar")
+    assert pagina.status_code == 200
+    assert f'name="tekst-{formulier.items[0].id}" type="text" value="" lang="ar" dir="rtl"' in pagina.text
+    assert "Kent u de regeling?" in pagina.text  # the Dutch original beside the field
+    assert (opgeslagen.status_code, opgeslagen.headers["location"]) == (302, f"{pad}/talen/ar?opgeslagen=1")
+    assert "De vertaling is opgeslagen." in na.text
+    assert "Alles is vertaald. Inwoners kunnen deze taal kiezen." in na.text
+    assert "Klaar: inwoners kunnen deze taal kiezen" in overzicht.text
+    assert voorbeeld.status_code == 200 and "ع titel" in voorbeeld.text
+
+    bevestig = await client.get(f"{pad}/talen?weghalen=ar")
+    weg = await post_form(client, f"{pad}/talen/ar/weghalen", {})
+    daarna = await client.get(weg.headers["location"])
+
+    assert "Arabisch weghalen?" in bevestig.text
+    assert f'action="{pad}/talen/ar/weghalen"' in bevestig.text
+    assert weg.status_code == 302
+    assert "Arabisch is weggehaald, met alle vertalingen." in daarna.text
+    assert await Vertaling.count() == 0 and await Peilingtaal.count() == 0
+
+
+async def test_the_list_counts_what_is_still_to_translate(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+    await talen.add_taal(mensen["raadslid"], peiling_id, "pl")
+    formulier = await _formulier(peiling_id)
+    totaal = len(talen.nodig(formulier))
+    await post_form(client, f"{pad}/talen/pl", {"titel": "Minimalne dochody", "intro": "Pięć pytań."})
+
+    lijst = await client.get(f"{pad}/talen")
+
+    assert f"Nog {totaal - 2} teksten te vertalen" in lijst.text
+    assert '<span lang="pl" dir="ltr">polski</span> (Pools)' in lijst.text
+
+
+async def test_an_unknown_language_comes_back_on_the_form_with_its_message(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+
+    nl = await post_form(client, f"{pad}/talen", {"taal": "nl"})
+    vreemd = await post_form(client, f"{pad}/talen", {"taal": "<script>alert(1)</script>"})
+
+    assert nl.status_code == 422
+    assert "Nederlands staat er altijd al in. Kies een andere taal." in nl.text
+    assert vreemd.status_code == 422
+    assert "<script>alert(1)" not in vreemd.text
+    assert "Deze taal kennen we niet: &lt;script&gt;alert(1)&lt;/script&gt;." in vreemd.text
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in vreemd.text
+    assert await Peilingtaal.count() == 0
+
+
+async def test_hostile_translations_are_refused_or_shown_escaped(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+    await talen.add_taal(mensen["raadslid"], peiling_id, "en")
+
+    te_lang = await post_form(client, f"{pad}/talen/en", {"titel": "x" * 5000, "intro": "Kept while fixing"})
+    opgeslagen = await post_form(
+        client,
+        f"{pad}/talen/en",
+        {"titel": "<script>alert(1)</script>\x00", "keuze-1-abc": "ignored", "x": "y"},
+    )
+    pagina = await client.get(f"{pad}/talen/en")
+    voorbeeld = await client.get(f"{pad}/talen/en/voorbeeld")
+
+    assert te_lang.status_code == 422
+    assert "Dit mag hoogstens 200 tekens lang zijn." in te_lang.text
+    assert "Kept while fixing</textarea>" in te_lang.text  # nothing typed is lost
+    assert opgeslagen.status_code == 302
+    assert "<script>alert(1)" not in pagina.text
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in pagina.text
+    assert "<script>alert(1)" not in voorbeeld.text
+    assert [r["tekst"] for r in await Vertaling.select(Vertaling.tekst)] == ["<script>alert(1)</script>"]
+
+
+async def test_pages_of_a_language_the_poll_does_not_have_are_not_found(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+
+    for path in ("/talen/en", "/talen/en/voorbeeld", "/talen/" + "x" * 300):
+        assert (await client.get(pad + path)).status_code == 404
+    assert (await post_form(client, f"{pad}/talen/en", {"titel": "Hi"})).status_code == 404
+    assert (await post_form(client, f"{pad}/talen/en/weghalen", {})).status_code == 404
+
+
+async def test_another_council_gets_not_found_on_every_language_page(client, mensen, settings):
+    peiling_id = await make_peiling(mensen)
+    await talen.add_taal(mensen["raadslid"], peiling_id, "en")
+    await make_gebruiker(settings, "raadslid", "velsen", email="anna@velsen.example")
+    await login(client, "anna@velsen.example")
+
+    for gemeente in ("velsen", "beverwijk"):
+        pad = f"/raad/{gemeente}/peilingen/{peiling_id}"
+        for path in ("/talen", "/talen/en", "/talen/en/voorbeeld"):
+            assert (await client.get(pad + path)).status_code in {403, 404}, (gemeente, path)
+        assert (await post_form(client, f"{pad}/talen", {"taal": "tr"})).status_code in {403, 404}
+        assert (await post_form(client, f"{pad}/talen/en", {"titel": "Hacked"})).status_code in {403, 404}
+        assert (await post_form(client, f"{pad}/talen/en/weghalen", {})).status_code in {403, 404}
+
+    assert [r["taal"] for r in await Peilingtaal.select(Peilingtaal.taal)] == ["en"]
+    assert await Vertaling.count() == 0
+
+
+async def test_the_builder_links_to_the_languages_and_shows_their_state(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+    await talen.add_taal(mensen["raadslid"], peiling_id, "tr")
+
+    pagina = await client.get(pad)
+    stand = await client.get(f"{pad}/talen")
+
+    assert f'<a class="utrecht-link" href="{pad}/talen">Talen toevoegen en vertalen</a>' in pagina.text
+    # With htmx the builder shows the languages page's own list of languages and their state.
+    assert f'hx-get="{pad}/talen" hx-trigger="load" hx-select="#talen-stand"' in pagina.text
+    deel = stand.text.split('<div id="talen-stand">')[1].split("</div>")[0]
+    assert "Türkçe</span> (Turks)" in deel
+    assert f"Nog {len(talen.nodig(await _formulier(peiling_id)))} teksten te vertalen" in deel
