@@ -59,6 +59,7 @@ async def load_demo(settings: Settings) -> list[DemoLogin]:
     if await Gebruiker.count() > 0:
         return []
     await _load_people(settings, logins)
+    await _load_referenties()
     hulp, minima = await _load_vragen()
     await _load_peiling(hulp)
     await _load_focusgroep(settings, hulp)
@@ -79,6 +80,43 @@ async def _load_people(settings: Settings, logins: list[DemoLogin]) -> None:
             gemeente_slug=login.gemeente,
             door=None,
         )
+
+
+# Rounded figures in the shape of CBS StatLine's (inhabitants per age band of 16 and over, and
+# all inhabitants per kern), so the representation table has something to compare with. Made
+# up for the demo and said so in their source line.
+REFERENTIES: dict[str, dict[str, dict[str, int]]] = {
+    "velsen": {
+        "leeftijd": {"16-25": 7300, "26-40": 11200, "41-65": 24100, "66-80": 10600, "80+": 4100},
+        "kern": {
+            "IJmuiden": 30900,
+            "Velsen-Noord": 5600,
+            "Velsen-Zuid": 3300,
+            "Driehuis": 2500,
+            "Santpoort-Noord": 8600,
+            "Santpoort-Zuid": 3900,
+            "Velserbroek": 14100,
+        },
+    },
+    "beverwijk": {
+        "leeftijd": {"16-25": 4900, "26-40": 7900, "41-65": 14300, "66-80": 6000, "80+": 2100},
+        "kern": {"Beverwijk": 39900, "Wijk aan Zee": 2400},
+    },
+    "heemskerk": {
+        "leeftijd": {"16-25": 4100, "26-40": 6000, "41-65": 13600, "66-80": 6900, "80+": 2600},
+        "kern": {"Heemskerk": 39500},
+    },
+}
+REFERENTIE_BRON = "Voorbeeldcijfers, afgerond (demo)"
+
+
+async def _load_referenties() -> None:
+    from participatie.bereik import referenties
+
+    sandra = await accounts.acting_as("beheer@participatie.example")
+    for slug, cijfers in REFERENTIES.items():
+        getypt = {kenmerk: {c: str(n) for c, n in cs.items()} for kenmerk, cs in cijfers.items()}
+        await referenties.save_referenties(sandra, slug, getypt, REFERENTIE_BRON)
 
 
 async def _versie(vraag_id: int) -> int:
@@ -204,6 +242,7 @@ async def _load_vragen() -> tuple[int, int]:
 
 async def _load_peiling(vraag_id: int) -> None:
     """An open poll with some answers, so the live results have something to show."""
+    from participatie.bereik import kenmerkitems
     from participatie.peilingen import domain as peilingen
     from participatie.peilingen.domain import ItemInvoer
 
@@ -229,6 +268,9 @@ async def _load_peiling(vraag_id: int) -> None:
         ItemInvoer("tekst", "Wat moet beter?", max_lengte="500", verplicht=False),
     ]:
         await peilingen.add_item(kees, peiling_id, invoer)
+    # The standard background questions, so the representation table has answers to count.
+    for kenmerk in ("leeftijd", "kern"):
+        await kenmerkitems.add_kenmerk_item(kees, peiling_id, kenmerk)
     sluit = (
         (vragen.now() + timedelta(days=14))
         .astimezone(ZoneInfo("Europe/Amsterdam"))
@@ -246,7 +288,10 @@ async def _load_peiling(vraag_id: int) -> None:
     await peilingen.publish(kees, peiling_id)
     formulier = await peilingen.load_formulier(peiling_id=peiling_id)
     assert formulier is not None
-    enkel, meer, schaal, tekst = formulier.items
+    enkel, meer, schaal, tekst, leeftijd, kern = formulier.items
+    # Mostly older residents, as with home help; one in six skips the questions about themselves.
+    leeftijden = [4, 3, 4, 2, 3, 4, 1, 3, 4]
+    kernen = [0, 0, 0, 1, 0, 0, 0]
     wensen = ["Een vaste hulp, dan hoef ik niet steeds alles uit te leggen.", "", "Minder wisselingen.", ""]
     for n in range(36):
         gegeven, _ = peilingen.parse_antwoorden(
@@ -256,6 +301,8 @@ async def _load_peiling(vraag_id: int) -> None:
                 meer.veld: [str(meer.keuzes[n % 4][0]), str(meer.keuzes[(n + 1) % 4][0])],
                 schaal.veld: [str(1 + (n * 7) % 5)],
                 tekst.veld: [wensen[n % 4]],
+                leeftijd.veld: [] if n % 6 == 5 else [str(leeftijd.keuzes[leeftijden[n % 9]][0])],
+                kern.veld: [] if n % 6 == 5 else [str(kern.keuzes[kernen[n % 7]][0])],
             },
         )
         await peilingen.submit(formulier, gegeven, bron="link", deelname_sleutel=f"demo-{n}")
