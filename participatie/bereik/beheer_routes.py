@@ -28,6 +28,7 @@ from participatie.invoer import read_form
 from participatie.kenmerken import KENMERKEN, LEEFTIJD, categorieen
 from participatie.peilingen import domain as peilingen
 from participatie.taal import N_
+from participatie.taal import gettext as _
 
 # Council pages hold figures that change: never from a cache (as the poll builder).
 NO_STORE = {"Cache-Control": "no-store"}
@@ -55,8 +56,6 @@ class Tabel:
 
 def _label(kenmerk: str, categorie: str) -> str:
     # The panel's "66-80 jaar" (same msgid), or the place's name, which reads the same in English.
-    from participatie.taal import gettext as _
-
     return _("%(leeftijd)s jaar") % {"leeftijd": categorie} if kenmerk == LEEFTIJD else categorie
 
 
@@ -115,12 +114,20 @@ async def _page(
     status: int = 200,
 ) -> Template:
     fouten = fouten or {}
+    tabellen = _tabellen(gemeente["slug"], waarden, fouten)
+    # The summary above the form names the cell: "80+ jaar: ..." tells which of twelve it is.
+    groepen = {rij.veld: rij.label for tabel in tabellen for rij in tabel.rijen}
+    samenvatting = {
+        veld: _("%(groep)s: %(fout)s") % {"groep": groepen[veld], "fout": fout} if veld in groepen else fout
+        for veld, fout in fouten.items()
+    }
     return Template(
         "bereik/referenties.html",
         status_code=status,
         context={
             "gemeente": gemeente,
-            "tabellen": _tabellen(gemeente["slug"], waarden, fouten),
+            "tabellen": tabellen,
+            "samenvatting": samenvatting,
             "bron": bron,
             "opgeslagen": await referenties.load_bron(gemeente["id"]),
             "fouten": fouten,

@@ -178,7 +178,8 @@ async def test_a_wrong_cell_comes_back_on_the_form_with_the_other_cells_kept(als
 
     assert antwoord.status_code == 422
     assert 'id="fout-leeftijd-4"' in antwoord.text and "Vul een heel getal in, zoals 1250." in antwoord.text
-    assert 'href="#veld-leeftijd-4"' in antwoord.text  # the summary jumps to the cell
+    # The summary names the cell and jumps to it.
+    assert 'href="#veld-leeftijd-4">80+ jaar: Vul een heel getal in, zoals 1250.</a>' in antwoord.text
     assert 'value="12,5"' in antwoord.text and 'value="4 800"' in antwoord.text
     assert await Referentie.count() == 0
 
