@@ -28,6 +28,8 @@ from participatie.accounts.domain import Ingelogd
 from participatie.accounts.guards import PUBLIEK, SessionAuthenticationMiddleware
 from participatie.auditlog import configure_logging
 from participatie.bereik import beheer_routes as bereik_beheer
+from participatie.bereik import routes as bereik_routes
+from participatie.bereik import vertegenwoordiging as bereik
 from participatie.config import STATIC_DIR, Settings
 from participatie.errors import http_exception_handler, internal_error_handler
 from participatie.focusgroepen import queries as focusgroepen_queries
@@ -99,6 +101,7 @@ def register_panelen() -> None:
     panelen.register_vraag("peilingen", _peilingen_van)
     panelen.register_vraag("focusgroepen", _focusgroepen_van)
     panelen.register_vraag("rapport_mogelijk", _rapport_mogelijk)
+    panelen.register_vraag("bereik", bereik.samenvatting)
     panelen.register_portaal("focusgroepen", _focusgroepen_van_lid)
 
 
@@ -169,6 +172,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             *accounts_routes.ROUTES,
             *vragen_routes.ROUTES,
+            *bereik_routes.ROUTES,
             *vragen_portaal.ROUTES,
             *peilingen_routes.ROUTES,
             *focusgroepen_routes.ROUTES,

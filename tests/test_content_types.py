@@ -182,6 +182,7 @@ PADEN: dict[str, Pad] = {
         R, _raad("/vragen/{w.aanvraag_id}/bijlagen/{w.bijlage_id}"), PDF
     ),
     "/raad/{gemeente:str}/vragen/{vraag_id:int}/peilingen/nieuw": Pad(R, _vast(V + "/peilingen/nieuw")),
+    "/raad/{gemeente:str}/vragen/{vraag_id:int}/bereik": Pad(R, _vast(V + "/bereik")),
     "/raad/{gemeente:str}/vragen/{vraag_id:int}/focusgroepen/nieuw": Pad(R, _vast(V + "/focusgroepen/nieuw")),
     "/raad/{gemeente:str}/vragen/{vraag_id:int}/rapport": Pad(
         R, _raad("/vragen/{w.rapport_vraag_id}/rapport")
@@ -371,6 +372,7 @@ def _invullen(template: str, wereld: Wereld) -> str:
         "slug": "beverwijk",
         "vergadering_id": 999999,
         "woord_id": 999999,
+        "activiteit_id": 999999,
         "vraag_id": wereld.vraag_id,
         "peiling_id": wereld.peiling_id,
         "item_id": wereld.item_id,

@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from participatie.accounts.tables import Gemeente
+from participatie.bereik import vertegenwoordiging
 from participatie.config import STATIC_DIR
 from participatie.focusgroepen import domain as focusgroepen
 from participatie.focusgroepen import queries as focusgroep_queries
@@ -76,6 +77,9 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         with in_taal("nl"):  # a Dutch sentence of the report, so a Dutch date
             op = datum(a["op"])
         bereik.append(f"{a['waar']} ({op}): {a['bereikt']} {wie} gesproken.")
+    # Whom we reached beside the inhabitants: the same tables as the council's page, with the
+    # same small-group rule (the report is public: a group under MIN_GROEP shows no number).
+    vertegenwoordigd = await vertegenwoordiging.bereken(vraag["id"], vraag)
     oordeel = dict(vragen.REACTIE_OORDELEN).get(vraag["reactie_oordeel"] or "", "")
     return {
         "rapport": rapport,
@@ -84,6 +88,7 @@ async def context(rapport_id: int, nieuw: dict[str, Any] | None = None) -> dict[
         "bereik": bereik,
         "peilingen": polls,
         "focusgroepen": groepen,
+        "vertegenwoordiging": vertegenwoordigd,
         # Rendered and cleaned (nh3) when saved: a page view renders no Markdown.
         "inleiding_html": Markup(rapport["inleiding_html"]),  # noqa: S704 - cleaned when saved
         "conclusies_html": Markup(rapport["conclusies_html"]),  # noqa: S704 - cleaned when saved

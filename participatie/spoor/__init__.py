@@ -199,6 +199,9 @@ ACTIE_TEKSTEN = {
     "activiteit_vastgelegd": N_("Activiteit vastgelegd"),
     "advies_gewijzigd": N_("Advies opgeslagen"),
     "reactie_vastgelegd": N_("Reactie van de gemeente vastgelegd"),
+    "doelgroep_vastgelegd": N_("Doelgroep per kenmerk opgeslagen"),
+    "bereikactiviteit_toegevoegd": N_("Activiteit om inwoners te bereiken vastgelegd"),
+    "bereikactiviteit_verwijderd": N_("Activiteit om inwoners te bereiken verwijderd"),
     # raden (the council's own page)
     "raadspagina_gewijzigd": N_("Pagina van de raad gewijzigd"),
     "zichtbaarheid_gewijzigd": N_("Zichtbaarheid op de website gewijzigd"),
