@@ -16,11 +16,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+from piccolo.columns import Column
+from piccolo.custom_types import Combinable
+from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.table import Table
 
 from participatie import tijd
+from participatie.bereik.tables import Bereikactiviteit
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie
 from participatie.focusgroepen.tables import Soort as LidSoort
+from participatie.peilingen import talen
 from participatie.peilingen.tables import Antwoord
 from participatie.raden.tables import Vergadering
 from participatie.vragen.domain import REACTIE_OORDELEN
@@ -29,6 +34,11 @@ from participatie.vragen.tables import Activiteit, Gebeurtenis, Herkomst, Vraag
 
 EERSTE_JAAR = 2020
 BRONNEN = ("link", "code", "kiosk")
+# Outreach that is not a form (bereik.tables.Bereikactiviteit.vorm), in the report's order.
+BEREIKVORMEN = ("bezoek_op_locatie", "opiniebus", "spiegelgesprek", "sleutelfiguren")
+# A language with fewer answers than this is shown as "minder dan 10": in a small language
+# community a count of 2 or 3 comes close to naming the people who answered.
+KLEINE_GROEP = 10
 # Steps a vraag can spend time in (the last two are where it stays).
 GEMETEN_STAPPEN = [s for s in VOLGORDE if s not in (Stap.AFGEROND, Stap.AFGEWEZEN)]
 SECONDEN_PER_DAG = 86_400
@@ -57,6 +67,17 @@ class Stapduur:
     mediaan_dagen: float | None
 
 
+@dataclass(frozen=True)
+class Taalregel:
+    """The answers in one language. `aantal` is None when it is not shown exactly: below
+    KLEINE_GROEP (`is_klein`), or hidden with it so that the total cannot give it away."""
+
+    code: str
+    naam: str  # the Dutch name (Babel's CLDR), or the tag when Babel does not know it
+    aantal: int | None
+    is_klein: bool
+
+
 @dataclass
 class Jaarcijfers:
     jaar: int
@@ -76,6 +97,10 @@ class Jaarcijfers:
     activiteiten: int = 0
     activiteit_bereikt: int = 0
     ideeen: int = 0
+    # people reached by outreach that is not a form, per vorm (by its date), and poll answers
+    # per language (only when more than one was used)
+    bereik_per_vorm: dict[str, int] = field(default_factory=dict)
+    antwoorden_per_taal: list[Taalregel] = field(default_factory=list)
     # advice sent this year, and what the municipality did with it
     adviezen: int = 0
     oordelen: dict[str, int] = field(default_factory=dict)
@@ -95,6 +120,7 @@ class Jaarcijfers:
                 self.focusgroepen,
                 self.aanwezig_inwoners,
                 self.activiteiten,
+                any(self.bereik_per_vorm.values()),
                 self.adviezen,
                 self.bijeenkomsten,
                 self.vergaderingen,
@@ -107,18 +133,20 @@ def _in(kolom: Any, jaar: int) -> Any:
     return (kolom >= begin) & (kolom < eind)
 
 
-def _telling(rows: list[dict[str, Any]], sleutel: str) -> dict[str, int]:
-    return {str(r[sleutel]): int(r["n"]) for r in rows}
+async def _per(
+    tabel: type[Table], kolom: Column, waar: Combinable, som: Column | None = None
+) -> dict[str, int]:
+    """How many rows of `tabel` match `waar` (or the sum of `som` over them), per value of
+    `kolom`: one grouped query. A value without rows is absent; the caller adds the zeros."""
+    maat = Count(tabel._meta.primary_key, alias="n") if som is None else Sum(som, alias="n")
+    rows = await tabel.select(kolom, maat).where(waar).group_by(kolom)
+    return {str(r[kolom._meta.name]): int(r["n"] or 0) for r in rows}
 
 
 async def vragen(gemeente_id: int, jaar: int) -> tuple[dict[str, int], dict[str, int]]:
     """The vragen of this council that came in this year: per origin, and per step they are in now."""
     waar = (Vraag.gemeente == gemeente_id) & _in(Vraag.aangemaakt_at, jaar)
-    herkomst = (
-        await Vraag.select(Vraag.herkomst, Count(Vraag.id, alias="n")).where(waar).group_by(Vraag.herkomst)
-    )
-    stap = await Vraag.select(Vraag.stap, Count(Vraag.id, alias="n")).where(waar).group_by(Vraag.stap)
-    return _telling(herkomst, "herkomst"), _telling(stap, "stap")
+    return await _per(Vraag, Vraag.herkomst, waar), await _per(Vraag, Vraag.stap, waar)
 
 
 async def stapduur(gemeente_id: int, jaar: int) -> tuple[list[Stapduur], int]:
@@ -169,12 +197,42 @@ async def stapduur(gemeente_id: int, jaar: int) -> tuple[list[Stapduur], int]:
 async def antwoorden(gemeente_id: int, jaar: int) -> dict[str, int]:
     """Poll responses given this year, per way in (link, code, kiosk). Kept to the hour, which
     is enough for a year."""
-    rows = (
-        await Antwoord.select(Antwoord.bron, Count(Antwoord.id, alias="n"))
-        .where((Antwoord.peiling.gemeente == gemeente_id) & _in(Antwoord.ingediend_uur, jaar))
-        .group_by(Antwoord.bron)
-    )
-    return _telling(rows, "bron")
+    return await _per(Antwoord, Antwoord.bron, _antwoorden_van(gemeente_id, jaar))
+
+
+def _antwoorden_van(gemeente_id: int, jaar: int) -> Combinable:
+    return (Antwoord.peiling.gemeente == gemeente_id) & _in(Antwoord.ingediend_uur, jaar)
+
+
+async def antwoorden_per_taal(gemeente_id: int, jaar: int) -> dict[str, int]:
+    """Poll responses given this year, per language the form was answered in."""
+    return await _per(Antwoord, Antwoord.taal, _antwoorden_van(gemeente_id, jaar))
+
+
+def taalregels(per_taal: dict[str, int]) -> list[Taalregel]:
+    """The language table: Dutch first, then the most used. Empty when only one language was
+    used (then the table says nothing the total does not). A count below KLEINE_GROEP is not
+    shown; when that hides exactly one count, the smallest shown one is hidden too, or the
+    total minus the others would give it away."""
+    if len(per_taal) < 2:
+        return []
+    volgorde = sorted(per_taal, key=lambda code: (code != "nl", -per_taal[code], code))
+    klein = {code for code in volgorde if per_taal[code] < KLEINE_GROEP}
+    verborgen = set(klein)
+    if len(klein) == 1:
+        verborgen.add(min(set(volgorde) - klein, key=lambda code: (per_taal[code], code)))
+    regels = []
+    for code in volgorde:
+        info = talen.taal_info(code)
+        regels.append(
+            Taalregel(
+                code=code,
+                naam=info.naam_nl if info is not None else code,
+                aantal=None if code in verborgen else per_taal[code],
+                is_klein=code in klein,
+            )
+        )
+    return regels
 
 
 async def focusgroepen(gemeente_id: int, jaar: int) -> tuple[int, int]:
@@ -224,6 +282,19 @@ async def activiteiten(gemeente_id: int, jaar: int) -> tuple[int, int]:
     return len(rows), sum(r["bereikt"] for r in rows)
 
 
+async def bereik(gemeente_id: int, jaar: int) -> dict[str, int]:
+    """People reached this year by outreach that is not a form (by the activity's date), per
+    vorm. Totals of a visit or a bus stop: no individual is in them, so all are shown."""
+    return await _per(
+        Bereikactiviteit,
+        Bereikactiviteit.vorm,
+        (Bereikactiviteit.vraag.gemeente == gemeente_id)
+        & (Bereikactiviteit.datum >= date(jaar, 1, 1))
+        & (Bereikactiviteit.datum < date(jaar + 1, 1, 1)),
+        som=Bereikactiviteit.aantal,
+    )
+
+
 async def adviezen(gemeente_id: int, jaar: int, vandaag: date) -> tuple[int, dict[str, int], int, int]:
     """Advice sent this year (written this year and past the advies step), the municipality's
     verdicts on it, how many still wait, and how many of those are late (the borging rule:
@@ -266,6 +337,8 @@ async def jaarcijfers(gemeente_id: int, jaar: int, nu: datetime | None = None) -
     groepen = await focusgroepen(gemeente_id, jaar)
     gehouden = await bijeenkomsten(gemeente_id, jaar, nu)
     bezoek = await activiteiten(gemeente_id, jaar)
+    per_vorm = await bereik(gemeente_id, jaar)
+    per_taal = await antwoorden_per_taal(gemeente_id, jaar)
     advies = await adviezen(gemeente_id, jaar, vandaag)
     raad = await vergaderingen(gemeente_id, jaar, nu)
     return Jaarcijfers(
@@ -284,6 +357,9 @@ async def jaarcijfers(gemeente_id: int, jaar: int, nu: datetime | None = None) -
         activiteiten=bezoek[0],
         activiteit_bereikt=bezoek[1],
         ideeen=herkomst.get(Herkomst.INWONER.value, 0),
+        # The known vormen in order with their zeros; a vorm outside the list still counts.
+        bereik_per_vorm={**{v: per_vorm.get(v, 0) for v in BEREIKVORMEN}, **per_vorm},
+        antwoorden_per_taal=taalregels(per_taal),
         adviezen=advies[0],
         oordelen=advies[1],
         wacht_op_reactie=advies[2],

@@ -7,12 +7,15 @@ from __future__ import annotations
 import html
 import re
 import secrets
+import shutil
+import subprocess
 import zlib
 from datetime import UTC, date, datetime
 
 import pytest
 
 from participatie import tijd
+from participatie.bereik.tables import Bereikactiviteit
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie
 from participatie.jaarverslag import queries
 from participatie.peilingen.tables import Antwoord, Peiling
@@ -136,6 +139,19 @@ async def _vergadering(gemeente: int, begint: datetime, geannuleerd: bool = Fals
     )
 
 
+async def _bereik(vraag: int, vorm: str, datum: date, aantal: int, omschrijving: str = "") -> None:
+    await Bereikactiviteit.insert(
+        Bereikactiviteit(
+            vraag=vraag,
+            vorm=vorm,
+            omschrijving=omschrijving,
+            datum=datum,
+            aantal=aantal,
+            aangemaakt_at=utc(2026, 1, 2),
+        )
+    )
+
+
 async def seed_world(mensen) -> None:
     """Two years of Beverwijk. The comments give what each row adds to which year."""
     bev = await gemeente_id("beverwijk")
@@ -246,6 +262,14 @@ async def seed_world(mensen) -> None:
     # Outreach: 2025 one visit, 12 residents; 2024 one visit, 7.
     await Activiteit.insert(Activiteit(vraag=v1, waar="Voedselbank", op=date(2025, 5, 5), bereikt=12))
     await Activiteit.insert(Activiteit(vraag=v1, waar="Koor", op=date(2024, 12, 31), bereikt=7))
+    # Outreach per vorm (bereik), by its date. 2025: opiniebus 40 + 25, sleutelfiguren 4 on the
+    # year's last day. 2024: spiegelgesprek 8. 2026 and Velsen count nowhere here.
+    await _bereik(v1, "opiniebus", date(2025, 3, 1), 40, omschrijving="Opiniebus bij de Voedselbank")
+    await _bereik(v1, "opiniebus", date(2025, 9, 1), 25)
+    await _bereik(v1, "sleutelfiguren", date(2025, 12, 31), 4)
+    await _bereik(v1, "spiegelgesprek", date(2024, 12, 31), 8)
+    await _bereik(v1, "bezoek_op_locatie", date(2026, 1, 1), 9)
+    await _bereik(velsen_vraag, "opiniebus", date(2025, 3, 1), 100)
 
     # Council meetings: 2025 one held, one cancelled; 2024 one held; Velsen's does not count.
     await _vergadering(bev, utc(2025, 2, 10, 18))
@@ -290,6 +314,13 @@ VERWACHT_2025 = {
         "Inwoners gesproken bij die bezoeken": "12",
         "Ideeën en vragen van inwoners": "1",
     },
+    "Mensen bereikt buiten de peilingen, per vorm": {
+        "Bezoek op locatie": "0",
+        "Opiniebus": "65",
+        "Spiegelgesprek": "0",
+        "Sleutelfiguren": "4",
+        "Totaal": "69",
+    },
     "Adviezen verstuurd in 2025": {
         "Overgenomen": "1",
         "Deels overgenomen": "1",
@@ -327,6 +358,13 @@ VERWACHT_2024 = {
         "Bezoeken op locatie": "1",
         "Inwoners gesproken bij die bezoeken": "7",
         "Ideeën en vragen van inwoners": "1",
+    },
+    "Mensen bereikt buiten de peilingen, per vorm": {
+        "Bezoek op locatie": "0",
+        "Opiniebus": "0",
+        "Spiegelgesprek": "8",
+        "Sleutelfiguren": "0",
+        "Totaal": "8",
     },
     "Adviezen verstuurd in 2024": {
         "Overgenomen": "0",
@@ -536,3 +574,106 @@ async def test_the_council_pages_link_the_year_report(client, settings):
         "/raad/beverwijk/jaarverslag",
     ):
         assert (await client.get(pad)).status_code == 200, pad
+
+
+async def _in_taal(peiling: int, taal: str, aantal: int, moment: datetime) -> None:
+    for _ in range(aantal):
+        await Antwoord.insert(Antwoord(peiling=peiling, ingediend_uur=moment, bron="link", taal=taal))
+
+
+TAALTABEL = "Antwoorden op flitspeilingen, per taal"
+
+
+async def test_answers_per_language_hide_small_groups(client, mensen):
+    """Dutch first, then the most used; a language under 10 answers says "minder dan 10"."""
+    bev, vel = await gemeente_id("beverwijk"), await gemeente_id("velsen")
+    vraag = await _vraag(bev, "gemeente", utc(2025, 2, 1), "voorleggen")
+    peiling = await _peiling(bev, vraag)
+    await _in_taal(peiling, "nl", 31, utc(2025, 3, 1, 9))
+    await _in_taal(peiling, "en", 12, utc(2025, 3, 1, 9))
+    await _in_taal(peiling, "ar", 10, utc(2025, 3, 1, 9))
+    await _in_taal(peiling, "ti", 3, utc(2025, 3, 1, 9))
+    await _in_taal(peiling, "tr", 2, utc(2025, 3, 1, 9))
+    # 1 January 2026 on the Dutch clock, and Velsen's answers: not in Beverwijk's 2025.
+    await _in_taal(peiling, "pl", 20, utc(2025, 12, 31, 23))
+    velsen = await _peiling(vel, await _vraag(vel, "gemeente", utc(2025, 2, 1), "voorleggen"))
+    await _in_taal(velsen, "de", 15, utc(2025, 3, 1, 9))
+
+    pagina = await client.get("/beverwijk/jaarverslag/2025")
+
+    assert tabellen(pagina.text)[TAALTABEL] == {
+        "Nederlands": "31",
+        "Engels": "12",
+        "Arabisch": "10",
+        "Tigrinya": "minder dan 10",
+        "Turks": "minder dan 10",
+    }
+    assert "Minder dan 10 antwoorden in een taal tonen we niet precies" in _tekst(pagina.text)
+    assert tabellen(pagina.text)["Antwoorden op flitspeilingen, per manier van meedoen"]["Totaal"] == "58"
+
+
+async def test_one_small_language_hides_a_second_so_the_total_does_not_tell(client, mensen):
+    bev = await gemeente_id("beverwijk")
+    peiling = await _peiling(bev, await _vraag(bev, "gemeente", utc(2025, 2, 1), "voorleggen"))
+    await _in_taal(peiling, "nl", 40, utc(2025, 3, 1, 9))
+    await _in_taal(peiling, "en", 11, utc(2025, 3, 1, 9))
+    await _in_taal(peiling, "ar", 2, utc(2025, 3, 1, 9))
+
+    pagina = await client.get("/beverwijk/jaarverslag/2025")
+
+    assert tabellen(pagina.text)[TAALTABEL] == {
+        "Nederlands": "40",
+        "Engels": "10 of meer",
+        "Arabisch": "minder dan 10",
+    }
+
+
+async def test_only_dutch_answers_give_no_language_table(client, mensen):
+    await seed_world(mensen)  # every answer in Dutch
+    pagina = await client.get("/beverwijk/jaarverslag/2025")
+    assert TAALTABEL not in tabellen(pagina.text)
+    assert "Minder dan 10 antwoorden" not in pagina.text
+
+
+def test_taalregels_hide_small_counts_and_name_languages_in_dutch():
+    assert queries.taalregels({"nl": 30}) == []
+    assert queries.taalregels({"nl": 9, "en": 10}) == [
+        queries.Taalregel("nl", "Nederlands", None, is_klein=True),
+        queries.Taalregel("en", "Engels", None, is_klein=False),
+    ]
+    assert queries.taalregels({"xx-onbekend": 12, "nl": 12, "en": 30}) == [
+        queries.Taalregel("nl", "Nederlands", 12, is_klein=False),
+        queries.Taalregel("en", "Engels", 30, is_klein=False),
+        queries.Taalregel("xx-onbekend", "xx-onbekend", 12, is_klein=False),
+    ]
+
+
+# A table's text is in the PDF's content streams as glyph ids, not as text: poppler reads it.
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def _pdf_regels(pdf: bytes) -> list[str]:
+    """The PDF's lines as poppler lays them out, runs of spaces made one."""
+    assert PDFTOTEXT is not None
+    uit = subprocess.run([PDFTOTEXT, "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return [" ".join(r.split()) for r in uit.stdout.decode().splitlines()]
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
+async def test_the_pdf_holds_the_outreach_and_language_tables(client, mensen):
+    await seed_world(mensen)
+    bev = await gemeente_id("beverwijk")
+    peiling = await _peiling(bev, await _vraag(bev, "gemeente", utc(2025, 2, 1), "voorleggen"))
+    await _in_taal(peiling, "en", 3, utc(2025, 3, 1, 9))
+
+    regels = _pdf_regels((await client.get("/beverwijk/jaarverslag/2025/pdf")).content)
+
+    for regel in (
+        "Mensen bereikt buiten de peilingen, per vorm",
+        "Opiniebus 65",
+        "Sleutelfiguren 4",
+        TAALTABEL,
+        "Nederlands minder dan 10",  # seed_world: 6 Dutch answers in 2025
+        "Engels minder dan 10",
+    ):
+        assert regel in regels, (regel, regels)
