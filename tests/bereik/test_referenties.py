@@ -169,6 +169,9 @@ async def test_the_page_saves_the_table_and_shows_totals_and_shares_in_dutch(als
     assert pagina.text.count('inputmode="numeric"') == 7  # five age bands, two kernen
     assert 'value="CBS StatLine, 1 januari 2026"' in pagina.text
     assert "Laatst opgeslagen op" in pagina.text
+    # The trail names the change in words.
+    spoor = await als_beheerder.get("/beheer/spoor")
+    assert "Referentiecijfers gewijzigd" in spoor.text
 
 
 async def test_a_wrong_cell_comes_back_on_the_form_with_the_other_cells_kept(als_beheerder):
