@@ -17,9 +17,11 @@ language of the paper is stored with the response.
 
 from __future__ import annotations
 
+import bisect
 import secrets
 import shutil
 import subprocess
+import sys
 from functools import cache
 from typing import Any
 
@@ -49,8 +51,9 @@ _GEEN_LETTERTYPE = taal.N_(
 )
 
 
-async def _talen(formulier: Formulier) -> list[talen.Taal]:
-    """Dutch first, then the languages the council translated completely."""
+async def talen_op_papier(formulier: Formulier) -> list[talen.Taal]:
+    """Dutch first, then the languages the council translated completely: the languages the
+    form prints in (less niet_te_printen) and a typed-in form may be in."""
     nl = talen.taal_info(talen.NL)
     assert nl is not None  # Babel knows Dutch
     return [nl, *await talen.aangeboden(formulier)]
@@ -59,7 +62,7 @@ async def _talen(formulier: Formulier) -> list[talen.Taal]:
 async def _taal(formulier: Formulier, code: str) -> talen.Taal | None:
     """The offered language behind `code`, or None for an unknown or unfinished one."""
     gezocht = talen.normalise(code or talen.NL)
-    return next((t for t in await _talen(formulier) if t.code == gezocht), None)
+    return next((t for t in await talen_op_papier(formulier) if t.code == gezocht), None)
 
 
 @cache
@@ -85,7 +88,14 @@ def _tekensets() -> tuple[tuple[int, int], ...] | None:
             reeksen.add((int(begin, 16), int(eind or begin, 16)))
         except ValueError:
             continue
-    return tuple(sorted(reeksen))
+    # Merged into ranges that do not overlap, so one bisect finds a character.
+    samen: list[tuple[int, int]] = []
+    for van, tot in sorted(reeksen):
+        if samen and van <= samen[-1][1] + 1:
+            samen[-1] = (samen[-1][0], max(samen[-1][1], tot))
+        else:
+            samen.append((van, tot))
+    return tuple(samen)
 
 
 def zonder_lettertype(tekst: str) -> str:
@@ -100,13 +110,15 @@ def zonder_lettertype(tekst: str) -> str:
         # Spaces and joiners have no glyph of their own: nothing to miss.
         if teken.isspace() or code in (0x200C, 0x200D, 0x200E, 0x200F):
             continue
-        if not any(begin <= code <= eind for begin, eind in reeksen):
+        plek = bisect.bisect_right(reeksen, (code, sys.maxunicode + 1)) - 1
+        if plek < 0 or reeksen[plek][1] < code:
             ontbreekt.append(teken)
     return "".join(ontbreekt)
 
 
-async def _niet_te_printen(formulier: Formulier) -> set[str]:
-    """The offered languages whose translation has characters no installed font has."""
+async def niet_te_printen(formulier: Formulier) -> set[str]:
+    """The offered languages whose translation has characters no installed font has: their PDF
+    is refused (409) and the paper pages say why, instead of a form of empty boxes."""
     vertaald = await talen.vertalingen(formulier)
     return {
         t.code
@@ -156,7 +168,7 @@ async def _pdf(settings: Settings, formulier: Formulier, code: str, *, groot: bo
         # An unknown tag, or a language whose translation is not finished: no half-Dutch form.
         raise NotFoundException()
     if formtaal.code != talen.NL:
-        if formtaal.code in await _niet_te_printen(formulier):
+        if formtaal.code in await niet_te_printen(formulier):
             melding = taal.gettext("Voor het %(taal)s is op deze server geen lettertype.") % {
                 "taal": formtaal.naam_nl
             }
@@ -210,7 +222,7 @@ async def _invoer(
     status: int = 200,
 ) -> Template:
     mag = await domain.papier_mag(formulier)
-    aangeboden = await _talen(formulier)
+    aangeboden = await talen_op_papier(formulier)
     context: dict[str, Any] = {
         "gemeente": gemeente_info,
         "peiling": formulier,
@@ -227,7 +239,7 @@ async def _invoer(
         # typed in without choosing Arabic each time.
         "talen": aangeboden,
         "formtaal": formtaal,
-        "niet_te_printen": await _niet_te_printen(formulier),
+        "niet_te_printen": await niet_te_printen(formulier),
     }
     return Template("peilingen/papier.html", status_code=status, context=context, headers=NO_STORE)
 
