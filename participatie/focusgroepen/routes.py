@@ -27,6 +27,7 @@ from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
 from participatie.taal import N_
 from participatie.taal import gettext as _
+from participatie.taalhulp import domain as taalhulp
 from participatie.vragen import domain as vragen
 
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
@@ -137,6 +138,8 @@ async def _groep_page(
             "STEUN_LABELS": _vertaald(STEUN_LABELS),
             "fouten": fouten or {},
             "invoer": {**LEGE_INVOER, **(invoer or {})},
+            # The B1 signal of the agenda in the planning form: empty, or the refused text.
+            "signalen": await taalhulp.meet_alle({"agenda": (invoer or {}).get("agenda", "")}),
             "melding": melding,
             "bewaartermijn": bewaartermijn,
             "toestemming_tekst": domain.toestemming_tekst(bewaartermijn),
@@ -531,6 +534,7 @@ async def _bijeenkomst_page(
 ) -> Template:
     bijeenkomst = await _bijeenkomst(user, gemeente_info, groep_id, bijeenkomst_id)
     groep = await domain.load_groep(groep_id)
+    waarden = {**queries.invoer_van(bijeenkomst), **(invoer or {})}
     return Template(
         "focusgroepen/bijeenkomst.html",
         status_code=status,
@@ -539,7 +543,9 @@ async def _bijeenkomst_page(
             "groep": groep,
             "bijeenkomst": bijeenkomst,
             "leden": await queries.leden(groep_id, bijeenkomst_id=bijeenkomst_id),
-            "invoer": {**queries.invoer_van(bijeenkomst), **(invoer or {})},
+            "invoer": waarden,
+            # The B1 signal of the agenda the residents got, or of the refused new one.
+            "signalen": await taalhulp.meet_alle({"agenda": waarden["agenda"]}),
             "fouten": fouten or {},
             "begonnen": bijeenkomst["begint_at"] <= tijd.now(),
             "ANTWOORD_LABELS": _vertaald(ANTWOORD_LABELS),
