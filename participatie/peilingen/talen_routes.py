@@ -273,8 +273,10 @@ async def preview(
 ) -> Template:
     """The form as a resident would see it in this language; an untranslated text stays Dutch."""
     formulier = await _beheer(user, peiling_id)
-    _info, teksten = await _taal_van(formulier, code)
+    info, teksten = await _taal_van(formulier, code)
     context: dict[str, Any] = _form_context(talen.vertaal(formulier, teksten), actie="", voorbeeld=True)
+    # The resident's form lays the poll's texts out right to left when this says so.
+    context["rtl"] = info.richting == "rtl"
     return Template("peilingen/formulier.html", context=context, headers=NO_STORE)
 
 

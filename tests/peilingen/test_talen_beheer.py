@@ -372,6 +372,7 @@ async def test_the_council_adds_translates_and_removes_a_language_without_javasc
     assert "Alles is vertaald. Inwoners kunnen deze taal kiezen." in na.text
     assert "Klaar: inwoners kunnen deze taal kiezen" in overzicht.text
     assert voorbeeld.status_code == 200 and "ع titel" in voorbeeld.text
+    assert "Versturen kan hier niet." in voorbeeld.text  # a preview: nothing to send
 
     bevestig = await client.get(f"{pad}/talen?weghalen=ar")
     weg = await post_form(client, f"{pad}/talen/ar/weghalen", {})
