@@ -345,7 +345,7 @@ async def test_the_arabic_paper_html_is_right_to_left_and_its_instructions_engli
     assert "Zet een kruisje" not in html
 
 
-@pytest.mark.parametrize("taal", ["xx", "zz-ZZ", "de", "ar%00", "<script>", "a" * 500, "tr"])
+@pytest.mark.parametrize("taal", ["xx", "zz-ZZ", "de", "ar%00", "ar\x00", "<script>", "a" * 500, "tr", "ar-"])
 async def test_an_unknown_or_unfinished_language_is_a_404_never_a_500(client, settings, mensen, taal):
     formulier = await _poll(mensen)
     await add_taal(formulier, "ar")
@@ -356,10 +356,13 @@ async def test_an_unknown_or_unfinished_language_is_a_404_never_a_500(client, se
     for rest in ("/papier/pdf", "/papier/groot/pdf"):
         response = await client.get(_pad(formulier, rest) + "?" + urlencode({"taal": taal}))
         assert response.status_code == 404, (rest, taal)
+        if "\x00" not in taal:  # security.py answers a NUL byte in the address before any route
+            assert response.headers["content-type"].startswith("text/html")
     # The entry screen falls back to Dutch.
     page = await client.get(_pad(formulier, "/papier") + "?" + urlencode({"taal": taal}))
-    assert page.status_code == 200
-    assert '<option value="nl" selected>' in page.text
+    assert page.status_code == (404 if "\x00" in taal else 200)
+    if page.status_code == 200:
+        assert '<option value="nl" selected>' in page.text
 
 
 async def test_the_entry_page_links_the_form_in_every_offered_language(client, settings, mensen):
