@@ -303,5 +303,5 @@ async def bereken(vraag_id: int, vraag: dict[str, Any] | None = None) -> Bereik:
 
 async def samenvatting(vraag: dict[str, Any]) -> Bereik:
     """The vraag page's short summary (registered as a panel by the app: vragen builds on none
-    of bereik)."""
-    return await bereken(vraag["id"], vraag)
+    of bereik). Reads the vraag again: a panel may be handed only its id and step."""
+    return await bereken(vraag["id"])
