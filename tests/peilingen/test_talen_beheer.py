@@ -481,3 +481,20 @@ async def test_the_builder_links_to_the_languages_and_shows_their_state(client, 
     deel = stand.text.split('<div id="talen-stand">')[1].split("</div>")[0]
     assert "Türkçe</span> (Turks)" in deel
     assert f"Nog {len(talen.nodig(await _formulier(peiling_id)))} teksten te vertalen" in deel
+
+
+async def test_the_pages_read_in_english_name_languages_in_english(client, mensen):
+    peiling_id = await _als_raadslid(client, mensen)
+    pad = f"/raad/beverwijk/peilingen/{peiling_id}"
+    client.cookies.set("taal", "en")
+
+    toegevoegd = await post_form(client, f"{pad}/talen", {"taal": "Arabic"})
+    lijst = await client.get(f"{pad}/talen")
+    pagina = await client.get(f"{pad}/talen/ar")
+    dubbel = await post_form(client, f"{pad}/talen", {"taal": "ar"})
+
+    assert toegevoegd.headers["location"] == f"{pad}/talen/ar"
+    assert "Languages of the poll" in lijst.text
+    assert '<span lang="ar" dir="rtl">العربية</span> (Arabic)' in lijst.text
+    assert "Translate into Arabic" in pagina.text and "Save translation" in pagina.text
+    assert "Arabic is already part of this poll." in dubbel.text
