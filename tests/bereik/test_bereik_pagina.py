@@ -5,18 +5,28 @@ doelgroep and outreach forms without JavaScript (redirect and confirmation; a Du
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import urlencode
 
 import pytest
 
+from participatie.bereik import activiteiten, doelgroep
 from participatie.bereik.tables import Bereikactiviteit, Doelgroepcategorie
 from participatie.kenmerken import LEEFTIJDEN
 from participatie.peilingen.tables import Peiling, Status
 from participatie.rapporten import domain as rapporten
 from participatie.rapporten import inhoud
 from tests.bereik.test_vertegenwoordiging import BEVOLKING, met_antwoorden, referenties
-from tests.conftest import csrf_token, login, post_form
+from tests.conftest import PASSWORD, csrf_token, login, post_form
+from tests.e2e.conftest import (  # noqa: F401 -- fixtures, used by name
+    _chromium,
+    assert_accessible,
+    assert_fits_width,
+    browser,
+    live_server,
+    log_in,
+)
 from tests.peilingen.test_domain import _vraag_in_voorleggen
 
 KEES = "kees@beverwijk.example"
@@ -265,3 +275,54 @@ async def test_the_report_shows_the_table_with_small_groups_hidden(mensen):
     assert cel(html, "41-65", "Bereikt") == "80"
     assert ">3<" not in html and ">12<" not in html
     assert sorted(LEEFTIJDEN) == sorted(re.findall(r'data-categorie="([^"]+)"', html))
+
+
+# --- in a real chromium (the screens do not depend on the engine: SQLite only) ---------------
+
+SCHERMEN = os.environ.get("PARTICIPATIE_SCREENSHOTS")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("breedte", [320, 1280])
+async def test_the_page_fits_is_accessible_and_stacks_on_a_phone(breedte, live_server, browser, mensen):  # noqa: F811
+    await referenties({"leeftijd": BEVOLKING, "kern": {"Beverwijk": 37500, "Wijk aan Zee": 2350}})
+    vraag_id, _, _ = await met_antwoorden(
+        mensen, {"16-25": 9, "26-40": 60, "41-65": 80, "66-80": 50, "80+": 12}
+    )
+    await doelgroep.save_doelgroep(vraag_id, mensen["raadslid"], {"leeftijd": ["66-80", "80+", "41-65"]})
+    for omschrijving, aantal, kern in [
+        ("Voedselbank Beverwijk", "23", "Beverwijk"),
+        ("Dorpshuis De Moriaan", "14", "Wijk aan Zee"),
+    ]:
+        await activiteiten.add_activiteit(
+            vraag_id,
+            mensen["raadslid"],
+            vorm="bezoek_op_locatie",
+            omschrijving=omschrijving,
+            datum="05-11-2026",
+            aantal=aantal,
+            kern=kern,
+            leeftijd="66-80",
+        )
+    context = await browser.new_context(viewport={"width": breedte, "height": 900}, locale="nl-NL")
+    page = await context.new_page()
+    await log_in(page, live_server, KEES, PASSWORD)
+    await page.goto(live_server + pad(vraag_id))
+    # A refused activity: the message on the form, the page still fits.
+    await page.get_by_label("Hoeveel mensen sprak u?").fill("veel")
+    await page.get_by_role("button", name="Activiteit vastleggen").click()
+    await page.wait_for_load_state()
+
+    assert await page.locator("#fout-aantal").is_visible()
+    await assert_fits_width(page)
+    await assert_accessible(page)
+    rij = page.locator("table.bereik-tabel tbody tr").first
+    assert await rij.evaluate("tr => getComputedStyle(tr).display") == (
+        "block" if breedte < 768 else "table-row"
+    )
+    cijfer = page.locator('table.bereik-tabel tr[data-categorie="41-65"] td[data-aantal]').first
+    # Numbers line up on the right, in the table and in the stacked blocks alike.
+    assert await cijfer.evaluate("td => getComputedStyle(td).textAlign") == "right"
+    if SCHERMEN:
+        await page.screenshot(path=f"{SCHERMEN}/bereik-{breedte}.png", full_page=True)
+    await context.close()
