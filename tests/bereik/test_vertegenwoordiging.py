@@ -413,3 +413,33 @@ async def test_an_activity_in_the_future_is_refused(mensen):
     assert refused.value.fouten == {
         "datum": "Een activiteit legt u vast als die geweest is: kies vandaag of eerder."
     }
+
+
+async def test_an_ijmond_wide_vraag_compares_with_the_whole_region(mensen):
+    from participatie.vragen.tables import Vraag
+
+    await referenties({"leeftijd": {"16-25": 1000, "80+": 1000}})
+    await referenties({"leeftijd": {"16-25": 3000, "80+": 1000}}, slug="velsen")
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    await Vraag.update({Vraag.scope: "regio"}).where(Vraag.id == vraag_id)
+    peiling_id, keuzes = await peiling_met_kenmerk(
+        mensen["raadslid"], vraag_id, "kern", [*KERNEN["beverwijk"], *KERNEN["velsen"]]
+    )
+    await antwoorden(peiling_id, keuzes["item"], keuzes["IJmuiden"], 10)
+    await activiteiten.add_activiteit(
+        vraag_id,
+        mensen["velsen"],
+        vorm="sleutelfiguren",
+        omschrijving="Moskee",
+        datum="01-11-2026",
+        aantal="20",
+        kern="IJmuiden",
+        leeftijd="16-25",
+    )
+
+    leeftijd, kern = (await vertegenwoordiging.bereken(vraag_id)).tabellen
+
+    # Velsen's council works on it too, and Velsen's kernen and figures count with Beverwijk's.
+    assert [r.categorie for r in kern.rijen] == [k for kernen in KERNEN.values() for k in kernen]
+    assert rijen(kern)["IJmuiden"] == (30, 100.0, None, "geen cijfer")
+    assert [r.referentie for r in leeftijd.rijen] == [66.7, None, None, None, 33.3]
