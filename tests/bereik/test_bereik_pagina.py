@@ -277,6 +277,22 @@ async def test_the_report_shows_the_table_with_small_groups_hidden(mensen):
     assert sorted(LEEFTIJDEN) == sorted(re.findall(r'data-categorie="([^"]+)"', html))
 
 
+async def test_the_page_in_english_keeps_the_rule_and_the_hidden_groups(client, mensen):
+    await referenties({"leeftijd": BEVOLKING})
+    aantallen = {"16-25": 9, "26-40": 60, "41-65": 80, "66-80": 50, "80+": 12}
+    vraag_id, _, _ = await met_antwoorden(mensen, aantallen)
+    await login(client, KEES)
+    client.cookies.set("taal", "en")
+
+    html = (await client.get(pad(vraag_id))).text
+
+    assert "<h1>Whom have we reached?</h1>" in html
+    assert "less than half its share of the inhabitants" in html
+    assert cel(html, "16-25", "Reached") == "fewer than 10"
+    assert cel(html, "16-25", "Judgement") == "Under-represented"
+    assert cel(html, "26-40", "Share of whom we reached") == "28.4%"
+
+
 # --- in a real chromium (the screens do not depend on the engine: SQLite only) ---------------
 
 SCHERMEN = os.environ.get("PARTICIPATIE_SCREENSHOTS")
