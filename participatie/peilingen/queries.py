@@ -16,12 +16,14 @@ from participatie.peilingen.tables import (
     Bron,
     Kiosk,
     Peiling,
+    Peilingtaal,
     Soort,
     Status,
     Teller,
     Uitnodiging,
     Waarde,
 )
+from participatie.peilingen.talen import taal_info
 
 MIN_GROEP = 10  # a breakdown never shows a group smaller than this
 
@@ -162,6 +164,15 @@ class Uitslag:
     uitsplitsingen: dict[int, Uitsplitsing] = field(default_factory=dict)
     # Responses per way in (Bron), every way listed, also at 0: (bron, count) in Bron order.
     per_bron: list[tuple[Bron, int]] = field(default_factory=list)
+    # Responses per language the form was in; empty for a poll only ever in Dutch.
+    per_taal: list[TaalAantal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TaalAantal:
+    code: str  # "nl", "ar"
+    naam: str  # in Dutch: the results are read in Dutch ("Arabisch")
+    aantal: int | None  # None: hidden, fewer than MIN_GROEP (the small-group rule)
 
 
 def _labels(item: FormItem) -> list[tuple[Any, str]]:
@@ -194,6 +205,42 @@ async def per_bron(peiling_id: int) -> list[tuple[Bron, int]]:
     )
     counts = {r["bron"]: r["n"] for r in rows}
     return [(bron, counts.get(bron.value, 0)) for bron in Bron]
+
+
+async def per_taal(peiling_id: int, totaal: int) -> list[TaalAantal]:
+    """How many answered in each language: Dutch first, then the poll's languages in the order
+    added, then any other language answers were stored in (a language removed later). Empty
+    when the poll was only ever in Dutch. A rare language in a small poll is a person, so the
+    results page's small-group rule applies (hidden_groups): under MIN_GROEP is hidden, and
+    when that is one language only, the next smallest too."""
+    talen = [
+        r["taal"]
+        for r in await Peilingtaal.select(Peilingtaal.taal)
+        .where(Peilingtaal.peiling == peiling_id)
+        .order_by(Peilingtaal.id)
+    ]
+    rows = (
+        await Antwoord.select(Antwoord.taal, Count(Antwoord.id, alias="n"))
+        .where(Antwoord.peiling == peiling_id)
+        .group_by(Antwoord.taal)
+    )
+    counts = {r["taal"]: int(r["n"]) for r in rows}
+    codes = list(dict.fromkeys(["nl", *talen, *sorted(counts)]))
+    if len(codes) < 2:
+        return []
+    sizes = {code: counts.get(code, 0) for code in codes}
+    # A language nobody answered in points at nobody: shown as 0, and left out of the rule,
+    # or it would hide a real group next to it for no reason.
+    hidden = hidden_groups({code: n for code, n in sizes.items() if n}, totaal)
+    result = []
+    for code in codes:
+        info = taal_info(code)
+        result.append(
+            TaalAantal(
+                code=code, naam=info.naam_nl if info else code, aantal=None if code in hidden else sizes[code]
+            )
+        )
+    return result
 
 
 async def count_papier(peiling_id: int) -> int:
@@ -277,7 +324,11 @@ async def results(formulier: Formulier, *, achtergrond_id: int | None = None) ->
         uitslagen.append(result)
 
     uitslag = Uitslag(
-        totaal=totaal, per_uur=per_uur, items=uitslagen, per_bron=await per_bron(formulier.peiling_id)
+        totaal=totaal,
+        per_uur=per_uur,
+        items=uitslagen,
+        per_bron=await per_bron(formulier.peiling_id),
+        per_taal=await per_taal(formulier.peiling_id, totaal),
     )
     achtergrond = next((i for i in items if i.id == achtergrond_id and i.is_achtergrond), None)
     if achtergrond is not None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from litestar import Request, Router, get, post
@@ -32,7 +34,7 @@ from participatie.accounts.tables import Rol
 from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer, TeVaak
 from participatie.invoer import read_form
-from participatie.peilingen import adressen, domain, export, papier, queries
+from participatie.peilingen import adressen, domain, export, papier, queries, talen
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.rapporten import domain as rapporten
@@ -581,6 +583,80 @@ def _browser_cookie(request: Request, settings: Settings) -> list[Cookie]:
     ]
 
 
+@dataclass(frozen=True)
+class Peilingtaal:
+    """The language a resident reads a poll in: the form in it, and the platform's own texts.
+
+    `gekozen` is None for Dutch (the poll's own text). The platform's texts (buttons, errors,
+    headings) follow the site language for Dutch; for any other poll language they are English:
+    the poll's own language when it is English, otherwise the most widely read of the two we
+    have, marked as such while the poll's texts carry their own lang (WCAG 3.1.2)."""
+
+    formulier: Formulier
+    gekozen: talen.Taal | None
+    aangeboden: tuple[talen.Taal, ...]
+    platform: str
+
+    @property
+    def code(self) -> str:
+        return self.gekozen.code if self.gekozen else talen.NL
+
+    @property
+    def rtl(self) -> bool:
+        return self.gekozen is not None and self.gekozen.richting == "rtl"
+
+    @property
+    def attr(self) -> Markup:
+        """The lang (and dir) of the poll's own texts where they differ from the page's."""
+        if self.code == self.platform:
+            return Markup("")
+        richting = f' dir="{self.gekozen.richting}"' if self.gekozen else ""
+        return Markup(f' lang="{self.code}"{richting}')  # noqa: S704 - a code from our own list
+
+    def query(self, taal_code: str, **extra: str) -> str:
+        """ "?taal=ar&code=..." for a link in `taal_code` ("nl": without taal)."""
+        params = {"taal": taal_code} if taal_code != talen.NL else {}
+        params.update({k: v for k, v in extra.items() if v})
+        return f"?{urlencode(params)}" if params else ""
+
+
+async def _peilingtaal(formulier: Formulier, gevraagd: str | None) -> Peilingtaal:
+    """The poll in the language asked for, when it is offered; anything else (unknown, not
+    offered, not complete, hostile) gets the Dutch form, never an error."""
+    aangeboden = tuple(await talen.aangeboden(formulier))
+    code = talen.normalise((gevraagd or "")[:40]) if gevraagd else ""
+    gekozen = next((t for t in aangeboden if t.code == code), None)
+    if gekozen is None:
+        return Peilingtaal(formulier, None, aangeboden, taal.huidige_taal())
+    teksten = (await talen.vertalingen(formulier)).get(gekozen.code, {})
+    return Peilingtaal(talen.vertaal(formulier, teksten), gekozen, aangeboden, taal.EN)
+
+
+class _TaalTemplate(Template):
+    """A page rendered with the platform's texts in one language (Peilingtaal.platform)."""
+
+    def __init__(self, *args: Any, platform: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.platform = platform
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
+        with taal.in_taal(self.platform):
+            return super().to_asgi_response(*args, **kwargs)
+
+
+def _taal_context(pt: Peilingtaal, pad: str, **extra: str) -> dict[str, Any]:
+    """What the resident's pages need to show the language picker and mark the languages."""
+    nl = talen.taal_info(talen.NL)
+    keuzes = [(nl, pt.query(talen.NL, **extra))] if pt.aangeboden else []
+    keuzes += [(t, pt.query(t.code, **extra)) for t in pt.aangeboden]
+    return {
+        "peiling_taal": pt,
+        "taal_attr": pt.attr,
+        "rtl": pt.rtl,
+        "taal_keuzes": [(t, f"{pad}{q}") for t, q in keuzes],
+    }
+
+
 def _form_context(
     formulier: Formulier,
     *,
@@ -591,9 +667,12 @@ def _form_context(
     kiosk: bool = False,
     voorbeeld: bool = False,
     code: str = "",
+    pt: Peilingtaal | None = None,
 ) -> dict[str, Any]:
     vragen_zichtbaar = formulier.items
+    pt = pt or Peilingtaal(formulier, None, (), taal.huidige_taal())
     return {
+        **_taal_context(pt, "/kiosk" if kiosk else f"/p/{formulier.sleutel}", code=code),
         "items_html": "",
         "peiling": formulier,
         "items": vragen_zichtbaar,
@@ -611,6 +690,7 @@ def _form_context(
         "thema": formulier.thema,
         "kiosk_wacht": KIOSK_WACHT_S,
         "kiosk_klaar": False,
+        "aantal_talen": len(pt.aangeboden),
     }
 
 
@@ -633,12 +713,18 @@ async def _verder(formulier: Formulier) -> dict[str, Any]:
     }
 
 
-async def _not_open_page(formulier: Formulier, status: int = 200, *, kiosk: bool = False) -> Template:
-    return Template(
+async def _not_open_page(
+    formulier: Formulier, status: int = 200, *, kiosk: bool = False, pt: Peilingtaal | None = None
+) -> Template:
+    pt = pt or Peilingtaal(formulier, None, (), taal.huidige_taal())
+    formulier = pt.formulier
+    return _TaalTemplate(
         "peilingen/niet_open.html",
+        platform=pt.platform,
         status_code=status,
         context={
             **(await _verder(formulier)),
+            **_taal_context(pt, "/kiosk" if kiosk else f"/p/{formulier.sleutel}"),
             "kiosk": kiosk,
             "peiling": formulier,
             "thema": formulier.thema,
@@ -655,27 +741,34 @@ async def answer_page(
     request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
 ) -> Template:
     formulier = await _public(sleutel)
-    if not domain.is_open(formulier):
-        return await _not_open_page(formulier)
-    context = _form_context(formulier, actie=f"/p/{sleutel}", code=request.query_params.get("code", "")[:20])
-    context["items_html"] = _blank_items(formulier)
-    return Template(
+    pt = await _peilingtaal(formulier, request.query_params.get("taal"))
+    with taal.in_taal(pt.platform):
+        if not domain.is_open(formulier):
+            return await _not_open_page(formulier, pt=pt)
+        context = _form_context(
+            pt.formulier, actie=f"/p/{sleutel}", code=request.query_params.get("code", "")[:20], pt=pt
+        )
+        context["items_html"] = _blank_items(pt)
+    return _TaalTemplate(
         "peilingen/formulier.html",
+        platform=pt.platform,
         context=context,
         cookies=_browser_cookie(request, settings),
         headers={"Cache-Control": "no-store"},
     )
 
 
-_blank_cache: dict[tuple[int, str, int, str], Markup] = {}
+_blank_cache: dict[tuple[int, str, int, str, str], Markup] = {}
 
 
-def _blank_items(formulier: Formulier) -> Markup:
+def _blank_items(pt: Peilingtaal) -> Markup:
     """The poll's questions with nothing filled in, rendered once per poll version: every
     first visit shows the same, and it was a third of the page's cost."""
     # The random sleutel keeps two databases (tests, benchmarks) from sharing an entry.
     # And the language: the first visitor's language must not be served to everyone.
-    key = (formulier.peiling_id, formulier.sleutel, formulier.versie, taal.huidige_taal())
+    # And the poll's language, which the same visitor may switch.
+    formulier = pt.formulier
+    key = (formulier.peiling_id, formulier.sleutel, formulier.versie, taal.huidige_taal(), pt.code)
     html = _blank_cache.get(key)
     if html is None:
         if len(_blank_cache) > 200:
@@ -684,7 +777,15 @@ def _blank_items(formulier: Formulier) -> Markup:
         html = Markup(  # noqa: S704 - the output of our own autoescaping template
             sjablonen.environment()
             .get_template("peilingen/_items.html")
-            .render(items=formulier.items, aantal=len(formulier.items), gekozen={}, fouten={}, Soort=Soort)
+            .render(
+                items=formulier.items,
+                aantal=len(formulier.items),
+                gekozen={},
+                fouten={},
+                Soort=Soort,
+                taal_attr=pt.attr,
+                rtl=pt.rtl,
+            )
         )
         _blank_cache[key] = html
     return html
@@ -716,9 +817,19 @@ async def submit(
     request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
 ) -> Template | Redirect:
     formulier = await _public(sleutel)
-    if not domain.is_open(formulier):
-        return await _not_open_page(formulier, status=409)
     data = await _form_values(request)
+    # The form carries its language: errors come back in it, and the answer counts under it.
+    pt = await _peilingtaal(formulier, (data.get("taal") or [""])[0])
+    with taal.in_taal(pt.platform):
+        return await _submit(request, settings, sleutel, pt, data)
+
+
+async def _submit(
+    request: Request, settings: Settings, sleutel: str, pt: Peilingtaal, data: dict[str, list[str]]
+) -> Template | Redirect:
+    formulier = pt.formulier
+    if not domain.is_open(formulier):
+        return await _not_open_page(formulier, status=409, pt=pt)
     secret = settings.secret_key
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     code = (data.get("code") or [""])[0].strip().upper().replace(" ", "")
@@ -743,8 +854,9 @@ async def submit(
         )
         bron = "link"
     if fouten:
-        return _answer_again(formulier, f"/p/{sleutel}", fouten, data, code)
+        return _answer_again(pt, f"/p/{sleutel}", fouten, data, code)
     drempels = _drempels(settings)
+    bedankt = f"/p/{sleutel}/bedankt"
     try:
         ontvangen = await domain.submit(
             formulier,
@@ -754,23 +866,24 @@ async def submit(
             code_hashes=code_hashes,
             adres_sleutel=adres_sleutel,
             drempels=drempels,
+            taal=pt.code,
         )
     except domain.AlBeantwoord:
-        return Redirect(path=f"/p/{sleutel}/bedankt?al=1")
+        return Redirect(path=bedankt + pt.query(pt.code, al="1"))
     except domain.NietOpen as exc:
-        return await _not_open_page(formulier, status=exc.status)
+        return await _not_open_page(formulier, status=exc.status, pt=pt)
     except (domain.OngeldigeCode, domain.TeVeelCodes) as exc:
         # About the code: the message goes by the code field.
-        return _answer_again(formulier, f"/p/{sleutel}", {"code": exc.melding}, data, code, refusal=exc)
+        return _answer_again(pt, f"/p/{sleutel}", {"code": exc.melding}, data, code, refusal=exc)
     except domain.TeVeelInzendingen as exc:
-        return _answer_again(formulier, f"/p/{sleutel}", {}, data, code, melding=exc.melding, refusal=exc)
+        return _answer_again(pt, f"/p/{sleutel}", {}, data, code, melding=exc.melding, refusal=exc)
     await _slow_down_if_busy(ontvangen, drempels)
     # The proof that this browser just answered: it may leave one address (adressen.py).
-    return Redirect(path=f"/p/{sleutel}/bedankt", cookies=[_adres_bewijs_cookie(settings, formulier)])
+    return Redirect(path=bedankt + pt.query(pt.code), cookies=[_adres_bewijs_cookie(settings, formulier)])
 
 
 def _answer_again(
-    formulier: Formulier,
+    pt: Peilingtaal,
     actie: str,
     fouten: dict[str, str],
     data: dict[str, list[str]],
@@ -784,11 +897,19 @@ def _answer_again(
     headers = {"Cache-Control": "no-store"}
     if isinstance(refusal, TeVaak):
         headers["Retry-After"] = str(refusal.retry_after)
-    return Template(
+    return _TaalTemplate(
         "peilingen/formulier.html",
+        platform=pt.platform,
         status_code=refusal.status if refusal is not None else 422,
         context=_form_context(
-            formulier, actie=actie, fouten=fouten, gekozen=data, melding=melding, code=code, kiosk=kiosk
+            pt.formulier,
+            actie=actie,
+            fouten=fouten,
+            gekozen=data,
+            melding=melding,
+            code=code,
+            kiosk=kiosk,
+            pt=pt,
         ),
         headers=headers,
     )
@@ -797,6 +918,14 @@ def _answer_again(
 @get("/{sleutel:str}/bedankt", opt=PUBLIEK)
 async def thanks(request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]) -> Template:
     formulier = await _public(sleutel)
+    # The thank-you page stays in the language the form was answered in.
+    pt = await _peilingtaal(formulier, request.query_params.get("taal"))
+    with taal.in_taal(pt.platform):
+        return await _thanks(request, settings, pt)
+
+
+async def _thanks(request: Request, settings: Settings, pt: Peilingtaal) -> Template:
+    formulier = pt.formulier
     adres = request.query_params.get("adres")
     # After a mistyped or a refused address (leave_address redirected here): its message, and
     # what was typed. A refusal whose cookie has expired still reads right: the page works out
@@ -813,11 +942,12 @@ async def thanks(request: Request, settings: NamedDependency[Settings], sleutel:
         geweigerd = (
             adressen.AdresGeweigerd(reden, fout.fouten.get(_RAPPORT) or None) if fout and reden else None
         )
-        return await _thanks_page(request, settings, formulier, geweigerd=geweigerd)
+        return await _thanks_page(request, settings, formulier, geweigerd=geweigerd, pt=pt)
     return await _thanks_page(
         request,
         settings,
         formulier,
+        pt=pt,
         al=request.query_params.get("al") == "1",
         opgeslagen=adres == "1",
         fouten=fout.fouten if fout else None,
@@ -858,8 +988,10 @@ async def _thanks_page(
     email: str = "",
     wil_vervolg: bool = False,
     geweigerd: adressen.AdresGeweigerd | None = None,
+    pt: Peilingtaal | None = None,
 ) -> Template:
     """The thank-you page; the address form only where an address would be kept."""
+    pt = pt or Peilingtaal(formulier, None, (), taal.huidige_taal())
     status = await adressen.adres_status(formulier.peiling_id)
     if geweigerd is not None:
         melding, rapport_pad = geweigerd.melding, geweigerd.rapport_pad
@@ -869,11 +1001,13 @@ async def _thanks_page(
         melding, rapport_pad = "", None
     heeft_bewijs = _adres_bewijs(request, settings, formulier) is not None
     base_url = settings.base_url.rstrip("/")
-    return Template(
+    return _TaalTemplate(
         "peilingen/bedankt.html",
+        platform=pt.platform,
         status_code=status_code,
         context={
             **(await _verder(formulier)),
+            **_taal_context(pt, f"/p/{formulier.sleutel}/bedankt"),
             "peiling": formulier,
             "al": al,
             "opgeslagen": opgeslagen,
@@ -898,11 +1032,11 @@ _RAPPORT = "_rapport"
 
 
 def _back_to_thanks(
-    settings: Settings, formulier: Formulier, adres: str, inhoud: adressen.Invulfout
+    settings: Settings, formulier: Formulier, adres: str, inhoud: adressen.Invulfout, taal_code: str = "nl"
 ) -> Redirect:
     """Post/Redirect/Get to the thank-you page, with `inhoud` in the short-lived sealed cookie."""
     return Redirect(
-        path=f"/p/{formulier.sleutel}/bedankt?adres={adres}",
+        path=f"/p/{formulier.sleutel}/bedankt?{_bedankt_query(adres, taal_code)}",
         status_code=303,
         cookies=[
             Cookie(
@@ -919,12 +1053,18 @@ def _back_to_thanks(
     )
 
 
+def _bedankt_query(adres: str, taal_code: str) -> str:
+    return urlencode({"adres": adres, **({"taal": taal_code} if taal_code != talen.NL else {})})
+
+
 @post("/{sleutel:str}/adres", opt=PUBLIEK)
 async def leave_address(
     request: Request, settings: NamedDependency[Settings], sleutel: FromPath[str]
 ) -> Template | Redirect:
     formulier = await _public(sleutel)
     data = await read_form(request)
+    # Back to the thank-you page in the language it was shown in (checked again there).
+    taal_code = (await _peilingtaal(formulier, data.get("taal", ""))).code
     try:
         await adressen.leave_address(
             formulier.peiling_id,
@@ -939,20 +1079,20 @@ async def leave_address(
         fout = adressen.Invulfout(
             email=data.get("email", "")[:320], wil_vervolg=data.get("vervolg") == "ja", fouten=exc.fouten
         )
-        return _back_to_thanks(settings, formulier, "fout", fout)
+        return _back_to_thanks(settings, formulier, "fout", fout, taal_code)
     except adressen.AdresGeweigerd as exc:
         # A refusal (closed, report sent, no proof, proof used) the same way: Back after it
         # shows the thank-you page, not the browser's "send the form again?". The address that
         # was typed is not carried: it will not be kept, so it need not be shown again.
         fouten = {_GEWEIGERD: exc.melding, _RAPPORT: exc.rapport_pad or ""}
         weigering = adressen.Invulfout(email="", wil_vervolg=False, fouten=fouten)
-        return _back_to_thanks(settings, formulier, "geweigerd", weigering)
+        return _back_to_thanks(settings, formulier, "geweigerd", weigering, taal_code)
     # The proof is used up: the browser may forget it, and the typo of a first try too.
     spent = [
         Cookie(key=name, value="", max_age=0, path=f"/p/{formulier.sleutel}")
         for name in (adressen.BEWIJS_COOKIE, adressen.FOUT_COOKIE)
     ]
-    return Redirect(path=f"/p/{sleutel}/bedankt?adres=1", cookies=spent)
+    return Redirect(path=f"/p/{sleutel}/bedankt?{_bedankt_query('1', taal_code)}", cookies=spent)
 
 
 def _kiosk_closed(status: int = 403) -> Template:
@@ -978,17 +1118,21 @@ async def kiosk_page(request: Request) -> Template:
     formulier = await _kiosk(request)
     if formulier is None:
         return _kiosk_closed()
-    if not domain.is_open(formulier):
-        return await _not_open_page(formulier, kiosk=True)
-    klaar = bool(request.query_params.get("klaar"))
-    melding = (
-        taal.gettext("Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt.")
-        if klaar
-        else ""
-    )
-    context = _form_context(formulier, actie="/kiosk", kiosk=True, melding=melding)
+    # `?taal=en` is also the kiosk's own switch of the site language (participatie/taal.py):
+    # for a poll with an English translation both mean the same.
+    pt = await _peilingtaal(formulier, request.query_params.get("taal"))
+    with taal.in_taal(pt.platform):
+        if not domain.is_open(formulier):
+            return await _not_open_page(formulier, kiosk=True, pt=pt)
+        klaar = bool(request.query_params.get("klaar"))
+        melding = (
+            taal.gettext("Dank u wel! Uw antwoorden zijn opgeslagen. Nu is de volgende aan de beurt.")
+            if klaar
+            else ""
+        )
+        context = _form_context(pt.formulier, actie="/kiosk", kiosk=True, melding=melding, pt=pt)
     context["kiosk_klaar"] = klaar
-    return Template("peilingen/formulier.html", context=context, headers=NO_STORE)
+    return _TaalTemplate("peilingen/formulier.html", platform=pt.platform, context=context, headers=NO_STORE)
 
 
 @post("/kiosk", opt=PUBLIEK)
@@ -998,12 +1142,21 @@ async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) ->
     formulier = await _kiosk(request)
     if formulier is None:
         return _kiosk_closed()
-    if not domain.is_open(formulier):
-        return await _not_open_page(formulier, status=409, kiosk=True)
     data = await _form_values(request)
+    pt = await _peilingtaal(formulier, (data.get("taal") or [""])[0])
+    with taal.in_taal(pt.platform):
+        return await _kiosk_submit(settings, pt, data)
+
+
+async def _kiosk_submit(
+    settings: Settings, pt: Peilingtaal, data: dict[str, list[str]]
+) -> Template | Redirect:
+    formulier = pt.formulier
+    if not domain.is_open(formulier):
+        return await _not_open_page(formulier, status=409, kiosk=True, pt=pt)
     gegeven, fouten = domain.parse_antwoorden(formulier, data)
     if fouten:
-        return _answer_again(formulier, "/kiosk", fouten, data, "", kiosk=True)
+        return _answer_again(pt, "/kiosk", fouten, data, "", kiosk=True)
     token = (data.get("formulier") or [""])[0][:64]
     drempels = _drempels(settings)
     try:
@@ -1013,16 +1166,18 @@ async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) ->
             bron="kiosk",
             deelname_sleutel=sleutels.keyed(settings.secret_key, f"kiosk:{token}"),
             drempels=drempels,
+            taal=pt.code,
         )
     except domain.AlBeantwoord:
         # The same form twice (a double tap): the first one counted.
         return Redirect(path="/kiosk?klaar=1", status_code=303)
     except domain.TeVeelInzendingen as exc:
-        return _answer_again(formulier, "/kiosk", {}, data, "", melding=exc.melding, kiosk=True, refusal=exc)
+        return _answer_again(pt, "/kiosk", {}, data, "", melding=exc.melding, kiosk=True, refusal=exc)
     except domain.NietOpen as exc:
-        return await _not_open_page(formulier, status=exc.status, kiosk=True)
+        return await _not_open_page(formulier, status=exc.status, kiosk=True, pt=pt)
     await _slow_down_if_busy(ontvangen, drempels)
-    # In Dutch, also after an English form: the thank-you page is the next resident's start.
+    # In Dutch, also after a form in another language: the thank-you page is the next
+    # resident's start, with the languages to pick from.
     return Redirect(path="/kiosk?klaar=1", status_code=303)
 
 
