@@ -387,8 +387,8 @@ def _invullen(template: str, wereld: Wereld) -> str:
         "sleutel": wereld.peiling_sleutel,
         "token": "verzonnen",
         "h": "verzonnen",
-    }
         "code": "en",  # a language the poll does not have (talen_routes)
+    }
     adres = template
     for naam, waarde in waarden.items():
         for soort in ("str", "int"):
