@@ -171,7 +171,7 @@ PADEN: dict[str, Pad] = {
     "/beheer/instellingen": Pad(B, _vast("/beheer/instellingen")),
     "/beheer/taal": Pad(B, _vast("/beheer/taal")),
     "/beheer/referenties": Pad(B, _vast("/beheer/referenties")),
-    "/beheer/referenties/{gemeente_slug:str}": Pad(B, _vast("/beheer/referenties/velsen")),
+    "/beheer/referenties/{slug:str}": Pad(B, _vast("/beheer/referenties/velsen")),
     "/account/wachtwoord": Pad(R, _vast("/account/wachtwoord")),
     "/raad/{gemeente:str}": Pad(R, _raad()),
     "/raad/{gemeente:str}/vragen": Pad(R, _raad("/vragen")),

@@ -137,9 +137,9 @@ async def _page(
     )
 
 
-@get("/{gemeente_slug:str}")
-async def referenties_page(request: Request[Any, Any, Any], gemeente_slug: FromPath[str]) -> Template:
-    gemeente = await _gemeente(gemeente_slug)
+@get("/{slug:str}")
+async def referenties_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+    gemeente = await _gemeente(slug)
     cijfers = await referenties.load_referenties(gemeente["id"])
     waarden = {k: {c: str(n) for c, n in cs.items()} for k, cs in cijfers.items()}
     melding = N_("De referentiecijfers zijn opgeslagen.") if request.query_params.get("klaar") == "1" else ""
@@ -148,24 +148,24 @@ async def referenties_page(request: Request[Any, Any, Any], gemeente_slug: FromP
     )
 
 
-@post("/{gemeente_slug:str}")
+@post("/{slug:str}")
 async def save_referenties(
-    request: Request[Any, Any, Any], user: NamedDependency[Ingelogd], gemeente_slug: FromPath[str]
+    request: Request[Any, Any, Any], user: NamedDependency[Ingelogd], slug: FromPath[str]
 ) -> Template | Redirect:
-    gemeente = await _gemeente(gemeente_slug)
+    gemeente = await _gemeente(slug)
     data = await read_form(request)
     waarden = {
         kenmerk: {
             c: data.get(referenties.veldnaam(kenmerk, n), "")
-            for n, c in enumerate(categorieen(kenmerk, gemeente_slug))
+            for n, c in enumerate(categorieen(kenmerk, slug))
         }
         for kenmerk in KENMERKEN
     }
     try:
-        await referenties.save_referenties(user, gemeente_slug, waarden, data.get("bron", ""))
+        await referenties.save_referenties(user, slug, waarden, data.get("bron", ""))
     except OngeldigeInvoer as exc:
         return await _page(gemeente, waarden, data.get("bron", ""), fouten=exc.fouten, status=422)
-    return Redirect(path=f"/beheer/referenties/{gemeente_slug}?klaar=1", status_code=303)
+    return Redirect(path=f"/beheer/referenties/{slug}?klaar=1", status_code=303)
 
 
 # --- the poll builder: one button per characteristic -----------------------------------------
