@@ -29,7 +29,7 @@ from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import text_field
 from participatie.peilingen import domain
 from participatie.peilingen.domain import FormItem, Formulier, PeilingError, Peilingrij
-from participatie.peilingen.tables import Peiling, Peilingtaal, Status, Vertaling
+from participatie.peilingen.tables import Item, Keuze, Peiling, Peilingtaal, Status, Vertaling
 from participatie.taal import gettext as _
 
 NL = "nl"
@@ -281,9 +281,27 @@ async def _wijzigbaar(user: Ingelogd, peiling_id: int) -> Peilingrij:
 
 
 async def _new_version(peiling_id: int) -> None:
-    # First in each transaction: on PostgreSQL the row lock makes two changes to one poll's
-    # languages wait for each other, so a count or a read before a write stays true.
+    # On PostgreSQL the row lock makes two changes to one poll's languages wait for each other,
+    # so a count or a read after it stays true until the commit.
     await Peiling.update({Peiling.versie: Peiling.versie + 1}).where(Peiling.id == peiling_id)
+
+
+_ITEMS = "SELECT id FROM item WHERE peiling = {}"
+_KEUZES = "SELECT id FROM keuze WHERE item IN (SELECT id FROM item WHERE peiling = {})"
+
+
+async def _lock(peiling_id: int) -> tuple[set[int], set[int]]:
+    """The poll's questions and choices as they are now, held until the commit; then the poll's
+    new version. The builder removes a question by deleting it (its choices and translations go
+    with it) before it raises the version: taking the questions first, in that same order, means
+    a removal and a change of translations wait for each other instead of deadlocking, and a
+    question removed meanwhile is not in the result (its translation would be refused by its
+    foreign key). SQLite has one writer at a time and no row locks."""
+    lock = "" if Item._meta.db.engine_type == "sqlite" else " FOR KEY SHARE"
+    items = {r["id"] for r in await Item.raw(_ITEMS + lock, peiling_id)}
+    keuzes = {r["id"] for r in await Keuze.raw(_KEUZES + lock, peiling_id)} if items else set()
+    await _new_version(peiling_id)
+    return items, keuzes
 
 
 async def _spoor(user: Ingelogd, actie: str, peiling: Peilingrij, **velden: dict[str, object]) -> None:
@@ -354,7 +372,7 @@ async def remove_taal(user: Ingelogd, peiling_id: int, code: str) -> None:
     peiling = await _wijzigbaar(user, peiling_id)
     tag = await _taal_van(peiling_id, code)
     async with Peiling._meta.db.transaction():
-        await _new_version(peiling_id)
+        await _lock(peiling_id)
         weg = (
             await Vertaling.delete()
             .where((Vertaling.peiling == peiling_id) & (Vertaling.taal == tag))
@@ -387,7 +405,15 @@ async def save_vertalingen(user: Ingelogd, peiling_id: int, code: str, values: d
     if fouten:
         raise OngeldigeInvoer(fouten)
     async with Peiling._meta.db.transaction():
-        await _new_version(peiling_id)
+        items, keuzes = await _lock(peiling_id)
+        # Read again under the lock: the language may have been removed since the form was
+        # checked (its translations would be orphaned).
+        await _taal_van(peiling_id, tag)
+        nieuw = {
+            (veld, item, keuze): tekst
+            for (veld, item, keuze), tekst in nieuw.items()
+            if (item is None or item in items) and (keuze is None or keuze in keuzes)
+        }
         rows = await Vertaling.select(
             Vertaling.id, Vertaling.veld, Vertaling.item, Vertaling.keuze, Vertaling.tekst
         ).where((Vertaling.peiling == peiling_id) & (Vertaling.taal == tag))

@@ -2,6 +2,7 @@
 both engines, through the domain and through the pages."""
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -498,3 +499,25 @@ async def test_the_pages_read_in_english_name_languages_in_english(client, mense
     assert '<span lang="ar" dir="rtl">العربية</span> (Arabic)' in lijst.text
     assert "Translate into Arabic" in pagina.text and "Save translation" in pagina.text
     assert "Arabic is already part of this poll." in dubbel.text
+
+
+@pytest.mark.parametrize("volgorde", list(itertools.permutations(range(3))))
+async def test_a_save_racing_a_removal_stores_nothing_orphaned(mensen, volgorde):
+    """A save of translations, the removal of a question and the removal of the language, at
+    once, started in every order: no deadlock, no error but a refusal, nothing orphaned."""
+    peiling_id = await make_peiling(mensen, publish=False)
+    raadslid = mensen["raadslid"]
+    await talen.add_taal(raadslid, peiling_id, "en")
+    formulier = await _formulier(peiling_id)
+    teksten = _alles(formulier)
+    acties = [
+        lambda: talen.save_vertalingen(raadslid, peiling_id, "en", teksten),
+        lambda: domain.remove_item(raadslid, formulier.items[0].id),
+        lambda: talen.remove_taal(raadslid, peiling_id, "en"),
+    ]
+
+    uitkomsten = await asyncio.gather(*(acties[i]() for i in volgorde), return_exceptions=True)
+
+    assert all(u is None or isinstance(u, (int, domain.PeilingError)) for u in uitkomsten), uitkomsten
+    assert await Peilingtaal.count() == 0
+    assert await Vertaling.count() == 0
