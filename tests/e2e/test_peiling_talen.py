@@ -16,7 +16,9 @@ from playwright.async_api import Browser, Page
 
 from participatie.peilingen import domain
 from participatie.peilingen.tables import Antwoord
+from tests.conftest import PASSWORD
 from tests.e2e import bewijs
+from tests.e2e.conftest import log_in
 from tests.peilingen.test_domain import make_peiling
 from tests.peilingen.test_papier import ARABISCH, add_taal
 from tests.peilingen.test_talen_publiek import ENGELS
@@ -119,3 +121,13 @@ async def test_resident_answers_in_arabic_right_to_left_and_in_english(live_serv
     await page.context.close()
 
     assert [r["taal"] for r in await Antwoord.select(Antwoord.taal).order_by(Antwoord.id)] == ["ar", "en"]
+
+    # The council reads the results in Dutch, with the count per language (both under 10 here).
+    page = await _telefoon(browser)
+    await log_in(page, live_server, "kees@beverwijk.example", PASSWORD)
+    await page.goto(f"{live_server}/raad/beverwijk/peilingen/{formulier.peiling_id}/uitslag")
+    tabel = page.locator("#per-taal table")
+    assert await tabel.locator("caption").inner_text() == "Antwoorden per taal"
+    assert await tabel.locator("td[data-taal=ar]").inner_text() == "minder dan 10"
+    await _in_orde(page, "uitslag-talen", map_)
+    await page.context.close()

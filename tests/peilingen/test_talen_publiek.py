@@ -279,7 +279,7 @@ async def test_results_page_shows_answers_per_language_in_dutch(client, settings
             f'<td class="utrecht-table__cell" data-taal="{code}">{tekst}</td>'
         ) in page.text
     assert (
-        f'<a class="utrecht-link" href="/raad/beverwijk/vragen/{formulier.vraag_id}/bereik" id="bereik-link">'
+        f'<a class="utrecht-link los" href="/raad/beverwijk/vragen/{formulier.vraag_id}/bereik" id="bereik-link">'
         "Wie missen we nog?</a>"
     ) in page.text
 
