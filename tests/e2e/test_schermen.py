@@ -481,14 +481,8 @@ BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {
     # 2026-11-28: a lone link is a 44 px target by its class `los` (static/participatie.css), no
     # longer by `:only-child`, which also caught links inside a sentence. These lone links sit in
     # templates other helpers owned that session and still lack the class:
-    # templates/vragen/vraag.html:140 ("Wie hebben we bereikt? Doelgroep en bezoeken"),
     # templates/peilingen/beheer.html:40 (the "Publiceren kan nog niet" list) and :179
     # ("Talen toevoegen en vertalen"). Add class="los" there and these entries go.
-    **{
-        (f"vraag-{stap}", breedte, "doelgrootte"): "Wie hebben we bereikt? Doelgroep en bezoeken, 17 px hoog"
-        for stap in ("trechteren", "concretiseren", "voorleggen")
-        for breedte in BREEDTES
-    },
     **{
         (scherm, breedte, "doelgrootte"): "publiceren-nog / Talen toevoegen, 17 px hoog"
         for scherm in ("peiling-bouwer", "peiling-bouwer-soort", "peiling-bouwer-toegevoegd")
