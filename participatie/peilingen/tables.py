@@ -120,6 +120,11 @@ class Vertaling(AutoId, Table):
     item = ForeignKey(references=Item, null=True, default=None, on_delete=OnDelete.cascade)
     keuze = ForeignKey(references=Keuze, null=True, default=None, on_delete=OnDelete.cascade)
     tekst = Text(null=False, default="")
+    # A fingerprint of the Dutch text this translates (talen.vingerafdruk). When the council
+    # rewords the Dutch, the translation no longer says the same: it stops counting, the
+    # language goes off the resident's picker until the council has looked at it again.
+    # Empty: not recorded (then the translation counts as it is).
+    bij_nl = Varchar(length=16, null=False, default="")
 
 
 class Antwoord(AutoId, Table):

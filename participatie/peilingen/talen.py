@@ -17,6 +17,7 @@ or has answers: they do not change what was asked.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -170,12 +171,34 @@ def nodig(formulier: Formulier) -> list[Sleutel]:
     return sleutels
 
 
-_cache: dict[tuple[int, str, int], dict[str, dict[Sleutel, str]]] = {}
+def vingerafdruk(nederlands: str) -> str:
+    """A short fingerprint of a Dutch text, kept with its translation to notice a rewording."""
+    return hashlib.sha256(nederlands.strip().encode()).hexdigest()[:16]
 
 
-async def vertalingen(formulier: Formulier) -> dict[str, dict[Sleutel, str]]:
-    """Per added language (in the order added): its translations. Kept per poll version, which
-    every change of a translation raises, like the poll's own items."""
+def nederlands(formulier: Formulier) -> dict[Sleutel, str]:
+    """The Dutch text of every translatable text of the poll."""
+    nl: dict[Sleutel, str] = {("titel", None, None): formulier.titel, ("intro", None, None): formulier.intro}
+    for item in formulier.items:
+        for veld in ITEM_VELDEN:
+            nl[(veld, item.id, None)] = str(getattr(item, veld))
+        for keuze_id, tekst in item.keuzes:
+            nl[(KEUZE_VELD, item.id, keuze_id)] = tekst
+    return nl
+
+
+@dataclass(frozen=True)
+class _Geladen:
+    actueel: dict[str, dict[Sleutel, str]]
+    # Translations of a Dutch text that has changed since: shown to the council to look at
+    # again, never to a resident.
+    verouderd: dict[str, dict[Sleutel, str]]
+
+
+_cache: dict[tuple[int, str, int], _Geladen] = {}
+
+
+async def _laad(formulier: Formulier) -> _Geladen:
     # The random link key is part of the key: ids repeat when a database is recreated.
     key = (formulier.peiling_id, formulier.sleutel, formulier.versie)
     if key in _cache:
@@ -185,19 +208,38 @@ async def vertalingen(formulier: Formulier) -> dict[str, dict[Sleutel, str]]:
         .where(Peilingtaal.peiling == formulier.peiling_id)
         .order_by(Peilingtaal.id)
     )
-    result: dict[str, dict[Sleutel, str]] = {t["taal"]: {} for t in talen}
+    actueel: dict[str, dict[Sleutel, str]] = {t["taal"]: {} for t in talen}
+    verouderd: dict[str, dict[Sleutel, str]] = {t["taal"]: {} for t in talen}
     keuze_item = {k: item.id for item in formulier.items for k, _ in item.keuzes}
+    nl = nederlands(formulier)
     rows = await Vertaling.select(
-        Vertaling.taal, Vertaling.veld, Vertaling.item, Vertaling.keuze, Vertaling.tekst
+        Vertaling.taal, Vertaling.veld, Vertaling.item, Vertaling.keuze, Vertaling.tekst, Vertaling.bij_nl
     ).where(Vertaling.peiling == formulier.peiling_id)
     for r in rows:
-        if r["taal"] in result and r["tekst"].strip():
+        if r["taal"] in actueel and r["tekst"].strip():
             item = keuze_item.get(r["keuze"]) if r["keuze"] is not None else r["item"]
-            result[r["taal"]][(r["veld"], item, r["keuze"])] = r["tekst"]
+            sleutel: Sleutel = (r["veld"], item, r["keuze"])
+            bij = r["bij_nl"]
+            if bij and sleutel in nl and bij != vingerafdruk(nl[sleutel]):
+                verouderd[r["taal"]][sleutel] = r["tekst"]
+            else:
+                actueel[r["taal"]][sleutel] = r["tekst"]
+    geladen = _Geladen(actueel=actueel, verouderd=verouderd)
     if len(_cache) > 500:
         _cache.clear()
-    _cache[key] = result
-    return result
+    _cache[key] = geladen
+    return geladen
+
+
+async def vertalingen(formulier: Formulier) -> dict[str, dict[Sleutel, str]]:
+    """Per added language (in the order added): its translations of the current Dutch texts.
+    Kept per poll version, which every change of a text or a translation raises."""
+    return (await _laad(formulier)).actueel
+
+
+async def verouderde(formulier: Formulier) -> dict[str, dict[Sleutel, str]]:
+    """Per added language: translations whose Dutch text was reworded after they were made."""
+    return (await _laad(formulier)).verouderd
 
 
 def ontbrekend(formulier: Formulier, teksten: dict[Sleutel, str]) -> list[Sleutel]:
@@ -415,14 +457,22 @@ async def save_vertalingen(user: Ingelogd, peiling_id: int, code: str, values: d
             if (item is None or item in items) and (keuze is None or keuze in keuzes)
         }
         rows = await Vertaling.select(
-            Vertaling.id, Vertaling.veld, Vertaling.item, Vertaling.keuze, Vertaling.tekst
+            Vertaling.id, Vertaling.veld, Vertaling.item, Vertaling.keuze, Vertaling.tekst, Vertaling.bij_nl
         ).where((Vertaling.peiling == peiling_id) & (Vertaling.taal == tag))
         oud = {(r["veld"], r["item"], r["keuze"]): r for r in rows}
+        nl = nederlands(formulier)
         voor: dict[str, str] = {}
         na: dict[str, str] = {}
+        bevestigd = 0
         for sleutel, tekst in nieuw.items():
             bestaand = oud.get(sleutel)
+            bij_nl = vingerafdruk(nl.get(sleutel, ""))
             if tekst == (bestaand["tekst"] if bestaand else ""):
+                if bestaand is not None and tekst and bestaand["bij_nl"] != bij_nl:
+                    # Saved again unchanged after the Dutch was reworded: the council has
+                    # looked at it and says it still fits.
+                    await Vertaling.update({Vertaling.bij_nl: bij_nl}).where(Vertaling.id == bestaand["id"])
+                    bevestigd += 1
                 continue
             voor[veldnaam(sleutel)], na[veldnaam(sleutel)] = (bestaand["tekst"] if bestaand else ""), tekst
             if not tekst:
@@ -430,16 +480,17 @@ async def save_vertalingen(user: Ingelogd, peiling_id: int, code: str, values: d
                 continue
             veld, item, keuze = sleutel
             await Vertaling.raw(
-                "INSERT INTO vertaling (peiling, taal, veld, item, keuze, tekst) "
-                "VALUES ({}, {}, {}, {}, {}, {}) "
+                "INSERT INTO vertaling (peiling, taal, veld, item, keuze, tekst, bij_nl) "
+                "VALUES ({}, {}, {}, {}, {}, {}, {}) "
                 "ON CONFLICT (peiling, taal, veld, COALESCE(item, 0), COALESCE(keuze, 0)) "
-                "DO UPDATE SET tekst = excluded.tekst",
+                "DO UPDATE SET tekst = excluded.tekst, bij_nl = excluded.bij_nl",
                 peiling_id,
                 tag,
                 veld,
                 item,
                 keuze,
                 tekst,
+                bij_nl,
             )
         if na:
             # The council's own wording, before and after, per text: no resident's data.

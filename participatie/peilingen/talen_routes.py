@@ -54,6 +54,9 @@ class Rij:
     waarde: str
     max_lengte: int
     is_lang: bool
+    # The Dutch was reworded after this was translated: the old translation is filled in to
+    # start from, and does not count until saved again.
+    is_verouderd: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,19 +67,17 @@ class Blok:
     rijen: list[Rij]
 
 
-def _blokken(formulier: Formulier, teksten: dict[talen.Sleutel, str], invoer: dict[str, str]) -> list[Blok]:
+def _blokken(
+    formulier: Formulier,
+    teksten: dict[talen.Sleutel, str],
+    invoer: dict[str, str],
+    verouderd: dict[talen.Sleutel, str],
+) -> list[Blok]:
     """Every text that needs a translation, in the order of the form, grouped per question."""
-    nl: dict[talen.Sleutel, str] = {
-        ("titel", None, None): formulier.titel,
-        ("intro", None, None): formulier.intro,
-    }
+    nl = talen.nederlands(formulier)
     nummers: dict[int | None, int] = {None: 0}
     for nummer, item in enumerate(formulier.items, 1):
         nummers[item.id] = nummer
-        for veld in talen.ITEM_VELDEN:
-            nl[(veld, item.id, None)] = str(getattr(item, veld))
-        for keuze_id, tekst in item.keuzes:
-            nl[(talen.KEUZE_VELD, item.id, keuze_id)] = tekst
     blokken: dict[int, list[Rij]] = {}
     for sleutel in talen.nodig(formulier):
         naam = talen.veldnaam(sleutel)
@@ -85,9 +86,10 @@ def _blokken(formulier: Formulier, teksten: dict[talen.Sleutel, str], invoer: di
                 naam=naam,
                 label=LABELS[sleutel[0]],
                 nl=nl[sleutel],
-                waarde=invoer[naam] if naam in invoer else teksten.get(sleutel, ""),
+                waarde=invoer[naam] if naam in invoer else teksten.get(sleutel, verouderd.get(sleutel, "")),
                 max_lengte=talen.MAX_LENGTE[sleutel[0]],
                 is_lang=sleutel[0] in LANG,
+                is_verouderd=sleutel not in teksten and sleutel in verouderd,
             )
         )
     return [Blok(nummer=n, rijen=rijen) for n, rijen in blokken.items()]
@@ -197,6 +199,7 @@ def _vertaling_page(
     melding: str = "",
     opgeslagen: bool = False,
     status: int = 200,
+    verouderd: dict[talen.Sleutel, str] | None = None,
 ) -> Template:
     return Template(
         "peilingen/talen_vertaling.html",
@@ -207,7 +210,7 @@ def _vertaling_page(
             "pad": _pad(gemeente_info, formulier.peiling_id),
             "doeltaal": info,
             "leesnaam": talen.leesnaam,
-            "blokken": _blokken(formulier, teksten, invoer or {}),
+            "blokken": _blokken(formulier, teksten, invoer or {}, verouderd or {}),
             "nog": len(talen.ontbrekend(formulier, teksten)),
             "fouten": fouten or {},
             "melding": melding,
@@ -229,7 +232,12 @@ async def vertaling_page(
     formulier = await _beheer(user, peiling_id)
     info, teksten = await _taal_van(formulier, code)
     return _vertaling_page(
-        gemeente_info, formulier, info, teksten, opgeslagen=request.query_params.get("opgeslagen") == "1"
+        gemeente_info,
+        formulier,
+        info,
+        teksten,
+        opgeslagen=request.query_params.get("opgeslagen") == "1",
+        verouderd=(await talen.verouderde(formulier)).get(info.code, {}),
     )
 
 
