@@ -279,8 +279,8 @@ async def test_results_page_shows_answers_per_language_in_dutch(client, settings
             f'<td class="utrecht-table__cell" data-taal="{code}">{tekst}</td>'
         ) in page.text
     assert (
-        f'<a class="utrecht-link los" href="/raad/beverwijk/vragen/{formulier.vraag_id}/bereik" id="bereik-link">'
-        "Wie missen we nog?</a>"
+        f'<a class="utrecht-link los" href="/raad/beverwijk/vragen/{formulier.vraag_id}/bereik" '
+        'id="bereik-link">Wie missen we nog?</a>'
     ) in page.text
 
 
@@ -294,3 +294,19 @@ async def test_results_page_of_a_dutch_only_poll_has_no_language_table(client, s
 
     assert page.status_code == 200
     assert "Antwoorden per taal" not in page.text
+
+
+async def test_the_address_form_keeps_the_language_of_the_thank_you_page(client, mensen):
+    formulier = await _meertalig(mensen)
+    path = f"/p/{formulier.sleutel}"
+    await _post(client, path, {**answers(formulier), "taal": ["ar"]})
+
+    typo = await post_form(client, f"{path}/adres", {"email": "geen-adres", "taal": "ar"})
+    again = await client.get(typo.headers["location"])
+    kept = await post_form(client, f"{path}/adres", {"email": "inwoner@example.org", "taal": "ar"})
+    hostile = await post_form(client, f"{path}/adres", {"email": "x@example.org", "taal": '"><b>'})
+
+    assert typo.headers["location"] == f"{path}/bedankt?adres=fout&taal=ar"
+    assert again.status_code == 200 and '<input type="hidden" name="taal" value="ar">' in again.text
+    assert kept.headers["location"] == f"{path}/bedankt?adres=1&taal=ar"
+    assert hostile.headers["location"].endswith("/bedankt?adres=geweigerd")
