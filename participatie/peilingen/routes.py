@@ -584,7 +584,7 @@ def _browser_cookie(request: Request, settings: Settings) -> list[Cookie]:
 
 
 @dataclass(frozen=True)
-class Peilingtaal:
+class PeilingInTaal:
     """The language a resident reads a poll in: the form in it, and the platform's own texts.
 
     `gekozen` is None for Dutch (the poll's own text). The platform's texts (buttons, errors,
@@ -620,20 +620,20 @@ class Peilingtaal:
         return f"?{urlencode(params)}" if params else ""
 
 
-async def _peilingtaal(formulier: Formulier, gevraagd: str | None) -> Peilingtaal:
+async def _peilingtaal(formulier: Formulier, gevraagd: str | None) -> PeilingInTaal:
     """The poll in the language asked for, when it is offered; anything else (unknown, not
     offered, not complete, hostile) gets the Dutch form, never an error."""
     aangeboden = tuple(await talen.aangeboden(formulier))
     code = talen.normalise((gevraagd or "")[:40]) if gevraagd else ""
     gekozen = next((t for t in aangeboden if t.code == code), None)
     if gekozen is None:
-        return Peilingtaal(formulier, None, aangeboden, taal.huidige_taal())
+        return PeilingInTaal(formulier, None, aangeboden, taal.huidige_taal())
     teksten = (await talen.vertalingen(formulier)).get(gekozen.code, {})
-    return Peilingtaal(talen.vertaal(formulier, teksten), gekozen, aangeboden, taal.EN)
+    return PeilingInTaal(talen.vertaal(formulier, teksten), gekozen, aangeboden, taal.EN)
 
 
 class _TaalTemplate(Template):
-    """A page rendered with the platform's texts in one language (Peilingtaal.platform)."""
+    """A page rendered with the platform's texts in one language (PeilingInTaal.platform)."""
 
     def __init__(self, *args: Any, platform: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -644,7 +644,7 @@ class _TaalTemplate(Template):
             return super().to_asgi_response(*args, **kwargs)
 
 
-def _taal_context(pt: Peilingtaal, pad: str, **extra: str) -> dict[str, Any]:
+def _taal_context(pt: PeilingInTaal, pad: str, **extra: str) -> dict[str, Any]:
     """What the resident's pages need to show the language picker and mark the languages."""
     nl = talen.taal_info(talen.NL)
     keuzes = [(nl, pt.query(talen.NL, **extra))] if pt.aangeboden else []
@@ -667,10 +667,10 @@ def _form_context(
     kiosk: bool = False,
     voorbeeld: bool = False,
     code: str = "",
-    pt: Peilingtaal | None = None,
+    pt: PeilingInTaal | None = None,
 ) -> dict[str, Any]:
     vragen_zichtbaar = formulier.items
-    pt = pt or Peilingtaal(formulier, None, (), taal.huidige_taal())
+    pt = pt or PeilingInTaal(formulier, None, (), taal.huidige_taal())
     return {
         **_taal_context(pt, "/kiosk" if kiosk else f"/p/{formulier.sleutel}", code=code),
         "items_html": "",
@@ -714,9 +714,9 @@ async def _verder(formulier: Formulier) -> dict[str, Any]:
 
 
 async def _not_open_page(
-    formulier: Formulier, status: int = 200, *, kiosk: bool = False, pt: Peilingtaal | None = None
+    formulier: Formulier, status: int = 200, *, kiosk: bool = False, pt: PeilingInTaal | None = None
 ) -> Template:
-    pt = pt or Peilingtaal(formulier, None, (), taal.huidige_taal())
+    pt = pt or PeilingInTaal(formulier, None, (), taal.huidige_taal())
     formulier = pt.formulier
     return _TaalTemplate(
         "peilingen/niet_open.html",
@@ -761,7 +761,7 @@ async def answer_page(
 _blank_cache: dict[tuple[int, str, int, str, str], Markup] = {}
 
 
-def _blank_items(pt: Peilingtaal) -> Markup:
+def _blank_items(pt: PeilingInTaal) -> Markup:
     """The poll's questions with nothing filled in, rendered once per poll version: every
     first visit shows the same, and it was a third of the page's cost."""
     # The random sleutel keeps two databases (tests, benchmarks) from sharing an entry.
@@ -825,7 +825,7 @@ async def submit(
 
 
 async def _submit(
-    request: Request, settings: Settings, sleutel: str, pt: Peilingtaal, data: dict[str, list[str]]
+    request: Request, settings: Settings, sleutel: str, pt: PeilingInTaal, data: dict[str, list[str]]
 ) -> Template | Redirect:
     formulier = pt.formulier
     if not domain.is_open(formulier):
@@ -883,7 +883,7 @@ async def _submit(
 
 
 def _answer_again(
-    pt: Peilingtaal,
+    pt: PeilingInTaal,
     actie: str,
     fouten: dict[str, str],
     data: dict[str, list[str]],
@@ -924,7 +924,7 @@ async def thanks(request: Request, settings: NamedDependency[Settings], sleutel:
         return await _thanks(request, settings, pt)
 
 
-async def _thanks(request: Request, settings: Settings, pt: Peilingtaal) -> Template:
+async def _thanks(request: Request, settings: Settings, pt: PeilingInTaal) -> Template:
     formulier = pt.formulier
     adres = request.query_params.get("adres")
     # After a mistyped or a refused address (leave_address redirected here): its message, and
@@ -988,10 +988,10 @@ async def _thanks_page(
     email: str = "",
     wil_vervolg: bool = False,
     geweigerd: adressen.AdresGeweigerd | None = None,
-    pt: Peilingtaal | None = None,
+    pt: PeilingInTaal | None = None,
 ) -> Template:
     """The thank-you page; the address form only where an address would be kept."""
-    pt = pt or Peilingtaal(formulier, None, (), taal.huidige_taal())
+    pt = pt or PeilingInTaal(formulier, None, (), taal.huidige_taal())
     status = await adressen.adres_status(formulier.peiling_id)
     if geweigerd is not None:
         melding, rapport_pad = geweigerd.melding, geweigerd.rapport_pad
@@ -1149,7 +1149,7 @@ async def kiosk_submit(request: Request, settings: NamedDependency[Settings]) ->
 
 
 async def _kiosk_submit(
-    settings: Settings, pt: Peilingtaal, data: dict[str, list[str]]
+    settings: Settings, pt: PeilingInTaal, data: dict[str, list[str]]
 ) -> Template | Redirect:
     formulier = pt.formulier
     if not domain.is_open(formulier):
