@@ -478,17 +478,6 @@ ALLEEN_BREED = {"tekst200"}
 # (screen, width, check) -> what was measured. Each entry turns its test into a strict xfail;
 # remove the entry when the screen is fixed (the test says so).
 BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {
-    # 2026-11-28: a lone link is a 44 px target by its class `los` (static/participatie.css), no
-    # longer by `:only-child`, which also caught links inside a sentence. These lone links sit in
-    # templates other helpers owned that session and still lack the class:
-    # templates/peilingen/beheer.html:40 (the "Publiceren kan nog niet" list) and :179
-    # ("Talen toevoegen en vertalen"). Add class="los" there and these entries go.
-    **{
-        (scherm, breedte, "doelgrootte"): "publiceren-nog / Talen toevoegen, 17 px hoog"
-        for scherm in ("peiling-bouwer", "peiling-bouwer-soort", "peiling-bouwer-toegevoegd")
-        for breedte in BREEDTES
-    },
-    **{("peiling-beheer", b, "doelgrootte"): "Talen toevoegen en vertalen, 201x17 px" for b in BREEDTES},
 }
 
 
