@@ -40,9 +40,9 @@ from participatie.panel import rechten as panel_rechten
 from participatie.panel import routes as panel_routes
 from participatie.peilingen import queries as peilingen_queries
 from participatie.peilingen import routes as peilingen_routes
+from participatie.peilingen import talen_routes as peilingen_talen
 from participatie.planner import Planner
 from participatie.raden import routes as raden_routes
-from participatie.peilingen import talen_routes as peilingen_talen
 from participatie.rapporten import queries as rapporten_queries
 from participatie.rapporten import routes as rapporten_routes
 from participatie.rechten import bron as rechten_bron
@@ -175,11 +175,11 @@ def create_app(settings: Settings) -> Litestar:
             *bereik_routes.ROUTES,
             *vragen_portaal.ROUTES,
             *peilingen_routes.ROUTES,
+            *peilingen_talen.ROUTES,
             *focusgroepen_routes.ROUTES,
             *rapporten_routes.ROUTES,
             *raden_routes.ROUTES,
             *jaarverslag_routes.ROUTES,
-            *peilingen_talen.ROUTES,
             *panel_routes.ROUTES,
             *rechten_routes.ROUTES,
             *instellingen.ROUTES,

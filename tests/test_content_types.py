@@ -194,7 +194,6 @@ PADEN: dict[str, Pad] = {
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/poster.svg": Pad(R, _vast(P + "/poster.svg"), SVG),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/uitslag": Pad(R, _vast(P + "/uitslag")),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/voorbeeld": Pad(R, _vast(P + "/voorbeeld")),
-    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier": Pad(R, _vast(P + "/papier")),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/talen": Pad(R, _vast(P + "/talen")),
     # A language the poll does not have: the not-found page, still a page.
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/talen/{code:str}": Pad(
@@ -203,6 +202,7 @@ PADEN: dict[str, Pad] = {
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/talen/{code:str}/voorbeeld": Pad(
         R, _vast(P + "/talen/en/voorbeeld"), status=404
     ),
+    "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier": Pad(R, _vast(P + "/papier")),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier/pdf": Pad(R, _vast(P + "/papier/pdf"), PDF),
     "/raad/{gemeente:str}/peilingen/{peiling_id:int}/papier/groot/pdf": Pad(
         R, _vast(P + "/papier/groot/pdf"), PDF

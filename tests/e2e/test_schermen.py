@@ -477,8 +477,7 @@ ALLEEN_BREED = {"tekst200"}
 # What still fails, as measured on 2026-11-27 (the first finding of each, and how many):
 # (screen, width, check) -> what was measured. Each entry turns its test into a strict xfail;
 # remove the entry when the screen is fixed (the test says so).
-BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {
-}
+BEKENDE_GEBREKEN: dict[tuple[str, int, str], str] = {}
 
 
 def _checks(scherm: Scherm, breedte: int) -> frozenset[str]:
