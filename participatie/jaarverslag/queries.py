@@ -26,7 +26,7 @@ from participatie.bereik.tables import Bereikactiviteit
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie
 from participatie.focusgroepen.tables import Soort as LidSoort
 from participatie.peilingen import talen
-from participatie.peilingen.tables import Antwoord
+from participatie.peilingen.tables import Antwoord, Teller
 from participatie.raden.tables import Vergadering
 from participatie.vragen.domain import REACTIE_OORDELEN
 from participatie.vragen.stappen import VOLGORDE, Stap
@@ -205,8 +205,10 @@ def _antwoorden_van(gemeente_id: int, jaar: int) -> Combinable:
 
 
 async def antwoorden_per_taal(gemeente_id: int, jaar: int) -> dict[str, int]:
-    """Poll responses given this year, per language the form was answered in."""
-    return await _per(Antwoord, Antwoord.taal, _antwoorden_van(gemeente_id, jaar))
+    """Poll responses given this year, per language the form was answered in: from the
+    language counts (Teller soort "taal", per Europe/Amsterdam year), as responses carry none."""
+    waar = (Teller.peiling.gemeente == gemeente_id) & (Teller.soort == "taal") & (Teller.venster == jaar)
+    return await _per(Teller, Teller.sleutel, waar, som=Teller.aantal)
 
 
 def taalregels(per_taal: dict[str, int]) -> list[Taalregel]:

@@ -1102,8 +1102,9 @@ async def submit(
     With a code, wrong codes are counted per address and per poll, and refused above their
     limit before the code is even looked at. `code_hashes` is the typed code's keyed hash under
     each key of the ring (sleutels.keyed_all): a code handed out before a key rotation works.
-    `taal` is the language the form was shown in ("nl" or an offered tag; the route checks it),
-    stored on the response so the results can count answers per language.
+    `taal` is the language the form was shown in ("nl" or an offered tag; the route checks it).
+    It is counted per poll and year (Teller soort "taal"), never stored on the response: an
+    address left in English beside the one answer given in English would name its author.
     """
     moment = tijd.now()
     # `na_sluiten`: a paper form typed in after closing (submit_papier checks its own window).
@@ -1118,6 +1119,7 @@ async def submit(
         adres=adres_sleutel or "",
         adres_venster=_tien_minuten(moment),
         per_adres=drempels.per_adres,
+        jaar=tijd.local(moment).year,
     )
     engine = Peiling._meta.db
     try:
@@ -1174,6 +1176,8 @@ class _Telling:
     adres: str  # keyed hash of the address, or "" (not counted per address)
     adres_venster: int
     per_adres: int
+    # The year (Europe/Amsterdam) the language count goes in, for the council's year report.
+    jaar: int
 
 
 # The flood check, the participation key, the response, its values and the counters in one
@@ -1193,7 +1197,7 @@ WITH o AS (
     INSERT INTO deelname (peiling, sleutel) SELECT $1, $2 FROM k WHERE k.ok
     ON CONFLICT DO NOTHING RETURNING id
 ), a AS (
-    INSERT INTO antwoord (peiling, ingediend_uur, bron, taal) SELECT $1, $3, $4, $15 FROM d RETURNING id
+    INSERT INTO antwoord (peiling, ingediend_uur, bron) SELECT $1, $3, $4 FROM d RETURNING id
 ), w AS (
     INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen)
     SELECT a.id, v.item, v.keuze, v.getal, v.tekst, false
@@ -1207,6 +1211,10 @@ WITH o AS (
 ), x AS (
     INSERT INTO teller (peiling, soort, sleutel, venster, shard, aantal, geweigerd)
     SELECT $1, 'adres', $12, $13, $10::integer, 1, 0 FROM d WHERE $12 <> ''
+    ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE SET aantal = teller.aantal + 1
+), l AS (
+    INSERT INTO teller (peiling, soort, sleutel, venster, shard, aantal, geweigerd)
+    SELECT $1, 'taal', $15, $16, $10::integer, 1, 0 FROM d
     ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE SET aantal = teller.aantal + 1
 )
 SELECT (SELECT count(*) FROM d) AS joined, k.ok, k.eerder FROM k
@@ -1251,6 +1259,7 @@ async def _submit_postgres(
         telling.adres_venster,
         telling.per_adres,
         taal,
+        telling.jaar,
     )
     async with _pg_connection(engine) as conn:
         if code_hashes is None:
@@ -1346,14 +1355,15 @@ def _submit_sqlite(
     if not joined:
         raise AlBeantwoord()
     antwoord_id = conn.execute(
-        "INSERT INTO antwoord (peiling, ingediend_uur, bron, taal) VALUES (?, ?, ?, ?)",
-        (peiling_id, uur, bron, taal),
+        "INSERT INTO antwoord (peiling, ingediend_uur, bron) VALUES (?, ?, ?)",
+        (peiling_id, uur, bron),
     ).lastrowid
     conn.executemany(
         "INSERT INTO waarde (antwoord, item, keuze, getal, tekst, verborgen) VALUES (?, ?, ?, ?, ?, 0)",
         [(antwoord_id, *row) for row in rows],
     )
     conn.execute(_TEL_SQLITE, (peiling_id, "minuut", "", telling.minuut, telling.shard, 1, 0))
+    conn.execute(_TEL_SQLITE, (peiling_id, "taal", taal, telling.jaar, telling.shard, 1, 0))
     if telling.adres:
         conn.execute(
             _TEL_SQLITE, (peiling_id, "adres", telling.adres, telling.adres_venster, telling.shard, 1, 0)

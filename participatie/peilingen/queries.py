@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.aggregate import Count, Sum
 
 from participatie import taal, tijd
 from participatie.peilingen.domain import FormItem, Formulier
@@ -219,12 +219,13 @@ async def per_taal(peiling_id: int, totaal: int) -> list[TaalAantal]:
         .where(Peilingtaal.peiling == peiling_id)
         .order_by(Peilingtaal.id)
     ]
+    # Counted apart from the responses (see Antwoord): the sum over years and shards.
     rows = (
-        await Antwoord.select(Antwoord.taal, Count(Antwoord.id, alias="n"))
-        .where(Antwoord.peiling == peiling_id)
-        .group_by(Antwoord.taal)
+        await Teller.select(Teller.sleutel, Sum(Teller.aantal, alias="n"))
+        .where((Teller.peiling == peiling_id) & (Teller.soort == "taal"))
+        .group_by(Teller.sleutel)
     )
-    counts = {r["taal"]: int(r["n"]) for r in rows}
+    counts = {r["sleutel"]: int(r["n"] or 0) for r in rows}
     codes = list(dict.fromkeys(["nl", *talen, *sorted(counts)]))
     if len(codes) < 2:
         return []

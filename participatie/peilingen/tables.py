@@ -134,9 +134,8 @@ class Antwoord(AutoId, Table):
     peiling = ForeignKey(references=Peiling, null=False, on_delete=OnDelete.cascade, index=True)
     ingediend_uur = Timestamptz(null=False)
     bron = Varchar(length=10, null=False)  # a Bron: link | code | kiosk | papier
-    # The language the form was answered in ("nl", or a Peilingtaal's tag). Results show a count
-    # per language, with the small-group rule: a rare language in a small poll is a person.
-    taal = Varchar(length=35, null=False, default="nl")
+    # No language: it is counted apart (Teller soort "taal"). Beside a report address left in
+    # English, the one response given in English would name its author.
 
 
 class Waarde(AutoId, Table):
@@ -192,6 +191,9 @@ class Teller(AutoId, Table):
       results page, which shows the council unusual bursts.
     - adres: responses from one address (keyed hash in `sleutel`) in a 10-minute window.
     - code / codes: wrong invitation codes from one address / on the whole poll, per 10 minutes.
+    - taal: responses per language the form was shown in (`sleutel` the tag, `venster` the
+      Europe/Amsterdam year); kept, like the minute counts. Not on the response itself: see
+      Antwoord.
 
     A hot count (a poll's minute, one busy address) is spread over `shard` 0..7, picked at
     random per submission, so concurrent submissions do not queue on one row lock; readers

@@ -6,8 +6,8 @@ offered to residents only when every text has a translation, so nobody meets a h
 Babel (CLDR) gives each language its own name ("العربية") and its writing direction, so Arabic,
 Persian and Hebrew forms are laid out right to left without a list of our own.
 
-The answers are pooled: a choice is the same Keuze row in every language, and Antwoord.taal only
-counts how many answered in which language.
+The answers are pooled: a choice is the same Keuze row in every language. How many answered in
+which language is counted apart (Teller soort "taal"); a response itself carries no language.
 
 The council's side: `add_taal`, `save_vertalingen` and `remove_taal`, each under the poll
 builder's own permission check, in one transaction that raises the poll's version (so every

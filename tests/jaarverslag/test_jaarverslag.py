@@ -18,7 +18,7 @@ from participatie import tijd
 from participatie.bereik.tables import Bereikactiviteit
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie
 from participatie.jaarverslag import queries
-from participatie.peilingen.tables import Antwoord, Peiling
+from participatie.peilingen.tables import Antwoord, Peiling, Teller
 from participatie.raden.tables import Vergadering
 from participatie.vragen.tables import Activiteit, Gebeurtenis, Vraag
 from tests.conftest import login, make_gebruiker
@@ -577,8 +577,13 @@ async def test_the_council_pages_link_the_year_report(client, settings):
 
 
 async def _in_taal(peiling: int, taal: str, aantal: int, moment: datetime) -> None:
+    """Responses in a language as submit() leaves them: the responses, and the language count
+    of their (Amsterdam) year apart from them."""
     for _ in range(aantal):
-        await Antwoord.insert(Antwoord(peiling=peiling, ingediend_uur=moment, bron="link", taal=taal))
+        await Antwoord.insert(Antwoord(peiling=peiling, ingediend_uur=moment, bron="link"))
+    await Teller.insert(
+        Teller(peiling=peiling, soort="taal", sleutel=taal, venster=tijd.local(moment).year, aantal=aantal)
+    )
 
 
 TAALTABEL = "Antwoorden op flitspeilingen, per taal"
@@ -665,6 +670,8 @@ async def test_the_pdf_holds_the_outreach_and_language_tables(client, mensen):
     bev = await gemeente_id("beverwijk")
     peiling = await _peiling(bev, await _vraag(bev, "gemeente", utc(2025, 2, 1), "voorleggen"))
     await _in_taal(peiling, "en", 3, utc(2025, 3, 1, 9))
+    # seed_world's 6 responses of 2025, in Dutch: their language count, as submit() keeps it.
+    await Teller.insert(Teller(peiling=peiling, soort="taal", sleutel="nl", venster=2025, aantal=6))
 
     regels = _pdf_regels((await client.get("/beverwijk/jaarverslag/2025/pdf")).content)
 

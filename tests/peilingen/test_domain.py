@@ -270,7 +270,8 @@ async def test_counters_with_an_address_are_forgotten_within_the_hour(mensen):
     later = await domain.purge_tellers(domain.now() + timedelta(minutes=80))
 
     assert (soon, later) == (0, 1)
-    assert [r["soort"] for r in await Teller.select(Teller.soort)] == ["minuut"]  # for the results page
+    # Kept: the minute counts for the results page, the language count for the results and the year.
+    assert sorted(r["soort"] for r in await Teller.select(Teller.soort)) == ["minuut", "taal"]
 
 
 async def _not_near_the_end_of_a_minute() -> None:

@@ -315,26 +315,4 @@ async def forwards():
         schema=None,
     )
 
-    manager.add_column(
-        table_class_name="Antwoord",
-        tablename="antwoord",
-        column_name="taal",
-        db_column_name="taal",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 35,
-            "default": "nl",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
     return manager
