@@ -13,7 +13,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from participatie import taal, tijd
+from participatie import kenmerken, taal, tijd
 from participatie.config import STATIC_DIR, TEMPLATES_DIR
 from participatie.markdown import render_markdown
 
@@ -59,6 +59,8 @@ def create_environment(*, auto_reload: bool = False) -> Environment:
     env.globals["huidige_taal"] = taal.huidige_taal
     env.globals["taal_namen"] = taal.NAMEN
     env.globals["static_url"] = static_url
+    # The builder offers a standard background item only where it has something to tell apart.
+    env.globals["kenmerk_categorieen"] = kenmerken.categorieen
     env.filters["markdown"] = render_markdown
     env.filters["getal"] = getal
     # A text made in Python (a form error, a label from a list) in the reader's language. Plain

@@ -12,7 +12,9 @@ from participatie.accounts.domain import Ingelogd
 from participatie.peilingen import domain
 from participatie.peilingen.domain import Formulier
 
-# Council pages show answers and counts that change by the minute: never from a cache.
+# Council pages hold names and numbers, and counts that change by the minute: never kept by
+# the browser, so that Back on a shared device (a kiosk tablet, a library computer) cannot show
+# them after the session ended.
 NO_STORE = {"Cache-Control": "no-store"}
 
 

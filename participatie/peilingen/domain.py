@@ -773,6 +773,8 @@ class FormItem:
     label_laag: str
     label_hoog: str
     keuzes: tuple[tuple[int, str], ...]
+    # A standard background item's characteristic (participatie.kenmerken), else None.
+    kenmerk: str | None = None
 
     @property
     def veld(self) -> str:
@@ -833,6 +835,7 @@ async def _items(peiling_id: int, sleutel: str, versie: int) -> tuple[FormItem, 
             label_laag=r["label_laag"],
             label_hoog=r["label_hoog"],
             keuzes=tuple(per_item.get(r["id"], [])),
+            kenmerk=r["kenmerk"],
         )
         for r in rows
     )

@@ -23,7 +23,6 @@ from typing import Any
 
 from litestar import Response, get
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Stream
@@ -31,7 +30,7 @@ from litestar.response import Stream
 from participatie import csvexport, tijd
 from participatie.accounts.domain import Ingelogd
 from participatie.auditlog import log_event
-from participatie.peilingen import domain
+from participatie.peilingen.beheer import beheerbaar
 from participatie.peilingen.domain import FormItem, Formulier
 from participatie.peilingen.queries import MIN_GROEP
 from participatie.peilingen.tables import Antwoord, Waarde
@@ -159,11 +158,7 @@ def _cell(item: FormItem, answers: dict[int, list[str]], is_hidden: bool) -> str
 
 
 async def _formulier(user: Ingelogd, peiling_id: int, formaat: str) -> Formulier:
-    if not await domain.may_manage(user, peiling_id):
-        raise NotFoundException()
-    formulier = await domain.load_formulier(peiling_id=peiling_id)
-    if formulier is None:
-        raise NotFoundException()
+    formulier = await beheerbaar(user, peiling_id)
     # Raw answers leave the system: a security event, who and which poll (no content).
     log_event("antwoorden_geexporteerd", door=user.id, peiling=peiling_id, formaat=formaat)
     return formulier

@@ -35,6 +35,7 @@ from participatie.config import Settings
 from participatie.fouten import OngeldigeInvoer, TeVaak
 from participatie.invoer import read_form
 from participatie.peilingen import adressen, domain, export, papier, queries, talen
+from participatie.peilingen.beheer import NO_STORE, beheerbaar
 from participatie.peilingen.domain import Formulier, ItemInvoer
 from participatie.peilingen.tables import Soort, Status, Toegang
 from participatie.rapporten import domain as rapporten
@@ -44,9 +45,6 @@ from participatie.vragen import domain as vragen
 raad = [alleen(Rol.RAADSLID, Rol.BEHEERDER), eigen_gemeente]
 BROWSER_COOKIE = "participatie_deelname"
 KIOSK_COOKIE = "participatie_kiosk"
-# Council pages hold names and numbers: never kept by the browser, so that Back on a shared
-# device (a kiosk tablet, a library computer) cannot show them after the session ended.
-NO_STORE = {"Cache-Control": "no-store"}
 # The poster's QR code, in mm on the A4 page: 110 mm scans from a few metres, centred.
 POSTER_QR_MM = 110
 POSTER_QR_X = (210 - POSTER_QR_MM) / 2
@@ -58,14 +56,8 @@ KIOSK_WACHT_S = 120
 Gemeente = NamedDependency[GemeenteRij]
 
 
-async def _beheer(user: Ingelogd, peiling_id: int) -> Formulier:
-    """The poll, if this council member may manage it; otherwise the same 404 as a missing one."""
-    if not await domain.may_manage(user, peiling_id):
-        raise NotFoundException()
-    formulier = await domain.load_formulier(peiling_id=peiling_id)
-    if formulier is None:
-        raise NotFoundException()
-    return formulier
+# The one check every council page of a poll starts with (shared with papier.py, talen_routes.py).
+_beheer = beheerbaar
 
 
 def _link(settings: Settings, formulier: Formulier) -> str:

@@ -23,8 +23,10 @@ from participatie.accounts.queries import GemeenteRij
 from participatie.fouten import OngeldigeInvoer
 from participatie.invoer import read_form
 from participatie.peilingen import domain, talen
+from participatie.peilingen.beheer import NO_STORE
+from participatie.peilingen.beheer import beheerbaar as _beheer
 from participatie.peilingen.domain import Formulier
-from participatie.peilingen.routes import NO_STORE, _beheer, _form_context, _pad, raad
+from participatie.peilingen.routes import _form_context, _pad, raad
 from participatie.peilingen.tables import Status
 from participatie.taal import N_
 

@@ -34,12 +34,12 @@ async def _items_met_kenmerk(peiling_id: int) -> list[dict]:
     return await Item.select().where((Item.peiling == peiling_id) & Item.kenmerk.is_not_null())
 
 
-def _knoppen(formulier, *, heeft_antwoorden: bool = False) -> str:
+def _knoppen(formulier, *, heeft_antwoorden: bool = False, gemeente: str = "beverwijk") -> str:
     """The fragment as beheer.html includes it, with that page's context."""
     template = sjablonen.environment().get_template("bereik/_kenmerk_items.html")
     return template.render(
         peiling=formulier,
-        gemeente={"slug": "beverwijk"},
+        gemeente={"slug": gemeente},
         heeft_antwoorden=heeft_antwoorden,
         Status=Status,
         Toegang=Toegang,
@@ -98,6 +98,28 @@ async def test_the_kern_button_offers_the_places_of_the_polls_municipality(raads
     await post_form(raadslid, _pad(peiling_id), {"kenmerk": "leeftijd"})
     formulier = await domain.load_formulier(peiling_id=peiling_id)
     assert "Wie bereikt u?" not in _knoppen(formulier)  # both present: no buttons left
+
+
+async def test_a_reworded_standard_question_still_hides_its_button(raadslid, mensen):
+    peiling_id = await make_peiling(mensen, publish=False)
+    await post_form(raadslid, _pad(peiling_id), {"kenmerk": "leeftijd"})
+    [item] = await _items_met_kenmerk(peiling_id)
+
+    raadslid_ = mensen["raadslid"]
+    await domain.update_item_tekst(raadslid_, item["id"], tekst="Wat is uw leeftijd?", toelichting="")
+    formulier = await domain.load_formulier(peiling_id=peiling_id)
+
+    html = _knoppen(formulier)
+    assert 'value="kern"' in html and 'value="leeftijd"' not in html
+    assert [i.kenmerk for i in formulier.items if i.kenmerk] == ["leeftijd"]
+
+
+async def test_one_kern_gets_no_kern_button(mensen):
+    formulier = await domain.load_formulier(peiling_id=await make_peiling(mensen, publish=False))
+
+    html = _knoppen(formulier, gemeente="heemskerk")
+
+    assert 'value="leeftijd"' in html and 'value="kern"' not in html
 
 
 async def test_a_second_item_on_the_same_characteristic_is_refused(raadslid, mensen):

@@ -476,7 +476,7 @@ async def test_the_builder_links_to_the_languages_and_shows_their_state(client, 
     pagina = await client.get(pad)
     stand = await client.get(f"{pad}/talen")
 
-    assert f'<a class="utrecht-link" href="{pad}/talen">Talen toevoegen en vertalen</a>' in pagina.text
+    assert f'<a class="utrecht-link los" href="{pad}/talen">Talen toevoegen en vertalen</a>' in pagina.text
     # With htmx the builder shows the languages page's own list of languages and their state.
     assert f'hx-get="{pad}/talen" hx-trigger="load" hx-select="#talen-stand"' in pagina.text
     deel = stand.text.split('<div id="talen-stand">')[1].split("</div>")[0]
