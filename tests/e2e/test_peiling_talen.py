@@ -93,6 +93,11 @@ async def test_resident_answers_in_arabic_right_to_left_and_in_english(live_serv
         in await page.locator(".foutsamenvatting").inner_text()
     )
     assert await page.locator(".peiling-inhoud").evaluate("e => getComputedStyle(e).direction") == "rtl"
+    # The red bar of a question with an error sits where an Arabic reader starts: on the right.
+    balk = await page.locator(
+        ".vraagblok.utrecht-form-fieldset--invalid, .vraagblok.veld--fout"
+    ).first.evaluate("e => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]")
+    assert balk == ["4px", "0px"]
     await _in_orde(page, "peiling-ar-fouten", map_)
     await page.get_by_label("قليلًا", exact=True).check()
     await page.get_by_label("الجيران", exact=True).check()
