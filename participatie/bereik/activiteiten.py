@@ -1,6 +1,7 @@
 """Outreach that is not a form (a visit on location, the opinion bus, a mirror conversation, key
 figures), counted in the representation table: how many people, and where known their kern and
-age band. The only writer of Bereikactiviteit."""
+age band. It is the vraag's own list of activities (vragen.tables.Activiteit): the vraag page's
+short form adds a visit on location without categories, this page the full one; both count once."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 
 from participatie import spoor, tijd
 from participatie.accounts.domain import Ingelogd
-from participatie.bereik.tables import Bereikactiviteit
 from participatie.bereik.vertegenwoordiging import categorieen_van, gemeenten_van
 from participatie.fouten import NietGevonden, OngeldigeInvoer
 from participatie.invoer import parse_id, text_field
@@ -19,6 +19,8 @@ from participatie.taal import N_
 from participatie.taal import gettext as _
 from participatie.vragen import domain as vragen
 from participatie.vragen.stappen import Actie
+from participatie.vragen.tables import Activiteit as Activiteitrij
+from participatie.vragen.tables import Gebeurtenis
 
 # The labels of the first three are the vraag's participatievormen (vragen.stappen), so they
 # read and translate the same on both pages.
@@ -49,18 +51,18 @@ class Activiteit:
 
 async def activiteiten_van(vraag_id: int) -> list[Activiteit]:
     rows = (
-        await Bereikactiviteit.select(
-            Bereikactiviteit.id,
-            Bereikactiviteit.vorm,
-            Bereikactiviteit.omschrijving,
-            Bereikactiviteit.datum,
-            Bereikactiviteit.aantal,
-            Bereikactiviteit.kern,
-            Bereikactiviteit.leeftijd,
+        await Activiteitrij.select(
+            Activiteitrij.id,
+            Activiteitrij.vorm,
+            Activiteitrij.waar.as_alias("omschrijving"),
+            Activiteitrij.op.as_alias("datum"),
+            Activiteitrij.bereikt.as_alias("aantal"),
+            Activiteitrij.kern,
+            Activiteitrij.leeftijd,
         )
-        .where(Bereikactiviteit.vraag == vraag_id)
-        .order_by(Bereikactiviteit.datum)
-        .order_by(Bereikactiviteit.id)
+        .where(Activiteitrij.vraag == vraag_id)
+        .order_by(Activiteitrij.op)
+        .order_by(Activiteitrij.id)
     )
     return [Activiteit(**r) for r in rows]
 
@@ -113,20 +115,21 @@ async def add_activiteit(
     if fouten:
         raise OngeldigeInvoer(fouten)
     assert dag is not None
-    async with Bereikactiviteit._meta.db.transaction():
-        rows = await Bereikactiviteit.insert(
-            Bereikactiviteit(
+    async with Activiteitrij._meta.db.transaction():
+        rows = await Activiteitrij.insert(
+            Activiteitrij(
                 vraag=vraag_id,
+                waar=omschrijving,
+                op=dag,
+                bereikt=getal,
                 vorm=vorm,
-                omschrijving=omschrijving,
-                datum=dag,
-                aantal=getal,
                 kern=kern,
                 leeftijd=leeftijd,
-                gemaakt_door=user.id,
-                aangemaakt_at=tijd.now(),
+                door=user.id,
             )
         )
+        # On the vraag's timeline like an activity from the vraag page.
+        await Gebeurtenis.insert(vragen.activiteit_gebeurtenis(vraag, user, omschrijving, getal))
         activiteit_id = int(rows[0]["id"])
         await spoor.record(
             user,
@@ -143,11 +146,15 @@ async def add_activiteit(
 async def delete_activiteit(vraag_id: int, user: Ingelogd, activiteit_id: int) -> None:
     """Remove an activity recorded by mistake; only one of this vraag."""
     vraag = await _vraag(vraag_id, user)
-    async with Bereikactiviteit._meta.db.transaction():
+    async with Activiteitrij._meta.db.transaction():
         rows = (
-            await Bereikactiviteit.delete()
-            .where((Bereikactiviteit.id == activiteit_id) & (Bereikactiviteit.vraag == vraag_id))
-            .returning(Bereikactiviteit.vorm, Bereikactiviteit.datum, Bereikactiviteit.aantal)
+            await Activiteitrij.delete()
+            .where((Activiteitrij.id == activiteit_id) & (Activiteitrij.vraag == vraag_id))
+            .returning(
+                Activiteitrij.vorm,
+                Activiteitrij.op.as_alias("datum"),
+                Activiteitrij.bereikt.as_alias("aantal"),
+            )
         )
         if not rows:
             raise NietGevonden()

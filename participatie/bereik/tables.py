@@ -1,13 +1,14 @@
-"""Whom we reached: reference figures, a vraag's doelgroep in comparable terms, and outreach.
+"""Whom we reached: reference figures and a vraag's doelgroep in comparable terms. Outreach is
+the vraag's own Activiteit (vragen.tables), with its vorm, kern and age band.
 
 The categories come from participatie.kenmerken, so answers to a poll's standard background
 items, the municipality's population figures and outreach counts speak of the same groups.
 """
 
-from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.table import Table
 
-from participatie.accounts.tables import Gebruiker, Gemeente
+from participatie.accounts.tables import Gemeente
 from participatie.db import AutoId
 from participatie.vragen.tables import Vraag
 
@@ -34,19 +35,3 @@ class Doelgroepcategorie(AutoId, Table):
     vraag = ForeignKey(references=Vraag, null=False, on_delete=OnDelete.cascade, index=True)
     kenmerk = Varchar(length=20, null=False)
     categorie = Varchar(length=60, null=False)
-
-
-class Bereikactiviteit(AutoId, Table):
-    """Outreach for a vraag that is not a form: a visit on location, the opinion bus, a mirror
-    conversation, key figures. Counted in the same picture as the answers: `aantal` people, and
-    where known the kern and age band most of them belong to (empty: not known)."""
-
-    vraag = ForeignKey(references=Vraag, null=False, on_delete=OnDelete.cascade, index=True)
-    vorm = Varchar(length=30, null=False)  # bezoek_op_locatie | opiniebus | spiegelgesprek | sleutelfiguren
-    omschrijving = Varchar(length=200, null=False, default="")  # "Voedselbank Beverwijk"
-    datum = Date(null=False)
-    aantal = Integer(null=False)
-    kern = Varchar(length=60, null=False, default="")
-    leeftijd = Varchar(length=20, null=False, default="")
-    gemaakt_door = ForeignKey(references=Gebruiker, null=True, default=None, on_delete=OnDelete.set_null)
-    aangemaakt_at = Timestamptz(null=False)

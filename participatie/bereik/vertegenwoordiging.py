@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from participatie.accounts.tables import Gemeente
-from participatie.bereik.tables import Bereikactiviteit, Doelgroepcategorie, Referentie
+from participatie.bereik.tables import Doelgroepcategorie, Referentie
 from participatie.kenmerken import KENMERKEN, KERN, LEEFTIJD, categorieen
 from participatie.peilingen.queries import MIN_GROEP, hidden_groups
 from participatie.peilingen.tables import Peiling, Status
 from participatie.taal import N_
 from participatie.vragen import domain as vragen
+from participatie.vragen.tables import Activiteit
 
 KENMERK_LABELS = {LEEFTIJD: N_("Leeftijd"), KERN: N_("Kern of wijk")}
 
@@ -167,9 +168,8 @@ async def _antwoorden(vraag_id: int) -> tuple[dict[str, dict[str | None, int]], 
 
 async def _activiteiten(vraag_id: int) -> dict[str, dict[str, int]]:
     """Outreach people per characteristic and category ("" = not known), summed by the database."""
-    rows = await Bereikactiviteit.raw(
-        "SELECT kern, leeftijd, SUM(aantal) AS n FROM bereikactiviteit "
-        "WHERE vraag = {} GROUP BY kern, leeftijd",
+    rows = await Activiteit.raw(
+        "SELECT kern, leeftijd, SUM(bereikt) AS n FROM activiteit WHERE vraag = {} GROUP BY kern, leeftijd",
         vraag_id,
     )
     result: dict[str, dict[str, int]] = {k: {} for k in KENMERKEN}

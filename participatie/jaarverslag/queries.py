@@ -22,7 +22,6 @@ from piccolo.query.functions.aggregate import Count, Sum
 from piccolo.table import Table
 
 from participatie import tijd
-from participatie.bereik.tables import Bereikactiviteit
 from participatie.focusgroepen.tables import Bijeenkomst, Focusgroep, Lid, Reactie
 from participatie.focusgroepen.tables import Soort as LidSoort
 from participatie.peilingen import talen
@@ -34,7 +33,7 @@ from participatie.vragen.tables import Activiteit, Gebeurtenis, Herkomst, Vraag
 
 EERSTE_JAAR = 2020
 BRONNEN = ("link", "code", "kiosk")
-# Outreach that is not a form (bereik.tables.Bereikactiviteit.vorm), in the report's order.
+# Outreach that is not a form (vragen.tables.Activiteit.vorm), in the report's order.
 BEREIKVORMEN = ("bezoek_op_locatie", "opiniebus", "spiegelgesprek", "sleutelfiguren")
 # A language with fewer answers than this is shown as "minder dan 10": in a small language
 # community a count of 2 or 3 comes close to naming the people who answered.
@@ -95,7 +94,6 @@ class Jaarcijfers:
     focusgroep_inwoners: int = 0
     aanwezig_inwoners: int = 0
     activiteiten: int = 0
-    activiteit_bereikt: int = 0
     ideeen: int = 0
     # people reached by outreach that is not a form, per vorm (by its date), and poll answers
     # per language (only when more than one was used)
@@ -274,26 +272,26 @@ async def bijeenkomsten(gemeente_id: int, jaar: int, nu: datetime) -> tuple[int,
     return len(rows), bewaard + aanwezig
 
 
-async def activiteiten(gemeente_id: int, jaar: int) -> tuple[int, int]:
-    """Outreach visits this year (by their date) and the residents spoken to."""
-    rows = await Activiteit.select(Activiteit.bereikt).where(
+async def activiteiten(gemeente_id: int, jaar: int) -> int:
+    """Outreach activities this year (by their date), of every vorm; the people they reached
+    are in `bereik`, per vorm."""
+    return await Activiteit.count().where(
         (Activiteit.vraag.gemeente == gemeente_id)
         & (Activiteit.op >= date(jaar, 1, 1))
         & (Activiteit.op < date(jaar + 1, 1, 1))
     )
-    return len(rows), sum(r["bereikt"] for r in rows)
 
 
 async def bereik(gemeente_id: int, jaar: int) -> dict[str, int]:
     """People reached this year by outreach that is not a form (by the activity's date), per
     vorm. Totals of a visit or a bus stop: no individual is in them, so all are shown."""
     return await _per(
-        Bereikactiviteit,
-        Bereikactiviteit.vorm,
-        (Bereikactiviteit.vraag.gemeente == gemeente_id)
-        & (Bereikactiviteit.datum >= date(jaar, 1, 1))
-        & (Bereikactiviteit.datum < date(jaar + 1, 1, 1)),
-        som=Bereikactiviteit.aantal,
+        Activiteit,
+        Activiteit.vorm,
+        (Activiteit.vraag.gemeente == gemeente_id)
+        & (Activiteit.op >= date(jaar, 1, 1))
+        & (Activiteit.op < date(jaar + 1, 1, 1)),
+        som=Activiteit.bereikt,
     )
 
 
@@ -356,8 +354,7 @@ async def jaarcijfers(gemeente_id: int, jaar: int, nu: datetime | None = None) -
         focusgroep_inwoners=groepen[1],
         bijeenkomsten=gehouden[0],
         aanwezig_inwoners=gehouden[1],
-        activiteiten=bezoek[0],
-        activiteit_bereikt=bezoek[1],
+        activiteiten=bezoek,
         ideeen=herkomst.get(Herkomst.INWONER.value, 0),
         # The known vormen in order with their zeros; a vorm outside the list still counts.
         bereik_per_vorm={**{v: per_vorm.get(v, 0) for v in BEREIKVORMEN}, **per_vorm},

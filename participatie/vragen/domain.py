@@ -945,6 +945,11 @@ async def advance_stap(
     return target
 
 
+def activiteit_gebeurtenis(vraag: dict[str, Any], user: Ingelogd, waar: str, aantal: int) -> Gebeurtenis:
+    """The timeline line of an outreach activity (from the vraag page or the bereik page)."""
+    return _inhoud(vraag, user, f"Activiteit: {waar}, {aantal} inwoners bereikt.")
+
+
 async def add_activiteit(
     vraag_id: int, user: Ingelogd, *, waar: str, op: str, bereikt: str, notities: str
 ) -> int:
@@ -970,7 +975,7 @@ async def add_activiteit(
         rows = await Activiteit.insert(
             Activiteit(vraag=vraag_id, waar=waar, op=datum, bereikt=aantal, notities=notities, door=user.id)
         )
-        await Gebeurtenis.insert(_inhoud(vraag, user, f"Activiteit: {waar}, {aantal} inwoners bereikt."))
+        await Gebeurtenis.insert(activiteit_gebeurtenis(vraag, user, waar, aantal))
         activiteit_id = int(rows[0]["id"])
         # The notes may name the people met, so only where, when and how many go in the trail.
         na = {"waar": waar, "op": datum, "bereikt": aantal}

@@ -105,6 +105,12 @@ class Activiteit(AutoId, Table):
     bereikt = Integer(null=False, default=0)
     notities = Text(null=False, default="")
     door = ForeignKey(references=Gebruiker, null=True, on_delete=OnDelete.set_null)
+    # Which participatievorm (bereik.activiteiten.VORMEN) and, where the council knows it, the
+    # kern and age band most of the people belonged to: so the outreach counts in the
+    # representation table (participatie/bereik) beside the poll answers. "" = not known.
+    vorm = Varchar(length=30, null=False, default="bezoek_op_locatie")
+    kern = Varchar(length=60, null=False, default="")
+    leeftijd = Varchar(length=20, null=False, default="")
 
 
 class Bijlage(AutoId, Table):

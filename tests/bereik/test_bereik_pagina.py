@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 import pytest
 
 from participatie.bereik import activiteiten, doelgroep
-from participatie.bereik.tables import Bereikactiviteit, Doelgroepcategorie
+from participatie.bereik.tables import Doelgroepcategorie
 from participatie.kenmerken import LEEFTIJDEN
 from participatie.peilingen.tables import Peiling, Status
 from participatie.rapporten import domain as rapporten
 from participatie.rapporten import inhoud
+from participatie.vragen.tables import Activiteit
 from tests.bereik.test_vertegenwoordiging import BEVOLKING, met_antwoorden, referenties
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 from tests.e2e.conftest import (  # noqa: F401 -- fixtures, used by name
@@ -172,9 +173,7 @@ async def test_an_activity_is_recorded_listed_and_deleted(client, mensen):
         },
     )
     page = (await client.get(added.headers["location"])).text
-    activiteit_id = (
-        await Bereikactiviteit.select(Bereikactiviteit.id).order_by(Bereikactiviteit.id).first()
-    )["id"]
+    activiteit_id = (await Activiteit.select(Activiteit.id).order_by(Activiteit.id).first())["id"]
     deleted = await post_form(client, pad(vraag_id, f"/activiteiten/{activiteit_id}/verwijderen"), {})
 
     assert added.headers["location"] == pad(vraag_id, "?gelukt=activiteit#activiteiten")
@@ -182,7 +181,7 @@ async def test_an_activity_is_recorded_listed_and_deleted(client, mensen):
     # Counted in the picture: the kern it was noted on gets the 23.
     assert cel(page, "Wijk aan Zee", "Bereikt") == "23"
     assert deleted.headers["location"] == pad(vraag_id, "?gelukt=verwijderd#activiteiten")
-    assert await Bereikactiviteit.count() == 1
+    assert await Activiteit.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -213,7 +212,7 @@ async def test_bad_activity_input_gets_a_dutch_message_on_the_form_and_keeps_the
     assert f'id="fout-{veld}"><span class="sr-only">Fout: </span>{melding}</div>' in response.text
     if veld != "omschrijving":
         assert 'value="Markt &lt;b&gt;Heemskerk&lt;/b&gt;"' in response.text
-    assert await Bereikactiviteit.count() == 0
+    assert await Activiteit.count() == 0
 
 
 async def test_another_council_is_refused_and_changes_nothing(client, mensen):
@@ -239,7 +238,7 @@ async def test_another_council_is_refused_and_changes_nothing(client, mensen):
         404,
         404,
     ]
-    assert (await Doelgroepcategorie.count(), await Bereikactiviteit.count()) == (0, 0)
+    assert (await Doelgroepcategorie.count(), await Activiteit.count()) == (0, 0)
 
 
 async def test_without_login_the_page_asks_to_log_in(client, mensen):

@@ -13,7 +13,7 @@ import pytest
 from participatie import tijd
 from participatie.accounts.tables import Gemeente
 from participatie.bereik import activiteiten, doelgroep, vertegenwoordiging
-from participatie.bereik.tables import Bereikactiviteit, Doelgroepcategorie, Referentie
+from participatie.bereik.tables import Doelgroepcategorie, Referentie
 from participatie.bereik.vertegenwoordiging import BUITEN, IN_LIJN, KLEIN, ONDER, OVER
 from participatie.fouten import OngeldigeInvoer
 from participatie.kenmerken import KERNEN, LEEFTIJDEN
@@ -21,6 +21,7 @@ from participatie.peilingen import domain as peilingen
 from participatie.peilingen.tables import Antwoord, Item, Keuze, Peiling, Soort, Status, Waarde
 from participatie.spoor.tables import Spoorregel
 from participatie.vragen import domain as vragen
+from participatie.vragen.tables import Activiteit
 from tests.peilingen.test_domain import _vraag_in_voorleggen
 
 # Beverwijk's inhabitants per age band (made up, round): 16-25 is 10 %, 26-40 20 %, 41-65 40 %,
@@ -341,7 +342,7 @@ async def test_another_council_may_not_set_the_doelgroep_or_record_outreach(mens
             vraag_id, velsen, vorm="opiniebus", omschrijving="Plein", datum="01-11-2026", aantal="5"
         )
 
-    assert (await Doelgroepcategorie.count(), await Bereikactiviteit.count()) == (0, 0)
+    assert (await Doelgroepcategorie.count(), await Activiteit.count()) == (0, 0)
 
 
 async def test_concurrent_doelgroep_saves_leave_one_whole_choice_without_duplicates(mensen):
@@ -398,7 +399,7 @@ async def test_bad_outreach_input_is_explained_per_field(mensen, veld, waarde, m
         await activiteiten.add_activiteit(vraag_id, mensen["raadslid"], **invoer)
 
     assert refused.value.fouten == {veld: melding}
-    assert await Bereikactiviteit.count() == 0
+    assert await Activiteit.count() == 0
 
 
 async def test_an_activity_in_the_future_is_refused(mensen):
@@ -443,3 +444,26 @@ async def test_an_ijmond_wide_vraag_compares_with_the_whole_region(mensen):
     assert [r.categorie for r in kern.rijen] == [k for kernen in KERNEN.values() for k in kernen]
     assert rijen(kern)["IJmuiden"] == (30, 100.0, None, "geen cijfer")
     assert [r.referentie for r in leeftijd.rijen] == [66.7, None, None, None, 33.3]
+
+
+async def test_an_activity_from_the_vraag_page_is_in_the_same_list_and_counted_once(mensen):
+    """One list of activities: the vraag page's short form and this page's full one both write
+    it, so the food bank visit is counted once, in the table and in the list."""
+    await referenties({"kern": {"Beverwijk": 9000, "Wijk aan Zee": 1000}})
+    vraag_id = await _vraag_in_voorleggen(mensen)
+    peiling_id, keuzes = await peiling_met_kenmerk(mensen["raadslid"], vraag_id, "kern", KERNEN["beverwijk"])
+    await antwoorden(peiling_id, keuzes["item"], keuzes["Beverwijk"], 40)
+    gisteren = tijd.today() - timedelta(days=1)
+
+    await vragen.add_activiteit(
+        vraag_id, mensen["raadslid"], waar="Voedselbank", op=gisteren.isoformat(), bereikt="25", notities=""
+    )
+    bereik = await vertegenwoordiging.bereken(vraag_id)
+    lijst = await activiteiten.activiteiten_van(vraag_id)
+
+    assert [(a.vorm, a.omschrijving, a.aantal, a.kern) for a in lijst] == [
+        ("bezoek_op_locatie", "Voedselbank", 25, "")
+    ]
+    [kern] = bereik.tabellen
+    assert (kern.totaal, kern.onbekend) == (65, 25)
+    assert await Activiteit.count() == 1

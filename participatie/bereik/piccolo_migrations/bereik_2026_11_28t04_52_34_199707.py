@@ -1,13 +1,11 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
-from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -61,13 +59,6 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="bereik", description=DESCRIPTION)
 
     manager.add_table(class_name="Referentie", tablename="referentie", schema=None, columns=None)
-
-    manager.add_table(
-        class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        schema=None,
-        columns=None,
-    )
 
     manager.add_table(
         class_name="Doelgroepcategorie",
@@ -192,205 +183,6 @@ async def forwards():
         tablename="referentie",
         column_name="gewijzigd_at",
         db_column_name="gewijzigd_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="vraag",
-        db_column_name="vraag",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Vraag,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="vorm",
-        db_column_name="vorm",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 30,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="omschrijving",
-        db_column_name="omschrijving",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="datum",
-        db_column_name="datum",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="aantal",
-        db_column_name="aantal",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="kern",
-        db_column_name="kern",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 60,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="leeftijd",
-        db_column_name="leeftijd",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="gemaakt_door",
-        db_column_name="gemaakt_door",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Gebruiker,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Bereikactiviteit",
-        tablename="bereikactiviteit",
-        column_name="aangemaakt_at",
-        db_column_name="aangemaakt_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
