@@ -69,6 +69,9 @@ class Rij:
     # Percent of the population within the doelgroep; None without a figure or outside.
     referentie: float | None
     oordeel: str
+    # Hidden because fewer than MIN_GROEP were reached (not as the partner of such a group):
+    # we reach too little of it, whatever its reference. Never shown as such.
+    te_weinig: bool = False
 
     @property
     def oordeel_label(self) -> str:
@@ -91,7 +94,11 @@ class Kenmerktabel:
     @property
     def missen(self) -> tuple[str, ...]:
         """The doelgroep's categories we reach too little of."""
-        return tuple(r.categorie for r in self.rijen if r.in_doelgroep and r.oordeel == ONDER)
+        # A hidden group of the doelgroep (1 to 9 people) is always one we reach too little of:
+        # listing every one of them says nothing about its count.
+        return tuple(
+            r.categorie for r in self.rijen if r.in_doelgroep and (r.oordeel == ONDER or r.te_weinig)
+        )
 
 
 @dataclass(frozen=True)
@@ -211,15 +218,29 @@ def tabel(
     onbekend: int,
     referentie: dict[str, int],
     doelgroep: tuple[str, ...],
+    uit_antwoorden: dict[str, int] | None = None,
 ) -> Kenmerktabel:
-    """One characteristic's table from its counts (pure: the rules in one place, tested alone)."""
+    """One characteristic's table from its counts (pure: the rules in one place, tested alone).
+
+    `uit_antwoorden` is the part of `bereikt` that came from poll answers (default: all of it).
+    The small-group rule looks at that part on its own: outreach added to three answers would
+    otherwise show 13, and the activity list beside it says 10."""
     # A category found in the answers but not in the list (another municipality's kern in a
     # regional poll) is shown rather than lost.
     lijst = categorie_lijst + tuple(c for c in bereikt if c not in categorie_lijst)
     binnen = {c for c in lijst if not doelgroep or c in doelgroep}
     sizes = {c: bereikt.get(c, 0) for c in lijst}
     totaal = sum(sizes.values()) + onbekend
-    verborgen = hidden_groups(sizes, totaal)
+    # Nobody reached is shown as 0: it points at nobody. Hidden are the groups of 1 to 9, and
+    # those with 1 to 9 poll answers whatever outreach adds to them; then, if only one would be
+    # hidden (counting a small unknown group), the next smallest too.
+    antwoord = uit_antwoorden if uit_antwoorden is not None else bereikt
+    verborgen = hidden_groups({c: n for c, n in sizes.items() if n}, totaal)
+    verborgen |= {c for c in lijst if 0 < antwoord.get(c, 0) < MIN_GROEP}
+    if len(verborgen) + (1 if 0 < onbekend < MIN_GROEP else 0) == 1:
+        rest = [c for c, n in sizes.items() if n and c not in verborgen]
+        if rest:
+            verborgen.add(min(rest, key=lambda c: sizes[c]))
     bereikt_binnen = sum(n for c, n in sizes.items() if c in binnen)
     referentie_binnen = sum(n for c, n in referentie.items() if c in binnen)
     rijen = []
@@ -238,16 +259,24 @@ def tabel(
             uitspraak = oordeel(
                 n / bereikt_binnen if bereikt_binnen else 0.0, referentie[c] / referentie_binnen
             )
-        if is_verborgen and uitspraak not in (ONDER, BUITEN, GEEN_CIJFER):
-            uitspraak = KLEIN
+        te_weinig = is_verborgen and (n < MIN_GROEP or 0 < antwoord.get(c, 0) < MIN_GROEP)
+        if is_verborgen and uitspraak not in (BUITEN, GEEN_CIJFER):
+            # A small hidden group is called under-represented only when every count it could
+            # have (1 to 9) would be: then the word tells nothing the hiding does not. Otherwise
+            # (and for a partner hidden with it) the word would narrow down its count.
+            verwacht = referentie[c] / referentie_binnen * bereikt_binnen
+            uitspraak = ONDER if te_weinig and ONDER_FACTOR * verwacht >= MIN_GROEP else KLEIN
         rijen.append(
             Rij(
                 categorie=c,
                 in_doelgroep=c in binnen,
                 aantal=None if is_verborgen else n,
-                aandeel=_procent(n, bereikt_binnen) if c in binnen and not is_verborgen else None,
+                # With any group hidden, no shares: a shown count over its share gives the sum
+                # of the doelgroep, and that sum minus the shown counts the hidden one.
+                aandeel=_procent(n, bereikt_binnen) if c in binnen and not verborgen else None,
                 referentie=ref,
                 oordeel=uitspraak,
+                te_weinig=te_weinig,
             )
         )
     return Kenmerktabel(
@@ -296,6 +325,7 @@ async def bereken(vraag_id: int, vraag: dict[str, Any] | None = None) -> Bereik:
                 onbekend,
                 referenties.get(kenmerk, {}),
                 doelgroep.get(kenmerk, ()),
+                uit_antwoorden={c: n for c, n in antwoorden.items() if c},
             )
         )
     return Bereik(tabellen=tuple(tabellen), bron=bronnen, is_open=is_open)

@@ -138,12 +138,14 @@ async def test_a_group_of_nine_shows_no_count_and_with_one_small_group_the_next_
     tabel = (await vertegenwoordiging.bereken(vraag_id)).tabellen[0]
 
     # 16-25 (9) is under 10; it is the only small group, so 80+ (12, the next smallest) hides too,
-    # or 16-25 could be worked out from the total. 16-25 is still named: whom we miss.
+    # or 16-25 could be worked out from the total. 16-25 is still named: whom we miss (21 were
+    # expected, so any count under 10 is under half). No shares while a group is hidden: a
+    # count over its share would give the total.
     assert rijen(tabel) == {
         "16-25": (None, None, 10.0, ONDER),
-        "26-40": (60, 28.4, 20.0, IN_LIJN),
-        "41-65": (80, 37.9, 40.0, IN_LIJN),
-        "66-80": (50, 23.7, 20.0, IN_LIJN),
+        "26-40": (60, None, 20.0, IN_LIJN),
+        "41-65": (80, None, 40.0, IN_LIJN),
+        "66-80": (50, None, 20.0, IN_LIJN),
         "80+": (None, None, 10.0, KLEIN),
     }
     assert tabel.missen == ("16-25",)
@@ -233,7 +235,7 @@ async def test_outreach_is_counted_into_its_category_and_without_one_as_onbekend
     assert rijen(kern) == {"Beverwijk": (40, 76.9, 90.0, IN_LIJN), "Wijk aan Zee": (12, 23.1, 10.0, OVER)}
     assert (kern.totaal, kern.onbekend) == (77, 25)
     assert (leeftijd.totaal, leeftijd.onbekend) == (37, 25)
-    assert [r.aantal for r in leeftijd.rijen] == [None, None, None, 12, None]
+    assert [r.aantal for r in leeftijd.rijen] == [0, 0, 0, 12, 0]  # nobody is no one to hide
 
 
 async def test_polls_of_one_vraag_add_up_and_the_missing_list_needs_an_open_poll(mensen):
@@ -248,7 +250,7 @@ async def test_polls_of_one_vraag_add_up_and_the_missing_list_needs_an_open_poll
     await Peiling.update({Peiling.status: Status.GESLOTEN.value}).where(Peiling.vraag == vraag_id)
     gesloten = await vertegenwoordiging.bereken(vraag_id)
 
-    assert [r.aantal for r in open_.tabellen[0].rijen] == [None, 40, 40, None, None]
+    assert [r.aantal for r in open_.tabellen[0].rijen] == [0, 40, 40, 0, 0]
     assert open_.is_open is True
     assert open_.missen == (("Leeftijd", ("16-25", "66-80", "80+")),)
     assert gesloten.is_open is False
@@ -467,3 +469,65 @@ async def test_an_activity_from_the_vraag_page_is_in_the_same_list_and_counted_o
     [kern] = bereik.tabellen
     assert (kern.totaal, kern.onbekend) == (65, 25)
     assert await Activiteit.count() == 1
+
+
+# --- the small-group rule cannot be worked around (attacks found in review) ----------------------
+
+LEEFTIJD_LIJST = ("16-25", "26-40", "41-65", "66-80", "80+")
+GELIJK = dict.fromkeys(LEEFTIJD_LIJST, 1000)
+
+
+def _cijfers(tabel) -> dict[str, tuple]:
+    return {r.categorie: (r.aantal, r.aandeel, r.oordeel) for r in tabel.rijen}
+
+
+def test_no_share_is_shown_while_a_group_is_hidden():
+    """A shown count over its share gives the number reached; minus the shown counts, the hidden
+    one. Both ways the reviewer found: a small unknown group, and the partner outside the doelgroep."""
+    bereikt = {"16-25": 4, "26-40": 30, "41-65": 50, "66-80": 20, "80+": 12}
+    klein_onbekend = vertegenwoordiging.tabel("leeftijd", LEEFTIJD_LIJST, bereikt, 5, GELIJK, ())
+    partner_buiten = vertegenwoordiging.tabel(
+        "leeftijd", LEEFTIJD_LIJST, bereikt, 0, GELIJK, ("16-25", "26-40", "41-65")
+    )
+
+    for tabel in (klein_onbekend, partner_buiten):
+        assert all(r.aandeel is None for r in tabel.rijen)
+        assert _cijfers(tabel)["16-25"][0] is None
+    assert klein_onbekend.onbekend is None
+
+
+def test_a_hidden_group_is_called_under_represented_only_when_every_hidden_count_would_be():
+    # 100 reached, a fifth each expected: 20 expected, under half of that is under 10, so any
+    # hidden count (1-9) is under-represented and the word gives nothing away.
+    ruim = vertegenwoordiging.tabel(
+        "leeftijd",
+        LEEFTIJD_LIJST,
+        {"16-25": 9, "26-40": 8, "41-65": 30, "66-80": 27, "80+": 26},
+        0,
+        GELIJK,
+        (),
+    )
+    # 60 reached: 12 expected, under half is under 6; a word would tell 1-5 from 6-9.
+    krap = vertegenwoordiging.tabel(
+        "leeftijd",
+        LEEFTIJD_LIJST,
+        {"16-25": 9, "26-40": 3, "41-65": 16, "66-80": 16, "80+": 16},
+        0,
+        GELIJK,
+        (),
+    )
+
+    assert [_cijfers(ruim)[c][2] for c in ("16-25", "26-40")] == [ONDER, ONDER]
+    assert [_cijfers(krap)[c][2] for c in ("16-25", "26-40")] == [KLEIN, KLEIN]
+
+
+def test_outreach_does_not_lift_a_small_group_of_answers_into_view():
+    """Three answers from 80+ and a visit with ten of them: 13 would show, and the activity list
+    says 10, so the three would be known."""
+    bereikt = {"16-25": 20, "26-40": 30, "41-65": 40, "66-80": 25, "80+": 13}
+    uit_antwoorden = {"16-25": 20, "26-40": 30, "41-65": 40, "66-80": 25, "80+": 3}
+
+    tabel = vertegenwoordiging.tabel("leeftijd", LEEFTIJD_LIJST, bereikt, 0, GELIJK, (), uit_antwoorden)
+
+    assert _cijfers(tabel)["80+"][0] is None
+    assert sum(1 for r in tabel.rijen if r.aantal is None) == 2  # and a partner with it
