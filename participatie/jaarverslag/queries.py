@@ -206,7 +206,8 @@ async def antwoorden_per_taal(gemeente_id: int, jaar: int) -> dict[str, int]:
     """Poll responses given this year, per language the form was answered in: from the
     language counts (Teller soort "taal", per Europe/Amsterdam year), as responses carry none."""
     waar = (Teller.peiling.gemeente == gemeente_id) & (Teller.soort == "taal") & (Teller.venster == jaar)
-    return await _per(Teller, Teller.sleutel, waar, som=Teller.aantal)
+    # Every language of a poll has a row, also at 0: only those answered in count as used.
+    return {code: n for code, n in (await _per(Teller, Teller.sleutel, waar, som=Teller.aantal)).items() if n}
 
 
 def taalregels(per_taal: dict[str, int]) -> list[Taalregel]:

@@ -32,6 +32,7 @@ from participatie.peilingen.tables import (
     Keuze,
     Kiosk,
     Peiling,
+    Peilingtaal,
     Soort,
     Status,
     Teller,
@@ -852,6 +853,25 @@ ROW_TTL = timedelta(seconds=1)
 _rows: dict[str, tuple[datetime, Formulier]] = {}
 
 
+_talen_cache: dict[tuple[int, str, int], tuple[str, ...]] = {}
+
+
+async def _talen_van(formulier: Formulier) -> tuple[str, ...]:
+    """The languages added to a poll (Peilingtaal), kept per poll version like its items:
+    adding or removing one raises the version."""
+    key = (formulier.peiling_id, formulier.sleutel, formulier.versie)
+    if key not in _talen_cache:
+        if len(_talen_cache) > 500:
+            _talen_cache.clear()
+        rows = (
+            await Peilingtaal.select(Peilingtaal.taal)
+            .where(Peilingtaal.peiling == formulier.peiling_id)
+            .order_by(Peilingtaal.id)
+        )
+        _talen_cache[key] = tuple(r["taal"] for r in rows)
+    return _talen_cache[key]
+
+
 def _changed() -> None:
     _rows.clear()
 
@@ -1123,6 +1143,7 @@ async def submit(
         adres_venster=_tien_minuten(moment),
         per_adres=drempels.per_adres,
         jaar=tijd.local(moment).year,
+        talen=tuple(dict.fromkeys(("nl", *await _talen_van(formulier), taal))),
     )
     engine = Peiling._meta.db
     try:
@@ -1181,6 +1202,10 @@ class _Telling:
     per_adres: int
     # The year (Europe/Amsterdam) the language count goes in, for the council's year report.
     jaar: int
+    # Every language of the poll: each submission writes the count row of every one of them
+    # (+1 for its own, +0 for the others), so no row's transaction id, version or creation
+    # singles out the language of one response.
+    talen: tuple[str, ...] = ("nl",)
 
 
 # The flood check, the participation key, the response, its values and the counters in one
@@ -1217,8 +1242,10 @@ WITH o AS (
     ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE SET aantal = teller.aantal + 1
 ), l AS (
     INSERT INTO teller (peiling, soort, sleutel, venster, shard, aantal, geweigerd)
-    SELECT $1, 'taal', $15, $16, $10::integer, 1, 0 FROM d
-    ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE SET aantal = teller.aantal + 1
+    SELECT $1, 'taal', t.taal, $16, $10::integer, CASE WHEN t.taal = $15 THEN 1 ELSE 0 END, 0
+    FROM d, unnest($17::text[]) AS t(taal)
+    ON CONFLICT (peiling, soort, venster, sleutel, shard) DO UPDATE
+    SET aantal = teller.aantal + excluded.aantal
 )
 SELECT (SELECT count(*) FROM d) AS joined, k.ok, k.eerder FROM k
 """
@@ -1263,6 +1290,7 @@ async def _submit_postgres(
         telling.per_adres,
         taal,
         telling.jaar,
+        list(telling.talen),
     )
     async with _pg_connection(engine) as conn:
         if code_hashes is None:
@@ -1366,7 +1394,10 @@ def _submit_sqlite(
         [(antwoord_id, *row) for row in rows],
     )
     conn.execute(_TEL_SQLITE, (peiling_id, "minuut", "", telling.minuut, telling.shard, 1, 0))
-    conn.execute(_TEL_SQLITE, (peiling_id, "taal", taal, telling.jaar, telling.shard, 1, 0))
+    conn.executemany(
+        _TEL_SQLITE,
+        [(peiling_id, "taal", t, telling.jaar, telling.shard, int(t == taal), 0) for t in telling.talen],
+    )
     if telling.adres:
         conn.execute(
             _TEL_SQLITE, (peiling_id, "adres", telling.adres, telling.adres_venster, telling.shard, 1, 0)

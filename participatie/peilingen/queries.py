@@ -226,6 +226,9 @@ async def per_taal(peiling_id: int, totaal: int) -> list[TaalAantal]:
         .group_by(Teller.sleutel)
     )
     counts = {r["sleutel"]: int(r["n"] or 0) for r in rows}
+    # Dutch is every response not given in another language: responses from before languages
+    # were counted were all Dutch, and then the languages add up to the total shown beside them.
+    counts["nl"] = max(totaal - sum(n for code, n in counts.items() if code != "nl"), 0)
     codes = list(dict.fromkeys(["nl", *talen, *sorted(counts)]))
     if len(codes) < 2:
         return []
