@@ -1064,6 +1064,9 @@ async def leave_address(
             wil_vervolg=data.get("vervolg") == "ja",
             bewijs=_adres_bewijs(request, settings, formulier),
             secret=settings.secret_ring,
+            # Mails are in Dutch or English: a resident who answered in another language read
+            # the page around the poll in English, so the report comes in English too.
+            taal_code=None if taal_code == "nl" else "en",
         )
     except OngeldigeInvoer as exc:
         # Post/Redirect/Get: the message and what was typed go along in a short-lived sealed

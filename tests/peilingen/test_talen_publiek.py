@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from participatie.peilingen import domain, queries
-from participatie.peilingen.tables import Antwoord, Waarde
+from participatie.peilingen import adressen, domain, queries
+from participatie.peilingen.tables import Adreswachtrij, Antwoord, Waarde
 from tests.conftest import login, make_gebruiker, post_form
 from tests.peilingen.geteld import per_taal
 from tests.peilingen.test_domain import answers, make_peiling
@@ -300,7 +300,7 @@ async def test_results_page_of_a_dutch_only_poll_has_no_language_table(client, s
     assert "Antwoorden per taal" not in page.text
 
 
-async def test_the_address_form_keeps_the_language_of_the_thank_you_page(client, mensen):
+async def test_the_address_form_keeps_the_language_of_the_thank_you_page(client, mensen, settings):
     formulier = await _meertalig(mensen)
     path = f"/p/{formulier.sleutel}"
     await _post(client, path, {**answers(formulier), "taal": ["ar"]})
@@ -314,3 +314,10 @@ async def test_the_address_form_keeps_the_language_of_the_thank_you_page(client,
     assert again.status_code == 200 and '<input type="hidden" name="taal" value="ar">' in again.text
     assert kept.headers["location"] == f"{path}/bedankt?adres=1&taal=ar"
     assert hostile.headers["location"].endswith("/bedankt?adres=geweigerd")
+    # The report mail goes out in English: the page around the Arabic poll was English.
+    talen_in_wachtrij = [
+        opened[2]
+        for row in await Adreswachtrij.select(Adreswachtrij.inhoud)
+        if (opened := adressen._decrypt(settings.secret_ring, formulier.peiling_id, row["inhoud"]))
+    ]
+    assert talen_in_wachtrij == ["en"]
