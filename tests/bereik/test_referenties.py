@@ -154,7 +154,11 @@ def _formulier(leeftijd: dict[str, str], bron: str = "CBS StatLine, 1 januari 20
 
 
 async def test_the_page_saves_the_table_and_shows_totals_and_shares_in_dutch(als_beheerder):
+    instellingen = await als_beheerder.get("/beheer/instellingen")
     keuze = await als_beheerder.get("/beheer/referenties")
+    # Reached from the settings (the top menu stays one row on a wide screen).
+    assert 'href="/beheer/referenties">Referentiecijfers</a>' in instellingen.text
+    assert 'href="/beheer/taal">Woorden voor de taalhulp</a>' in instellingen.text
     assert keuze.status_code == 200 and 'href="/beheer/referenties/beverwijk"' in keuze.text
 
     antwoord = await post_form(als_beheerder, "/beheer/referenties/beverwijk", _formulier(LEEFTIJD))

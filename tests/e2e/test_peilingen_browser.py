@@ -104,7 +104,7 @@ async def test_council_member_builds_and_publishes_a_poll(live_server, desktop, 
     await desktop.get_by_label("Sluit op").fill("2099-12-31T17:00")
     await desktop.get_by_role("button", name="Instellingen opslaan").click()
     await desktop.get_by_role("button", name="Publiceren").click()
-    await expect(desktop.locator(".utrecht-badge-status")).to_have_text("Open: inwoners kunnen meedoen")
+    await expect(desktop.locator(".utrecht-badge-status").first).to_have_text("Open: inwoners kunnen meedoen")
     await assert_accessible(desktop)
 
     await desktop.get_by_role("link", name="Voorbeeld bekijken").click()
