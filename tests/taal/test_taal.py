@@ -173,7 +173,8 @@ async def test_a_poll_answered_in_english_is_stored_as_in_dutch(client, app, men
     assert '<a class="kop__naam" href="/">Participatieraad Beverwijk</a>' in page.text
     assert sent.status_code == 302
     assert lang_of(thanks.text) == "en" and "Thank you!" in thanks.text
-    assert "Your answers to “Minimaregelingen” have been saved." in thanks.text
+    # The Dutch title is marked as Dutch inside the English sentence (<bdi lang="nl">).
+    assert 'Your answers to “<bdi lang="nl">Minimaregelingen</bdi>” have been saved.' in thanks.text
     assert "5 vragen." in dutch_page.text and lang_of(dutch_page.text) == "nl"
     assert await Antwoord.count() == 2
     assert all_rows[len(english_rows) :] == english_rows
